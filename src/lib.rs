@@ -1,0 +1,9 @@
+//! Vouch's engine: everything that is not a window.
+//!
+//! Both doors, the `vouch` CLI and the desktop app, call these functions; neither computes
+//! anything the engine could.
+
+#![deny(missing_docs)]
+
+pub mod inspect;
+pub mod spec;

@@ -1,0 +1,152 @@
+//! Bytes to a JSON value: JSON or YAML, with bounds on depth and YAML alias expansion.
+
+use serde_json::Value;
+
+use super::error::{LineCol, Result, SpecError};
+
+/// Parses a document, choosing JSON or YAML by its first meaningful character.
+pub(crate) fn parse(bytes: &[u8], name: &str, max_depth: usize) -> Result<Value> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    match first {
+        None => Err(SpecError::NotOpenApi { source_name: name.to_string(), reason: "the file is empty".into() }),
+        Some(b'{') | Some(b'[') => match parse_json(bytes, name, max_depth) {
+            Ok(v) => Ok(v),
+            // `{a: 1}` is YAML flow style, not JSON; accept it if YAML does.
+            Err(json_err @ SpecError::Syntax { .. }) => parse_yaml(bytes, name, max_depth).map_err(|_| json_err),
+            Err(e) => Err(e),
+        },
+        Some(_) => parse_yaml(bytes, name, max_depth),
+    }
+}
+
+fn parse_json(bytes: &[u8], name: &str, max_depth: usize) -> Result<Value> {
+    // serde_json stops at 128 levels by itself; a tighter bound is checked on the bytes first.
+    if max_depth < 128 {
+        if let Some(at) = json_depth_exceeds(bytes, max_depth) {
+            return Err(SpecError::TooDeep { source_name: name.to_string(), limit: max_depth, at: Some(at) });
+        }
+    }
+    serde_json::from_slice(bytes).map_err(|e| {
+        let at = (e.line() > 0).then(|| LineCol { line: e.line() as u64, column: e.column() as u64 });
+        let message = e.to_string();
+        if message.starts_with("recursion limit exceeded") {
+            SpecError::TooDeep { source_name: name.to_string(), limit: max_depth.min(128), at }
+        } else {
+            // serde_json appends " at line L column C"; we report the position separately.
+            let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+            SpecError::Syntax { source_name: name.to_string(), format: "JSON", at, message }
+        }
+    })
+}
+
+/// Finds where bracket nesting first exceeds `limit`, skipping strings.
+fn json_depth_exceeds(bytes: &[u8], limit: usize) -> Option<LineCol> {
+    let (mut depth, mut in_str, mut esc) = (0usize, false, false);
+    let (mut line, mut col) = (1u64, 0u64);
+    for &b in bytes {
+        col += 1;
+        if b == b'\n' {
+            line += 1;
+            col = 0;
+        }
+        if in_str {
+            match (esc, b) {
+                (true, _) => esc = false,
+                (false, b'\\') => esc = true,
+                (false, b'"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > limit {
+                    return Some(LineCol { line, column: col });
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn parse_yaml(bytes: &[u8], name: &str, max_depth: usize) -> Result<Value> {
+    let text = std::str::from_utf8(bytes).map_err(|e| SpecError::Syntax {
+        source_name: name.to_string(),
+        format: "YAML",
+        at: None,
+        message: format!("the file is not UTF-8 text (invalid byte at offset {})", e.valid_up_to()),
+    })?;
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = max_depth;
+    // Real specs (Stripe's YAML: ~2M events) need far more room than config files; aliases
+    // stay bounded by `alias_limits` (1M replayed events) whatever these say.
+    budget.max_events = 100_000_000;
+    budget.max_nodes = 50_000_000;
+    budget.max_total_scalar_bytes = 512 * 1024 * 1024;
+    budget.max_reader_input_bytes = None;
+    let options = serde_saphyr::options! {
+        budget: Some(budget),
+        // YAML 1.1 spellings like `no`/`on` stay strings: `enum: [yes, no]` must not become booleans.
+        strict_booleans: true,
+        leading_zero_numbers_as_strings: true,
+        with_snippet: false,
+    };
+    serde_saphyr::from_str_with_options::<Value>(text, options).map_err(|e| yaml_error(e, name, max_depth))
+}
+
+fn yaml_error(e: serde_saphyr::Error, name: &str, max_depth: usize) -> SpecError {
+    let at = e
+        .location()
+        .filter(|l| l.line() > 0)
+        .map(|l| LineCol { line: l.line(), column: l.column() });
+    let message = e.to_string();
+    let message = message.lines().next().unwrap_or_default().to_string();
+    let lower = message.to_ascii_lowercase();
+    match &e {
+        serde_saphyr::Error::Budget { .. } if lower.contains("depth") => {
+            SpecError::TooDeep { source_name: name.to_string(), limit: max_depth, at }
+        }
+        serde_saphyr::Error::Budget { .. }
+        | serde_saphyr::Error::AliasReplayLimitExceeded { .. }
+        | serde_saphyr::Error::AliasExpansionLimitExceeded { .. }
+        | serde_saphyr::Error::AliasReplayStackDepthExceeded { .. }
+        | serde_saphyr::Error::AliasReplayCounterOverflow { .. } => {
+            SpecError::YamlBudget { source_name: name.to_string(), at, message }
+        }
+        _ => SpecError::Syntax { source_name: name.to_string(), format: "YAML", at, message },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_keeps_no_and_leading_zeros_as_strings() {
+        let v = parse(b"a: no\nb: 017\nc: on\nd: 12\n", "t.yaml", 64).expect("parses");
+        assert_eq!(v["a"], "no");
+        assert_eq!(v["b"], "017");
+        assert_eq!(v["c"], "on");
+        assert_eq!(v["d"], 12);
+    }
+
+    #[test]
+    fn integer_keys_become_strings() {
+        let v = parse(b"responses:\n  200:\n    description: ok\n", "t.yaml", 64).expect("parses");
+        assert_eq!(v["responses"]["200"]["description"], "ok");
+    }
+
+    #[test]
+    fn json_depth_bound_names_the_position() {
+        let deep = format!("{}{}", "[".repeat(40), "]".repeat(40));
+        match parse(deep.as_bytes(), "d.json", 32) {
+            Err(SpecError::TooDeep { at: Some(at), .. }) => assert_eq!(at.column, 33),
+            other => panic!("expected TooDeep, got {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Every integration test of the engine and the CLI, in one binary (a module per behaviour).
+
+mod bad_input;
+mod corpus;
+mod fastapi_spec;
+mod inspect_cli;
+mod metaschemas;
+mod url_loading;
+mod util;
