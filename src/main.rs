@@ -106,11 +106,11 @@ fn write_text(out: &mut impl Write, r: &Inspection) -> std::io::Result<()> {
     let docs = if r.documents == 1 { "1 document".to_string() } else { format!("{} documents", r.documents) };
     writeln!(
         out,
-        "{kind} {} · {docs} · {} operations · {} webhooks · {} problems",
+        "{kind} {} · {docs} · {} · {} · {}",
         r.openapi,
-        r.operations.len(),
-        r.webhooks.len(),
-        r.problems.len()
+        count(r.operations.len(), "operation"),
+        count(r.webhooks.len(), "webhook"),
+        count(r.problems.len(), "problem")
     )?;
     for (title, list) in [("Operations", &r.operations), ("Webhooks", &r.webhooks)] {
         if list.is_empty() {
@@ -125,7 +125,8 @@ fn write_text(out: &mut impl Write, r: &Inspection) -> std::io::Result<()> {
         }
     }
     if !r.problems.is_empty() {
-        writeln!(out, "\nProblems ({} errors, {} warnings)", r.error_count(), r.problems.len() - r.error_count())?;
+        let warnings = r.problems.len() - r.error_count();
+        writeln!(out, "\nProblems ({}, {})", count(r.error_count(), "error"), count(warnings, "warning"))?;
         for p in &r.problems {
             let sev = match p.severity {
                 vouch::spec::Severity::Error => "error",
@@ -139,3 +140,11 @@ fn write_text(out: &mut impl Write, r: &Inspection) -> std::io::Result<()> {
     Ok(())
 }
 
+
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}

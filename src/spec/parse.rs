@@ -10,14 +10,15 @@ pub(crate) fn parse(bytes: &[u8], name: &str, max_depth: usize) -> Result<Value>
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
     match first {
         None => Err(SpecError::NotOpenApi { source_name: name.to_string(), reason: "the file is empty".into() }),
-        Some(b'{') | Some(b'[') => match parse_json(bytes, name, max_depth) {
-            Ok(v) => Ok(v),
-            // `{a: 1}` is YAML flow style, not JSON; accept it if YAML does.
-            Err(json_err @ SpecError::Syntax { .. }) => parse_yaml(bytes, name, max_depth).map_err(|_| json_err),
-            Err(e) => Err(e),
-        },
+        // `{a: 1}` is YAML flow style, not JSON: a `.yaml` file starting with a brace is YAML.
+        Some(b'{') | Some(b'[') if !named_yaml(name) => parse_json(bytes, name, max_depth),
         Some(_) => parse_yaml(bytes, name, max_depth),
     }
+}
+
+fn named_yaml(name: &str) -> bool {
+    let path = name.split(['?', '#']).next().unwrap_or(name).to_ascii_lowercase();
+    path.ends_with(".yaml") || path.ends_with(".yml")
 }
 
 fn parse_json(bytes: &[u8], name: &str, max_depth: usize) -> Result<Value> {
@@ -107,18 +108,20 @@ fn yaml_error(e: serde_saphyr::Error, name: &str, max_depth: usize) -> SpecError
     let message = e.to_string();
     let message = message.lines().next().unwrap_or_default().to_string();
     let lower = message.to_ascii_lowercase();
-    match &e {
-        serde_saphyr::Error::Budget { .. } if lower.contains("depth") => {
-            SpecError::TooDeep { source_name: name.to_string(), limit: max_depth, at }
-        }
-        serde_saphyr::Error::Budget { .. }
-        | serde_saphyr::Error::AliasReplayLimitExceeded { .. }
-        | serde_saphyr::Error::AliasExpansionLimitExceeded { .. }
-        | serde_saphyr::Error::AliasReplayStackDepthExceeded { .. }
-        | serde_saphyr::Error::AliasReplayCounterOverflow { .. } => {
-            SpecError::YamlBudget { source_name: name.to_string(), at, message }
-        }
-        _ => SpecError::Syntax { source_name: name.to_string(), format: "YAML", at, message },
+    let budget = matches!(e, serde_saphyr::Error::Budget { .. }) || lower.contains("budget breached");
+    let alias = matches!(
+        e,
+        serde_saphyr::Error::AliasReplayLimitExceeded { .. }
+            | serde_saphyr::Error::AliasExpansionLimitExceeded { .. }
+            | serde_saphyr::Error::AliasReplayStackDepthExceeded { .. }
+            | serde_saphyr::Error::AliasReplayCounterOverflow { .. }
+    );
+    if lower.contains("recursion limit") || (budget && lower.contains("depth")) {
+        SpecError::TooDeep { source_name: name.to_string(), limit: max_depth, at }
+    } else if budget || alias {
+        SpecError::YamlBudget { source_name: name.to_string(), at, message }
+    } else {
+        SpecError::Syntax { source_name: name.to_string(), format: "YAML", at, message }
     }
 }
 

@@ -17,13 +17,18 @@ pub struct DocId(pub(crate) u32);
 impl DocId {
     /// The spec's own (entry) document.
     pub const ROOT: DocId = DocId(0);
+
+    /// Is this the entry document?
+    pub fn is_root(&self) -> bool {
+        *self == DocId::ROOT
+    }
 }
 
 /// A place in one of the spec's documents: the document and a JSON pointer into it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Loc {
-    /// Which document.
-    #[serde(skip)]
+    /// Which document (left out of JSON for the entry document).
+    #[serde(skip_serializing_if = "DocId::is_root")]
     pub doc: DocId,
     /// JSON pointer (RFC 6901) into that document.
     pub pointer: String,
