@@ -32,7 +32,7 @@ pub struct Inspection {
 #[serde(untagged)]
 pub enum OperationEntry {
     /// From the light index.
-    Light(Operation),
+    Light(Box<Operation>),
     /// Fully resolved.
     Full(Box<OperationDetail>),
 }
@@ -42,11 +42,17 @@ impl Inspection {
     pub fn of(spec: &Spec, full: bool) -> Inspection {
         let entries = |ops: &[Operation]| {
             ops.iter()
-                .map(|o| if full { OperationEntry::Full(Box::new(spec.resolve(o))) } else { OperationEntry::Light(o.clone()) })
+                .map(|o| {
+                    if full {
+                        OperationEntry::Full(Box::new(spec.resolve(o)))
+                    } else {
+                        OperationEntry::Light(Box::new(o.clone()))
+                    }
+                })
                 .collect()
         };
         let mut problems = spec.problems();
-        problems.sort_by(|a, b| a.severity.cmp(&b.severity));
+        problems.sort_by_key(|p| p.severity);
         Inspection {
             openapi: spec.version().declared.clone(),
             dialect: spec.version().dialect,
@@ -62,7 +68,10 @@ impl Inspection {
 
     /// How many problems are errors (the rest are warnings).
     pub fn error_count(&self) -> usize {
-        self.problems.iter().filter(|p| p.severity == Severity::Error).count()
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count()
     }
 }
 

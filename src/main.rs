@@ -60,6 +60,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             // Engine errors carry their own title and hint; anything else is printed as is.
             match e.downcast_ref::<SpecError>() {
@@ -101,9 +102,26 @@ fn inspect(args: InspectArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn write_text(out: &mut impl Write, r: &Inspection) -> std::io::Result<()> {
-    let kind = if r.openapi == "2.0" { "Swagger" } else { "OpenAPI" };
-    writeln!(out, "{} {}", r.title, if r.version.is_empty() { String::new() } else { format!("(API version {})", r.version) })?;
-    let docs = if r.documents == 1 { "1 document".to_string() } else { format!("{} documents", r.documents) };
+    let kind = if r.openapi == "2.0" {
+        "Swagger"
+    } else {
+        "OpenAPI"
+    };
+    writeln!(
+        out,
+        "{} {}",
+        r.title,
+        if r.version.is_empty() {
+            String::new()
+        } else {
+            format!("(API version {})", r.version)
+        }
+    )?;
+    let docs = if r.documents == 1 {
+        "1 document".to_string()
+    } else {
+        format!("{} documents", r.documents)
+    };
     writeln!(
         out,
         "{kind} {} · {docs} · {} · {} · {}",
@@ -117,29 +135,54 @@ fn write_text(out: &mut impl Write, r: &Inspection) -> std::io::Result<()> {
             continue;
         }
         writeln!(out, "\n{title}")?;
-        let width = list.iter().map(|e| e.operation().path.len()).max().unwrap_or(0).min(60);
+        let width = list
+            .iter()
+            .map(|e| e.operation().path.len())
+            .max()
+            .unwrap_or(0)
+            .min(60);
         for e in list {
             let o = e.operation();
-            let summary = o.summary.as_deref().map(|s| format!("  {s}")).unwrap_or_default();
-            writeln!(out, "  {:<7} {:<width$}  {}{}", o.method, o.path, o.id, summary)?;
+            let summary = o
+                .summary
+                .as_deref()
+                .map(|s| format!("  {s}"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  {:<7} {:<width$}  {}{}",
+                o.method, o.path, o.id, summary
+            )?;
         }
     }
     if !r.problems.is_empty() {
         let warnings = r.problems.len() - r.error_count();
-        writeln!(out, "\nProblems ({}, {})", count(r.error_count(), "error"), count(warnings, "warning"))?;
+        writeln!(
+            out,
+            "\nProblems ({}, {})",
+            count(r.error_count(), "error"),
+            count(warnings, "warning")
+        )?;
         for p in &r.problems {
             let sev = match p.severity {
                 vouch::spec::Severity::Error => "error",
                 vouch::spec::Severity::Warning => "warning",
             };
-            let file = p.file.as_deref().map(|f| format!("{f} ")).unwrap_or_default();
-            let pointer = if p.pointer.is_empty() { "(document)" } else { &p.pointer };
+            let file = p
+                .file
+                .as_deref()
+                .map(|f| format!("{f} "))
+                .unwrap_or_default();
+            let pointer = if p.pointer.is_empty() {
+                "(document)"
+            } else {
+                &p.pointer
+            };
             writeln!(out, "  {sev:<7} {file}{pointer}\n          {}", p.message)?;
         }
     }
     Ok(())
 }
-
 
 fn count(n: usize, noun: &str) -> String {
     if n == 1 {
@@ -147,4 +190,13 @@ fn count(n: usize, noun: &str) -> String {
     } else {
         format!("{n} {noun}s")
     }
+}
+
+/// `vouch inspect big.json | head` closes stdout early: not an error worth a message.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    let pipe = Some(std::io::ErrorKind::BrokenPipe);
+    e.downcast_ref::<std::io::Error>().map(std::io::Error::kind) == pipe
+        || e.downcast_ref::<serde_json::Error>()
+            .and_then(serde_json::Error::io_error_kind)
+            == pipe
 }

@@ -11,7 +11,9 @@ use crate::util::{load, load_with, spec_path};
 
 fn write(dir: &tempfile::TempDir, name: &str, text: &[u8]) -> String {
     let path = dir.path().join(name);
-    std::fs::File::create(&path).and_then(|mut f| f.write_all(text)).expect("write fixture");
+    std::fs::File::create(&path)
+        .and_then(|mut f| f.write_all(text))
+        .expect("write fixture");
     path.display().to_string()
 }
 
@@ -21,15 +23,27 @@ fn within<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) 
     std::thread::spawn(move || {
         let _ = tx.send(f());
     });
-    rx.recv_timeout(Duration::from_secs(secs)).expect("the loader hung")
+    rx.recv_timeout(Duration::from_secs(secs))
+        .expect("the loader hung")
 }
 
 #[test]
 fn json_syntax_error_names_file_line_and_column() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let p = write(&dir, "broken.json", b"{\n  \"openapi\": \"3.1.0\",\n  \"info\": }\n");
+    let p = write(
+        &dir,
+        "broken.json",
+        b"{\n  \"openapi\": \"3.1.0\",\n  \"info\": }\n",
+    );
     let e = load(&p).expect_err("must fail");
-    let SpecError::Syntax { format, at: Some(at), .. } = &e else { panic!("{e:?}") };
+    let SpecError::Syntax {
+        format,
+        at: Some(at),
+        ..
+    } = &e
+    else {
+        panic!("{e:?}")
+    };
     assert_eq!((*format, at.line, at.column), ("JSON", 3, 11));
     assert!(e.to_string().contains("broken.json"), "{e}");
     assert!(e.to_string().contains("line 3, column 11"), "{e}");
@@ -38,31 +52,66 @@ fn json_syntax_error_names_file_line_and_column() {
 #[test]
 fn yaml_syntax_error_names_the_line() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let p = write(&dir, "broken.yaml", b"openapi: 3.1.0\ninfo:\n  title: [unclosed\n  version: 1\npaths: {}\n");
+    let p = write(
+        &dir,
+        "broken.yaml",
+        b"openapi: 3.1.0\ninfo:\n  title: [unclosed\n  version: 1\npaths: {}\n",
+    );
     let e = load(&p).expect_err("must fail");
-    let SpecError::Syntax { format: "YAML", at: Some(at), .. } = &e else { panic!("{e:?}") };
+    let SpecError::Syntax {
+        format: "YAML",
+        at: Some(at),
+        ..
+    } = &e
+    else {
+        panic!("{e:?}")
+    };
     assert!(at.line >= 3, "{e}");
     assert!(e.to_string().contains("broken.yaml"));
 }
 
 #[test]
 fn not_openapi_and_unsupported_versions() {
-    let e = load(&spec_path("nasty/apidevtools-swagger-parser/invalid/not-swagger.yaml")).expect_err("not openapi");
+    let e = load(&spec_path(
+        "nasty/apidevtools-swagger-parser/invalid/not-swagger.yaml",
+    ))
+    .expect_err("not openapi");
     assert!(matches!(e, SpecError::NotOpenApi { .. }), "{e:?}");
-    assert!(e.to_string().contains("no top-level `openapi` or `swagger` field"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("no top-level `openapi` or `swagger` field"),
+        "{e}"
+    );
 
-    let e = load(&spec_path("nasty/apidevtools-swagger-parser/invalid/old-version.yaml")).expect_err("1.2");
-    assert!(matches!(e, SpecError::UnsupportedVersion { ref version, .. } if version == "1.2"), "{e:?}");
+    let e = load(&spec_path(
+        "nasty/apidevtools-swagger-parser/invalid/old-version.yaml",
+    ))
+    .expect_err("1.2");
+    assert!(
+        matches!(e, SpecError::UnsupportedVersion { ref version, .. } if version == "1.2"),
+        "{e:?}"
+    );
 
     let dir = tempfile::tempdir().expect("tempdir");
-    let p = write(&dir, "four.yaml", b"openapi: 4.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
+    let p = write(
+        &dir,
+        "four.yaml",
+        b"openapi: 4.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+    );
     let e = load(&p).expect_err("4.0");
     assert!(e.to_string().contains("openapi 4.0.0"), "{e}");
     assert!(!e.hint().is_empty());
 
-    for (name, text) in [("list.json", &b"[1, 2]"[..]), ("empty.yaml", b"  \n"), ("scalar.yaml", b"hello\n")] {
+    for (name, text) in [
+        ("list.json", &b"[1, 2]"[..]),
+        ("empty.yaml", b"  \n"),
+        ("scalar.yaml", b"hello\n"),
+    ] {
         let p = write(&dir, name, text);
-        assert!(matches!(load(&p), Err(SpecError::NotOpenApi { .. })), "{name}");
+        assert!(
+            matches!(load(&p), Err(SpecError::NotOpenApi { .. })),
+            "{name}"
+        );
     }
 }
 
@@ -85,12 +134,20 @@ fn yaml_alias_bomb_is_refused_quickly() {
 #[test]
 fn deep_nesting_is_refused_with_a_position() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let deep_json = format!("{{\"openapi\":\"3.1.0\",\"x\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep_json = format!(
+        "{{\"openapi\":\"3.1.0\",\"x\":{}{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     let p = write(&dir, "deep.json", deep_json.as_bytes());
     let e = within(20, move || load(&p)).expect_err("too deep");
     assert!(matches!(e, SpecError::TooDeep { at: Some(_), .. }), "{e:?}");
 
-    let deep_yaml = format!("openapi: 3.1.0\nx: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    let deep_yaml = format!(
+        "openapi: 3.1.0\nx: {}{}\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
     let p = write(&dir, "deep.yaml", deep_yaml.as_bytes());
     let e = within(20, move || load(&p)).expect_err("too deep");
     assert!(matches!(e, SpecError::TooDeep { .. }), "{e:?}");
@@ -101,13 +158,21 @@ fn huge_files_are_refused_before_reading() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("huge.json");
     // Sparse: 3 GiB on paper, nothing on disk.
-    std::fs::File::create(&path).and_then(|f| f.set_len(3 << 30)).expect("sparse file");
+    std::fs::File::create(&path)
+        .and_then(|f| f.set_len(3 << 30))
+        .expect("sparse file");
     let p = path.display().to_string();
     let e = within(10, move || load(&p)).expect_err("too large");
-    assert!(matches!(e, SpecError::TooLarge { size, .. } if size == 3 << 30), "{e:?}");
+    assert!(
+        matches!(e, SpecError::TooLarge { size, .. } if size == 3 << 30),
+        "{e:?}"
+    );
 
     // A device that never ends is cut at the limit too.
-    let options = LoadOptions { max_bytes: 1 << 20, ..LoadOptions::default() };
+    let options = LoadOptions {
+        max_bytes: 1 << 20,
+        ..LoadOptions::default()
+    };
     let e = within(10, move || load_with("/dev/zero", &options)).expect_err("endless");
     assert!(matches!(e, SpecError::TooLarge { .. }), "{e:?}");
 }
@@ -115,7 +180,10 @@ fn huge_files_are_refused_before_reading() {
 #[test]
 fn missing_files_directories_and_binary_junk() {
     let e = load("/nonexistent/spec.yaml").expect_err("missing");
-    assert!(matches!(e, SpecError::Read { .. }) && e.to_string().contains("/nonexistent/spec.yaml"), "{e}");
+    assert!(
+        matches!(e, SpecError::Read { .. }) && e.to_string().contains("/nonexistent/spec.yaml"),
+        "{e}"
+    );
     let dir = tempfile::tempdir().expect("tempdir");
     let e = load(&dir.path().display().to_string()).expect_err("directory");
     assert!(e.to_string().contains("directory"), "{e}");
@@ -158,14 +226,35 @@ components:
     let spec = within(10, move || load(&p)).expect("loads despite broken refs");
     assert_eq!(spec.operations().len(), 1);
     let problems = spec.problems();
-    let refs: Vec<_> = problems.iter().filter(|p| p.kind == ProblemKind::Reference).collect();
-    let has = |pointer: &str, text: &str| refs.iter().any(|p| p.pointer == pointer && p.message.contains(text));
-    assert!(has("/paths/~1a/get/parameters/2", "missing-file.yaml"), "{refs:#?}");
-    assert!(has("/paths/~1a/get/parameters/1", "/components/parameters/Nowhere"), "{refs:#?}");
-    assert!(has("/paths/~1a/get/parameters/0", "comes back to itself"), "{refs:#?}");
+    let refs: Vec<_> = problems
+        .iter()
+        .filter(|p| p.kind == ProblemKind::Reference)
+        .collect();
+    let has = |pointer: &str, text: &str| {
+        refs.iter()
+            .any(|p| p.pointer == pointer && p.message.contains(text))
+    };
+    assert!(
+        has("/paths/~1a/get/parameters/2", "missing-file.yaml"),
+        "{refs:#?}"
+    );
+    assert!(
+        has(
+            "/paths/~1a/get/parameters/1",
+            "/components/parameters/Nowhere"
+        ),
+        "{refs:#?}"
+    );
+    assert!(
+        has("/paths/~1a/get/parameters/0", "comes back to itself"),
+        "{refs:#?}"
+    );
     // The recursive schema is fine: the response still resolves to it.
     let detail = spec.resolve(&spec.operations()[0]);
-    assert_eq!(detail.responses[0].content[0].media_type, "application/json");
+    assert_eq!(
+        detail.responses[0].content[0].media_type,
+        "application/json"
+    );
 }
 
 #[test]

@@ -7,7 +7,9 @@ use serde_json::Value;
 
 use crate::util::{corpus, load};
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 fn spec_files() -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -19,7 +21,10 @@ fn spec_files() -> Vec<PathBuf> {
                 if path.file_name().is_some_and(|n| n != "oai-metaschemas") {
                     stack.push(path);
                 }
-            } else if matches!(path.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml")) {
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("json" | "yaml" | "yml")
+            ) {
                 out.push(path);
             }
         }
@@ -29,11 +34,14 @@ fn spec_files() -> Vec<PathBuf> {
 }
 
 /// Error fixtures that live outside `fail/` and `invalid/` folders, with why they are broken.
-const OTHER_NEGATIVES: &[(&str, &str)] =
-    &[("callbacks-promises-error.yaml", "swagger-parser's error fixture: `swagger: \"ERROR\"`")];
+const OTHER_NEGATIVES: &[(&str, &str)] = &[(
+    "callbacks-promises-error.yaml",
+    "swagger-parser's error fixture: `swagger: \"ERROR\"`",
+)];
 
 fn is_negative(path: &Path) -> bool {
-    path.components().any(|c| matches!(c.as_os_str().to_str(), Some("fail" | "invalid")))
+    path.components()
+        .any(|c| matches!(c.as_os_str().to_str(), Some("fail" | "invalid")))
         || OTHER_NEGATIVES.iter().any(|(name, _)| path.ends_with(name))
 }
 
@@ -47,23 +55,37 @@ fn read(path: &Path) -> Option<Value> {
         budget.max_events = usize::MAX;
         budget.max_nodes = usize::MAX;
         budget.max_total_scalar_bytes = usize::MAX;
-        serde_saphyr::from_str_with_options(&text, serde_saphyr::options! { budget: Some(budget) }).ok()
+        serde_saphyr::from_str_with_options(&text, serde_saphyr::options! { budget: Some(budget) })
+            .ok()
     }
 }
 
 /// Counts (path, method) pairs, following a path item `$ref` into its file by hand.
 fn expected_operations(path: &Path, doc: &Value) -> usize {
-    let is_32 = doc.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.2"));
-    let Some(paths) = doc.get("paths").and_then(Value::as_object) else { return 0 };
+    let is_32 = doc
+        .get("openapi")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with("3.2"));
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return 0;
+    };
     paths
         .values()
         .map(|item| {
             let item = follow(path, doc, item, 0);
-            let Some(obj) = item.as_ref().and_then(Value::as_object) else { return 0 };
-            let mut n = METHODS.iter().filter(|m| obj.get(**m).is_some_and(Value::is_object)).count();
+            let Some(obj) = item.as_ref().and_then(Value::as_object) else {
+                return 0;
+            };
+            let mut n = METHODS
+                .iter()
+                .filter(|m| obj.get(**m).is_some_and(Value::is_object))
+                .count();
             if is_32 {
                 n += usize::from(obj.get("query").is_some_and(Value::is_object));
-                n += obj.get("additionalOperations").and_then(Value::as_object).map_or(0, |a| a.len());
+                n += obj
+                    .get("additionalOperations")
+                    .and_then(Value::as_object)
+                    .map_or(0, |a| a.len());
             }
             n
         })
@@ -71,7 +93,9 @@ fn expected_operations(path: &Path, doc: &Value) -> usize {
 }
 
 fn follow(base: &Path, doc: &Value, v: &Value, depth: usize) -> Option<Value> {
-    let Some(r) = v.get("$ref").and_then(Value::as_str) else { return Some(v.clone()) };
+    let Some(r) = v.get("$ref").and_then(Value::as_str) else {
+        return Some(v.clone());
+    };
     if depth > 20 {
         return None;
     }
@@ -84,7 +108,11 @@ fn follow(base: &Path, doc: &Value, v: &Value, depth: usize) -> Option<Value> {
         let d = read(&p)?;
         (p, d)
     };
-    let found = if frag.is_empty() { target_doc.clone() } else { target_doc.pointer(&frag)?.clone() };
+    let found = if frag.is_empty() {
+        target_doc.clone()
+    } else {
+        target_doc.pointer(&frag)?.clone()
+    };
     follow(&target_path, &target_doc, &found, depth + 1)
 }
 
@@ -109,8 +137,16 @@ fn every_entry_document_loads_with_all_its_operations() {
             Err(e) => failures.push(format!("{}: {e}", path.display())),
         }
     }
-    assert!(checked > 220, "only {checked} entry documents found: is the corpus complete?");
-    assert!(failures.is_empty(), "{} of {checked} failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        checked > 220,
+        "only {checked} entry documents found: is the corpus complete?"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -129,7 +165,11 @@ fn every_document_in_fail_and_invalid_folders_is_diagnosed() {
         }
     }
     assert!(checked >= 50, "only {checked} negative documents found");
-    assert!(undiagnosed.is_empty(), "loaded without any problem:\n{}", undiagnosed.join("\n"));
+    assert!(
+        undiagnosed.is_empty(),
+        "loaded without any problem:\n{}",
+        undiagnosed.join("\n")
+    );
 }
 
 #[test]

@@ -22,9 +22,16 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("rt");
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("rt");
         let hits = Arc::new(AtomicUsize::new(0));
-        let fastapi = std::fs::read(spec_path("fastapi/full-stack-fastapi-template.openapi.json")).expect("spec");
+        let fastapi = std::fs::read(spec_path(
+            "fastapi/full-stack-fastapi-template.openapi.json",
+        ))
+        .expect("spec");
         let counter = hits.clone();
         let app = Router::new()
             .route("/openapi.json", get(move || async move { ([(header::CONTENT_TYPE, "application/json")], fastapi) }))
@@ -62,7 +69,11 @@ impl Server {
             .expect("bind loopback");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         runtime.spawn(async move { axum::serve(listener, app).await });
-        Server { base, hits, runtime }
+        Server {
+            base,
+            hits,
+            runtime,
+        }
     }
 
     fn load(&self, path: &str, options: &LoadOptions) -> Result<Spec, SpecError> {
@@ -74,7 +85,10 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         if !std::thread::panicking() {
-            assert!(self.hits.load(Ordering::SeqCst) > 0, "the test server was never called");
+            assert!(
+                self.hits.load(Ordering::SeqCst) > 0,
+                "the test server was never called"
+            );
         }
     }
 }
@@ -82,7 +96,9 @@ impl Drop for Server {
 #[test]
 fn loads_fastapi_spec_from_its_url() {
     let server = Server::start();
-    let spec = server.load("/openapi.json", &LoadOptions::default()).expect("loads");
+    let spec = server
+        .load("/openapi.json", &LoadOptions::default())
+        .expect("loads");
     assert_eq!(spec.operations().len(), 23);
     assert_eq!(spec.name(), format!("{}/openapi.json", server.base));
 }
@@ -90,11 +106,22 @@ fn loads_fastapi_spec_from_its_url() {
 #[test]
 fn relative_refs_are_fetched_from_the_same_server() {
     let server = Server::start();
-    let spec = server.load("/multi/root.yaml", &LoadOptions::default()).expect("loads");
+    let spec = server
+        .load("/multi/root.yaml", &LoadOptions::default())
+        .expect("loads");
     assert_eq!(spec.documents().len(), 3);
-    let op = spec.operation("listPets").expect("op from a referenced path item");
+    let op = spec
+        .operation("listPets")
+        .expect("op from a referenced path item");
     let detail = spec.resolve(op);
-    let (schema, at) = spec.deref(detail.responses[0].content[0].schema.as_ref().expect("schema")).expect("resolves");
+    let (schema, at) = spec
+        .deref(
+            detail.responses[0].content[0]
+                .schema
+                .as_ref()
+                .expect("schema"),
+        )
+        .expect("resolves");
     assert_eq!(schema["type"], "array");
     assert_eq!(spec.documents().url(at.doc).path(), "/multi/schemas.yaml");
     assert_eq!(server.hits.load(Ordering::SeqCst), 3);
@@ -103,24 +130,39 @@ fn relative_refs_are_fetched_from_the_same_server() {
 #[test]
 fn slow_missing_huge_and_dead_servers_fail_clearly_and_quickly() {
     let server = Server::start();
-    let quick = LoadOptions { timeout: Duration::from_secs(1), ..LoadOptions::default() };
+    let quick = LoadOptions {
+        timeout: Duration::from_secs(1),
+        ..LoadOptions::default()
+    };
     let started = Instant::now();
     let e = server.load("/slow", &quick).expect_err("slow");
     assert!(matches!(e, SpecError::Timeout { seconds: 1, .. }), "{e:?}");
     assert!(started.elapsed() < Duration::from_secs(10));
     assert!(e.to_string().contains("/slow"));
 
-    let e = server.load("/gone", &LoadOptions::default()).expect_err("404");
+    let e = server
+        .load("/gone", &LoadOptions::default())
+        .expect_err("404");
     assert!(e.to_string().contains("404"), "{e}");
 
-    let small = LoadOptions { max_bytes: 1 << 20, ..LoadOptions::default() };
+    let small = LoadOptions {
+        max_bytes: 1 << 20,
+        ..LoadOptions::default()
+    };
     let e = server.load("/huge", &small).expect_err("too big");
     assert!(matches!(e, SpecError::TooLarge { .. }), "{e:?}");
 
     // A port nobody listens on: take a free one and let it go.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
     let url = format!("http://127.0.0.1:{port}/openapi.json");
-    let e = server.runtime.block_on(Spec::load(&url, &LoadOptions::default())).expect_err("dead");
+    let e = server
+        .runtime
+        .block_on(Spec::load(&url, &LoadOptions::default()))
+        .expect_err("dead");
     assert!(matches!(e, SpecError::Fetch { .. }), "{e:?}");
     assert!(e.to_string().to_lowercase().contains("refused"), "{e}");
 }

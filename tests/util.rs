@@ -9,7 +9,11 @@ pub fn corpus() -> PathBuf {
     let dir = std::env::var_os("VOUCH_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    assert!(dir.join("specs").is_dir(), "the corpus is missing at {} (set VOUCH_CORPUS)", dir.display());
+    assert!(
+        dir.join("specs").is_dir(),
+        "the corpus is missing at {} (set VOUCH_CORPUS)",
+        dir.display()
+    );
     dir
 }
 

@@ -11,7 +11,9 @@ use super::problems::Problem;
 use super::refs::{Documents, Loc};
 
 /// HTTP methods a path item may hold, in the order the spec lists them.
-pub(crate) const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace", "query"];
+pub(crate) const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace", "query",
+];
 
 /// One operation, as listed by the index. Cheap: nothing in it is resolved.
 #[derive(Debug, Clone, Serialize)]
@@ -46,7 +48,9 @@ pub struct Operation {
 /// Lists the operations under `paths` (or `webhooks`) of the entry document.
 pub(crate) fn list(docs: &Documents, section: &str, problems: &mut Vec<Problem>) -> Vec<Operation> {
     let root = docs.value(super::refs::DocId::ROOT);
-    let Some(paths) = root.get(section).and_then(Value::as_object) else { return Vec::new() };
+    let Some(paths) = root.get(section).and_then(Value::as_object) else {
+        return Vec::new();
+    };
     let section_loc = Loc::root(format!("/{section}"));
     let mut ops = Vec::new();
     for (path, raw_item) in paths {
@@ -55,14 +59,19 @@ pub(crate) fn list(docs: &Documents, section: &str, problems: &mut Vec<Problem>)
             match docs.deref(&logical) {
                 Ok((v, at)) => (v, at),
                 Err(e) => {
-                    problems.push(Problem::reference(&logical, format!("path item $ref cannot be resolved: {e}")));
+                    problems.push(Problem::reference(
+                        &logical,
+                        format!("path item $ref cannot be resolved: {e}"),
+                    ));
                     continue;
                 }
             }
         } else {
             (raw_item, logical.clone())
         };
-        let Some(obj) = item.as_object() else { continue };
+        let Some(obj) = item.as_object() else {
+            continue;
+        };
         check_path_item(obj, &item_loc, problems);
         let mut push = |method: &str, op: &Value, loc: Loc, pointer: String| {
             // Not in the standard, but common (DigitalOcean): an operation that is a `$ref`.
@@ -70,7 +79,10 @@ pub(crate) fn list(docs: &Documents, section: &str, problems: &mut Vec<Problem>)
                 match docs.deref(&loc) {
                     Ok((v, at)) => (v, at),
                     Err(e) => {
-                        problems.push(Problem::reference(&loc, format!("operation $ref cannot be resolved: {e}")));
+                        problems.push(Problem::reference(
+                            &loc,
+                            format!("operation $ref cannot be resolved: {e}"),
+                        ));
                         return;
                     }
                 }
@@ -79,7 +91,11 @@ pub(crate) fn list(docs: &Documents, section: &str, problems: &mut Vec<Problem>)
             };
             let Some(o) = op.as_object() else { return };
             ops.push(Operation {
-                id: o.get("operationId").and_then(Value::as_str).unwrap_or_default().to_string(),
+                id: o
+                    .get("operationId")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
                 id_derived: false,
                 method: method.to_ascii_uppercase(),
                 path: path.clone(),
@@ -87,9 +103,17 @@ pub(crate) fn list(docs: &Documents, section: &str, problems: &mut Vec<Problem>)
                 tags: o
                     .get("tags")
                     .and_then(Value::as_array)
-                    .map(|t| t.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                    .map(|t| {
+                        t.iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_string)
+                            .collect()
+                    })
                     .unwrap_or_default(),
-                deprecated: o.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+                deprecated: o
+                    .get("deprecated")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
                 pointer,
                 loc,
                 item: item_loc.clone(),
@@ -104,7 +128,12 @@ pub(crate) fn list(docs: &Documents, section: &str, problems: &mut Vec<Problem>)
         if let Some(extra) = obj.get("additionalOperations").and_then(Value::as_object) {
             let at = item_loc.child("additionalOperations");
             for (m, op) in extra {
-                push(m, op, at.child(m), logical.child("additionalOperations").child(m).pointer);
+                push(
+                    m,
+                    op,
+                    at.child(m),
+                    logical.child("additionalOperations").child(m).pointer,
+                );
             }
         }
     }
@@ -113,14 +142,26 @@ pub(crate) fn list(docs: &Documents, section: &str, problems: &mut Vec<Problem>)
 }
 
 /// Flags a path item with fields no path item has: usually a `$ref` aimed at the wrong thing.
-pub(crate) fn check_path_item(item: &serde_json::Map<String, Value>, at: &Loc, problems: &mut Vec<Problem>) {
+pub(crate) fn check_path_item(
+    item: &serde_json::Map<String, Value>,
+    at: &Loc,
+    problems: &mut Vec<Problem>,
+) {
     let odd: Vec<&str> = item
         .keys()
         .map(String::as_str)
         .filter(|k| {
             !METHODS.contains(k)
                 && !k.starts_with("x-")
-                && !matches!(*k, "$ref" | "summary" | "description" | "servers" | "parameters" | "additionalOperations")
+                && !matches!(
+                    *k,
+                    "$ref"
+                        | "summary"
+                        | "description"
+                        | "servers"
+                        | "parameters"
+                        | "additionalOperations"
+                )
         })
         .collect();
     if !odd.is_empty() {
@@ -128,7 +169,10 @@ pub(crate) fn check_path_item(item: &serde_json::Map<String, Value>, at: &Loc, p
             at,
             super::problems::ProblemKind::Semantic,
             super::problems::Severity::Error,
-            format!("a path item cannot have the fields {}; is this really a path item?", odd.join(", ")),
+            format!(
+                "a path item cannot have the fields {}; is this really a path item?",
+                odd.join(", ")
+            ),
         ));
     }
 }
@@ -136,7 +180,11 @@ pub(crate) fn check_path_item(item: &serde_json::Map<String, Value>, at: &Loc, p
 /// Gives every operation without an operationId a stable id from its method and path,
 /// never clashing with an explicit id.
 fn assign_ids(ops: &mut [Operation]) {
-    let mut taken: HashSet<String> = ops.iter().filter(|o| !o.id.is_empty()).map(|o| o.id.clone()).collect();
+    let mut taken: HashSet<String> = ops
+        .iter()
+        .filter(|o| !o.id.is_empty())
+        .map(|o| o.id.clone())
+        .collect();
     for op in ops.iter_mut().filter(|o| o.id.is_empty()) {
         let base = derive_id(&op.method, &op.path);
         let mut id = base.clone();
@@ -388,11 +436,17 @@ pub(crate) fn resolve(docs: &Documents, op: &Operation) -> OperationDetail {
         let at = op.loc.child("requestBody");
         match docs.deref(&at) {
             Ok((body, body_at)) => Some(RequestBody {
-                required: body.get("required").and_then(Value::as_bool).unwrap_or(false),
+                required: body
+                    .get("required")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
                 content: media_types(body, &body_at),
             }),
             Err(e) => {
-                problems.push(Problem::reference(&at, format!("request body $ref cannot be resolved: {e}")));
+                problems.push(Problem::reference(
+                    &at,
+                    format!("request body $ref cannot be resolved: {e}"),
+                ));
                 None
             }
         }
@@ -414,7 +468,10 @@ pub(crate) fn resolve(docs: &Documents, op: &Operation) -> OperationDetail {
             };
             match docs.deref(&at) {
                 Ok((r, r_at)) => responses.push(response(docs, status, r, &r_at, &mut problems)),
-                Err(e) => problems.push(Problem::reference(&at, format!("response $ref cannot be resolved: {e}"))),
+                Err(e) => problems.push(Problem::reference(
+                    &at,
+                    format!("response $ref cannot be resolved: {e}"),
+                )),
             }
         }
     }
@@ -432,7 +489,12 @@ pub(crate) fn resolve(docs: &Documents, op: &Operation) -> OperationDetail {
                         .map(|(name, scopes)| {
                             let scopes = scopes
                                 .as_array()
-                                .map(|s| s.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                                .map(|s| {
+                                    s.iter()
+                                        .filter_map(Value::as_str)
+                                        .map(str::to_string)
+                                        .collect()
+                                })
                                 .unwrap_or_default();
                             (name.clone(), scopes)
                         })
@@ -444,15 +506,40 @@ pub(crate) fn resolve(docs: &Documents, op: &Operation) -> OperationDetail {
 
     let servers = [op_value, item_value, root]
         .iter()
-        .find_map(|v| v.get("servers").and_then(Value::as_array).filter(|s| !s.is_empty()))
+        .find_map(|v| {
+            v.get("servers")
+                .and_then(Value::as_array)
+                .filter(|s| !s.is_empty())
+        })
         .map(|list| list.iter().filter_map(server).collect())
-        .unwrap_or_else(|| vec![Server { url: "/".into(), description: None, variables: Vec::new() }]);
+        .unwrap_or_else(|| {
+            vec![Server {
+                url: "/".into(),
+                description: None,
+                variables: Vec::new(),
+            }]
+        });
 
-    OperationDetail { operation: op.clone(), parameters, request_body, responses, security, servers, problems }
+    OperationDetail {
+        operation: op.clone(),
+        parameters,
+        request_body,
+        responses,
+        security,
+        servers,
+        problems,
+    }
 }
 
-fn params_at(docs: &Documents, holder: &Value, at: &Loc, problems: &mut Vec<Problem>) -> Vec<Parameter> {
-    let Some(list) = holder.get("parameters").and_then(Value::as_array) else { return Vec::new() };
+fn params_at(
+    docs: &Documents,
+    holder: &Value,
+    at: &Loc,
+    problems: &mut Vec<Problem>,
+) -> Vec<Parameter> {
+    let Some(list) = holder.get("parameters").and_then(Value::as_array) else {
+        return Vec::new();
+    };
     let base = at.child("parameters");
     let mut out = Vec::new();
     for i in 0..list.len() {
@@ -460,11 +547,16 @@ fn params_at(docs: &Documents, holder: &Value, at: &Loc, problems: &mut Vec<Prob
         let (p, p_at) = match docs.deref(&at) {
             Ok(x) => x,
             Err(e) => {
-                problems.push(Problem::reference(&at, format!("parameter $ref cannot be resolved: {e}")));
+                problems.push(Problem::reference(
+                    &at,
+                    format!("parameter $ref cannot be resolved: {e}"),
+                ));
                 continue;
             }
         };
-        let Some(name) = p.get("name").and_then(Value::as_str) else { continue };
+        let Some(name) = p.get("name").and_then(Value::as_str) else {
+            continue;
+        };
         let location = match p.get("in").and_then(Value::as_str) {
             Some("path") => ParamLocation::Path,
             Some("query") => ParamLocation::Query,
@@ -476,18 +568,35 @@ fn params_at(docs: &Documents, holder: &Value, at: &Loc, problems: &mut Vec<Prob
             ParamLocation::Query | ParamLocation::Cookie => "form",
             ParamLocation::Path | ParamLocation::Header => "simple",
         };
-        let style = p.get("style").and_then(Value::as_str).unwrap_or(default_style).to_string();
+        let style = p
+            .get("style")
+            .and_then(Value::as_str)
+            .unwrap_or(default_style)
+            .to_string();
         out.push(Parameter {
             name: name.to_string(),
             location,
-            required: p.get("required").and_then(Value::as_bool).unwrap_or(false) || location == ParamLocation::Path,
-            deprecated: p.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
-            explode: p.get("explode").and_then(Value::as_bool).unwrap_or(style == "form"),
+            required: p.get("required").and_then(Value::as_bool).unwrap_or(false)
+                || location == ParamLocation::Path,
+            deprecated: p
+                .get("deprecated")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            explode: p
+                .get("explode")
+                .and_then(Value::as_bool)
+                .unwrap_or(style == "form"),
             style,
-            allow_reserved: p.get("allowReserved").and_then(Value::as_bool).unwrap_or(false),
+            allow_reserved: p
+                .get("allowReserved")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
             schema: p.get("schema").map(|_| p_at.child("schema")),
             content: media_types(p, &p_at),
-            description: p.get("description").and_then(Value::as_str).map(str::to_string),
+            description: p
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_string),
             at: p_at,
         });
     }
@@ -495,7 +604,9 @@ fn params_at(docs: &Documents, holder: &Value, at: &Loc, problems: &mut Vec<Prob
 }
 
 fn media_types(holder: &Value, at: &Loc) -> Vec<MediaType> {
-    let Some(content) = holder.get("content").and_then(Value::as_object) else { return Vec::new() };
+    let Some(content) = holder.get("content").and_then(Value::as_object) else {
+        return Vec::new();
+    };
     let base = at.child("content");
     content
         .iter()
@@ -506,7 +617,13 @@ fn media_types(holder: &Value, at: &Loc) -> Vec<MediaType> {
         .collect()
 }
 
-fn response(docs: &Documents, status: StatusKey, r: &Value, at: &Loc, problems: &mut Vec<Problem>) -> Response {
+fn response(
+    docs: &Documents,
+    status: StatusKey,
+    r: &Value,
+    at: &Loc,
+    problems: &mut Vec<Problem>,
+) -> Response {
     let mut headers = Vec::new();
     if let Some(hs) = r.get("headers").and_then(Value::as_object) {
         let base = at.child("headers");
@@ -518,13 +635,20 @@ fn response(docs: &Documents, status: StatusKey, r: &Value, at: &Loc, problems: 
                     required: h.get("required").and_then(Value::as_bool).unwrap_or(false),
                     schema: h.get("schema").map(|_| real.child("schema")),
                 }),
-                Err(e) => problems.push(Problem::reference(&h_at, format!("header $ref cannot be resolved: {e}"))),
+                Err(e) => problems.push(Problem::reference(
+                    &h_at,
+                    format!("header $ref cannot be resolved: {e}"),
+                )),
             }
         }
     }
     Response {
         status,
-        description: r.get("description").and_then(Value::as_str).unwrap_or_default().to_string(),
+        description: r
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
         content: media_types(r, at),
         headers,
         at: at.clone(),
@@ -540,11 +664,20 @@ fn server(v: &Value) -> Option<Server> {
             vars.iter()
                 .map(|(name, var)| ServerVariable {
                     name: name.clone(),
-                    default: var.get("default").and_then(Value::as_str).unwrap_or_default().to_string(),
+                    default: var
+                        .get("default")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string(),
                     allowed: var
                         .get("enum")
                         .and_then(Value::as_array)
-                        .map(|e| e.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                        .map(|e| {
+                            e.iter()
+                                .filter_map(Value::as_str)
+                                .map(str::to_string)
+                                .collect()
+                        })
                         .unwrap_or_default(),
                 })
                 .collect()
@@ -552,7 +685,10 @@ fn server(v: &Value) -> Option<Server> {
         .unwrap_or_default();
     Some(Server {
         url,
-        description: v.get("description").and_then(Value::as_str).map(str::to_string),
+        description: v
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         variables,
     })
 }

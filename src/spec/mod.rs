@@ -21,8 +21,8 @@ use url::Url;
 
 pub use error::{LineCol, Result, SpecError};
 pub use index::{
-    derive_id, placeholders, Header, MediaType, Operation, OperationDetail, ParamLocation, Parameter, RequestBody,
-    Response, SecurityRequirement, Server, ServerVariable, StatusKey,
+    derive_id, placeholders, Header, MediaType, Operation, OperationDetail, ParamLocation,
+    Parameter, RequestBody, Response, SecurityRequirement, Server, ServerVariable, StatusKey,
 };
 pub use problems::{Problem, ProblemKind, Severity};
 pub use refs::{DocId, Documents, Loc};
@@ -73,11 +73,16 @@ impl Spec {
     /// and URLs.
     pub async fn load(source: &str, options: &LoadOptions) -> Result<Spec> {
         let url = source::locate(source)?;
-        let name = if url.scheme() == "file" { source.to_string() } else { url.to_string() };
+        let name = if url.scheme() == "file" {
+            source.to_string()
+        } else {
+            url.to_string()
+        };
         let mut fetcher = source::Fetcher::new(options.clone());
         let bytes = fetcher.fetch(&url).await?;
         let value = parse::parse(&bytes, &name, options.max_depth)?;
-        let may_have_external = !looks_like_json(&bytes) || refs::json_may_have_external_refs(&bytes);
+        let may_have_external =
+            !looks_like_json(&bytes) || refs::json_may_have_external_refs(&bytes);
         drop(bytes);
         let version = detect_version(&value, &name)?;
         let mut docs = Documents::with_root(url, value);
@@ -96,7 +101,9 @@ impl Spec {
         let version = detect_version(&value, &name)?;
         let url = match base {
             Some(b) => source::locate(b)?,
-            None => Url::parse("file:///pasted-document").map_err(|_| SpecError::BadSource { source_name: name.clone() })?,
+            None => Url::parse("file:///pasted-document").map_err(|_| SpecError::BadSource {
+                source_name: name.clone(),
+            })?,
         };
         let mut docs = Documents::with_root(url, value);
         let mut problems = Vec::new();
@@ -108,7 +115,12 @@ impl Spec {
         Ok(Spec::index(name, version, docs, problems))
     }
 
-    fn index(name: String, version: SpecVersion, mut docs: Documents, mut problems: Vec<Problem>) -> Spec {
+    fn index(
+        name: String,
+        version: SpecVersion,
+        mut docs: Documents,
+        mut problems: Vec<Problem>,
+    ) -> Spec {
         let mut original = None;
         if version.dialect == Dialect::Swagger2 {
             let converted = swagger2::convert(&docs, &mut problems);
@@ -125,7 +137,15 @@ impl Spec {
         }
         let operations = index::list(&docs, "paths", &mut problems);
         let webhooks = index::list(&docs, "webhooks", &mut problems);
-        Spec { name, version, docs, original, operations, webhooks, load_problems: problems }
+        Spec {
+            name,
+            version,
+            docs,
+            original,
+            operations,
+            webhooks,
+            load_problems: problems,
+        }
     }
 
     /// The file path or URL the spec was loaded from.
@@ -149,7 +169,12 @@ impl Spec {
     }
 
     fn info_str(&self, key: &str) -> &str {
-        self.docs.value(DocId::ROOT).get("info").and_then(|i| i.get(key)).and_then(Value::as_str).unwrap_or("")
+        self.docs
+            .value(DocId::ROOT)
+            .get("info")
+            .and_then(|i| i.get(key))
+            .and_then(Value::as_str)
+            .unwrap_or("")
     }
 
     /// Every operation under `paths`, in document order.
@@ -164,12 +189,17 @@ impl Spec {
 
     /// The operation with this id (operationId or derived id).
     pub fn operation(&self, id: &str) -> Option<&Operation> {
-        self.operations.iter().chain(&self.webhooks).find(|o| o.id == id)
+        self.operations
+            .iter()
+            .chain(&self.webhooks)
+            .find(|o| o.id == id)
     }
 
     /// The operation declared for this method and path template, e.g. `("get", "/pets/{id}")`.
     pub fn operation_at(&self, method: &str, path: &str) -> Option<&Operation> {
-        self.operations.iter().find(|o| o.method.eq_ignore_ascii_case(method) && o.path == path)
+        self.operations
+            .iter()
+            .find(|o| o.method.eq_ignore_ascii_case(method) && o.path == path)
     }
 
     /// Resolves an operation in full: merged parameters, bodies, responses, security, servers.
@@ -216,7 +246,10 @@ fn looks_like_json(bytes: &[u8]) -> bool {
 }
 
 fn detect_version(value: &Value, name: &str) -> Result<SpecVersion> {
-    let not = |reason: &str| SpecError::NotOpenApi { source_name: name.to_string(), reason: reason.to_string() };
+    let not = |reason: &str| SpecError::NotOpenApi {
+        source_name: name.to_string(),
+        reason: reason.to_string(),
+    };
     let Some(obj) = value.as_object() else {
         let kind = match value {
             Value::Array(_) => "an array",
@@ -241,7 +274,11 @@ fn detect_version(value: &Value, name: &str) -> Result<SpecVersion> {
                 return Err(SpecError::UnsupportedVersion {
                     source_name: name.to_string(),
                     field: "openapi",
-                    version: if declared.is_empty() { v.to_string() } else { declared },
+                    version: if declared.is_empty() {
+                        v.to_string()
+                    } else {
+                        declared
+                    },
                 })
             }
         };
@@ -250,19 +287,29 @@ fn detect_version(value: &Value, name: &str) -> Result<SpecVersion> {
     if let Some(v) = obj.get("swagger") {
         let declared = text(v).unwrap_or_default();
         if declared == "2.0" || declared == "2" {
-            return Ok(SpecVersion { declared: "2.0".into(), dialect: Dialect::Swagger2 });
+            return Ok(SpecVersion {
+                declared: "2.0".into(),
+                dialect: Dialect::Swagger2,
+            });
         }
         return Err(SpecError::UnsupportedVersion {
             source_name: name.to_string(),
             field: "swagger",
-            version: if declared.is_empty() { v.to_string() } else { declared },
+            version: if declared.is_empty() {
+                v.to_string()
+            } else {
+                declared
+            },
         });
     }
     if obj.contains_key("swaggerVersion") {
         return Err(SpecError::UnsupportedVersion {
             source_name: name.to_string(),
             field: "swaggerVersion",
-            version: obj.get("swaggerVersion").map(|v| v.to_string()).unwrap_or_default(),
+            version: obj
+                .get("swaggerVersion")
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
         });
     }
     Err(not("there is no top-level `openapi` or `swagger` field"))
@@ -297,13 +344,15 @@ async fn crawl(docs: &mut Documents, fetcher: &mut source::Fetcher, problems: &m
             let key = url.to_string();
             let outcome = match failed.get(&key) {
                 Some(reason) => Err(reason.clone()),
-                None if docs.len() >= fetcher.options().max_documents => {
-                    Err(format!("more than {} documents; not loaded", fetcher.options().max_documents))
-                }
+                None if docs.len() >= fetcher.options().max_documents => Err(format!(
+                    "more than {} documents; not loaded",
+                    fetcher.options().max_documents
+                )),
                 None => {
                     let name = source::display_name(&url);
                     match fetcher.fetch(&url).await {
-                        Ok(bytes) => parse::parse(&bytes, &name, fetcher.options().max_depth).map_err(|e| e.to_string()),
+                        Ok(bytes) => parse::parse(&bytes, &name, fetcher.options().max_depth)
+                            .map_err(|e| e.to_string()),
                         Err(e) => Err(e.to_string()),
                     }
                 }

@@ -9,7 +9,10 @@ pub(crate) fn parse(bytes: &[u8], name: &str, max_depth: usize) -> Result<Value>
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
     match first {
-        None => Err(SpecError::NotOpenApi { source_name: name.to_string(), reason: "the file is empty".into() }),
+        None => Err(SpecError::NotOpenApi {
+            source_name: name.to_string(),
+            reason: "the file is empty".into(),
+        }),
         // `{a: 1}` is YAML flow style, not JSON: a `.yaml` file starting with a brace is YAML.
         Some(b'{') | Some(b'[') if !named_yaml(name) => parse_json(bytes, name, max_depth),
         Some(_) => parse_yaml(bytes, name, max_depth),
@@ -17,7 +20,11 @@ pub(crate) fn parse(bytes: &[u8], name: &str, max_depth: usize) -> Result<Value>
 }
 
 fn named_yaml(name: &str) -> bool {
-    let path = name.split(['?', '#']).next().unwrap_or(name).to_ascii_lowercase();
+    let path = name
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(name)
+        .to_ascii_lowercase();
     path.ends_with(".yaml") || path.ends_with(".yml")
 }
 
@@ -25,18 +32,38 @@ fn parse_json(bytes: &[u8], name: &str, max_depth: usize) -> Result<Value> {
     // serde_json stops at 128 levels by itself; a tighter bound is checked on the bytes first.
     if max_depth < 128 {
         if let Some(at) = json_depth_exceeds(bytes, max_depth) {
-            return Err(SpecError::TooDeep { source_name: name.to_string(), limit: max_depth, at: Some(at) });
+            return Err(SpecError::TooDeep {
+                source_name: name.to_string(),
+                limit: max_depth,
+                at: Some(at),
+            });
         }
     }
     serde_json::from_slice(bytes).map_err(|e| {
-        let at = (e.line() > 0).then(|| LineCol { line: e.line() as u64, column: e.column() as u64 });
+        let at = (e.line() > 0).then(|| LineCol {
+            line: e.line() as u64,
+            column: e.column() as u64,
+        });
         let message = e.to_string();
         if message.starts_with("recursion limit exceeded") {
-            SpecError::TooDeep { source_name: name.to_string(), limit: max_depth.min(128), at }
+            SpecError::TooDeep {
+                source_name: name.to_string(),
+                limit: max_depth.min(128),
+                at,
+            }
         } else {
             // serde_json appends " at line L column C"; we report the position separately.
-            let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-            SpecError::Syntax { source_name: name.to_string(), format: "JSON", at, message }
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_string();
+            SpecError::Syntax {
+                source_name: name.to_string(),
+                format: "JSON",
+                at,
+                message,
+            }
         }
     })
 }
@@ -80,7 +107,10 @@ fn parse_yaml(bytes: &[u8], name: &str, max_depth: usize) -> Result<Value> {
         source_name: name.to_string(),
         format: "YAML",
         at: None,
-        message: format!("the file is not UTF-8 text (invalid byte at offset {})", e.valid_up_to()),
+        message: format!(
+            "the file is not UTF-8 text (invalid byte at offset {})",
+            e.valid_up_to()
+        ),
     })?;
     let mut budget = serde_saphyr::Budget::default();
     budget.max_depth = max_depth;
@@ -97,18 +127,20 @@ fn parse_yaml(bytes: &[u8], name: &str, max_depth: usize) -> Result<Value> {
         leading_zero_numbers_as_strings: true,
         with_snippet: false,
     };
-    serde_saphyr::from_str_with_options::<Value>(text, options).map_err(|e| yaml_error(e, name, max_depth))
+    serde_saphyr::from_str_with_options::<Value>(text, options)
+        .map_err(|e| yaml_error(e, name, max_depth))
 }
 
 fn yaml_error(e: serde_saphyr::Error, name: &str, max_depth: usize) -> SpecError {
-    let at = e
-        .location()
-        .filter(|l| l.line() > 0)
-        .map(|l| LineCol { line: l.line(), column: l.column() });
+    let at = e.location().filter(|l| l.line() > 0).map(|l| LineCol {
+        line: l.line(),
+        column: l.column(),
+    });
     let message = e.to_string();
     let message = message.lines().next().unwrap_or_default().to_string();
     let lower = message.to_ascii_lowercase();
-    let budget = matches!(e, serde_saphyr::Error::Budget { .. }) || lower.contains("budget breached");
+    let budget =
+        matches!(e, serde_saphyr::Error::Budget { .. }) || lower.contains("budget breached");
     let alias = matches!(
         e,
         serde_saphyr::Error::AliasReplayLimitExceeded { .. }
@@ -117,11 +149,24 @@ fn yaml_error(e: serde_saphyr::Error, name: &str, max_depth: usize) -> SpecError
             | serde_saphyr::Error::AliasReplayCounterOverflow { .. }
     );
     if lower.contains("recursion limit") || (budget && lower.contains("depth")) {
-        SpecError::TooDeep { source_name: name.to_string(), limit: max_depth, at }
+        SpecError::TooDeep {
+            source_name: name.to_string(),
+            limit: max_depth,
+            at,
+        }
     } else if budget || alias {
-        SpecError::YamlBudget { source_name: name.to_string(), at, message }
+        SpecError::YamlBudget {
+            source_name: name.to_string(),
+            at,
+            message,
+        }
     } else {
-        SpecError::Syntax { source_name: name.to_string(), format: "YAML", at, message }
+        SpecError::Syntax {
+            source_name: name.to_string(),
+            format: "YAML",
+            at,
+            message,
+        }
     }
 }
 

@@ -53,7 +53,12 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub(crate) fn new(loc: &Loc, kind: ProblemKind, severity: Severity, message: impl Into<String>) -> Problem {
+    pub(crate) fn new(
+        loc: &Loc,
+        kind: ProblemKind,
+        severity: Severity,
+        message: impl Into<String>,
+    ) -> Problem {
         Problem {
             pointer: loc.pointer.clone(),
             message: message.into(),
@@ -80,7 +85,10 @@ const MAX_META_PROBLEMS: usize = 500;
 /// Every problem of a loaded spec, load-time ones first.
 pub(crate) fn all(spec: &Spec) -> Vec<Problem> {
     let mut out = spec.load_problems.clone();
-    let source = spec.original.as_ref().unwrap_or_else(|| spec.docs.value(DocId::ROOT));
+    let source = spec
+        .original
+        .as_ref()
+        .unwrap_or_else(|| spec.docs.value(DocId::ROOT));
     out.extend(reference_problems(&spec.docs, spec.original.as_ref()));
     out.extend(meta_schema_problems(spec.version.dialect, source));
     if spec.version.dialect == Dialect::Swagger2 {
@@ -119,7 +127,10 @@ fn reference_problems(docs: &Documents, original_root: Option<&Value>) -> Vec<Pr
                 // Documents that failed to load were reported when the load tried them.
                 Err(RefError::MissingDocument(_)) => {}
                 Err(e) => out.push(Problem::reference(
-                    &Loc { doc, pointer: pointer.to_string() },
+                    &Loc {
+                        doc,
+                        pointer: pointer.to_string(),
+                    },
                     format!("$ref '{reference}' cannot be resolved: {e}"),
                 )),
             }
@@ -140,7 +151,10 @@ fn compiled(dialect: Dialect) -> Option<&'static jsonschema::Validator> {
     };
     cell.get_or_init(|| {
         let schema = super::parse::parse(text.as_bytes(), "meta-schema", 128).ok()?;
-        match jsonschema::options().should_validate_formats(true).build(&schema) {
+        match jsonschema::options()
+            .should_validate_formats(true)
+            .build(&schema)
+        {
             Ok(v) => Some(v),
             Err(e) => {
                 tracing::error!("the built-in {dialect:?} meta-schema does not compile: {e}");
@@ -152,7 +166,9 @@ fn compiled(dialect: Dialect) -> Option<&'static jsonschema::Validator> {
 }
 
 fn meta_schema_problems(dialect: Dialect, doc: &Value) -> Vec<Problem> {
-    let Some(validator) = compiled(dialect) else { return Vec::new() };
+    let Some(validator) = compiled(dialect) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for err in validator.iter_errors(doc).take(MAX_META_PROBLEMS + 1) {
         if out.len() == MAX_META_PROBLEMS {
@@ -160,12 +176,18 @@ fn meta_schema_problems(dialect: Dialect, doc: &Value) -> Vec<Problem> {
                 &Loc::root(""),
                 ProblemKind::MetaSchema,
                 Severity::Error,
-                format!("more than {MAX_META_PROBLEMS} meta-schema problems; the rest are not listed"),
+                format!(
+                    "more than {MAX_META_PROBLEMS} meta-schema problems; the rest are not listed"
+                ),
             ));
             break;
         }
         // The masked form leaves the (possibly huge) offending value out of the message.
-        let message = format!("{} (meta-schema: {})", err.masked(), err.schema_path().as_str());
+        let message = format!(
+            "{} (meta-schema: {})",
+            err.masked(),
+            err.schema_path().as_str()
+        );
         out.push(Problem::new(
             &Loc::root(err.instance_path().as_str()),
             ProblemKind::MetaSchema,
@@ -210,7 +232,10 @@ fn semantic_problems(spec: &Spec) -> Vec<Problem> {
             Some(other) if *other != op.path.as_str() => out.push(Problem::semantic(
                 &Loc::root(op.pointer.rsplit_once('/').map(|x| x.0).unwrap_or_default()),
                 Severity::Error,
-                format!("the path {} is the same template as {other} with other placeholder names", op.path),
+                format!(
+                    "the path {} is the same template as {other} with other placeholder names",
+                    op.path
+                ),
             )),
             Some(_) => {}
             None => {
@@ -225,7 +250,10 @@ fn semantic_problems(spec: &Spec) -> Vec<Problem> {
                 out.push(Problem::semantic(
                     &p.at,
                     Severity::Error,
-                    format!("path parameter '{}' has no {{{}}} placeholder in {}", p.name, p.name, op.path),
+                    format!(
+                        "path parameter '{}' has no {{{}}} placeholder in {}",
+                        p.name, p.name, op.path
+                    ),
                 ));
             }
             seen.insert((p.name.as_str(), p.location));
@@ -235,18 +263,27 @@ fn semantic_problems(spec: &Spec) -> Vec<Problem> {
                 out.push(Problem::semantic(
                     &op.loc,
                     Severity::Error,
-                    format!("the placeholder {{{h}}} in {} has no path parameter", op.path),
+                    format!(
+                        "the placeholder {{{h}}} in {} has no path parameter",
+                        op.path
+                    ),
                 ));
             }
         }
         // Duplicates within one level (the merge hides them, so look at the raw lists).
         for holder in [&op.item, &op.loc] {
-            let list = spec.docs.get(&holder.child("parameters")).and_then(Value::as_array);
+            let list = spec
+                .docs
+                .get(&holder.child("parameters"))
+                .and_then(Value::as_array);
             let mut names = HashSet::new();
             for i in 0..list.map_or(0, Vec::len) {
                 let at = holder.child("parameters").child(&i.to_string());
                 if let Ok((p, _)) = spec.docs.deref(&at) {
-                    let key = (p.get("name").and_then(Value::as_str), p.get("in").and_then(Value::as_str));
+                    let key = (
+                        p.get("name").and_then(Value::as_str),
+                        p.get("in").and_then(Value::as_str),
+                    );
                     if key.0.is_some() && !names.insert(key) {
                         out.push(Problem::semantic(
                             &at,
@@ -295,9 +332,13 @@ fn normalise_template(path: &str) -> String {
 fn swagger2_problems(docs: &Documents, original: &Value) -> Vec<Problem> {
     let mut out = Vec::new();
     let global_consumes = original.get("consumes");
-    let Some(paths) = original.get("paths").and_then(Value::as_object) else { return out };
+    let Some(paths) = original.get("paths").and_then(Value::as_object) else {
+        return out;
+    };
     let resolve = |holder: &Value, at: &Loc| -> Vec<Value> {
-        let Some(list) = holder.get("parameters").and_then(Value::as_array) else { return Vec::new() };
+        let Some(list) = holder.get("parameters").and_then(Value::as_array) else {
+            return Vec::new();
+        };
         (0..list.len())
             .filter_map(|i| {
                 let at = at.child("parameters").child(&i.to_string());
@@ -305,7 +346,13 @@ fn swagger2_problems(docs: &Documents, original: &Value) -> Vec<Problem> {
                     Some(r) => docs
                         .target(at.doc, r)
                         .ok()
-                        .and_then(|l| if l.doc == DocId::ROOT { original.pointer(&l.pointer) } else { docs.get(&l) })
+                        .and_then(|l| {
+                            if l.doc == DocId::ROOT {
+                                original.pointer(&l.pointer)
+                            } else {
+                                docs.get(&l)
+                            }
+                        })
                         .cloned(),
                     None => Some(list[i].clone()),
                 }
@@ -329,7 +376,10 @@ fn swagger2_problems(docs: &Documents, original: &Value) -> Vec<Problem> {
             let own = resolve(op, &at);
             let mut all: Vec<&Value> = shared
                 .iter()
-                .filter(|s| !own.iter().any(|o| o.get("name") == s.get("name") && o.get("in") == s.get("in")))
+                .filter(|s| {
+                    !own.iter()
+                        .any(|o| o.get("name") == s.get("name") && o.get("in") == s.get("in"))
+                })
                 .collect();
             all.extend(own.iter());
             let bodies = all.iter().filter(|p| p["in"] == "body").count();
@@ -338,19 +388,29 @@ fn swagger2_problems(docs: &Documents, original: &Value) -> Vec<Problem> {
                 out.push(Problem::semantic(
                     &at,
                     Severity::Error,
-                    format!("{} {path} has {bodies} body parameters; at most one is allowed", m.to_uppercase()),
+                    format!(
+                        "{} {path} has {bodies} body parameters; at most one is allowed",
+                        m.to_uppercase()
+                    ),
                 ));
             }
             if bodies > 0 && forms > 0 {
                 out.push(Problem::semantic(
                     &at,
                     Severity::Error,
-                    format!("{} {path} has both body and formData parameters", m.to_uppercase()),
+                    format!(
+                        "{} {path} has both body and formData parameters",
+                        m.to_uppercase()
+                    ),
                 ));
             }
             if all.iter().any(|p| p["type"] == "file") {
-                let consumes = op.get("consumes").or(global_consumes).and_then(Value::as_array);
-                let ok = consumes.is_some_and(|c| c.iter().filter_map(Value::as_str).any(is_form_media_type));
+                let consumes = op
+                    .get("consumes")
+                    .or(global_consumes)
+                    .and_then(Value::as_array);
+                let ok = consumes
+                    .is_some_and(|c| c.iter().filter_map(Value::as_str).any(is_form_media_type));
                 if !ok {
                     out.push(Problem::semantic(
                         &at,
@@ -371,7 +431,12 @@ fn swagger2_problems(docs: &Documents, original: &Value) -> Vec<Problem> {
 /// `multipart/form-data`, `application/x-www-form-urlencoded`, or a vendor variant of either
 /// (`multipart/vnd.acme+form-data; version=1`).
 fn is_form_media_type(t: &str) -> bool {
-    let essence = t.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let essence = t
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
     match essence.split_once('/') {
         Some(("multipart", sub)) => sub.ends_with("form-data"),
         Some(("application", sub)) => sub.ends_with("x-www-form-urlencoded"),
@@ -385,7 +450,10 @@ fn schema_lint(dialect: Dialect, doc: &Value) -> Vec<Problem> {
     let mut out = Vec::new();
     let pre_31 = matches!(dialect, Dialect::Swagger2 | Dialect::OpenApi30);
     super::refs::visit_objects(doc, &mut |pointer, obj| {
-        if pre_31 && obj.get("type").and_then(Value::as_str) == Some("array") && !obj.contains_key("items") {
+        if pre_31
+            && obj.get("type").and_then(Value::as_str) == Some("array")
+            && !obj.contains_key("items")
+        {
             out.push(Problem::semantic(
                 &Loc::root(pointer()),
                 Severity::Error,
@@ -406,11 +474,22 @@ fn schema_lint(dialect: Dialect, doc: &Value) -> Vec<Problem> {
 fn undefined_required(obj: &Map<String, Value>) -> Option<String> {
     let required = obj.get("required")?.as_array()?;
     let props = obj.get("properties")?.as_object()?;
-    let open = ["additionalProperties", "patternProperties", "allOf", "anyOf", "oneOf", "$ref"]
-        .iter()
-        .any(|k| obj.get(*k).is_some_and(|v| v != &Value::Bool(false)));
+    let open = [
+        "additionalProperties",
+        "patternProperties",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "$ref",
+    ]
+    .iter()
+    .any(|k| obj.get(*k).is_some_and(|v| v != &Value::Bool(false)));
     if open {
         return None;
     }
-    required.iter().filter_map(Value::as_str).find(|r| !props.contains_key(*r)).map(str::to_string)
+    required
+        .iter()
+        .filter_map(Value::as_str)
+        .find(|r| !props.contains_key(*r))
+        .map(str::to_string)
 }

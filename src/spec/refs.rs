@@ -36,12 +36,18 @@ pub struct Loc {
 
 impl Loc {
     pub(crate) fn root(pointer: impl Into<String>) -> Loc {
-        Loc { doc: DocId::ROOT, pointer: pointer.into() }
+        Loc {
+            doc: DocId::ROOT,
+            pointer: pointer.into(),
+        }
     }
 
     /// The location of a child member.
     pub fn child(&self, key: &str) -> Loc {
-        Loc { doc: self.doc, pointer: format!("{}/{}", self.pointer, escape(key)) }
+        Loc {
+            doc: self.doc,
+            pointer: format!("{}/{}", self.pointer, escape(key)),
+        }
     }
 }
 
@@ -88,7 +94,9 @@ impl std::fmt::Display for RefError {
         match self {
             RefError::MissingDocument(d) => write!(f, "the document {d} could not be loaded"),
             RefError::MissingTarget(p) => write!(f, "nothing exists at {p}"),
-            RefError::UnsupportedFragment(x) => write!(f, "the fragment #{x} is not a JSON pointer"),
+            RefError::UnsupportedFragment(x) => {
+                write!(f, "the fragment #{x} is not a JSON pointer")
+            }
             RefError::Malformed(r) => write!(f, "{r} is not a valid reference"),
             RefError::Cycle => write!(f, "the chain of $refs comes back to itself"),
         }
@@ -142,7 +150,10 @@ impl Documents {
 
     /// The value at a location, if it exists.
     pub fn get(&self, loc: &Loc) -> Option<&Value> {
-        self.docs.get(loc.doc.0 as usize)?.value.pointer(&loc.pointer)
+        self.docs
+            .get(loc.doc.0 as usize)?
+            .value
+            .pointer(&loc.pointer)
     }
 
     /// Where a `$ref` written in document `from` points.
@@ -158,9 +169,12 @@ impl Documents {
                 .url(from)
                 .join(doc_part)
                 .map_err(|_| RefError::Malformed(reference.to_string()))?;
-            self.id_of(&url).ok_or_else(|| RefError::MissingDocument(strip_fragment(&url)))?
+            self.id_of(&url)
+                .ok_or_else(|| RefError::MissingDocument(strip_fragment(&url)))?
         };
-        let pointer = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy().into_owned();
+        let pointer = percent_encoding::percent_decode_str(fragment)
+            .decode_utf8_lossy()
+            .into_owned();
         if !pointer.is_empty() && !pointer.starts_with('/') {
             return Err(RefError::UnsupportedFragment(pointer));
         }
@@ -172,7 +186,9 @@ impl Documents {
     pub(crate) fn deref<'a>(&'a self, loc: &Loc) -> Result<(&'a Value, Loc), RefError> {
         let mut cur = loc.clone();
         for _ in 0..MAX_HOPS {
-            let v = self.get(&cur).ok_or_else(|| RefError::MissingTarget(cur.pointer.clone()))?;
+            let v = self
+                .get(&cur)
+                .ok_or_else(|| RefError::MissingTarget(cur.pointer.clone()))?;
             match v.get("$ref").and_then(Value::as_str) {
                 Some(r) => cur = self.target(cur.doc, r)?,
                 None => return Ok((v, cur)),
@@ -195,7 +211,10 @@ fn strip_fragment(url: &Url) -> String {
 
 /// Keys whose value holds literal data (examples, defaults, enums): a `$ref` inside is data.
 fn is_data_keyword(key: &str) -> bool {
-    matches!(key, "example" | "default" | "enum" | "const" | "value" | "x-examples") || key.starts_with("x-")
+    matches!(
+        key,
+        "example" | "default" | "enum" | "const" | "value" | "x-examples"
+    ) || key.starts_with("x-")
 }
 
 /// Keys whose value is a map from user-chosen names to objects: under them, keys are names,
@@ -242,7 +261,12 @@ enum Seg<'a> {
     Index(usize),
 }
 
-fn walk<'a>(value: &'a Value, names: bool, path: &mut Vec<Seg<'a>>, f: &mut impl FnMut(&str, &str)) {
+fn walk<'a>(
+    value: &'a Value,
+    names: bool,
+    path: &mut Vec<Seg<'a>>,
+    f: &mut impl FnMut(&str, &str),
+) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
@@ -276,7 +300,10 @@ fn walk<'a>(value: &'a Value, names: bool, path: &mut Vec<Seg<'a>>, f: &mut impl
 
 /// Calls `f(pointer, object)` for every object in keyword position (not example data, not a
 /// map of names); `pointer()` renders the object's JSON pointer only when asked.
-pub(crate) fn visit_objects(value: &Value, f: &mut impl FnMut(&dyn Fn() -> String, &serde_json::Map<String, Value>)) {
+pub(crate) fn visit_objects(
+    value: &Value,
+    f: &mut impl FnMut(&dyn Fn() -> String, &serde_json::Map<String, Value>),
+) {
     let mut path: Vec<Seg<'_>> = Vec::new();
     visit(value, false, &mut path, f);
 }
@@ -369,7 +396,10 @@ pub(crate) fn json_may_have_external_refs(bytes: &[u8]) -> bool {
     let mut rest = bytes;
     while let Some(i) = find(rest, needle) {
         rest = &rest[i + needle.len()..];
-        let after = rest.iter().position(|b| !b" \t\r\n:".contains(b)).unwrap_or(rest.len());
+        let after = rest
+            .iter()
+            .position(|b| !b" \t\r\n:".contains(b))
+            .unwrap_or(rest.len());
         let tail = &rest[after..];
         if !tail.starts_with(b"\"#") {
             return true;
@@ -421,14 +451,21 @@ mod tests {
 
     #[test]
     fn prefilter_sees_external_refs_only() {
-        assert!(!json_may_have_external_refs(br##"{"$ref": "#/a", "b": {"$ref":"#/c"}}"##));
-        assert!(json_may_have_external_refs(br##"{"$ref": "#/a", "b": {"$ref" : "x.json"}}"##));
+        assert!(!json_may_have_external_refs(
+            br##"{"$ref": "#/a", "b": {"$ref":"#/c"}}"##
+        ));
+        assert!(json_may_have_external_refs(
+            br##"{"$ref": "#/a", "b": {"$ref" : "x.json"}}"##
+        ));
     }
 
     #[test]
     fn deref_stops_on_cycles() {
         let url = Url::parse("file:///spec.json").expect("url");
         let docs = Documents::with_root(url, json!({"a": {"$ref": "#/b"}, "b": {"$ref": "#/a"}}));
-        assert_eq!(docs.deref(&Loc::root("/a")).map(|_| ()), Err(RefError::Cycle));
+        assert_eq!(
+            docs.deref(&Loc::root("/a")).map(|_| ()),
+            Err(RefError::Cycle)
+        );
     }
 }

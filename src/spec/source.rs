@@ -37,18 +37,28 @@ impl Default for LoadOptions {
 
 /// Turns what the user typed (a path or URL) into the absolute URL that identifies the document.
 pub(crate) fn locate(source: &str) -> Result<Url> {
-    if source.starts_with("http://") || source.starts_with("https://") || source.starts_with("file://") {
-        return Url::parse(source).map_err(|_| SpecError::BadSource { source_name: source.to_string() });
+    if source.starts_with("http://")
+        || source.starts_with("https://")
+        || source.starts_with("file://")
+    {
+        return Url::parse(source).map_err(|_| SpecError::BadSource {
+            source_name: source.to_string(),
+        });
     }
     let path = Path::new(source);
     let abs: PathBuf = if path.is_absolute() {
         path.to_path_buf()
     } else {
         std::env::current_dir()
-            .map_err(|e| SpecError::Read { source_name: source.to_string(), reason: e.to_string() })?
+            .map_err(|e| SpecError::Read {
+                source_name: source.to_string(),
+                reason: e.to_string(),
+            })?
             .join(path)
     };
-    Url::from_file_path(&abs).map_err(|_| SpecError::BadSource { source_name: source.to_string() })
+    Url::from_file_path(&abs).map_err(|_| SpecError::BadSource {
+        source_name: source.to_string(),
+    })
 }
 
 /// The name a user recognises for a document: its path for files, its URL otherwise.
@@ -74,7 +84,10 @@ pub(crate) struct Fetcher {
 
 impl Fetcher {
     pub(crate) fn new(options: LoadOptions) -> Self {
-        Fetcher { options, client: None }
+        Fetcher {
+            options,
+            client: None,
+        }
     }
 
     pub(crate) fn options(&self) -> &LoadOptions {
@@ -85,13 +98,15 @@ impl Fetcher {
     pub(crate) async fn fetch(&mut self, url: &Url) -> Result<Vec<u8>> {
         match url.scheme() {
             "file" => {
-                let path = url
-                    .to_file_path()
-                    .map_err(|_| SpecError::BadSource { source_name: url.to_string() })?;
+                let path = url.to_file_path().map_err(|_| SpecError::BadSource {
+                    source_name: url.to_string(),
+                })?;
                 read_file(&path, &display_name(url), self.options.max_bytes)
             }
             "http" | "https" => self.fetch_http(url).await,
-            _ => Err(SpecError::BadSource { source_name: url.to_string() }),
+            _ => Err(SpecError::BadSource {
+                source_name: url.to_string(),
+            }),
         }
     }
 
@@ -103,35 +118,55 @@ impl Fetcher {
                 .timeout(self.options.timeout)
                 .user_agent(concat!("vouch/", env!("CARGO_PKG_VERSION")))
                 .build()
-                .map_err(|e| SpecError::Fetch { url: name.clone(), reason: e.to_string() })?;
+                .map_err(|e| SpecError::Fetch {
+                    url: name.clone(),
+                    reason: e.to_string(),
+                })?;
             self.client = Some(client);
         }
         let Some(client) = self.client.as_ref() else {
-            return Err(SpecError::Fetch { url: name, reason: "no HTTP client".into() });
+            return Err(SpecError::Fetch {
+                url: name,
+                reason: "no HTTP client".into(),
+            });
         };
         let secs = self.options.timeout.as_secs().max(1);
         let map = |e: reqwest::Error| http_error(&name, secs, e);
         let mut resp = client
             .get(url.clone())
-            .header("accept", "application/json, application/yaml;q=0.9, */*;q=0.5")
+            .header(
+                "accept",
+                "application/json, application/yaml;q=0.9, */*;q=0.5",
+            )
             .send()
             .await
             .map_err(map)?;
         let status = resp.status();
         if !status.is_success() {
-            return Err(SpecError::Fetch { url: name, reason: format!("the server answered {status}") });
+            return Err(SpecError::Fetch {
+                url: name,
+                reason: format!("the server answered {status}"),
+            });
         }
         let limit = self.options.max_bytes;
         if let Some(len) = resp.content_length() {
             if len > limit {
-                return Err(SpecError::TooLarge { source_name: name, size: len, limit });
+                return Err(SpecError::TooLarge {
+                    source_name: name,
+                    size: len,
+                    limit,
+                });
             }
         }
         let mut body = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(map)? {
             body.extend_from_slice(&chunk);
             if body.len() as u64 > limit {
-                return Err(SpecError::TooLarge { source_name: name, size: body.len() as u64, limit });
+                return Err(SpecError::TooLarge {
+                    source_name: name,
+                    size: body.len() as u64,
+                    limit,
+                });
             }
         }
         Ok(body)
@@ -140,7 +175,10 @@ impl Fetcher {
 
 fn http_error(url: &str, secs: u64, e: reqwest::Error) -> SpecError {
     if e.is_timeout() {
-        return SpecError::Timeout { url: url.to_string(), seconds: secs };
+        return SpecError::Timeout {
+            url: url.to_string(),
+            seconds: secs,
+        };
     }
     // reqwest's top-level message is generic ("error sending request"); the cause says why.
     let mut reason = e.to_string();
@@ -149,24 +187,43 @@ fn http_error(url: &str, secs: u64, e: reqwest::Error) -> SpecError {
         reason = s.to_string();
         src = s.source();
     }
-    SpecError::Fetch { url: url.to_string(), reason }
+    SpecError::Fetch {
+        url: url.to_string(),
+        reason,
+    }
 }
 
 /// Reads at most `limit` bytes; works on pipes and devices whose size is unknown.
 pub(crate) fn read_file(path: &Path, name: &str, limit: u64) -> Result<Vec<u8>> {
-    let read_err = |e: std::io::Error| SpecError::Read { source_name: name.to_string(), reason: e.to_string() };
+    let read_err = |e: std::io::Error| SpecError::Read {
+        source_name: name.to_string(),
+        reason: e.to_string(),
+    };
     let file = std::fs::File::open(path).map_err(read_err)?;
     let meta = file.metadata().map_err(read_err)?;
     if meta.is_dir() {
-        return Err(SpecError::Read { source_name: name.to_string(), reason: "it is a directory".into() });
+        return Err(SpecError::Read {
+            source_name: name.to_string(),
+            reason: "it is a directory".into(),
+        });
     }
     if meta.len() > limit {
-        return Err(SpecError::TooLarge { source_name: name.to_string(), size: meta.len(), limit });
+        return Err(SpecError::TooLarge {
+            source_name: name.to_string(),
+            size: meta.len(),
+            limit,
+        });
     }
     let mut buf = Vec::with_capacity(meta.len() as usize);
-    file.take(limit + 1).read_to_end(&mut buf).map_err(read_err)?;
+    file.take(limit + 1)
+        .read_to_end(&mut buf)
+        .map_err(read_err)?;
     if buf.len() as u64 > limit {
-        return Err(SpecError::TooLarge { source_name: name.to_string(), size: buf.len() as u64, limit });
+        return Err(SpecError::TooLarge {
+            source_name: name.to_string(),
+            size: buf.len() as u64,
+            limit,
+        });
     }
     Ok(buf)
 }

@@ -61,7 +61,17 @@ pub(crate) fn convert(docs: &Documents, problems: &mut Vec<Problem>) -> Value {
     if let Some(resps) = src.get("responses").and_then(Value::as_object) {
         let converted = resps
             .iter()
-            .map(|(k, v)| (k.clone(), ctx.response(v, &ctx.produces, &Loc::root("/responses").child(k), problems)))
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    ctx.response(
+                        v,
+                        &ctx.produces,
+                        &Loc::root("/responses").child(k),
+                        problems,
+                    ),
+                )
+            })
             .collect();
         components.insert("responses".into(), Value::Object(converted));
     }
@@ -86,7 +96,10 @@ pub(crate) fn convert(docs: &Documents, problems: &mut Vec<Problem>) -> Value {
         }
     }
     if let Some(defs) = src.get("securityDefinitions").and_then(Value::as_object) {
-        let schemes = defs.iter().map(|(k, v)| (k.clone(), security_scheme(v))).collect();
+        let schemes = defs
+            .iter()
+            .map(|(k, v)| (k.clone(), security_scheme(v)))
+            .collect();
         components.insert("securitySchemes".into(), Value::Object(schemes));
     }
     if !components.is_empty() {
@@ -100,7 +113,10 @@ pub(crate) fn convert(docs: &Documents, problems: &mut Vec<Problem>) -> Value {
             let item = match docs.deref(&loc) {
                 Ok((v, at)) => (v, at),
                 Err(e) => {
-                    problems.push(Problem::reference(&loc, format!("path item $ref cannot be resolved: {e}")));
+                    problems.push(Problem::reference(
+                        &loc,
+                        format!("path item $ref cannot be resolved: {e}"),
+                    ));
                     continue;
                 }
             };
@@ -142,20 +158,40 @@ impl Ctx<'_> {
         let shared = self.resolve_params(item.get("parameters"), &at.child("parameters"), problems);
         let (plain, _) = split_params(&shared);
         if !plain.is_empty() {
-            out.insert("parameters".into(), Value::Array(plain.iter().map(|p| parameter(p)).collect()));
+            out.insert(
+                "parameters".into(),
+                Value::Array(plain.iter().map(|p| parameter(p)).collect()),
+            );
         }
         copy_extensions(item, &mut out);
         for &m in METHODS_2 {
             if let Some(op) = item.get(m) {
-                out.insert(m.into(), self.operation(op, &at.child(m), &shared, problems));
+                out.insert(
+                    m.into(),
+                    self.operation(op, &at.child(m), &shared, problems),
+                );
             }
         }
         Value::Object(out)
     }
 
-    fn operation(&self, op: &Value, at: &Loc, shared: &[Value], problems: &mut Vec<Problem>) -> Value {
+    fn operation(
+        &self,
+        op: &Value,
+        at: &Loc,
+        shared: &[Value],
+        problems: &mut Vec<Problem>,
+    ) -> Value {
         let mut out = Map::new();
-        for key in ["tags", "summary", "description", "externalDocs", "operationId", "deprecated", "security"] {
+        for key in [
+            "tags",
+            "summary",
+            "description",
+            "externalDocs",
+            "operationId",
+            "deprecated",
+            "security",
+        ] {
             if let Some(v) = op.get(key) {
                 out.insert(key.into(), v.clone());
             }
@@ -171,11 +207,23 @@ impl Ctx<'_> {
         all.extend(own);
         let (plain, bodyish) = split_params(&all);
         if !plain.is_empty() {
-            out.insert("parameters".into(), Value::Array(plain.iter().map(|p| parameter(p)).collect()));
+            out.insert(
+                "parameters".into(),
+                Value::Array(plain.iter().map(|p| parameter(p)).collect()),
+            );
         }
-        let consumes = op.get("consumes").map(|c| strings(Some(c))).unwrap_or_else(|| self.consumes.clone());
-        let produces = op.get("produces").map(|c| strings(Some(c))).unwrap_or_else(|| self.produces.clone());
-        if let Some(body) = bodyish.iter().find(|p| p.get("in").and_then(Value::as_str) == Some("body")) {
+        let consumes = op
+            .get("consumes")
+            .map(|c| strings(Some(c)))
+            .unwrap_or_else(|| self.consumes.clone());
+        let produces = op
+            .get("produces")
+            .map(|c| strings(Some(c)))
+            .unwrap_or_else(|| self.produces.clone());
+        if let Some(body) = bodyish
+            .iter()
+            .find(|p| p.get("in").and_then(Value::as_str) == Some("body"))
+        {
             out.insert("requestBody".into(), self.body(body, &consumes));
         } else {
             let form: Vec<&Value> = bodyish.to_vec();
@@ -201,14 +249,24 @@ impl Ctx<'_> {
     }
 
     /// Parameters with every `$ref` followed (they are converted inline, body ones included).
-    fn resolve_params(&self, list: Option<&Value>, at: &Loc, problems: &mut Vec<Problem>) -> Vec<Value> {
-        let Some(items) = list.and_then(Value::as_array) else { return Vec::new() };
+    fn resolve_params(
+        &self,
+        list: Option<&Value>,
+        at: &Loc,
+        problems: &mut Vec<Problem>,
+    ) -> Vec<Value> {
+        let Some(items) = list.and_then(Value::as_array) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         for i in 0..items.len() {
             let loc = at.child(&i.to_string());
             match self.docs.deref(&loc) {
                 Ok((v, _)) => out.push(v.clone()),
-                Err(e) => problems.push(Problem::reference(&loc, format!("parameter $ref cannot be resolved: {e}"))),
+                Err(e) => problems.push(Problem::reference(
+                    &loc,
+                    format!("parameter $ref cannot be resolved: {e}"),
+                )),
             }
         }
         out
@@ -234,7 +292,13 @@ impl Ctx<'_> {
         Value::Object(out)
     }
 
-    fn response(&self, r: &Value, produces: &[String], at: &Loc, problems: &mut Vec<Problem>) -> Value {
+    fn response(
+        &self,
+        r: &Value,
+        produces: &[String],
+        at: &Loc,
+        problems: &mut Vec<Problem>,
+    ) -> Value {
         if let Some(reference) = r.get("$ref").and_then(Value::as_str) {
             if reference.starts_with("#/responses/") {
                 return json!({ "$ref": reference });
@@ -242,13 +306,19 @@ impl Ctx<'_> {
             return match self.docs.deref(at) {
                 Ok((v, _)) => self.response(v, produces, at, problems),
                 Err(e) => {
-                    problems.push(Problem::reference(at, format!("response $ref cannot be resolved: {e}")));
+                    problems.push(Problem::reference(
+                        at,
+                        format!("response $ref cannot be resolved: {e}"),
+                    ));
                     json!({ "description": "" })
                 }
             };
         }
         let mut out = Map::new();
-        out.insert("description".into(), r.get("description").cloned().unwrap_or_else(|| json!("")));
+        out.insert(
+            "description".into(),
+            r.get("description").cloned().unwrap_or_else(|| json!("")),
+        );
         if let Some(headers) = r.get("headers").and_then(Value::as_object) {
             let hs = headers
                 .iter()
@@ -288,13 +358,24 @@ fn same_param(a: &Value, b: &Value) -> bool {
 
 /// Splits into (query/path/header parameters, body/formData parameters).
 fn split_params(all: &[Value]) -> (Vec<&Value>, Vec<&Value>) {
-    all.iter()
-        .partition(|p| !matches!(p.get("in").and_then(Value::as_str), Some("body") | Some("formData")))
+    all.iter().partition(|p| {
+        !matches!(
+            p.get("in").and_then(Value::as_str),
+            Some("body") | Some("formData")
+        )
+    })
 }
 
 fn parameter(p: &Value) -> Value {
     let mut out = Map::new();
-    for key in ["name", "in", "description", "required", "allowEmptyValue", "deprecated"] {
+    for key in [
+        "name",
+        "in",
+        "description",
+        "required",
+        "allowEmptyValue",
+        "deprecated",
+    ] {
         if let Some(v) = p.get(key) {
             out.insert(key.into(), v.clone());
         }
@@ -321,7 +402,11 @@ fn parameter(p: &Value) -> Value {
         }
         // csv is the 2.0 default; tsv has no 3.x style and is kept as an extension.
         Some(f) if p.get("type").and_then(Value::as_str) == Some("array") => {
-            let style = if matches!(location, "query" | "cookie") { "form" } else { "simple" };
+            let style = if matches!(location, "query" | "cookie") {
+                "form"
+            } else {
+                "simple"
+            };
             out.insert("style".into(), json!(style));
             out.insert("explode".into(), json!(false));
             if f == "tsv" {
@@ -329,7 +414,11 @@ fn parameter(p: &Value) -> Value {
             }
         }
         None if p.get("type").and_then(Value::as_str) == Some("array") => {
-            let style = if matches!(location, "query" | "cookie") { "form" } else { "simple" };
+            let style = if matches!(location, "query" | "cookie") {
+                "form"
+            } else {
+                "simple"
+            };
             out.insert("style".into(), json!(style));
             out.insert("explode".into(), json!(false));
         }
@@ -346,7 +435,11 @@ fn schema_of_param(p: &Value) -> Value {
     if let Some(obj) = p.as_object() {
         for (k, v) in obj {
             if SCHEMA_FIELDS.contains(&k.as_str()) && k != "collectionFormat" {
-                let v = if k == "items" { schema_of_param(v) } else { v.clone() };
+                let v = if k == "items" {
+                    schema_of_param(v)
+                } else {
+                    v.clone()
+                };
                 s.insert(k.clone(), v);
             }
         }
@@ -359,7 +452,9 @@ fn form_body(params: &[&Value], consumes: &[String]) -> Value {
     let mut required = Vec::new();
     let mut has_file = false;
     for p in params {
-        let Some(name) = p.get("name").and_then(Value::as_str) else { continue };
+        let Some(name) = p.get("name").and_then(Value::as_str) else {
+            continue;
+        };
         has_file |= p.get("type").and_then(Value::as_str) == Some("file");
         let mut s = schema_of_param(p);
         if let (Some(d), Some(obj)) = (p.get("description"), s.as_object_mut()) {
@@ -379,11 +474,17 @@ fn form_body(params: &[&Value], consumes: &[String]) -> Value {
     let schema = Value::Object(schema);
     let form_types: Vec<&String> = consumes
         .iter()
-        .filter(|c| c.starts_with("multipart/") || c.starts_with("application/x-www-form-urlencoded"))
+        .filter(|c| {
+            c.starts_with("multipart/") || c.starts_with("application/x-www-form-urlencoded")
+        })
         .collect();
     let mut content = Map::new();
     if form_types.is_empty() {
-        let mt = if has_file { "multipart/form-data" } else { "application/x-www-form-urlencoded" };
+        let mt = if has_file {
+            "multipart/form-data"
+        } else {
+            "application/x-www-form-urlencoded"
+        };
         content.insert(mt.into(), json!({ "schema": schema }));
     } else {
         for mt in form_types {
@@ -418,7 +519,8 @@ fn fix_schema(v: &mut Value, names: bool) {
                 }
             }
             for (k, child) in map.iter_mut() {
-                if !names && matches!(k.as_str(), "example" | "default" | "enum" | "discriminator") {
+                if !names && matches!(k.as_str(), "example" | "default" | "enum" | "discriminator")
+                {
                     continue;
                 }
                 let child_names = !names && k == "properties";
@@ -440,10 +542,16 @@ fn security_scheme(s: &Value) -> Value {
             let auth = s.get("authorizationUrl").cloned();
             let token = s.get("tokenUrl").cloned();
             let flows = match s.get("flow").and_then(Value::as_str) {
-                Some("implicit") => json!({ "implicit": { "authorizationUrl": auth, "scopes": scopes } }),
+                Some("implicit") => {
+                    json!({ "implicit": { "authorizationUrl": auth, "scopes": scopes } })
+                }
                 Some("password") => json!({ "password": { "tokenUrl": token, "scopes": scopes } }),
-                Some("application") => json!({ "clientCredentials": { "tokenUrl": token, "scopes": scopes } }),
-                _ => json!({ "authorizationCode": { "authorizationUrl": auth, "tokenUrl": token, "scopes": scopes } }),
+                Some("application") => {
+                    json!({ "clientCredentials": { "tokenUrl": token, "scopes": scopes } })
+                }
+                _ => {
+                    json!({ "authorizationCode": { "authorizationUrl": auth, "tokenUrl": token, "scopes": scopes } })
+                }
             };
             json!({ "type": "oauth2", "flows": flows })
         }
@@ -460,7 +568,10 @@ fn servers(root: &Value, docs: &Documents, schemes: Option<&Value>) -> Vec<Value
     let host = root.get("host").and_then(Value::as_str);
     let origin = docs.url(DocId::ROOT);
     let (host, default_scheme) = match (host, origin.scheme()) {
-        (Some(h), s) => (Some(h.to_string()), if s == "http" { "http" } else { "https" }),
+        (Some(h), s) => (
+            Some(h.to_string()),
+            if s == "http" { "http" } else { "https" },
+        ),
         // Without `host`, the API is served from the host the document was served from.
         (None, s @ ("http" | "https")) => {
             let h = origin.host_str().map(|h| match origin.port() {
@@ -472,10 +583,18 @@ fn servers(root: &Value, docs: &Documents, schemes: Option<&Value>) -> Vec<Value
         (None, _) => (None, "https"),
     };
     let Some(host) = host else {
-        return if base_path.is_empty() { Vec::new() } else { vec![json!({ "url": base_path })] };
+        return if base_path.is_empty() {
+            Vec::new()
+        } else {
+            vec![json!({ "url": base_path })]
+        };
     };
     let schemes = strings(schemes);
-    let schemes: Vec<String> = if schemes.is_empty() { vec![default_scheme.to_string()] } else { schemes };
+    let schemes: Vec<String> = if schemes.is_empty() {
+        vec![default_scheme.to_string()]
+    } else {
+        schemes
+    };
     schemes
         .iter()
         .filter(|s| matches!(s.as_str(), "http" | "https" | "ws" | "wss"))
@@ -493,7 +612,12 @@ fn media_types(list: &[String]) -> Vec<String> {
 
 fn strings(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
