@@ -93,25 +93,26 @@ impl Spec {
         Ok(Spec::index(name, version, docs, problems))
     }
 
-    /// Reads a spec from bytes already in memory (pasted text, a fuzzer's input). References
-    /// to other documents are resolved against `base` when given, from the file system only.
-    pub fn from_bytes(bytes: &[u8], base: Option<&str>, options: &LoadOptions) -> Result<Spec> {
-        let name = base.unwrap_or("(pasted document)").to_string();
+    /// Reads a spec from bytes already in memory (pasted text, a fuzzer's input). Nothing
+    /// is fetched: `$ref`s to other documents are listed as problems. `name` is what errors
+    /// and problems call the document.
+    pub fn from_bytes(bytes: &[u8], name: Option<&str>, options: &LoadOptions) -> Result<Spec> {
+        let name = name.unwrap_or("(pasted document)").to_string();
         let value = parse::parse(bytes, &name, options.max_depth)?;
         let version = detect_version(&value, &name)?;
-        let url = match base {
-            Some(b) => source::locate(b)?,
-            None => Url::parse("file:///pasted-document").map_err(|_| SpecError::BadSource {
-                source_name: name.clone(),
-            })?,
-        };
-        let mut docs = Documents::with_root(url, value);
-        let mut problems = Vec::new();
-        if base.is_some() {
-            let mut fetcher = source::Fetcher::new(options.clone());
-            // Only file:// documents are reachable without a runtime; fetch them synchronously.
-            crawl_files(&mut docs, &mut fetcher, &mut problems);
-        }
+        let url = Url::parse("file:///pasted-document").map_err(|_| SpecError::BadSource {
+            source_name: name.clone(),
+        })?;
+        let docs = Documents::with_root(url, value);
+        let problems = external_refs(&docs, DocId::ROOT)
+            .into_iter()
+            .map(|(_, pointer, reference)| {
+                Problem::reference(
+                    &Loc::root(pointer),
+                    format!("$ref '{reference}' points into another document, which a pasted spec cannot reach"),
+                )
+            })
+            .collect();
         Ok(Spec::index(name, version, docs, problems))
     }
 
@@ -366,35 +367,6 @@ async fn crawl(docs: &mut Documents, fetcher: &mut source::Fetcher, problems: &m
                         format!("$ref '{reference}' cannot be loaded: {reason}"),
                     ));
                 }
-            }
-        }
-    }
-}
-
-/// [`crawl`] for file documents only, without an async runtime.
-fn crawl_files(docs: &mut Documents, fetcher: &mut source::Fetcher, problems: &mut Vec<Problem>) {
-    let mut queue = VecDeque::from([DocId::ROOT]);
-    let max = fetcher.options().max_documents;
-    let (limit, depth) = (fetcher.options().max_bytes, fetcher.options().max_depth);
-    while let Some(doc) = queue.pop_front() {
-        for (url, pointer, reference) in external_refs(docs, doc) {
-            if docs.id_of(&url).is_some() {
-                continue;
-            }
-            let name = source::display_name(&url);
-            let outcome = match url.to_file_path() {
-                _ if docs.len() >= max => Err(format!("more than {max} documents; not loaded")),
-                Ok(path) => source::read_file(&path, &name, limit)
-                    .and_then(|b| parse::parse(&b, &name, depth))
-                    .map_err(|e| e.to_string()),
-                Err(()) => Err("only files can be read here".to_string()),
-            };
-            match outcome {
-                Ok(value) => queue.push_back(docs.insert(url, value)),
-                Err(reason) => problems.push(Problem::reference(
-                    &Loc { doc, pointer },
-                    format!("$ref '{reference}' cannot be loaded: {reason}"),
-                )),
             }
         }
     }
