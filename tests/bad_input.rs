@@ -267,8 +267,14 @@ fn pasted_text_loads_without_a_file() {
     .expect("loads");
     assert_eq!(spec.operations()[0].id, "get_x");
     assert!(Spec::from_bytes(b"{", None, &LoadOptions::default()).is_err());
-    let text = b"openapi: 3.0.3\ninfo: {title: p, version: '1'}\npaths:\n  /x:\n    $ref: other.yaml\n";
+    let text =
+        b"openapi: 3.0.3\ninfo: {title: p, version: '1'}\npaths:\n  /x:\n    $ref: other.yaml\n";
     let spec = Spec::from_bytes(text, Some("pasted.yaml"), &LoadOptions::default()).expect("loads");
     let problems = spec.problems();
-    assert!(problems.iter().any(|p| p.pointer == "/paths/~1x" && p.message.contains("other.yaml")), "{problems:#?}");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.pointer == "/paths/~1x" && p.message.contains("other.yaml")),
+        "{problems:#?}"
+    );
 }

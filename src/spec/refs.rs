@@ -250,8 +250,11 @@ fn is_name_map(key: &str) -> bool {
 
 /// Calls `f(pointer, reference)` for every `$ref` in `value`, skipping example and default data.
 pub(crate) fn walk_refs(value: &Value, f: &mut impl FnMut(&str, &str)) {
-    let mut path: Vec<Seg<'_>> = Vec::new();
-    walk(value, false, &mut path, f);
+    visit_objects(value, &mut |pointer, obj| {
+        if let Some(Value::String(r)) = obj.get("$ref") {
+            f(&pointer(), r);
+        }
+    });
 }
 
 /// One step of the path the walk is at.
@@ -259,43 +262,6 @@ pub(crate) fn walk_refs(value: &Value, f: &mut impl FnMut(&str, &str)) {
 enum Seg<'a> {
     Key(&'a str),
     Index(usize),
-}
-
-fn walk<'a>(
-    value: &'a Value,
-    names: bool,
-    path: &mut Vec<Seg<'a>>,
-    f: &mut impl FnMut(&str, &str),
-) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                if !names {
-                    if k == "$ref" {
-                        if let Value::String(r) = v {
-                            f(&pointer_of(path), r);
-                        }
-                        continue;
-                    }
-                    if is_data_keyword(k) {
-                        continue;
-                    }
-                }
-                let child_names = !names && is_name_map(k) && v.is_object();
-                path.push(Seg::Key(k));
-                walk(v, child_names, path, f);
-                path.pop();
-            }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                path.push(Seg::Index(i));
-                walk(v, false, path, f);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
 }
 
 /// Calls `f(pointer, object)` for every object in keyword position (not example data, not a

@@ -37,11 +37,7 @@ pub(crate) fn convert(docs: &Documents, problems: &mut Vec<Problem>) -> Value {
     let src = docs.value(DocId::ROOT);
     let mut out = Map::new();
     out.insert("openapi".into(), json!("3.0.3"));
-    for key in ["info", "tags", "externalDocs", "security"] {
-        if let Some(v) = src.get(key) {
-            out.insert(key.into(), v.clone());
-        }
-    }
+    copy_fields(src, &["info", "tags", "externalDocs", "security"], &mut out);
     copy_extensions(src, &mut out);
     let servers = servers(src, docs, src.get("schemes"));
     if !servers.is_empty() {
@@ -183,19 +179,19 @@ impl Ctx<'_> {
         problems: &mut Vec<Problem>,
     ) -> Value {
         let mut out = Map::new();
-        for key in [
-            "tags",
-            "summary",
-            "description",
-            "externalDocs",
-            "operationId",
-            "deprecated",
-            "security",
-        ] {
-            if let Some(v) = op.get(key) {
-                out.insert(key.into(), v.clone());
-            }
-        }
+        copy_fields(
+            op,
+            &[
+                "tags",
+                "summary",
+                "description",
+                "externalDocs",
+                "operationId",
+                "deprecated",
+                "security",
+            ],
+            &mut out,
+        );
         copy_extensions(op, &mut out);
         let own = self.resolve_params(op.get("parameters"), &at.child("parameters"), problems);
         // Operation parameters override path-level ones with the same name and location.
@@ -368,18 +364,18 @@ fn split_params(all: &[Value]) -> (Vec<&Value>, Vec<&Value>) {
 
 fn parameter(p: &Value) -> Value {
     let mut out = Map::new();
-    for key in [
-        "name",
-        "in",
-        "description",
-        "required",
-        "allowEmptyValue",
-        "deprecated",
-    ] {
-        if let Some(v) = p.get(key) {
-            out.insert(key.into(), v.clone());
-        }
-    }
+    copy_fields(
+        p,
+        &[
+            "name",
+            "in",
+            "description",
+            "required",
+            "allowEmptyValue",
+            "deprecated",
+        ],
+        &mut out,
+    );
     if p.get("in").and_then(Value::as_str) == Some("path") {
         out.insert("required".into(), json!(true));
     }
@@ -619,6 +615,14 @@ fn strings(v: Option<&Value>) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+fn copy_fields(src: &Value, keys: &[&str], out: &mut Map<String, Value>) {
+    for key in keys {
+        if let Some(v) = src.get(*key) {
+            out.insert((*key).into(), v.clone());
+        }
+    }
 }
 
 fn copy_extensions(src: &Value, out: &mut Map<String, Value>) {
