@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::problems::Problem;
+use super::problems::{deref_or_report, Problem};
 use super::refs::{Documents, Loc};
 
 /// HTTP methods a path item may hold, in the order the spec lists them.
@@ -56,15 +56,9 @@ pub(crate) fn list(docs: &Documents, section: &str, problems: &mut Vec<Problem>)
     for (path, raw_item) in paths {
         let logical = section_loc.child(path);
         let (item, item_loc) = if raw_item.get("$ref").is_some() {
-            match docs.deref(&logical) {
-                Ok((v, at)) => (v, at),
-                Err(e) => {
-                    problems.push(Problem::reference(
-                        &logical,
-                        format!("path item $ref cannot be resolved: {e}"),
-                    ));
-                    continue;
-                }
+            match deref_or_report(docs, &logical, "path item", problems) {
+                Some(found) => found,
+                None => continue,
             }
         } else {
             (raw_item, logical.clone())
@@ -76,15 +70,9 @@ pub(crate) fn list(docs: &Documents, section: &str, problems: &mut Vec<Problem>)
         let mut push = |method: &str, op: &Value, loc: Loc, pointer: String| {
             // Not in the standard, but common (DigitalOcean): an operation that is a `$ref`.
             let (op, loc) = if op.get("$ref").is_some() {
-                match docs.deref(&loc) {
-                    Ok((v, at)) => (v, at),
-                    Err(e) => {
-                        problems.push(Problem::reference(
-                            &loc,
-                            format!("operation $ref cannot be resolved: {e}"),
-                        ));
-                        return;
-                    }
+                match deref_or_report(docs, &loc, "operation", problems) {
+                    Some(found) => found,
+                    None => return,
                 }
             } else {
                 (op, loc)
@@ -434,22 +422,14 @@ pub(crate) fn resolve(docs: &Documents, op: &Operation) -> OperationDetail {
 
     let request_body = op_value.get("requestBody").and_then(|_| {
         let at = op.loc.child("requestBody");
-        match docs.deref(&at) {
-            Ok((body, body_at)) => Some(RequestBody {
-                required: body
-                    .get("required")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false),
-                content: media_types(body, &body_at),
-            }),
-            Err(e) => {
-                problems.push(Problem::reference(
-                    &at,
-                    format!("request body $ref cannot be resolved: {e}"),
-                ));
-                None
-            }
-        }
+        let (body, body_at) = deref_or_report(docs, &at, "request body", &mut problems)?;
+        Some(RequestBody {
+            required: body
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            content: media_types(body, &body_at),
+        })
     });
 
     let mut responses = Vec::new();
@@ -466,12 +446,8 @@ pub(crate) fn resolve(docs: &Documents, op: &Operation) -> OperationDetail {
                 ));
                 continue;
             };
-            match docs.deref(&at) {
-                Ok((r, r_at)) => responses.push(response(docs, status, r, &r_at, &mut problems)),
-                Err(e) => problems.push(Problem::reference(
-                    &at,
-                    format!("response $ref cannot be resolved: {e}"),
-                )),
+            if let Some((r, r_at)) = deref_or_report(docs, &at, "response", &mut problems) {
+                responses.push(response(docs, status, r, &r_at, &mut problems));
             }
         }
     }
@@ -544,15 +520,8 @@ fn params_at(
     let mut out = Vec::new();
     for i in 0..list.len() {
         let at = base.child(&i.to_string());
-        let (p, p_at) = match docs.deref(&at) {
-            Ok(x) => x,
-            Err(e) => {
-                problems.push(Problem::reference(
-                    &at,
-                    format!("parameter $ref cannot be resolved: {e}"),
-                ));
-                continue;
-            }
+        let Some((p, p_at)) = deref_or_report(docs, &at, "parameter", problems) else {
+            continue;
         };
         let Some(name) = p.get("name").and_then(Value::as_str) else {
             continue;
@@ -629,16 +598,12 @@ fn response(
         let base = at.child("headers");
         for name in hs.keys() {
             let h_at = base.child(name);
-            match docs.deref(&h_at) {
-                Ok((h, real)) => headers.push(Header {
+            if let Some((h, real)) = deref_or_report(docs, &h_at, "header", problems) {
+                headers.push(Header {
                     name: name.clone(),
                     required: h.get("required").and_then(Value::as_bool).unwrap_or(false),
                     schema: h.get("schema").map(|_| real.child("schema")),
-                }),
-                Err(e) => problems.push(Problem::reference(
-                    &h_at,
-                    format!("header $ref cannot be resolved: {e}"),
-                )),
+                });
             }
         }
     }

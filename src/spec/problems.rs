@@ -78,6 +78,26 @@ impl Problem {
     }
 }
 
+/// Follows `$ref`s from `loc`; when they lead nowhere, records why (naming `what` was being
+/// resolved) and gives `None`, so the caller can carry on without that piece.
+pub(crate) fn deref_or_report<'a>(
+    docs: &'a Documents,
+    loc: &Loc,
+    what: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<(&'a Value, Loc)> {
+    match docs.deref(loc) {
+        Ok(found) => Some(found),
+        Err(e) => {
+            problems.push(Problem::reference(
+                loc,
+                format!("{what} $ref cannot be resolved: {e}"),
+            ));
+            None
+        }
+    }
+}
+
 /// At most this many meta-schema problems are listed per document; a broken generator can
 /// otherwise produce hundreds of thousands.
 const MAX_META_PROBLEMS: usize = 500;

@@ -7,7 +7,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::problems::Problem;
+use super::problems::{deref_or_report, Problem};
 use super::refs::{rewrite_refs, DocId, Documents, Loc};
 
 /// Parameter fields that describe the value itself and move into `schema` in 3.0.
@@ -39,7 +39,7 @@ pub(crate) fn convert(docs: &Documents, problems: &mut Vec<Problem>) -> Value {
     out.insert("openapi".into(), json!("3.0.3"));
     copy_fields(src, &["info", "tags", "externalDocs", "security"], &mut out);
     copy_extensions(src, &mut out);
-    let servers = servers(src, docs, src.get("schemes"));
+    let servers = servers(docs, src.get("schemes"));
     if !servers.is_empty() {
         out.insert("servers".into(), Value::Array(servers));
     }
@@ -106,15 +106,8 @@ pub(crate) fn convert(docs: &Documents, problems: &mut Vec<Problem>) -> Value {
     if let Some(src_paths) = src.get("paths").and_then(Value::as_object) {
         for path in src_paths.keys() {
             let loc = Loc::root("/paths").child(path);
-            let item = match docs.deref(&loc) {
-                Ok((v, at)) => (v, at),
-                Err(e) => {
-                    problems.push(Problem::reference(
-                        &loc,
-                        format!("path item $ref cannot be resolved: {e}"),
-                    ));
-                    continue;
-                }
+            let Some(item) = deref_or_report(docs, &loc, "path item", problems) else {
+                continue;
             };
             if let Some(obj) = item.0.as_object() {
                 super::index::check_path_item(obj, &item.1, problems);
@@ -236,7 +229,7 @@ impl Ctx<'_> {
         }
         out.insert("responses".into(), Value::Object(responses));
         if let Some(schemes) = op.get("schemes") {
-            let servers = servers(self.docs.value(DocId::ROOT), self.docs, Some(schemes));
+            let servers = servers(self.docs, Some(schemes));
             if !servers.is_empty() {
                 out.insert("servers".into(), Value::Array(servers));
             }
@@ -257,12 +250,8 @@ impl Ctx<'_> {
         let mut out = Vec::new();
         for i in 0..items.len() {
             let loc = at.child(&i.to_string());
-            match self.docs.deref(&loc) {
-                Ok((v, _)) => out.push(v.clone()),
-                Err(e) => problems.push(Problem::reference(
-                    &loc,
-                    format!("parameter $ref cannot be resolved: {e}"),
-                )),
+            if let Some((v, _)) = deref_or_report(self.docs, &loc, "parameter", problems) {
+                out.push(v.clone());
             }
         }
         out
@@ -299,15 +288,9 @@ impl Ctx<'_> {
             if reference.starts_with("#/responses/") {
                 return json!({ "$ref": reference });
             }
-            return match self.docs.deref(at) {
-                Ok((v, _)) => self.response(v, produces, at, problems),
-                Err(e) => {
-                    problems.push(Problem::reference(
-                        at,
-                        format!("response $ref cannot be resolved: {e}"),
-                    ));
-                    json!({ "description": "" })
-                }
+            return match deref_or_report(self.docs, at, "response", problems) {
+                Some((v, _)) => self.response(v, produces, at, problems),
+                None => json!({ "description": "" }),
             };
         }
         let mut out = Map::new();
@@ -559,7 +542,8 @@ fn security_scheme(s: &Value) -> Value {
     out
 }
 
-fn servers(root: &Value, docs: &Documents, schemes: Option<&Value>) -> Vec<Value> {
+fn servers(docs: &Documents, schemes: Option<&Value>) -> Vec<Value> {
+    let root = docs.value(DocId::ROOT);
     let base_path = root.get("basePath").and_then(Value::as_str).unwrap_or("");
     let host = root.get("host").and_then(Value::as_str);
     let origin = docs.url(DocId::ROOT);
