@@ -5,5 +5,8 @@
 
 #![deny(missing_docs)]
 
+pub mod check;
+pub mod contract;
 pub mod inspect;
+pub mod request;
 pub mod spec;

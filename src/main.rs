@@ -1,8 +1,9 @@
 //! The `vouch` command line: the headless door to the engine.
 //!
 //! Exit codes (fixed, documented in the README):
-//! 0 success; 1 the command ran and found failures (later: contract findings); 2 could not
-//! start or load (bad arguments, unreadable or unusable input).
+//! 0 success (for `check`: no finding); 1 the command ran and found failures (contract
+//! findings); 2 could not start, load, match or send (bad arguments, unreadable or unusable
+//! input, no matching operation, a dead server).
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -11,7 +12,10 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use vouch::check::{check_call, Call, CheckError, CheckReport};
+use vouch::contract::Contract;
 use vouch::inspect::Inspection;
+use vouch::request::{Body, Environment, RequestError, SendOptions, Session};
 use vouch::spec::{LoadOptions, Spec, SpecError};
 
 /// Vouch: API client and contract tester.
@@ -26,6 +30,45 @@ struct Cli {
 enum Command {
     /// Load an OpenAPI/Swagger document and print its version, operations and problems.
     Inspect(InspectArgs),
+    /// Send one call to the operation METHOD + PATH matches and check it against the contract.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    /// Path or http(s) URL of the spec (JSON or YAML).
+    spec: String,
+    /// HTTP method (GET, POST…).
+    method: String,
+    /// Concrete path, e.g. /items/13 or '/items?limit=5'.
+    path: String,
+    /// Base URL of the service (default: the spec's first server, or where the spec was fetched from).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// A request header, 'Name: value' (repeatable).
+    #[arg(short = 'H', long = "header")]
+    headers: Vec<String>,
+    /// A query pair, k=v (repeatable).
+    #[arg(long)]
+    query: Vec<String>,
+    /// Request body: JSON text, or @FILE.
+    #[arg(long)]
+    body: Option<String>,
+    /// Environment file (YAML/JSON): variables and credentials per security scheme.
+    #[arg(long)]
+    env: Option<std::path::PathBuf>,
+    /// A variable, k=v (repeatable; overrides the environment).
+    #[arg(long = "var")]
+    vars: Vec<String>,
+    /// Do not verify TLS certificates.
+    #[arg(long)]
+    insecure: bool,
+    /// Seconds allowed for the whole call.
+    #[arg(long, default_value_t = 30.0)]
+    timeout: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 #[derive(Debug, clap::Args)]
@@ -63,9 +106,14 @@ fn main() -> ExitCode {
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             // Engine errors carry their own title and hint; anything else is printed as is.
-            match e.downcast_ref::<SpecError>() {
-                Some(se) => eprintln!("error: {se}\n  hint: {}", se.hint()),
-                None => eprintln!("error: {e:#}"),
+            if let Some(se) = e.downcast_ref::<SpecError>() {
+                eprintln!("error: {se}\n  hint: {}", se.hint());
+            } else if let Some(ce) = e.downcast_ref::<CheckError>() {
+                eprintln!("error: {ce}\n  hint: {}", ce.hint());
+            } else if let Some(re) = e.downcast_ref::<RequestError>() {
+                eprintln!("error: {re}\n  hint: {}", re.hint());
+            } else {
+                eprintln!("error: {e:#}");
             }
             ExitCode::from(2)
         }
@@ -75,6 +123,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Inspect(args) => inspect(args),
+        Command::Check(args) => check(args),
     }
 }
 
@@ -99,6 +148,121 @@ fn inspect(args: InspectArgs) -> anyhow::Result<ExitCode> {
         Format::Text => write_text(&mut out, &report)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let mut env = match &args.env {
+        Some(path) => Environment::from_file(path)?,
+        None => Environment::default(),
+    };
+    for v in &args.vars {
+        let (k, val) = v
+            .split_once('=')
+            .with_context(|| format!("--var `{v}` is not k=v"))?;
+        env.set(k, val);
+    }
+    let mut headers = Vec::new();
+    for h in &args.headers {
+        let (k, v) = h
+            .split_once(':')
+            .with_context(|| format!("-H `{h}` is not 'Name: value'"))?;
+        headers.push((k.trim().to_string(), v.trim().to_string()));
+    }
+    let mut query = Vec::new();
+    for q in &args.query {
+        let (k, v) = q.split_once('=').unwrap_or((q.as_str(), ""));
+        query.push((k.to_string(), v.to_string()));
+    }
+    let body = match &args.body {
+        None => None,
+        Some(b) => {
+            let text = match b.strip_prefix('@') {
+                Some(file) => std::fs::read_to_string(file)
+                    .with_context(|| format!("cannot read the body file {file}"))?,
+                None => b.clone(),
+            };
+            // Not JSON? Sent as it is: a deliberately broken body is a valid negative test.
+            Some(match serde_json::from_str(&text) {
+                Ok(v) => Body::Json(v),
+                Err(_) => Body::Text {
+                    content_type: "application/json".into(),
+                    text,
+                },
+            })
+        }
+    };
+    let timeout = Duration::from_secs_f64(args.timeout.clamp(0.001, 86_400.0));
+    let call = Call {
+        method: args.method.to_ascii_uppercase(),
+        path: args.path.clone(),
+        base_url: args.base_url.clone(),
+        headers,
+        query,
+        body,
+        send: SendOptions {
+            timeout,
+            connect_timeout: timeout.min(Duration::from_secs(10)),
+            insecure: args.insecure,
+            ..SendOptions::default()
+        },
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let report = runtime.block_on(async {
+        let spec = Spec::load(&args.spec, &LoadOptions::default()).await?;
+        let contract = Contract::new(std::sync::Arc::new(spec));
+        let session = Session::new();
+        anyhow::Ok(check_call(&contract, &session, &call, &env).await?)
+    })?;
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer(&mut out, &report)?;
+            writeln!(out)?;
+        }
+        Format::Text => write_check_text(&mut out, &report)?,
+    }
+    Ok(if report.findings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn write_check_text(out: &mut impl Write, r: &CheckReport) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{} {}  ({})",
+        r.request.method, r.request.url, r.request.operation
+    )?;
+    writeln!(
+        out,
+        "{} · {} · {} ms · {}",
+        r.response.status,
+        r.response
+            .content_type
+            .as_deref()
+            .unwrap_or("no content type"),
+        r.response.elapsed_ms,
+        count(r.response.size as usize, "byte")
+    )?;
+    if r.findings.is_empty() {
+        writeln!(out, "ok: the exchange honours the contract")?;
+    } else {
+        writeln!(out, "{}:", count(r.findings.len(), "finding"))?;
+        for f in &r.findings {
+            writeln!(out, "  {:<12} {}", f.kind.as_str(), f.message)?;
+            if !f.schema_path.is_empty() {
+                writeln!(out, "  {:<12} schema: {}", "", f.schema_path)?;
+            }
+        }
+    }
+    for n in &r.notes {
+        writeln!(out, "note: {n}")?;
+    }
+    Ok(())
 }
 
 fn write_text(out: &mut impl Write, r: &Inspection) -> std::io::Result<()> {

@@ -1,6 +1,7 @@
 //! Every integration test of the engine and the CLI, in one binary (a module per behaviour).
 
 mod bad_input;
+mod contract_services;
 mod corpus;
 mod fastapi_spec;
 mod inspect_cli;

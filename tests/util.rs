@@ -40,3 +40,82 @@ pub fn load_with(source: &str, options: &LoadOptions) -> Result<Spec, SpecError>
 pub fn vouch() -> std::process::Command {
     std::process::Command::new(env!("CARGO_BIN_EXE_vouch"))
 }
+
+/// A reference service of `tests/servers/` (Python, on a free loopback port), started once per
+/// test run and shared. It exits when the test process does (it watches its stdin).
+pub struct Service {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    _child: std::sync::Mutex<std::process::Child>,
+}
+
+/// The Python interpreter of the test services' virtualenv (made by `./dev test`).
+pub fn python() -> PathBuf {
+    if let Some(p) = std::env::var_os("VOUCH_PYTHON") {
+        return PathBuf::from(p);
+    }
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/servers/.venv/bin/python");
+    assert!(
+        venv.exists(),
+        "the test services' Python environment is missing at {}: run ./dev test (or ./dev setup) first",
+        venv.display()
+    );
+    venv
+}
+
+impl Service {
+    fn start(app: &str) -> Service {
+        use std::io::BufRead;
+        use std::process::{Command, Stdio};
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/servers");
+        let mut child = Command::new(python())
+            .arg(dir.join("serve.py"))
+            .arg(app)
+            .current_dir(&dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the reference service");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the service prints its port");
+        let port: u16 = line
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("not a port: {line:?}"));
+        let base = format!("http://127.0.0.1:{port}");
+        // Wait until it answers (uvicorn starts serving right after the port is printed).
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
+        Service {
+            base,
+            _child: std::sync::Mutex::new(child),
+        }
+    }
+
+    /// The FastAPI reference shop (tests/servers/shop.py).
+    pub fn shop() -> &'static Service {
+        static SHOP: std::sync::OnceLock<Service> = std::sync::OnceLock::new();
+        SHOP.get_or_init(|| Service::start("shop:app"))
+    }
+
+    /// A URL on the service.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+/// A current-thread runtime for one test.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}

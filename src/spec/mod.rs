@@ -25,7 +25,7 @@ pub use index::{
     Parameter, RequestBody, Response, SecurityRequirement, Server, ServerVariable, StatusKey,
 };
 pub use problems::{Problem, ProblemKind, Severity};
-pub use refs::{DocId, Documents, Loc};
+pub use refs::{escape, DocId, Documents, Loc};
 pub use source::LoadOptions;
 
 /// Which specification a document follows; decides how its schemas are read.
@@ -370,4 +370,10 @@ async fn crawl(docs: &mut Documents, fetcher: &mut source::Fetcher, problems: &m
             }
         }
     }
+}
+
+/// Parses a YAML or JSON document with the same bounds as specs (depth, aliases, size), for
+/// the other files Vouch reads (environments, collections).
+pub fn parse_document(bytes: &[u8], name: &str) -> Result<Value> {
+    parse::parse(bytes, name, LoadOptions::default().max_depth)
 }

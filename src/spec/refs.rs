@@ -22,6 +22,16 @@ impl DocId {
     pub fn is_root(&self) -> bool {
         *self == DocId::ROOT
     }
+
+    /// Position of the document in [`Documents`] (0 is the entry document).
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    /// The document at a position of [`Documents`].
+    pub fn from_index(i: usize) -> DocId {
+        DocId(i as u32)
+    }
 }
 
 /// A place in one of the spec's documents: the document and a JSON pointer into it.

@@ -1,0 +1,740 @@
+//! Compiled schema validators for one spec, and validator errors turned into findings.
+//!
+//! Every document of the spec is translated (see `translate`) and registered once per
+//! direction under its own URL; a schema is then compiled as `{"$ref": "<url>#<pointer>"}`,
+//! once, and cached by (direction, location). Nothing is ever fetched: the validator is built
+//! without a retriever and every document is already in the registry.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{Draft, Keyword, ValidationError, Validator};
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
+use serde_json::{json, Map, Value};
+
+use super::finding::{actual_value, preview, type_name, Finding, FindingKind};
+use super::translate::{translate, Direction, NUMERIC_FORMAT_KEYWORD};
+use crate::spec::{DocId, Loc, Spec};
+
+/// Most findings one value produces; a body that is wrong everywhere says so once it is clear.
+const MAX_FINDINGS: usize = 100;
+
+/// Characters a JSON pointer may hold that a URI fragment may not.
+const FRAGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'|')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'%')
+    .add(b'[')
+    .add(b']')
+    .add(b'#');
+
+/// The translated documents of one direction, registered for the validator.
+struct Registered {
+    registry: jsonschema::Registry<'static>,
+    /// (document URL, translated document), entry document first.
+    docs: Vec<(String, Arc<Value>)>,
+}
+
+/// Validators for one spec: built lazily, compiled once per schema location and direction.
+pub(crate) struct Schemas {
+    spec: Arc<Spec>,
+    request: OnceLock<Result<Registered, String>>,
+    response: OnceLock<Result<Registered, String>>,
+    cache: Mutex<HashMap<(Direction, Loc), Arc<Result<Validator, String>>>>,
+}
+
+impl std::fmt::Debug for Schemas {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Schemas")
+            .field("spec", &self.spec.name())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where a value sits, for locations and messages.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Place<'a> {
+    /// The finding kind to report.
+    pub kind: FindingKind,
+    /// For parameters and headers: `query.limit`, `X-Rate-Limit`; for bodies: None (a
+    /// JSON pointer is the location).
+    pub name: Option<&'a str>,
+}
+
+impl Schemas {
+    pub(crate) fn new(spec: Arc<Spec>) -> Schemas {
+        Schemas {
+            spec,
+            request: OnceLock::new(),
+            response: OnceLock::new(),
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub(crate) fn spec(&self) -> &Spec {
+        &self.spec
+    }
+
+    fn registered(&self, direction: Direction) -> Result<&Registered, String> {
+        let cell = match direction {
+            Direction::Request => &self.request,
+            Direction::Response => &self.response,
+        };
+        cell.get_or_init(|| register(&self.spec, direction))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The compiled validator for the schema at `loc`, compiling it on first use.
+    pub(crate) fn validator(
+        &self,
+        direction: Direction,
+        loc: &Loc,
+    ) -> Arc<Result<Validator, String>> {
+        let key = (direction, loc.clone());
+        if let Some(v) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return v;
+        }
+        let compiled = Arc::new(self.compile(direction, loc));
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(key, compiled.clone());
+        }
+        compiled
+    }
+
+    /// How many validators are compiled (for tests and benchmarks of the cache).
+    pub(crate) fn compiled_count(&self) -> usize {
+        self.cache.lock().map(|c| c.len()).unwrap_or(0)
+    }
+
+    fn compile(&self, direction: Direction, loc: &Loc) -> Result<Validator, String> {
+        let reg = self.registered(direction)?;
+        let url = &reg
+            .docs
+            .get(loc.doc.index())
+            .ok_or_else(|| "the schema's document is not loaded".to_string())?
+            .0;
+        let target = format!("{url}#{}", utf8_percent_encode(&loc.pointer, FRAGMENT));
+        jsonschema::options()
+            .with_draft(Draft::Draft202012)
+            .with_registry(&reg.registry)
+            .should_validate_formats(true)
+            .with_format("byte", is_base64)
+            .with_format("binary", |_: &str| true)
+            .with_format("password", |_: &str| true)
+            .with_keyword(NUMERIC_FORMAT_KEYWORD, numeric_format)
+            .build(&json!({ "$ref": target }))
+            .map_err(|e| format!("the schema at {} could not be compiled: {e}", loc.pointer))
+    }
+
+    /// Validates `value` against the schema at `loc` and turns every error into a finding.
+    /// A schema that cannot be compiled yields `Err` with the reason (reported as a note, not
+    /// a finding: it is the spec's fault, not the exchange's).
+    pub(crate) fn check(
+        &self,
+        direction: Direction,
+        loc: &Loc,
+        value: &Value,
+        place: Place<'_>,
+    ) -> Result<Vec<Finding>, String> {
+        let compiled = self.validator(direction, loc);
+        let validator = compiled.as_ref().as_ref().map_err(Clone::clone)?;
+        let mut out = Vec::new();
+        if validator.is_valid(value) {
+            return Ok(out);
+        }
+        let reg = self.registered(direction)?;
+        let reporter = Reporter { reg, place };
+        for err in validator.iter_errors(value) {
+            if out.len() >= MAX_FINDINGS {
+                break;
+            }
+            reporter.report(&err, &mut out);
+        }
+        out.truncate(MAX_FINDINGS);
+        out.sort_by(|a, b| a.location.cmp(&b.location));
+        Ok(out)
+    }
+}
+
+fn register(spec: &Spec, direction: Direction) -> Result<Registered, String> {
+    let documents = spec.documents();
+    let mut docs = Vec::with_capacity(documents.len());
+    for i in 0..documents.len() {
+        let id = DocId::from_index(i);
+        let url = documents.url(id).as_str().trim_end_matches('#').to_string();
+        let value = translate(documents, id, spec.version().dialect, direction);
+        docs.push((url, Arc::new(value)));
+    }
+    let registry = jsonschema::Registry::new()
+        .draft(Draft::Draft202012)
+        .retrieve_known_draft_meta_schemas(false)
+        .extend(docs.iter().map(|(u, v)| (u.clone(), v.clone())))
+        .and_then(|b| b.prepare())
+        .map_err(|e| format!("the spec's schemas could not be prepared for validation: {e}"))?;
+    Ok(Registered { registry, docs })
+}
+
+fn is_base64(s: &str) -> bool {
+    use base64::Engine;
+    let t: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD.decode(&t).is_ok()
+        || base64::engine::general_purpose::URL_SAFE.decode(&t).is_ok()
+        || base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(&t)
+            .is_ok()
+        || base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(&t)
+            .is_ok()
+}
+
+/// `int32`, `int64` and `float` ranges; only numbers are constrained (as with formats).
+struct NumericFormat(&'static str);
+
+impl<'i> Keyword<'i> for NumericFormat {
+    fn validate(&self, instance: &'i Value) -> Result<(), ValidationError<'i>> {
+        if self.is_valid(instance) {
+            Ok(())
+        } else {
+            Err(ValidationError::custom(format!(
+                "{instance} is not a valid {}",
+                self.0
+            )))
+        }
+    }
+
+    fn is_valid(&self, instance: &'i Value) -> bool {
+        let Value::Number(n) = instance else {
+            return true;
+        };
+        match self.0 {
+            "int32" => {
+                n.as_i64().is_some_and(|i| i32::try_from(i).is_ok())
+                    || n.as_f64().is_some_and(|f| {
+                        f.fract() == 0.0 && f >= f64::from(i32::MIN) && f <= f64::from(i32::MAX)
+                    })
+            }
+            "int64" => {
+                n.is_i64()
+                    || n.as_f64()
+                        .is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.223_372_036_854_776e18)
+            }
+            "float" => n.as_f64().is_some_and(|f| f.abs() <= f64::from(f32::MAX)),
+            _ => true,
+        }
+    }
+}
+
+#[allow(clippy::type_complexity)]
+fn numeric_format<'a>(
+    _parent: &'a Map<String, Value>,
+    value: &'a Value,
+    _path: jsonschema::paths::Location,
+) -> Result<Box<dyn for<'i> Keyword<'i>>, ValidationError<'a>> {
+    let name = match value.as_str() {
+        Some("int32") => "int32",
+        Some("int64") => "int64",
+        Some("float") => "float",
+        _ => "",
+    };
+    Ok(Box::new(NumericFormat(name)))
+}
+
+struct Reporter<'a> {
+    reg: &'a Registered,
+    place: Place<'a>,
+}
+
+impl Reporter<'_> {
+    fn location(&self, pointer: &str) -> String {
+        match self.place.name {
+            Some(name) => format!("{name}{pointer}"),
+            None => pointer.to_string(),
+        }
+    }
+
+    /// How a location reads in a message.
+    fn label(&self, pointer: &str) -> String {
+        match (self.place.name, pointer) {
+            (Some(name), p) => format!("`{name}{p}`"),
+            (None, "") => "body".to_string(),
+            (None, p) => format!("`{p}`"),
+        }
+    }
+
+    /// `#/components/schemas/Item/properties/price/type`, or `other.yaml#/…` for other files.
+    fn schema_path(&self, err: &ValidationError<'_>) -> String {
+        let Some(uri) = err.absolute_keyword_location() else {
+            return err.schema_path().as_str().to_string();
+        };
+        let uri = uri.as_str();
+        let (base, fragment) = uri.split_once('#').unwrap_or((uri, ""));
+        let pointer = percent_decode_str(fragment).decode_utf8_lossy();
+        match self.reg.docs.iter().position(|(u, _)| u == base) {
+            Some(0) => format!("#{pointer}"),
+            Some(_) => {
+                let file = base.rsplit('/').next().unwrap_or(base);
+                format!("{file}#{pointer}")
+            }
+            None => uri.to_string(),
+        }
+    }
+
+    /// The translated schema at an absolute keyword location.
+    fn schema_at(&self, uri: &str) -> Option<&Value> {
+        let (base, fragment) = uri.split_once('#')?;
+        let pointer = percent_decode_str(fragment).decode_utf8_lossy();
+        let (_, doc) = self.reg.docs.iter().find(|(u, _)| u == base)?;
+        doc.pointer(&pointer)
+    }
+
+    fn push(
+        &self,
+        out: &mut Vec<Finding>,
+        err: &ValidationError<'_>,
+        pointer: &str,
+        expected: Value,
+        actual: Value,
+        what: String,
+    ) {
+        out.push(
+            Finding::new(
+                self.place.kind,
+                self.location(pointer),
+                expected,
+                actual,
+                format!("{}: {what}", self.label(pointer)),
+            )
+            .at_schema(self.schema_path(err)),
+        );
+    }
+
+    fn report(&self, err: &ValidationError<'_>, out: &mut Vec<Finding>) {
+        let pointer = err.instance_path().as_str().to_string();
+        let instance = err.instance();
+        let got = || format!("{} {}", type_name(instance), preview(instance));
+        match err.kind() {
+            ValidationErrorKind::Type { kind } => {
+                let expected = type_list(kind);
+                let what = format!("expected {}, got {}", expected.join(" or "), got());
+                let expected = if expected.len() == 1 {
+                    json!(expected[0])
+                } else {
+                    json!(expected)
+                };
+                self.push(out, err, &pointer, expected, actual_value(instance), what);
+            }
+            ValidationErrorKind::Required { property } => {
+                let name = property.as_str().unwrap_or_default();
+                let at = format!("{pointer}/{}", crate::spec::escape(name));
+                self.push(
+                    out,
+                    err,
+                    &at,
+                    json!("present"),
+                    Value::Null,
+                    "required property is missing".into(),
+                );
+            }
+            ValidationErrorKind::AdditionalProperties { unexpected }
+            | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+                for name in unexpected {
+                    let at = format!("{pointer}/{}", crate::spec::escape(name));
+                    let actual = instance
+                        .get(name.as_str())
+                        .map(actual_value)
+                        .unwrap_or(Value::Null);
+                    self.push(
+                        out,
+                        err,
+                        &at,
+                        json!("absent"),
+                        actual,
+                        "property is not allowed by the schema (additionalProperties is false)"
+                            .into(),
+                    );
+                }
+            }
+            ValidationErrorKind::Enum { options } => {
+                let what = format!(
+                    "expected one of {}, got {}",
+                    preview(options),
+                    preview(instance)
+                );
+                self.push(
+                    out,
+                    err,
+                    &pointer,
+                    (**options).clone(),
+                    actual_value(instance),
+                    what,
+                );
+            }
+            ValidationErrorKind::Constant { expected_value } => {
+                let what = format!(
+                    "expected {}, got {}",
+                    preview(expected_value),
+                    preview(instance)
+                );
+                self.push(
+                    out,
+                    err,
+                    &pointer,
+                    (**expected_value).clone(),
+                    actual_value(instance),
+                    what,
+                );
+            }
+            ValidationErrorKind::Format { format } => {
+                let what = format!("expected a valid {format}, got {}", preview(instance));
+                self.push(
+                    out,
+                    err,
+                    &pointer,
+                    json!(format),
+                    actual_value(instance),
+                    what,
+                );
+            }
+            ValidationErrorKind::Custom { message, .. } => {
+                let format = self
+                    .schema_at_err(err)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("format")
+                    .to_string();
+                let _ = message;
+                let what = format!("expected a valid {format}, got {}", preview(instance));
+                self.push(
+                    out,
+                    err,
+                    &pointer,
+                    json!(format),
+                    actual_value(instance),
+                    what,
+                );
+            }
+            ValidationErrorKind::AnyOf { context }
+            | ValidationErrorKind::OneOfNotValid { context } => {
+                self.report_union(err, &pointer, context, out);
+            }
+            ValidationErrorKind::OneOfMultipleValid { .. } => {
+                self.push(
+                    out,
+                    err,
+                    &pointer,
+                    json!("exactly one alternative"),
+                    actual_value(instance),
+                    "matches more than one alternative of a oneOf".into(),
+                );
+            }
+            ValidationErrorKind::Minimum { limit }
+            | ValidationErrorKind::ExclusiveMinimum { limit }
+            | ValidationErrorKind::Maximum { limit }
+            | ValidationErrorKind::ExclusiveMaximum { limit } => {
+                let rel = match err.kind() {
+                    ValidationErrorKind::Minimum { .. } => ">=",
+                    ValidationErrorKind::ExclusiveMinimum { .. } => ">",
+                    ValidationErrorKind::Maximum { .. } => "<=",
+                    _ => "<",
+                };
+                let what = format!("expected a number {rel} {limit}, got {}", preview(instance));
+                self.push(
+                    out,
+                    err,
+                    &pointer,
+                    json!(format!("{rel} {limit}")),
+                    actual_value(instance),
+                    what,
+                );
+            }
+            ValidationErrorKind::MinLength { limit } | ValidationErrorKind::MaxLength { limit } => {
+                let rel = if matches!(err.kind(), ValidationErrorKind::MinLength { .. }) {
+                    "at least"
+                } else {
+                    "at most"
+                };
+                let len = instance.as_str().map(|s| s.chars().count()).unwrap_or(0);
+                let what = format!(
+                    "expected {rel} {limit} characters, got {len}: {}",
+                    preview(instance)
+                );
+                self.push(
+                    out,
+                    err,
+                    &pointer,
+                    json!(format!("{rel} {limit} characters")),
+                    actual_value(instance),
+                    what,
+                );
+            }
+            ValidationErrorKind::MinItems { limit } | ValidationErrorKind::MaxItems { limit } => {
+                let rel = if matches!(err.kind(), ValidationErrorKind::MinItems { .. }) {
+                    "at least"
+                } else {
+                    "at most"
+                };
+                let len = instance.as_array().map(Vec::len).unwrap_or(0);
+                let what = format!("expected {rel} {limit} items, got {len}");
+                self.push(
+                    out,
+                    err,
+                    &pointer,
+                    json!(format!("{rel} {limit} items")),
+                    json!(len),
+                    what,
+                );
+            }
+            ValidationErrorKind::Pattern { pattern } => {
+                let what = format!(
+                    "expected a string matching /{pattern}/, got {}",
+                    preview(instance)
+                );
+                self.push(
+                    out,
+                    err,
+                    &pointer,
+                    json!(pattern),
+                    actual_value(instance),
+                    what,
+                );
+            }
+            ValidationErrorKind::FalseSchema => {
+                self.push(
+                    out,
+                    err,
+                    &pointer,
+                    json!("absent"),
+                    actual_value(instance),
+                    "no value is allowed here".into(),
+                );
+            }
+            _ => {
+                let what = err.to_string();
+                self.push(
+                    out,
+                    err,
+                    &pointer,
+                    Value::Null,
+                    actual_value(instance),
+                    what,
+                );
+            }
+        }
+    }
+
+    fn schema_at_err(&self, err: &ValidationError<'_>) -> Option<&Value> {
+        self.schema_at(err.absolute_keyword_location()?.as_str())
+    }
+
+    /// An `anyOf`/`oneOf` nothing matched: report inside the branch the value was meant for
+    /// (by `discriminator`, else the closest), so the finding points at `/method/last4`
+    /// rather than at `/method`.
+    fn report_union(
+        &self,
+        err: &ValidationError<'_>,
+        pointer: &str,
+        context: &[Vec<ValidationError<'static>>],
+        out: &mut Vec<Finding>,
+    ) {
+        let instance = err.instance();
+        if let Some(choice) = self.by_discriminator(err, context.len()) {
+            match choice {
+                Ok(i) => {
+                    for e in &context[i] {
+                        self.report(e, out);
+                    }
+                }
+                Err((prop, expected, actual, what)) => {
+                    let at = format!("{pointer}/{}", crate::spec::escape(&prop));
+                    self.push(out, err, &at, expected, actual, what);
+                }
+            }
+            return;
+        }
+        // Closest branch: fewest mismatches at the union's own level, then fewest errors.
+        let top = |branch: &Vec<ValidationError<'static>>| {
+            branch
+                .iter()
+                .filter(|e| {
+                    e.instance_path().as_str() == pointer
+                        && matches!(
+                            e.kind(),
+                            ValidationErrorKind::Type { .. }
+                                | ValidationErrorKind::Constant { .. }
+                                | ValidationErrorKind::Enum { .. }
+                                | ValidationErrorKind::FalseSchema
+                        )
+                })
+                .count()
+        };
+        let best = context
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, b)| (top(b), b.len()))
+            .map(|(i, _)| i);
+        match best {
+            Some(i) if top(&context[i]) == 0 && !context[i].is_empty() => {
+                for e in &context[i] {
+                    self.report(e, out);
+                }
+            }
+            _ => {
+                // Every alternative rejects the value outright: say what they would accept.
+                let mut types: Vec<String> = Vec::new();
+                for branch in context {
+                    for e in branch
+                        .iter()
+                        .filter(|e| e.instance_path().as_str() == pointer)
+                    {
+                        let names = match e.kind() {
+                            ValidationErrorKind::Type { kind } => type_list(kind),
+                            ValidationErrorKind::Constant { expected_value } => {
+                                vec![preview(expected_value)]
+                            }
+                            ValidationErrorKind::Enum { options } => {
+                                vec![format!("one of {}", preview(options))]
+                            }
+                            _ => continue,
+                        };
+                        for n in names {
+                            if !types.contains(&n) {
+                                types.push(n);
+                            }
+                        }
+                    }
+                }
+                let what = if types.is_empty() {
+                    format!("matches none of the {} alternatives", context.len())
+                } else {
+                    format!(
+                        "expected {}, got {} {}",
+                        types.join(" or "),
+                        type_name(instance),
+                        preview(instance)
+                    )
+                };
+                self.push(
+                    out,
+                    err,
+                    pointer,
+                    json!(types),
+                    actual_value(instance),
+                    what,
+                );
+            }
+        }
+    }
+
+    /// The branch a `discriminator` next to the failing `oneOf`/`anyOf` selects; `Err` with a
+    /// finding when the discriminating property is missing or names no branch. None when there
+    /// is no discriminator.
+    #[allow(clippy::type_complexity)]
+    fn by_discriminator(
+        &self,
+        err: &ValidationError<'_>,
+        branches: usize,
+    ) -> Option<Result<usize, (String, Value, Value, String)>> {
+        let uri = err.absolute_keyword_location()?.as_str();
+        let (parent_uri, keyword) = uri.rsplit_once('/')?;
+        let parent = self.schema_at(parent_uri)?;
+        let prop = parent
+            .get("discriminator")?
+            .get("propertyName")?
+            .as_str()?
+            .to_string();
+        let alternatives = parent.get(keyword)?.as_array()?;
+        let refs: Vec<Option<&str>> = alternatives
+            .iter()
+            .map(|a| a.get("$ref").and_then(Value::as_str))
+            .collect();
+        let names: Vec<String> = match parent
+            .get("discriminator")?
+            .get("mapping")
+            .and_then(Value::as_object)
+        {
+            Some(m) if !m.is_empty() => m.keys().cloned().collect(),
+            _ => refs
+                .iter()
+                .flatten()
+                .map(|r| r.rsplit('/').next().unwrap_or(r).to_string())
+                .collect(),
+        };
+        let instance = err.instance();
+        if !instance.is_object() {
+            return None;
+        }
+        let Some(value) = instance.get(&prop) else {
+            return Some(Err((
+                prop,
+                json!(names),
+                Value::Null,
+                "the discriminator property is missing".into(),
+            )));
+        };
+        let Some(tag) = value.as_str() else {
+            return Some(Err((
+                prop,
+                json!(names),
+                actual_value(value),
+                format!(
+                    "expected the discriminator to be one of {}, got {}",
+                    names.join(", "),
+                    preview(value)
+                ),
+            )));
+        };
+        let target = parent
+            .get("discriminator")
+            .and_then(|d| d.get("mapping"))
+            .and_then(|m| m.get(tag))
+            .and_then(Value::as_str)
+            .map(|t| {
+                if t.contains('/') || t.contains('#') {
+                    t.to_string()
+                } else {
+                    format!("#/components/schemas/{t}")
+                }
+            });
+        let found = refs.iter().position(|r| match (r, &target) {
+            (Some(r), Some(t)) => {
+                r == t
+                    || r.ends_with(t.trim_start_matches('.'))
+                    || t.ends_with(r.trim_start_matches('.'))
+            }
+            (Some(r), None) => r.rsplit('/').next() == Some(tag),
+            _ => false,
+        });
+        match found {
+            Some(i) if i < branches => Some(Ok(i)),
+            _ => Some(Err((
+                prop,
+                json!(names),
+                json!(tag),
+                format!(
+                    "expected the discriminator to be one of {}, got {}",
+                    names.join(", "),
+                    preview(value)
+                ),
+            ))),
+        }
+    }
+}
+
+/// Type names as a reader expects them: `null` last ("string or null").
+fn type_list(kind: &TypeKind) -> Vec<String> {
+    let mut names: Vec<String> = match kind {
+        TypeKind::Single(t) => vec![t.to_string()],
+        TypeKind::Multiple(set) => set.iter().map(|t| t.to_string()).collect(),
+    };
+    names.sort_by_key(|n| n == "null");
+    names
+}

@@ -1,0 +1,254 @@
+//! OpenAPI schemas in JSON Schema 2020-12 terms, so one validator dialect serves every spec.
+//!
+//! 3.1 schemas already are 2020-12; 3.0 (and 2.0, converted to 3.0 at load) need `nullable`,
+//! boolean `exclusiveMinimum/Maximum`, `$ref` siblings and `type: file` rewritten. For every
+//! dialect, `readOnly` properties stop being required in requests and `writeOnly` ones in
+//! responses, and the numeric OpenAPI formats (`int32`, `int64`, `float`) get a keyword of
+//! ours because JSON Schema formats only apply to strings.
+
+use serde_json::{json, Map, Value};
+
+use crate::spec::{Dialect, Documents, Loc};
+
+/// Which side of the exchange a schema is checked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// A request the client sends: `readOnly` properties are not required.
+    Request,
+    /// A response the server sends: `writeOnly` properties are not required.
+    Response,
+}
+
+/// The keyword carrying the numeric OpenAPI formats.
+pub(crate) const NUMERIC_FORMAT_KEYWORD: &str = "x-vouch-format";
+
+/// Keys whose values are data, not schemas: never rewritten.
+fn is_data(key: &str) -> bool {
+    matches!(
+        key,
+        "example" | "examples" | "default" | "enum" | "const" | "value"
+    ) || (key.starts_with("x-") && key != NUMERIC_FORMAT_KEYWORD)
+}
+
+/// Rewrites one document of the spec for `direction`.
+pub(crate) fn translate(
+    docs: &Documents,
+    doc: crate::spec::DocId,
+    dialect: Dialect,
+    direction: Direction,
+) -> Value {
+    let mut value = docs
+        .get(&Loc {
+            doc,
+            pointer: String::new(),
+        })
+        .cloned()
+        .unwrap_or(Value::Null);
+    let legacy = matches!(dialect, Dialect::OpenApi30 | Dialect::Swagger2);
+    let mut pointer = String::new();
+    walk(&mut value, &mut pointer, doc, docs, legacy, direction);
+    value
+}
+
+fn walk(
+    value: &mut Value,
+    pointer: &mut String,
+    doc: crate::spec::DocId,
+    docs: &Documents,
+    legacy: bool,
+    direction: Direction,
+) {
+    match value {
+        Value::Object(map) => {
+            rewrite(map, pointer, doc, docs, legacy, direction);
+            for (key, child) in map.iter_mut() {
+                if is_data(key) {
+                    continue;
+                }
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&crate::spec::escape(key));
+                walk(child, pointer, doc, docs, legacy, direction);
+                pointer.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter_mut().enumerate() {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&i.to_string());
+                walk(child, pointer, doc, docs, legacy, direction);
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn rewrite(
+    map: &mut Map<String, Value>,
+    pointer: &str,
+    doc: crate::spec::DocId,
+    docs: &Documents,
+    legacy: bool,
+    direction: Direction,
+) {
+    if let Some(Value::String(format)) = map.get("format") {
+        if matches!(format.as_str(), "int32" | "int64" | "float") {
+            let f = format.clone();
+            map.insert(NUMERIC_FORMAT_KEYWORD.into(), Value::String(f));
+        }
+    }
+    unrequire(map, pointer, doc, docs, direction);
+    if !legacy {
+        return;
+    }
+    // 3.0 ignores siblings of `$ref`; `nullable` next to a `$ref` is honoured anyway, as
+    // real specs mean it (no false alarm on a null the author intended).
+    let nullable = matches!(map.get("nullable"), Some(Value::Bool(true)))
+        || matches!(map.get("x-nullable"), Some(Value::Bool(true)));
+    if map.get("$ref").is_some_and(Value::is_string) {
+        map.retain(|k, _| k == "$ref");
+    }
+    map.remove("nullable");
+    if map.get("type").and_then(Value::as_str) == Some("file") {
+        map.remove("type");
+    }
+    for (bound, limit) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        match map.get(bound) {
+            Some(Value::Bool(true)) => {
+                if let Some(n) = map.remove(limit) {
+                    map.insert(bound.into(), n);
+                } else {
+                    map.remove(bound);
+                }
+            }
+            Some(Value::Bool(false)) => {
+                map.remove(bound);
+            }
+            _ => {}
+        }
+    }
+    if nullable {
+        make_nullable(map);
+    }
+}
+
+/// Lets `null` through a 3.0 `nullable: true` schema.
+fn make_nullable(map: &mut Map<String, Value>) {
+    if let Some(Value::Array(options)) = map.get_mut("enum") {
+        if !options.contains(&Value::Null) {
+            options.push(Value::Null);
+        }
+    }
+    match map.get_mut("type") {
+        Some(Value::String(t)) => {
+            let t = std::mem::take(t);
+            map.insert("type".into(), json!([t, "null"]));
+        }
+        Some(Value::Array(types)) => {
+            if !types.contains(&json!("null")) {
+                types.push(json!("null"));
+            }
+        }
+        _ => {
+            // Typeless (`allOf`, `$ref`, `oneOf`…): null or whatever the schema allowed.
+            let inner = std::mem::take(map);
+            map.insert(
+                "anyOf".into(),
+                json!([{"type": "null"}, Value::Object(inner)]),
+            );
+        }
+    }
+}
+
+/// Drops from `required` the properties that do not travel in this direction.
+fn unrequire(
+    map: &mut Map<String, Value>,
+    pointer: &str,
+    doc: crate::spec::DocId,
+    docs: &Documents,
+    direction: Direction,
+) {
+    let flag = match direction {
+        Direction::Request => "readOnly",
+        Direction::Response => "writeOnly",
+    };
+    let (Some(Value::Array(required)), Some(Value::Object(props))) =
+        (map.get("required"), map.get("properties"))
+    else {
+        return;
+    };
+    let skip: Vec<String> = required
+        .iter()
+        .filter_map(Value::as_str)
+        .filter(|name| {
+            props.get(*name).is_some_and(|p| {
+                let loc = Loc {
+                    doc,
+                    pointer: format!("{pointer}/properties/{}", crate::spec::escape(name)),
+                };
+                let resolved = if p.get("$ref").is_some() {
+                    docs.deref(&loc).ok().map(|(v, _)| v)
+                } else {
+                    Some(p)
+                };
+                resolved.and_then(|s| s.get(flag)).and_then(Value::as_bool) == Some(true)
+            })
+        })
+        .map(str::to_string)
+        .collect();
+    if skip.is_empty() {
+        return;
+    }
+    if let Some(Value::Array(required)) = map.get_mut("required") {
+        required.retain(|r| !r.as_str().is_some_and(|r| skip.iter().any(|s| s == r)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use url::Url;
+
+    fn run(dialect: Dialect, direction: Direction, doc: Value) -> Value {
+        let url = Url::parse("file:///t.json").expect("url");
+        let docs = Documents::with_root(url, doc);
+        translate(&docs, crate::spec::DocId::ROOT, dialect, direction)
+    }
+
+    #[test]
+    fn nullable_and_exclusive_bounds() {
+        let out = run(
+            Dialect::OpenApi30,
+            Direction::Response,
+            json!({"s": {"type": "integer", "nullable": true, "minimum": 0, "exclusiveMinimum": true},
+                   "r": {"$ref": "#/s", "nullable": true, "description": "x"},
+                   "e": {"type": "string", "enum": ["a"], "nullable": true, "example": {"nullable": true}}}),
+        );
+        assert_eq!(
+            out["s"],
+            json!({"type": ["integer", "null"], "exclusiveMinimum": 0})
+        );
+        assert_eq!(
+            out["r"],
+            json!({"anyOf": [{"type": "null"}, {"$ref": "#/s"}]})
+        );
+        assert_eq!(out["e"]["enum"], json!(["a", null]));
+        assert_eq!(out["e"]["example"], json!({"nullable": true}));
+    }
+
+    #[test]
+    fn read_and_write_only_by_direction() {
+        let doc = json!({"s": {"type": "object", "required": ["id", "pw", "name"],
+            "properties": {"id": {"$ref": "#/ro"}, "pw": {"type": "string", "writeOnly": true}, "name": {}}},
+            "ro": {"type": "integer", "readOnly": true}});
+        let req = run(Dialect::OpenApi31, Direction::Request, doc.clone());
+        assert_eq!(req["s"]["required"], json!(["pw", "name"]));
+        let resp = run(Dialect::OpenApi31, Direction::Response, doc);
+        assert_eq!(resp["s"]["required"], json!(["id", "name"]));
+    }
+}

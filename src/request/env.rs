@@ -1,0 +1,257 @@
+//! Environments: named variable sets, some secret, and the credentials for the spec's
+//! security schemes. `{{name}}` in any request value is replaced by the variable's value.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use super::error::{RequestError, Result};
+
+/// One variable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Variable {
+    /// Its value.
+    pub value: String,
+    /// Secret values are never written to exports, reports or logs.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
+}
+
+/// Credentials for one security scheme of the spec, by the scheme's name. Which fields count
+/// depends on the scheme: `token` (bearer), `username`/`password` (basic, OAuth2 password),
+/// `value` (API key), `client_id`/`client_secret` (OAuth2).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    /// Bearer token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// User name (basic auth, OAuth2 password flow).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Password (basic auth, OAuth2 password flow).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// API key value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// OAuth2 client id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// OAuth2 client secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+    /// OAuth2 scopes to ask for (default: those the operation requires).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
+}
+
+/// A named set of variables.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Environment {
+    /// Its name (`local`, `staging`…).
+    pub name: String,
+    /// Variables by name, in the order written.
+    pub variables: IndexMap<String, Variable>,
+    /// Credentials by security scheme name.
+    pub auth: IndexMap<String, Credentials>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum VarInFile {
+    Full {
+        value: serde_json::Value,
+        #[serde(default)]
+        secret: bool,
+    },
+    Plain(serde_json::Value),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EnvFile {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    variables: IndexMap<String, VarInFile>,
+    #[serde(default)]
+    auth: IndexMap<String, Credentials>,
+}
+
+fn scalar(v: serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s,
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+impl Environment {
+    /// Reads an environment file (YAML or JSON):
+    ///
+    /// ```yaml
+    /// name: local
+    /// variables:
+    ///   base_url: http://127.0.0.1:8000
+    ///   api_token: {value: s3cr3t, secret: true}
+    /// auth:
+    ///   HTTPBearer: {token: "{{api_token}}"}
+    /// ```
+    pub fn from_file(path: &std::path::Path) -> Result<Environment> {
+        let err = |detail: String| RequestError::Environment {
+            path: path.display().to_string(),
+            detail,
+        };
+        let meta = std::fs::metadata(path).map_err(|e| err(e.to_string()))?;
+        if meta.len() > 16 * 1024 * 1024 {
+            return Err(err(format!(
+                "{} bytes is too large for an environment",
+                meta.len()
+            )));
+        }
+        let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Environment::from_bytes(&bytes, &name).map_err(|e| match e {
+            RequestError::Environment { detail, .. } => err(detail),
+            other => other,
+        })
+    }
+
+    /// Reads an environment from YAML or JSON text; `default_name` when it names none.
+    pub fn from_bytes(bytes: &[u8], default_name: &str) -> Result<Environment> {
+        let err = |detail: String| RequestError::Environment {
+            path: default_name.to_string(),
+            detail,
+        };
+        let value =
+            crate::spec::parse_document(bytes, default_name).map_err(|e| err(e.to_string()))?;
+        let file: EnvFile = serde_json::from_value(value).map_err(|e| err(e.to_string()))?;
+        let variables = file
+            .variables
+            .into_iter()
+            .map(|(k, v)| {
+                let var = match v {
+                    VarInFile::Full { value, secret } => Variable {
+                        value: scalar(value),
+                        secret,
+                    },
+                    VarInFile::Plain(value) => Variable {
+                        value: scalar(value),
+                        secret: false,
+                    },
+                };
+                (k, var)
+            })
+            .collect();
+        Ok(Environment {
+            name: file.name.unwrap_or_else(|| default_name.to_string()),
+            variables,
+            auth: file.auth,
+        })
+    }
+
+    /// Sets (or replaces) a plain variable.
+    pub fn set(&mut self, name: &str, value: &str) {
+        self.variables.insert(
+            name.into(),
+            Variable {
+                value: value.into(),
+                secret: false,
+            },
+        );
+    }
+
+    /// Replaces every `{{name}}` in `text`; `context` says where the text is, for errors.
+    /// `{{{{` is not special: only `{{` followed by a name and `}}` is.
+    pub fn interpolate(&self, text: &str, context: &str) -> Result<String> {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find("{{") {
+            let after = &rest[start + 2..];
+            let Some(end) = after.find("}}") else { break };
+            let name = after[..end].trim();
+            let valid = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+            out.push_str(&rest[..start]);
+            if valid {
+                let var =
+                    self.variables
+                        .get(name)
+                        .ok_or_else(|| RequestError::UnknownVariable {
+                            name: name.into(),
+                            context: context.into(),
+                        })?;
+                out.push_str(&var.value);
+            } else {
+                out.push_str(&rest[start..start + 2 + end + 2]);
+            }
+            rest = &after[end + 2..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
+    /// Every string inside a JSON value, interpolated.
+    pub fn interpolate_json(
+        &self,
+        value: &serde_json::Value,
+        context: &str,
+    ) -> Result<serde_json::Value> {
+        use serde_json::Value;
+        Ok(match value {
+            Value::String(s) => Value::String(self.interpolate(s, context)?),
+            Value::Array(a) => Value::Array(
+                a.iter()
+                    .map(|v| self.interpolate_json(v, context))
+                    .collect::<Result<_>>()?,
+            ),
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .map(|(k, v)| Ok((k.clone(), self.interpolate_json(v, context)?)))
+                    .collect::<Result<_>>()?,
+            ),
+            other => other.clone(),
+        })
+    }
+
+    /// The values of the secret variables (to keep them out of what is printed or stored).
+    pub fn secret_values(&self) -> Vec<String> {
+        self.variables
+            .values()
+            .filter(|v| v.secret && !v.value.is_empty())
+            .map(|v| v.value.clone())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_and_interpolates() {
+        let env = Environment::from_bytes(
+            b"variables:\n  host: example.org\n  port: 8080\n  token: {value: abc, secret: true}\nauth:\n  bearer: {token: '{{token}}'}\n",
+            "local",
+        )
+        .expect("env");
+        assert_eq!(
+            env.interpolate("http://{{host}}:{{ port }}/{{x y}}", "url")
+                .expect("ok"),
+            "http://example.org:8080/{{x y}}"
+        );
+        assert_eq!(env.secret_values(), vec!["abc".to_string()]);
+        assert_eq!(env.interpolate("{{token}}", "x").expect("ok"), "abc");
+        assert!(matches!(
+            env.interpolate("{{nope}}", "header X"),
+            Err(RequestError::UnknownVariable { .. })
+        ));
+        assert!(Environment::from_bytes(b"variables: [1, 2", "bad").is_err());
+        assert!(Environment::from_bytes(b"colour: blue", "bad").is_err());
+    }
+}

@@ -1,0 +1,504 @@
+//! Requests: from an operation and the user's values (a [`Draft`]) to the exact bytes that go
+//! on the wire (a [`Prepared`] request), and sending them ([`Session`]).
+//!
+//! Building never fails on values that break the contract: a deliberately invalid request is
+//! built as asked (negative tests); the contract check reports what is wrong with it.
+
+mod auth;
+mod env;
+mod error;
+pub mod params;
+mod route;
+mod send;
+
+use serde::Serialize;
+use serde_json::Value;
+use url::Url;
+
+pub use auth::{Auth, OAuthFlow, OAuthGrant};
+pub use env::{Credentials, Environment, Variable};
+pub use error::{RequestError, Result};
+pub use route::{route, Route};
+pub use send::{Exchange, SendOptions, Session};
+
+use crate::contract::RequestParts;
+use crate::spec::{OperationDetail, ParamLocation, Spec};
+
+/// A value given for one of the operation's parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct ParamValue {
+    /// The parameter's name.
+    pub name: String,
+    /// Where it goes.
+    #[serde(rename = "in")]
+    pub location: ParamLocation,
+    /// Its value: a scalar, an array or an object, serialised by the parameter's style.
+    pub value: Value,
+}
+
+/// One part of a `multipart/form-data` body.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct Part {
+    /// Field name.
+    pub name: String,
+    /// Text, or a file read when the request is prepared.
+    pub value: PartValue,
+}
+
+/// What a multipart part carries.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartValue {
+    /// A text field.
+    Text(String),
+    /// A file from disk.
+    File {
+        /// Path of the file.
+        path: std::path::PathBuf,
+        /// File name to send (default: the path's file name).
+        filename: Option<String>,
+        /// Media type of the part (default: application/octet-stream).
+        content_type: Option<String>,
+    },
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Body {
+    /// A JSON document (`application/json` unless a Content-Type header says otherwise).
+    Json(Value),
+    /// `application/x-www-form-urlencoded` fields.
+    Form(Vec<(String, String)>),
+    /// `multipart/form-data` parts.
+    Multipart(Vec<Part>),
+    /// Text with its media type.
+    Text {
+        /// Media type.
+        content_type: String,
+        /// The text.
+        text: String,
+    },
+    /// Raw bytes with their media type.
+    Bytes {
+        /// Media type.
+        content_type: String,
+        /// The bytes.
+        bytes: Vec<u8>,
+    },
+}
+
+/// What the user wants sent: an operation's method and path plus values. Strings anywhere
+/// may hold `{{variable}}`s of the environment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
+pub struct Draft {
+    /// HTTP method.
+    pub method: String,
+    /// The path template (`/items/{id}`), filled from `params`, or a concrete path
+    /// (`/items/13?q=x`).
+    pub path: String,
+    /// Values of declared parameters.
+    #[serde(default)]
+    pub params: Vec<ParamValue>,
+    /// Extra query pairs, sent as given.
+    #[serde(default)]
+    pub query: Vec<(String, String)>,
+    /// Extra headers, sent as given.
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    #[serde(default)]
+    pub body: Option<Body>,
+    /// Explicit auth; without it, credentials come from the environment by security scheme.
+    #[serde(default)]
+    pub auth: Option<Auth>,
+    /// Overrides the spec's servers.
+    #[serde(default)]
+    pub base_url: Option<String>,
+}
+
+/// A request ready to send: the exact URL, headers and body bytes.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// HTTP method.
+    pub method: String,
+    /// Full URL, query included.
+    pub url: Url,
+    /// Headers in order.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes, when there is a body.
+    pub body: Option<Vec<u8>>,
+    /// Path parameter values as put in the URL (for the request check).
+    pub path_params: Vec<(String, String)>,
+    /// A token to fetch before sending.
+    pub oauth: Option<OAuthGrant>,
+    /// Values never to print or store (secret variables, credentials).
+    pub secrets: Vec<String>,
+}
+
+impl Prepared {
+    /// The request split into what the contract describes, for [`crate::contract::Contract::check_request`].
+    pub fn parts(&self) -> RequestParts {
+        RequestParts {
+            path: self.path_params.clone(),
+            query: self
+                .url
+                .query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+        }
+    }
+
+    /// `text` with every secret replaced by `••••••`.
+    pub fn redact(&self, text: &str) -> String {
+        redact(text, &self.secrets)
+    }
+}
+
+/// `text` with every secret value replaced by `••••••`.
+pub fn redact(text: &str, secrets: &[String]) -> String {
+    let mut out = text.to_string();
+    for s in secrets.iter().filter(|s| s.len() >= 3) {
+        out = out.replace(s.as_str(), "••••••");
+    }
+    out
+}
+
+/// The base URL requests go to: the override, else the first server of the operation (its
+/// variables from the environment or their defaults), resolved against the spec's own URL when
+/// relative (FastAPI serves its spec without `servers`: the service is where the spec came from).
+pub fn base_url(
+    spec: &Spec,
+    op: Option<&OperationDetail>,
+    over: Option<&str>,
+    env: &Environment,
+) -> Result<Url> {
+    if let Some(u) = over {
+        let u = env.interpolate(u, "the base URL")?;
+        return Url::parse(&u).map_err(|e| RequestError::InvalidUrl {
+            url: u.clone(),
+            detail: e.to_string(),
+        });
+    }
+    let servers = op.map(|o| o.servers.clone()).unwrap_or_default();
+    let server = servers.first();
+    let mut url = server.map(|s| s.url.clone()).unwrap_or_else(|| "/".into());
+    if let Some(s) = server {
+        for v in &s.variables {
+            let value = env
+                .variables
+                .get(&v.name)
+                .map(|x| x.value.clone())
+                .unwrap_or_else(|| v.default.clone());
+            url = url.replace(&format!("{{{}}}", v.name), &value);
+        }
+    }
+    let url = env.interpolate(&url, "the server URL")?;
+    match Url::parse(&url) {
+        Ok(u) => Ok(u),
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            let from = spec.documents().url(crate::spec::DocId::ROOT);
+            if matches!(from.scheme(), "http" | "https") {
+                from.join(&url).map_err(|e| RequestError::InvalidUrl {
+                    url,
+                    detail: e.to_string(),
+                })
+            } else {
+                Err(RequestError::NoBaseUrl {
+                    detail: format!("the spec's server URL `{url}` is relative and the spec was read from a file"),
+                })
+            }
+        }
+        Err(e) => Err(RequestError::InvalidUrl {
+            url,
+            detail: e.to_string(),
+        }),
+    }
+}
+
+/// Builds the request for `draft`: path, query, headers and cookies serialised by each
+/// parameter's style; the body encoded; auth applied; every `{{variable}}` replaced.
+/// `op` is the operation the draft targets (None sends the draft as a plain HTTP request).
+pub fn prepare(
+    spec: &Spec,
+    op: Option<&OperationDetail>,
+    draft: &Draft,
+    env: &Environment,
+) -> Result<Prepared> {
+    let mut secrets = env.secret_values();
+    let base = base_url(spec, op, draft.base_url.as_deref(), env)?;
+    let (raw_path, raw_query) = match draft.path.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (draft.path.as_str(), None),
+    };
+    let raw_path = env.interpolate(raw_path, "the path")?;
+    let declared = |name: &str, loc: ParamLocation| {
+        op.and_then(|o| {
+            o.parameters
+                .iter()
+                .find(|p| p.name == name && p.location == loc)
+        })
+    };
+    let fallback = |name: &str, loc: ParamLocation| crate::spec::Parameter {
+        name: name.into(),
+        location: loc,
+        required: false,
+        deprecated: false,
+        style: if matches!(loc, ParamLocation::Query | ParamLocation::Cookie) {
+            "form"
+        } else {
+            "simple"
+        }
+        .into(),
+        explode: matches!(loc, ParamLocation::Query | ParamLocation::Cookie),
+        allow_reserved: false,
+        schema: None,
+        content: Vec::new(),
+        description: None,
+        at: crate::spec::Loc::root(""),
+    };
+    let mut values = Vec::with_capacity(draft.params.len());
+    for p in &draft.params {
+        let v = env.interpolate_json(
+            &p.value,
+            &format!("{} parameter `{}`", label(p.location), p.name),
+        )?;
+        let decl = declared(&p.name, p.location)
+            .cloned()
+            .unwrap_or_else(|| fallback(&p.name, p.location));
+        values.push((decl, v));
+    }
+
+    // Path: fill `{name}` placeholders; a concrete path is taken as it is.
+    let mut path = String::new();
+    let mut path_params = Vec::new();
+    let mut rest = raw_path.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let name = &rest[open + 1..open + close];
+        path.push_str(&rest[..open]);
+        match values
+            .iter()
+            .find(|(d, _)| d.location == ParamLocation::Path && d.name == name)
+        {
+            Some((d, v)) => {
+                let text = params::path_value(d, v);
+                path.push_str(&params::encode_path(&text));
+                path_params.push((name.to_string(), text));
+            }
+            None => path.push_str(&params::encode_path(&rest[open..open + close + 1])),
+        }
+        rest = &rest[open + close + 1..];
+    }
+    path.push_str(rest);
+    if let Some(o) = op {
+        if path_params.is_empty() && !raw_path.contains('{') {
+            if let Some(found) =
+                route::match_template(&o.operation.path, &strip_base(&base, &raw_path))
+            {
+                path_params = found;
+            }
+        }
+    }
+
+    let mut url_text = base.as_str().trim_end_matches('/').to_string();
+    if !path.starts_with('/') {
+        url_text.push('/');
+    }
+    url_text.push_str(&path);
+    let mut query: Vec<String> = Vec::new();
+    if let Some(q) = raw_query {
+        let q = env.interpolate(q, "the query string")?;
+        query.extend(q.split('&').filter(|s| !s.is_empty()).map(str::to_string));
+    }
+    let mut headers: Vec<(String, String)> = Vec::new();
+    let mut cookies: Vec<String> = Vec::new();
+    for (d, v) in &values {
+        match d.location {
+            ParamLocation::Query => {
+                for (k, val) in params::query_pairs(d, v) {
+                    query.push(format!(
+                        "{}={}",
+                        params::encode_query(&k, false),
+                        params::encode_query(&val, d.allow_reserved)
+                    ));
+                }
+            }
+            ParamLocation::Header => headers.push((d.name.clone(), params::header_value(d, v))),
+            ParamLocation::Cookie => {
+                cookies.push(format!("{}={}", d.name, params::header_value(d, v)))
+            }
+            ParamLocation::Path => {}
+        }
+    }
+    for (k, v) in &draft.query {
+        let k = env.interpolate(k, "a query name")?;
+        let v = env.interpolate(v, &format!("query `{k}`"))?;
+        query.push(format!(
+            "{}={}",
+            params::encode_query(&k, false),
+            params::encode_query(&v, false)
+        ));
+    }
+    if !query.is_empty() {
+        url_text.push('?');
+        url_text.push_str(&query.join("&"));
+    }
+    let mut url = Url::parse(&url_text).map_err(|e| RequestError::InvalidUrl {
+        url: url_text.clone(),
+        detail: e.to_string(),
+    })?;
+    for (k, v) in &draft.headers {
+        let v = env.interpolate(v, &format!("header `{k}`"))?;
+        headers.push((k.clone(), v));
+    }
+
+    // Body.
+    let explicit_type = headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
+    let (body, content_type) = match &draft.body {
+        None => (None, None),
+        Some(Body::Json(v)) => {
+            let v = env.interpolate_json(v, "the body")?;
+            let bytes = serde_json::to_vec(&v).map_err(|e| RequestError::Invalid(e.to_string()))?;
+            (Some(bytes), Some("application/json".to_string()))
+        }
+        Some(Body::Form(fields)) => {
+            let mut ser = url::form_urlencoded::Serializer::new(String::new());
+            for (k, v) in fields {
+                ser.append_pair(k, &env.interpolate(v, &format!("form field `{k}`"))?);
+            }
+            (
+                Some(ser.finish().into_bytes()),
+                Some("application/x-www-form-urlencoded".to_string()),
+            )
+        }
+        Some(Body::Multipart(parts)) => {
+            let (bytes, ct) = multipart(parts, env)?;
+            (Some(bytes), Some(ct))
+        }
+        Some(Body::Text { content_type, text }) => (
+            Some(env.interpolate(text, "the body")?.into_bytes()),
+            Some(content_type.clone()),
+        ),
+        Some(Body::Bytes {
+            content_type,
+            bytes,
+        }) => (Some(bytes.clone()), Some(content_type.clone())),
+    };
+    if let (Some(ct), false) = (content_type, explicit_type) {
+        headers.push(("Content-Type".into(), ct));
+    }
+
+    // Auth.
+    let auth = match &draft.auth {
+        Some(a) => Some(a.interpolate(env)?),
+        None => match op {
+            Some(o) => auth::from_environment(spec, o, env, &base)?,
+            None => None,
+        },
+    };
+    let mut oauth = None;
+    if let Some(a) = auth {
+        secrets.extend(a.secret_values());
+        oauth = a.apply(&mut headers, &mut cookies, &mut url);
+    }
+    if !cookies.is_empty() {
+        headers.push(("Cookie".into(), cookies.join("; ")));
+    }
+    for (k, v) in &headers {
+        if k.contains(['\r', '\n']) || v.contains(['\r', '\n']) {
+            return Err(RequestError::Invalid(format!(
+                "header `{}` contains a line break",
+                k.trim()
+            )));
+        }
+    }
+    Ok(Prepared {
+        method: draft.method.to_ascii_uppercase(),
+        url,
+        headers,
+        body,
+        path_params,
+        oauth,
+        secrets,
+    })
+}
+
+fn label(l: ParamLocation) -> &'static str {
+    match l {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    }
+}
+
+/// The path without the server's own base path, for matching against templates.
+fn strip_base(base: &Url, path: &str) -> String {
+    let prefix = base.path().trim_end_matches('/');
+    match path.strip_prefix(prefix) {
+        Some(rest) if !prefix.is_empty() && (rest.is_empty() || rest.starts_with('/')) => {
+            rest.to_string()
+        }
+        _ => path.to_string(),
+    }
+}
+
+/// Encodes `multipart/form-data`, reading files now so a missing file fails before sending.
+fn multipart(parts: &[Part], env: &Environment) -> Result<(Vec<u8>, String)> {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let boundary = format!("vouch-boundary-{nanos:x}");
+    let mut out = Vec::new();
+    for part in parts {
+        let name = part.name.replace('"', "%22");
+        out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match &part.value {
+            PartValue::Text(t) => {
+                let t = env.interpolate(t, &format!("multipart field `{}`", part.name))?;
+                out.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+                );
+                out.extend_from_slice(t.as_bytes());
+            }
+            PartValue::File {
+                path,
+                filename,
+                content_type,
+            } => {
+                let bytes = std::fs::read(path).map_err(|e| RequestError::File {
+                    path: path.display().to_string(),
+                    detail: e.to_string(),
+                })?;
+                let filename = filename.clone().unwrap_or_else(|| {
+                    path.file_name()
+                        .map(|f| f.to_string_lossy().into_owned())
+                        .unwrap_or_else(|| "file".into())
+                });
+                let ct = content_type
+                    .clone()
+                    .unwrap_or_else(|| "application/octet-stream".into());
+                out.extend_from_slice(
+                    format!(
+                        "Content-Disposition: form-data; name=\"{name}\"; filename=\"{}\"\r\nContent-Type: {ct}\r\n\r\n",
+                        filename.replace('"', "%22")
+                    )
+                    .as_bytes(),
+                );
+                out.extend_from_slice(&bytes);
+            }
+        }
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    Ok((out, format!("multipart/form-data; boundary={boundary}")))
+}
