@@ -98,7 +98,7 @@ fn fastapi_drifts_are_reported_exactly() {
             ("GET", "/drift/price-string", &["body /price | `/price`: expected number, got string \"9.99\""]),
             ("GET", "/drift/missing-field", &["body /name | `/name`: required property is missing"]),
             ("GET", "/drift/extra-field", &["body /internal_cost | `/internal_cost`: property is not allowed by the schema (additionalProperties is false)"]),
-            ("GET", "/drift/null", &["body /name | `/name`: expected string, got null null"]),
+            ("GET", "/drift/null", &["body /name | `/name`: expected string, got null"]),
             ("GET", "/drift/formats", &[
                 "body /created_at | `/created_at`: expected a valid date-time, got \"yesterday\"",
                 "body /sku | `/sku`: expected a valid uuid, got \"not-a-uuid\"",

@@ -6,5 +6,6 @@ mod corpus;
 mod fastapi_spec;
 mod inspect_cli;
 mod metaschemas;
+mod prism;
 mod url_loading;
 mod util;

@@ -321,7 +321,10 @@ impl Reporter<'_> {
     fn report(&self, err: &ValidationError<'_>, out: &mut Vec<Finding>) {
         let pointer = err.instance_path().as_str().to_string();
         let instance = err.instance();
-        let got = || format!("{} {}", type_name(instance), preview(instance));
+        let got = || match instance.as_ref() {
+            Value::Null => "null".to_string(),
+            _ => format!("{} {}", type_name(instance), preview(instance)),
+        };
         match err.kind() {
             ValidationErrorKind::Type { kind } => {
                 let expected = type_list(kind);

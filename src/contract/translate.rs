@@ -100,6 +100,12 @@ fn rewrite(
         }
     }
     unrequire(map, pointer, doc, docs, direction);
+    // Real specs repeat names in `required` (OpenAI's ContainerResource); the validator then
+    // reports present properties as missing, so duplicates go.
+    if let Some(Value::Array(required)) = map.get_mut("required") {
+        let mut seen = std::collections::HashSet::new();
+        required.retain(|r| seen.insert(r.to_string()));
+    }
     if !legacy {
         return;
     }

@@ -45,7 +45,8 @@ pub struct Loc {
 }
 
 impl Loc {
-    pub(crate) fn root(pointer: impl Into<String>) -> Loc {
+    /// A place in the entry document.
+    pub fn root(pointer: impl Into<String>) -> Loc {
         Loc {
             doc: DocId::ROOT,
             pointer: pointer.into(),
