@@ -38,7 +38,11 @@ fn free_port() -> u16 {
 
 fn prism(spec: &str) -> Prism {
     let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/servers/node_modules/.bin/prism");
-    assert!(bin.exists(), "Prism is missing at {}: run ./dev test (or ./dev setup) first", bin.display());
+    assert!(
+        bin.exists(),
+        "Prism is missing at {}: run ./dev test (or ./dev setup) first",
+        bin.display()
+    );
     let port = free_port();
     let mut child = Command::new(bin)
         .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string(), spec])
@@ -65,7 +69,10 @@ fn prism(spec: &str) -> Prism {
     assert!(ready, "Prism did not start on {spec}");
     // Keep reading its log, or Prism dies writing to a closed pipe.
     std::thread::spawn(move || lines.for_each(drop));
-    Prism { child, base: format!("http://127.0.0.1:{port}") }
+    Prism {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    }
 }
 
 /// A value for a parameter: its example, first enum value or default, else one by type.
@@ -76,8 +83,14 @@ fn sample(spec: &Spec, schema: Option<&vouch::spec::Loc>, example: Option<&Value
     if let Some(v) = example {
         return v.to_string();
     }
-    let Some((s, _)) = schema.and_then(|l| spec.deref(l)) else { return "1".into() };
-    if let Some(v) = s.get("example").or_else(|| s.get("default")).or_else(|| s.get("enum").and_then(|e| e.get(0))) {
+    let Some((s, _)) = schema.and_then(|l| spec.deref(l)) else {
+        return "1".into();
+    };
+    if let Some(v) = s
+        .get("example")
+        .or_else(|| s.get("default"))
+        .or_else(|| s.get("enum").and_then(|e| e.get(0)))
+    {
         return match v {
             Value::String(s) => s.clone(),
             other => other.to_string(),
@@ -100,7 +113,9 @@ fn findings_against_prism(spec_rel: &str) -> (usize, Vec<String>) {
     let session = Session::new();
     // Credentials for every security scheme, so Prism's security check passes.
     let mut env = Environment::default();
-    let schemes = spec.get(&vouch::spec::Loc::root("/components/securitySchemes")).and_then(Value::as_object);
+    let schemes = spec
+        .get(&vouch::spec::Loc::root("/components/securitySchemes"))
+        .and_then(Value::as_object);
     for name in schemes.into_iter().flat_map(|m| m.keys()) {
         env.auth.insert(
             name.clone(),
@@ -114,7 +129,11 @@ fn findings_against_prism(spec_rel: &str) -> (usize, Vec<String>) {
     let rt = runtime();
     let mut calls = 0;
     let mut out = Vec::new();
-    for op in spec.operations().iter().filter(|o| o.method.eq_ignore_ascii_case("get")) {
+    for op in spec
+        .operations()
+        .iter()
+        .filter(|o| o.method.eq_ignore_ascii_case("get"))
+    {
         let detail = spec.resolve(op);
         let mut concrete = op.path.clone();
         let mut query = Vec::new();
@@ -122,7 +141,9 @@ fn findings_against_prism(spec_rel: &str) -> (usize, Vec<String>) {
             let example = spec.get(&p.at).and_then(|v| v.get("example"));
             let value = sample(&spec, p.schema.as_ref(), example);
             match p.location {
-                ParamLocation::Path => concrete = concrete.replace(&format!("{{{}}}", p.name), &value),
+                ParamLocation::Path => {
+                    concrete = concrete.replace(&format!("{{{}}}", p.name), &value)
+                }
                 ParamLocation::Query if p.required => query.push((p.name.clone(), value)),
                 _ => {}
             }
@@ -134,10 +155,18 @@ fn findings_against_prism(spec_rel: &str) -> (usize, Vec<String>) {
             query,
             ..Call::default()
         };
-        let report = rt.block_on(check_call(&contract, &session, &call, &env)).unwrap_or_else(|e| panic!("{}: {e}", op.id));
+        let report = rt
+            .block_on(check_call(&contract, &session, &call, &env))
+            .unwrap_or_else(|e| panic!("{}: {e}", op.id));
         calls += 1;
         for f in &report.findings {
-            out.push(format!("{}: {} {} | {}", op.id, f.kind.as_str(), f.location, f.message));
+            out.push(format!(
+                "{}: {} {} | {}",
+                op.id,
+                f.kind.as_str(),
+                f.location,
+                f.message
+            ));
         }
     }
     (calls, out)

@@ -1,11 +1,13 @@
 //! Every integration test of the engine and the CLI, in one binary (a module per behaviour).
 
 mod bad_input;
+mod check_cli;
 mod contract_services;
 mod corpus;
 mod fastapi_spec;
 mod inspect_cli;
 mod metaschemas;
 mod prism;
+mod sending;
 mod url_loading;
 mod util;

@@ -117,7 +117,7 @@ impl Contract {
     }
 
     /// The declared response that covers `status`: exact code, then `2XX`, then `default`.
-    pub fn response_for<'o>(op: &'o OperationDetail, status: u16) -> Option<&'o Response> {
+    pub fn response_for(op: &OperationDetail, status: u16) -> Option<&Response> {
         op.responses
             .iter()
             .filter(|r| r.status.matches(status))

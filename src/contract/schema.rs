@@ -44,12 +44,15 @@ struct Registered {
     docs: Vec<(String, Arc<Value>)>,
 }
 
+/// A compiled validator, or why the schema could not be compiled.
+type Compiled = Arc<Result<Validator, String>>;
+
 /// Validators for one spec: built lazily, compiled once per schema location and direction.
 pub(crate) struct Schemas {
     spec: Arc<Spec>,
     request: OnceLock<Result<Registered, String>>,
     response: OnceLock<Result<Registered, String>>,
-    cache: Mutex<HashMap<(Direction, Loc), Arc<Result<Validator, String>>>>,
+    cache: Mutex<HashMap<(Direction, Loc), Compiled>>,
 }
 
 impl std::fmt::Debug for Schemas {
@@ -95,11 +98,7 @@ impl Schemas {
     }
 
     /// The compiled validator for the schema at `loc`, compiling it on first use.
-    pub(crate) fn validator(
-        &self,
-        direction: Direction,
-        loc: &Loc,
-    ) -> Arc<Result<Validator, String>> {
+    pub(crate) fn validator(&self, direction: Direction, loc: &Loc) -> Compiled {
         let key = (direction, loc.clone());
         if let Some(v) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return v;

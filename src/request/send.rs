@@ -114,10 +114,10 @@ impl Session {
             .connect_timeout(o.connect_timeout)
             .danger_accept_invalid_certs(o.insecure)
             .redirect(reqwest::redirect::Policy::custom(move |attempt| {
-                if attempt.previous().len() > max {
-                    attempt.error("too many redirects")
-                } else if max == 0 {
+                if max == 0 {
                     attempt.stop()
+                } else if attempt.previous().len() > max {
+                    attempt.error("too many redirects")
                 } else {
                     attempt.follow()
                 }

@@ -1,0 +1,297 @@
+//! Sending, against a real axum server on 127.0.0.1:0 that fails the test if never called:
+//! redirects (and `Authorization` dropped across hosts), the redirect limit, the cookie jar,
+//! compressed bodies, timeouts, cancellation, a dead server, the body size cap.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
+use axum::Router;
+use tokio_util::sync::CancellationToken;
+use vouch::request::{prepare, Draft, Environment, RequestError, SendOptions, Session};
+use vouch::spec::{LoadOptions, Spec};
+
+struct Server {
+    port: u16,
+    hits: Arc<AtomicUsize>,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            assert!(
+                self.hits.load(Ordering::SeqCst) > 0,
+                "the test server was never called"
+            );
+        }
+    }
+}
+
+fn echo(headers: &HeaderMap, name: header::HeaderName) -> String {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("none")
+        .to_string()
+}
+
+fn start() -> Server {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("rt");
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    let gz = {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(br#"{"compressed": true}"#).expect("gzip");
+        e.finish().expect("gzip")
+    };
+    let app = Router::new()
+        .route(
+            "/echo-auth",
+            get(|h: HeaderMap| async move { echo(&h, header::AUTHORIZATION) }),
+        )
+        .route(
+            "/to-same-host",
+            get(|| async { Redirect::temporary("/echo-auth") }),
+        )
+        .route(
+            "/to-other-host",
+            get(move || async move {
+                Redirect::temporary(&format!("http://localhost:{port}/echo-auth"))
+            }),
+        )
+        .route("/loop", get(|| async { Redirect::temporary("/loop") }))
+        .route(
+            "/set-cookie",
+            get(|| async { ([(header::SET_COOKIE, "session=abc123; Path=/")], "set") }),
+        )
+        .route(
+            "/echo-cookie",
+            get(|h: HeaderMap| async move { echo(&h, header::COOKIE) }),
+        )
+        .route(
+            "/gzip",
+            get(move || async move {
+                (
+                    [
+                        (header::CONTENT_ENCODING, "gzip"),
+                        (header::CONTENT_TYPE, "application/json"),
+                    ],
+                    gz,
+                )
+            }),
+        )
+        .route(
+            "/slow",
+            get(|| async {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+                "late"
+            }),
+        )
+        .route(
+            "/big",
+            get(|| async { (StatusCode::OK, vec![b'x'; 3 << 20]).into_response() }),
+        )
+        .layer(axum::middleware::from_fn(
+            move |req, next: axum::middleware::Next| {
+                counter.fetch_add(1, Ordering::SeqCst);
+                next.run(req)
+            },
+        ));
+    runtime.spawn(async move { axum::serve(listener, app).await });
+    Server {
+        port,
+        hits,
+        runtime,
+    }
+}
+
+fn spec() -> Spec {
+    Spec::from_bytes(
+        br#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}"#,
+        None,
+        &LoadOptions::default(),
+    )
+    .expect("spec")
+}
+
+fn send(
+    s: &Server,
+    session: &Session,
+    path: &str,
+    headers: &[(&str, &str)],
+    o: &SendOptions,
+) -> Result<vouch::request::Exchange, RequestError> {
+    let draft = Draft {
+        method: "GET".into(),
+        path: path.into(),
+        headers: headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        base_url: Some(format!("http://127.0.0.1:{}", s.port)),
+        ..Draft::default()
+    };
+    let prepared = prepare(&spec(), None, &draft, &Environment::default()).expect("prepare");
+    s.runtime.block_on(session.send(&prepared, o, None))
+}
+
+fn text(e: &vouch::request::Exchange) -> String {
+    String::from_utf8_lossy(&e.body).into_owned()
+}
+
+#[test]
+fn authorization_is_dropped_when_a_redirect_changes_host() {
+    let s = start();
+    let session = Session::new();
+    let auth = [("Authorization", "Bearer secret")];
+    let o = SendOptions::default();
+    assert_eq!(
+        text(&send(&s, &session, "/echo-auth", &auth, &o).expect("send")),
+        "Bearer secret"
+    );
+    assert_eq!(
+        text(&send(&s, &session, "/to-same-host", &auth, &o).expect("send")),
+        "Bearer secret"
+    );
+    let other = send(&s, &session, "/to-other-host", &auth, &o).expect("send");
+    assert!(other.url.starts_with("http://localhost:"), "{}", other.url);
+    assert_eq!(text(&other), "none");
+}
+
+#[test]
+fn redirects_are_capped() {
+    let s = start();
+    let o = SendOptions {
+        max_redirects: 3,
+        ..SendOptions::default()
+    };
+    let err = send(&s, &Session::new(), "/loop", &[], &o).expect_err("a loop");
+    assert!(matches!(err, RequestError::Redirects { .. }), "{err:?}");
+    // With redirects off, the 3xx itself is the response.
+    let o = SendOptions {
+        max_redirects: 0,
+        ..SendOptions::default()
+    };
+    assert_eq!(
+        send(&s, &Session::new(), "/loop", &[], &o)
+            .expect("send")
+            .status,
+        307
+    );
+}
+
+#[test]
+fn cookies_live_in_the_session() {
+    let s = start();
+    let o = SendOptions::default();
+    let session = Session::new();
+    send(&s, &session, "/set-cookie", &[], &o).expect("send");
+    assert_eq!(
+        text(&send(&s, &session, "/echo-cookie", &[], &o).expect("send")),
+        "session=abc123"
+    );
+    // Another environment, another jar.
+    assert_eq!(
+        text(&send(&s, &Session::new(), "/echo-cookie", &[], &o).expect("send")),
+        "none"
+    );
+}
+
+#[test]
+fn compressed_bodies_are_decoded_and_timed() {
+    let s = start();
+    let e = send(&s, &Session::new(), "/gzip", &[], &SendOptions::default()).expect("send");
+    assert_eq!(text(&e), r#"{"compressed": true}"#);
+    assert_eq!(e.size, 20);
+    assert!(e.ttfb_ms > 0.0 && e.elapsed_ms >= e.ttfb_ms);
+}
+
+#[test]
+fn timeouts_and_cancellation_end_the_wait() {
+    let s = start();
+    let started = Instant::now();
+    let o = SendOptions {
+        timeout: Duration::from_millis(500),
+        ..SendOptions::default()
+    };
+    let err = send(&s, &Session::new(), "/slow", &[], &o).expect_err("too slow");
+    assert!(matches!(err, RequestError::Timeout { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("did not answer within 0.5 s"),
+        "{err}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    let draft = Draft {
+        method: "GET".into(),
+        path: "/slow".into(),
+        base_url: Some(format!("http://127.0.0.1:{}", s.port)),
+        ..Draft::default()
+    };
+    let prepared = prepare(&spec(), None, &draft, &Environment::default()).expect("prepare");
+    let token = CancellationToken::new();
+    let canceller = token.clone();
+    let started = Instant::now();
+    let session = Session::new();
+    let result = s.runtime.block_on(async {
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            canceller.cancel();
+        });
+        session
+            .send(&prepared, &SendOptions::default(), Some(&token))
+            .await
+    });
+    assert!(matches!(result, Err(RequestError::Cancelled)), "{result:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn big_bodies_are_capped_not_held() {
+    let s = start();
+    let o = SendOptions {
+        max_body_bytes: 1 << 20,
+        ..SendOptions::default()
+    };
+    let e = send(&s, &Session::new(), "/big", &[], &o).expect("send");
+    assert_eq!(
+        (e.body.len(), e.size, e.truncated),
+        (1 << 20, 3 << 20, true)
+    );
+}
+
+#[test]
+fn a_dead_server_is_a_clear_error() {
+    // Bind and drop: nothing listens on that port any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    let draft = Draft {
+        method: "GET".into(),
+        path: "/x".into(),
+        base_url: Some(format!("http://127.0.0.1:{port}")),
+        ..Draft::default()
+    };
+    let prepared = prepare(&spec(), None, &draft, &Environment::default()).expect("prepare");
+    let rt = crate::util::runtime();
+    let err = rt
+        .block_on(Session::new().send(&prepared, &SendOptions::default(), None))
+        .expect_err("refused");
+    assert!(matches!(err, RequestError::Connect { .. }), "{err:?}");
+    assert!(err.to_string().contains("Connection refused"), "{err}");
+    assert!(err.hint().contains("is the service running"));
+}
