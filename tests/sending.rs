@@ -295,3 +295,81 @@ fn a_dead_server_is_a_clear_error() {
     assert!(err.to_string().contains("Connection refused"), "{err}");
     assert!(err.hint().contains("is the service running"));
 }
+
+/// A TLS server on loopback with a self-signed certificate for `localhost`, speaking HTTP/2
+/// or HTTP/1.1 (ALPN), answering with the protocol version it served.
+fn tls_server(runtime: &tokio::runtime::Runtime) -> u16 {
+    use hyper_util::rt::{TokioExecutor, TokioIo};
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+    let key = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).expect("cert");
+    let cert = CertificateDer::from(key.cert.der().to_vec());
+    let pkey = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.signing_key.serialize_der()));
+    let mut config = tokio_rustls::rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert], pkey)
+        .expect("tls config");
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    runtime.spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let service = hyper::service::service_fn(
+                    |req: hyper::Request<hyper::body::Incoming>| async move {
+                        let body = format!("{:?}", req.version());
+                        Ok::<_, std::convert::Infallible>(hyper::Response::new(body))
+                    },
+                );
+                let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+                    .serve_connection(TokioIo::new(tls), service)
+                    .await;
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn tls_is_verified_unless_the_request_opts_out_and_http2_is_used_when_offered() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("rt");
+    let port = tls_server(&runtime);
+    let draft = Draft {
+        method: "GET".into(),
+        path: "/".into(),
+        base_url: Some(format!("https://localhost:{port}")),
+        ..Draft::default()
+    };
+    let prepared = prepare(&spec(), None, &draft, &Environment::default()).expect("prepare");
+    let session = Session::new();
+    let err = runtime
+        .block_on(session.send(&prepared, &SendOptions::default(), None))
+        .expect_err("self-signed");
+    assert!(matches!(err, RequestError::Connect { .. }), "{err:?}");
+    assert!(
+        err.to_string().to_lowercase().contains("certificate"),
+        "{err}"
+    );
+    assert!(err.hint().contains("--insecure"));
+    let insecure = SendOptions {
+        insecure: true,
+        ..SendOptions::default()
+    };
+    let e = runtime
+        .block_on(session.send(&prepared, &insecure, None))
+        .expect("opted out");
+    assert_eq!(
+        (e.status, e.http_version.as_str(), text(&e).as_str()),
+        (200, "HTTP/2.0", "HTTP/2.0")
+    );
+}

@@ -613,4 +613,111 @@ mod tests {
         );
         assert_eq!(c.compiled_validators(), 1);
     }
+
+    fn respond(
+        c: &Contract,
+        status: u16,
+        ct: Option<&str>,
+        body: &[u8],
+        truncated: bool,
+    ) -> Verdict {
+        let op = c.spec().operation("get").expect("op");
+        let detail = c.spec().resolve(op);
+        let headers: Vec<(String, String)> = ct
+            .map(|c| vec![("Content-Type".to_string(), c.to_string())])
+            .unwrap_or_default();
+        c.check_response(
+            &detail,
+            &ResponseParts {
+                method: "GET",
+                status,
+                headers: &headers,
+                body,
+                truncated,
+            },
+        )
+    }
+
+    #[test]
+    fn cycles_deep_paths_and_what_cannot_be_checked() {
+        // A recursive tree: validation follows the cycle as deep as the data goes.
+        let c = contract(spec31(
+            json!({"$ref": "#/components/schemas/Node"}),
+            json!({"Node": {"type": "object", "required": ["v"], "properties": {
+                "v": {"type": "integer"}, "kids": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}}}}),
+        ));
+        let mut tree = json!({"v": "leaf"});
+        for _ in 0..40 {
+            tree = json!({"v": 1, "kids": [tree]});
+        }
+        let found = body_findings(&c, tree);
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].starts_with(&format!(
+                "body {}/v | #/components/schemas/Node/properties/v/type",
+                "/kids/0".repeat(40)
+            )),
+            "{found:?}"
+        );
+
+        let v = respond(&c, 200, Some("application/json"), b"", false);
+        assert_eq!(
+            v.findings[0].message,
+            "the body is empty, but its content type application/json needs a JSON document"
+        );
+        let v = respond(&c, 200, None, b"{}", false);
+        assert_eq!(
+            (v.findings[0].kind, v.findings[0].location.as_str()),
+            (FindingKind::ContentType, "Content-Type")
+        );
+        let v = respond(
+            &c,
+            200,
+            Some("application/json; charset=utf-8"),
+            b"{\"v\": 1",
+            true,
+        );
+        assert!(v.findings.is_empty());
+        assert_eq!(
+            v.notes,
+            ["the body was cut at the size limit (7 bytes kept) and not checked"]
+        );
+        let v = respond(&c, 500, Some("application/json"), b"{}", false);
+        assert_eq!(
+            v.findings[0].message,
+            "status 500 is not declared for get (declared: 200)"
+        );
+    }
+
+    #[test]
+    fn a_schema_the_validator_cannot_compile_is_a_note_not_a_finding() {
+        let c = contract(spec31(
+            json!({"type": "string", "pattern": "(unclosed"}),
+            json!({}),
+        ));
+        let v = respond(&c, 200, Some("application/json"), b"\"x\"", false);
+        assert!(v.findings.is_empty(), "{:?}", v.findings);
+        assert_eq!(v.notes.len(), 1);
+        assert!(v.notes[0].starts_with("the schema at /paths/~1x/get/responses/200/content/application~1json/schema could not be compiled"), "{:?}", v.notes);
+    }
+
+    #[test]
+    fn legacy_dialects_translate_before_validating() {
+        let doc = json!({"swagger": "2.0", "info": {"title": "t", "version": "1"},
+            "paths": {"/x": {"get": {"operationId": "get", "produces": ["application/json"], "responses": {"200": {"description": "ok",
+                "schema": {"type": "object", "properties": {"n": {"type": "integer", "format": "int32", "x-nullable": true},
+                    "f": {"type": "number", "maximum": 1, "exclusiveMaximum": true}}}}}}}}});
+        let c = contract(doc);
+        assert_eq!(
+            body_findings(&c, json!({"n": null, "f": 0.5})),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            body_findings(&c, json!({"n": 2_147_483_648_i64, "f": 1})),
+            vec![
+                "body /f | #/paths/~1x/get/responses/200/content/application~1json/schema/properties/f/exclusiveMaximum | `/f`: expected a number < 1, got 1",
+                "body /n | #/paths/~1x/get/responses/200/content/application~1json/schema/properties/n/x-vouch-format | `/n`: expected a valid int32, got 2147483648",
+            ]
+        );
+    }
 }

@@ -182,18 +182,50 @@ pub fn base_url(
             detail: e.to_string(),
         });
     }
-    let servers = op.map(|o| o.servers.clone()).unwrap_or_default();
-    let server = servers.first();
-    let mut url = server.map(|s| s.url.clone()).unwrap_or_else(|| "/".into());
-    if let Some(s) = server {
-        for v in &s.variables {
-            let value = env
-                .variables
-                .get(&v.name)
-                .map(|x| x.value.clone())
-                .unwrap_or_else(|| v.default.clone());
-            url = url.replace(&format!("{{{}}}", v.name), &value);
-        }
+    // The operation's effective servers, or the document's when no operation is targeted.
+    let (mut url, variables): (String, Vec<(String, String)>) =
+        match op.and_then(|o| o.servers.first()) {
+            Some(s) => (
+                s.url.clone(),
+                s.variables
+                    .iter()
+                    .map(|v| (v.name.clone(), v.default.clone()))
+                    .collect(),
+            ),
+            None => {
+                let root = spec.get(&crate::spec::Loc::root("/servers/0"));
+                let url = root
+                    .and_then(|s| s.get("url"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("/")
+                    .to_string();
+                let vars = root
+                    .and_then(|s| s.get("variables"))
+                    .and_then(Value::as_object)
+                    .map(|m| {
+                        m.iter()
+                            .map(|(k, v)| {
+                                (
+                                    k.clone(),
+                                    v.get("default")
+                                        .and_then(Value::as_str)
+                                        .unwrap_or("")
+                                        .to_string(),
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (url, vars)
+            }
+        };
+    for (name, default) in &variables {
+        let value = env
+            .variables
+            .get(name)
+            .map(|x| x.value.clone())
+            .unwrap_or_else(|| default.clone());
+        url = url.replace(&format!("{{{name}}}"), &value);
     }
     let url = env.interpolate(&url, "the server URL")?;
     match Url::parse(&url) {
@@ -501,4 +533,178 @@ fn multipart(parts: &[Part], env: &Environment) -> Result<(Vec<u8>, String)> {
     }
     out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
     Ok((out, format!("multipart/form-data; boundary={boundary}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::Contract;
+    use serde_json::json;
+    use std::sync::Arc;
+
+    fn spec() -> Arc<Spec> {
+        let doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "servers": [{"url": "https://{region}.example.org/api", "variables": {"region": {"default": "eu"}}}],
+            "paths": {"/colors/{ids}/{label}/{matrix}": {"get": {"operationId": "get",
+                "parameters": [
+                    {"name": "ids", "in": "path", "required": true, "schema": {"type": "array", "items": {"type": "integer"}}},
+                    {"name": "label", "in": "path", "required": true, "style": "label", "explode": true, "schema": {"type": "array", "items": {"type": "string"}}},
+                    {"name": "matrix", "in": "path", "required": true, "style": "matrix", "schema": {"type": "integer"}},
+                    {"name": "tags", "in": "query", "schema": {"type": "array", "items": {"type": "string", "maxLength": 3}}},
+                    {"name": "pipes", "in": "query", "style": "pipeDelimited", "explode": false, "schema": {"type": "array", "items": {"type": "integer"}}},
+                    {"name": "filter", "in": "query", "style": "deepObject", "explode": true, "schema": {"type": "object", "properties": {"min": {"type": "integer"}, "q": {"type": "string"}}}},
+                    {"name": "path", "in": "query", "allowReserved": true, "schema": {"type": "string"}},
+                    {"name": "X-Trace", "in": "header", "required": true, "schema": {"type": "integer"}},
+                    {"name": "session", "in": "cookie", "schema": {"type": "string", "format": "uuid"}}
+                ],
+                "responses": {"200": {"description": "ok"}}}}}});
+        Arc::new(
+            Spec::from_bytes(
+                &serde_json::to_vec(&doc).expect("json"),
+                None,
+                &crate::spec::LoadOptions::default(),
+            )
+            .expect("spec"),
+        )
+    }
+
+    fn p(name: &str, location: ParamLocation, value: Value) -> ParamValue {
+        ParamValue {
+            name: name.into(),
+            location,
+            value,
+        }
+    }
+
+    #[test]
+    fn every_style_round_trips_through_the_request_check() {
+        let spec = spec();
+        let contract = Contract::new(spec.clone());
+        let detail = spec.resolve(spec.operation("get").expect("op"));
+        let mut env = Environment::default();
+        env.set("min", "3");
+        let draft = Draft {
+            method: "get".into(),
+            path: "/colors/{ids}/{label}/{matrix}".into(),
+            params: vec![
+                p("ids", ParamLocation::Path, json!([1, 2])),
+                p("label", ParamLocation::Path, json!(["a", "b"])),
+                p("matrix", ParamLocation::Path, json!(5)),
+                p("tags", ParamLocation::Query, json!(["x", "y z"])),
+                p("pipes", ParamLocation::Query, json!([1, 2, 3])),
+                p(
+                    "filter",
+                    ParamLocation::Query,
+                    json!({"min": "{{min}}", "q": "a&b"}),
+                ),
+                p("path", ParamLocation::Query, json!("a/b?c")),
+                p("X-Trace", ParamLocation::Header, json!(7)),
+                p(
+                    "session",
+                    ParamLocation::Cookie,
+                    json!("6f1c2d7e-8a9b-4c3d-9e8f-0a1b2c3d4e5f"),
+                ),
+            ],
+            ..Draft::default()
+        };
+        let prepared = prepare(&spec, Some(&detail), &draft, &env).expect("prepare");
+        assert_eq!(
+            prepared.url.as_str(),
+            "https://eu.example.org/api/colors/1,2/.a.b/;matrix=5?tags=x&tags=y%20z&pipes=1%7C2%7C3&filter%5Bmin%5D=3&filter%5Bq%5D=a%26b&path=a/b?c"
+        );
+        assert!(prepared.headers.contains(&("X-Trace".into(), "7".into())));
+        assert!(prepared.headers.contains(&(
+            "Cookie".into(),
+            "session=6f1c2d7e-8a9b-4c3d-9e8f-0a1b2c3d4e5f".into()
+        )));
+        let v = contract.check_request(&detail, &prepared.parts());
+        assert_eq!(v.findings, vec![], "{:?}", v.notes);
+
+        // The same request with bad values: every one is found, and the request is still built.
+        let mut bad = draft.clone();
+        bad.params = vec![
+            p("ids", ParamLocation::Path, json!(["one", 2])),
+            p("label", ParamLocation::Path, json!(["a"])),
+            p("matrix", ParamLocation::Path, json!("five")),
+            p("tags", ParamLocation::Query, json!(["long one"])),
+            p("filter", ParamLocation::Query, json!({"min": "low"})),
+            p("session", ParamLocation::Cookie, json!("nope")),
+        ];
+        let prepared = prepare(&spec, Some(&detail), &bad, &env).expect("prepare");
+        let found: Vec<String> = contract
+            .check_request(&detail, &prepared.parts())
+            .findings
+            .iter()
+            .map(|f| f.message.clone())
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "`path.ids/0`: expected integer, got string \"one\"",
+                "`path.matrix`: expected integer, got string \"five\"",
+                "`query.tags/0`: expected at most 3 characters, got 8: \"long one\"",
+                "`query.filter/min`: expected integer, got string \"low\"",
+                "required header parameter `X-Trace` is missing",
+                "`cookie.session`: expected a valid uuid, got \"nope\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn bodies_and_secrets() {
+        let spec = spec();
+        let mut env = Environment::from_bytes(
+            b"variables:\n  key: {value: sk_live_123456, secret: true}\n",
+            "e",
+        )
+        .expect("env");
+        env.set("who", "ann");
+        let form = Draft {
+            method: "POST".into(),
+            path: "/x".into(),
+            body: Some(Body::Form(vec![("name".into(), "{{who}} & co".into())])),
+            auth: Some(Auth::ApiKey {
+                location: "query".into(),
+                name: "api_key".into(),
+                value: "{{key}}".into(),
+            }),
+            ..Draft::default()
+        };
+        let prepared = prepare(&spec, None, &form, &env).expect("prepare");
+        assert_eq!(prepared.body.as_deref(), Some(&b"name=ann+%26+co"[..]));
+        assert!(prepared.headers.contains(&(
+            "Content-Type".into(),
+            "application/x-www-form-urlencoded".into()
+        )));
+        assert_eq!(prepared.url.query(), Some("api_key=sk_live_123456"));
+        assert_eq!(
+            prepared.redact(prepared.url.as_str()),
+            "https://eu.example.org/api/x?api_key=••••••"
+        );
+        let err = prepare(
+            &spec,
+            None,
+            &Draft {
+                method: "GET".into(),
+                path: "/{{nope}}".into(),
+                ..Draft::default()
+            },
+            &env,
+        )
+        .expect_err("unknown");
+        assert_eq!(err.to_string(), "unknown variable {{nope}} in the path");
+        let err = prepare(
+            &spec,
+            None,
+            &Draft {
+                method: "GET".into(),
+                path: "/".into(),
+                headers: vec![("X".into(), "a\r\nInjected: 1".into())],
+                ..Draft::default()
+            },
+            &env,
+        )
+        .expect_err("crlf");
+        assert!(matches!(err, RequestError::Invalid(_)));
+    }
 }
