@@ -27,6 +27,8 @@ pub struct Call {
     pub body: Option<Body>,
     /// How to send.
     pub send: SendOptions,
+    /// Cancels the call (the app's Cancel button).
+    pub cancel: Option<tokio_util::sync::CancellationToken>,
 }
 
 /// Why a call could not be made (not: why it failed the contract — that is a finding).
@@ -166,7 +168,9 @@ pub async fn check_call(
         mut findings,
         mut notes,
     } = contract.check_request(&detail, &prepared.parts());
-    let exchange = session.send(&prepared, &call.send, None).await?;
+    let exchange = session
+        .send(&prepared, &call.send, call.cancel.as_ref())
+        .await?;
     let verdict = contract.check_response(&detail, &exchange.parts());
     findings.extend(verdict.findings);
     notes.extend(verdict.notes);

@@ -205,6 +205,7 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             insecure: args.insecure,
             ..SendOptions::default()
         },
+        cancel: None,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
