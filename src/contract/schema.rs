@@ -320,32 +320,12 @@ impl Reporter<'_> {
     fn report(&self, err: &ValidationError<'_>, out: &mut Vec<Finding>) {
         let pointer = err.instance_path().as_str().to_string();
         let instance = err.instance();
-        let got = || match instance.as_ref() {
-            Value::Null => "null".to_string(),
-            _ => format!("{} {}", type_name(instance), preview(instance)),
-        };
         match err.kind() {
-            ValidationErrorKind::Type { kind } => {
-                let expected = type_list(kind);
-                let what = format!("expected {}, got {}", expected.join(" or "), got());
-                let expected = if expected.len() == 1 {
-                    json!(expected[0])
-                } else {
-                    json!(expected)
-                };
-                self.push(out, err, &pointer, expected, actual_value(instance), what);
-            }
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or_default();
                 let at = format!("{pointer}/{}", crate::spec::escape(name));
-                self.push(
-                    out,
-                    err,
-                    &at,
-                    json!("present"),
-                    Value::Null,
-                    "required property is missing".into(),
-                );
+                let what = "required property is missing".to_string();
+                self.push(out, err, &at, json!("present"), Value::Null, what);
             }
             ValidationErrorKind::AdditionalProperties { unexpected }
             | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
@@ -355,182 +335,87 @@ impl Reporter<'_> {
                         .get(name.as_str())
                         .map(actual_value)
                         .unwrap_or(Value::Null);
-                    self.push(
-                        out,
-                        err,
-                        &at,
-                        json!("absent"),
-                        actual,
-                        "property is not allowed by the schema (additionalProperties is false)"
-                            .into(),
-                    );
+                    let what =
+                        "property is not allowed by the schema (additionalProperties is false)";
+                    self.push(out, err, &at, json!("absent"), actual, what.into());
                 }
-            }
-            ValidationErrorKind::Enum { options } => {
-                let what = format!(
-                    "expected one of {}, got {}",
-                    preview(options),
-                    preview(instance)
-                );
-                self.push(
-                    out,
-                    err,
-                    &pointer,
-                    (**options).clone(),
-                    actual_value(instance),
-                    what,
-                );
-            }
-            ValidationErrorKind::Constant { expected_value } => {
-                let what = format!(
-                    "expected {}, got {}",
-                    preview(expected_value),
-                    preview(instance)
-                );
-                self.push(
-                    out,
-                    err,
-                    &pointer,
-                    (**expected_value).clone(),
-                    actual_value(instance),
-                    what,
-                );
-            }
-            ValidationErrorKind::Format { format } => {
-                let what = format!("expected a valid {format}, got {}", preview(instance));
-                self.push(
-                    out,
-                    err,
-                    &pointer,
-                    json!(format),
-                    actual_value(instance),
-                    what,
-                );
-            }
-            ValidationErrorKind::Custom { message, .. } => {
-                let format = self
-                    .schema_at_err(err)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("format")
-                    .to_string();
-                let _ = message;
-                let what = format!("expected a valid {format}, got {}", preview(instance));
-                self.push(
-                    out,
-                    err,
-                    &pointer,
-                    json!(format),
-                    actual_value(instance),
-                    what,
-                );
             }
             ValidationErrorKind::AnyOf { context }
             | ValidationErrorKind::OneOfNotValid { context } => {
                 self.report_union(err, &pointer, context, out);
             }
-            ValidationErrorKind::OneOfMultipleValid { .. } => {
-                self.push(
-                    out,
-                    err,
-                    &pointer,
-                    json!("exactly one alternative"),
-                    actual_value(instance),
-                    "matches more than one alternative of a oneOf".into(),
-                );
-            }
-            ValidationErrorKind::Minimum { limit }
-            | ValidationErrorKind::ExclusiveMinimum { limit }
-            | ValidationErrorKind::Maximum { limit }
-            | ValidationErrorKind::ExclusiveMaximum { limit } => {
-                let rel = match err.kind() {
-                    ValidationErrorKind::Minimum { .. } => ">=",
-                    ValidationErrorKind::ExclusiveMinimum { .. } => ">",
-                    ValidationErrorKind::Maximum { .. } => "<=",
-                    _ => "<",
-                };
-                let what = format!("expected a number {rel} {limit}, got {}", preview(instance));
-                self.push(
-                    out,
-                    err,
-                    &pointer,
-                    json!(format!("{rel} {limit}")),
-                    actual_value(instance),
-                    what,
-                );
-            }
-            ValidationErrorKind::MinLength { limit } | ValidationErrorKind::MaxLength { limit } => {
-                let rel = if matches!(err.kind(), ValidationErrorKind::MinLength { .. }) {
-                    "at least"
-                } else {
-                    "at most"
-                };
-                let len = instance.as_str().map(|s| s.chars().count()).unwrap_or(0);
-                let what = format!(
-                    "expected {rel} {limit} characters, got {len}: {}",
-                    preview(instance)
-                );
-                self.push(
-                    out,
-                    err,
-                    &pointer,
-                    json!(format!("{rel} {limit} characters")),
-                    actual_value(instance),
-                    what,
-                );
-            }
-            ValidationErrorKind::MinItems { limit } | ValidationErrorKind::MaxItems { limit } => {
-                let rel = if matches!(err.kind(), ValidationErrorKind::MinItems { .. }) {
-                    "at least"
-                } else {
-                    "at most"
-                };
-                let len = instance.as_array().map(Vec::len).unwrap_or(0);
-                let what = format!("expected {rel} {limit} items, got {len}");
-                self.push(
-                    out,
-                    err,
-                    &pointer,
-                    json!(format!("{rel} {limit} items")),
-                    json!(len),
-                    what,
-                );
-            }
-            ValidationErrorKind::Pattern { pattern } => {
-                let what = format!(
-                    "expected a string matching /{pattern}/, got {}",
-                    preview(instance)
-                );
-                self.push(
-                    out,
-                    err,
-                    &pointer,
-                    json!(pattern),
-                    actual_value(instance),
-                    what,
-                );
-            }
-            ValidationErrorKind::FalseSchema => {
-                self.push(
-                    out,
-                    err,
-                    &pointer,
-                    json!("absent"),
-                    actual_value(instance),
-                    "no value is allowed here".into(),
-                );
-            }
             _ => {
-                let what = err.to_string();
-                self.push(
-                    out,
-                    err,
-                    &pointer,
-                    Value::Null,
-                    actual_value(instance),
-                    what,
-                );
+                let (expected, what) = self.describe(err);
+                self.push(out, err, &pointer, expected, actual_value(instance), what);
             }
         }
+    }
+
+    /// What a single-place error expected, and the message after the location.
+    fn describe(&self, err: &ValidationError<'_>) -> (Value, String) {
+        let instance = err.instance();
+        let shown = preview(instance);
+        let (expected, what) = match err.kind() {
+            ValidationErrorKind::Type { kind } => {
+                let names = type_list(kind);
+                let got = match instance.as_ref() {
+                    Value::Null => "null".to_string(),
+                    _ => format!("{} {shown}", type_name(instance)),
+                };
+                let what = format!("expected {}, got {got}", names.join(" or "));
+                let expected = if names.len() == 1 {
+                    json!(names[0])
+                } else {
+                    json!(names)
+                };
+                (expected, what)
+            }
+            ValidationErrorKind::Enum { options } => (
+                (**options).clone(),
+                format!("expected one of {}, got {shown}", preview(options)),
+            ),
+            ValidationErrorKind::Constant { expected_value } => (
+                (**expected_value).clone(),
+                format!("expected {}, got {shown}", preview(expected_value)),
+            ),
+            ValidationErrorKind::Format { format } => (
+                json!(format),
+                format!("expected a valid {format}, got {shown}"),
+            ),
+            ValidationErrorKind::Custom { .. } => {
+                // Our numeric OpenAPI formats: name the format the schema asks for.
+                let format = self
+                    .schema_at_err(err)
+                    .and_then(Value::as_str)
+                    .unwrap_or("format")
+                    .to_string();
+                let what = format!("expected a valid {format}, got {shown}");
+                (json!(format), what)
+            }
+            ValidationErrorKind::OneOfMultipleValid { .. } => (
+                json!("exactly one alternative"),
+                "matches more than one alternative of a oneOf".to_string(),
+            ),
+            ValidationErrorKind::Minimum { limit } => bound(">=", limit, &shown),
+            ValidationErrorKind::ExclusiveMinimum { limit } => bound(">", limit, &shown),
+            ValidationErrorKind::Maximum { limit } => bound("<=", limit, &shown),
+            ValidationErrorKind::ExclusiveMaximum { limit } => bound("<", limit, &shown),
+            ValidationErrorKind::MinLength { limit } => {
+                length("at least", *limit, instance, &shown)
+            }
+            ValidationErrorKind::MaxLength { limit } => length("at most", *limit, instance, &shown),
+            ValidationErrorKind::MinItems { limit } => items("at least", *limit, instance),
+            ValidationErrorKind::MaxItems { limit } => items("at most", *limit, instance),
+            ValidationErrorKind::Pattern { pattern } => (
+                json!(pattern),
+                format!("expected a string matching /{pattern}/, got {shown}"),
+            ),
+            ValidationErrorKind::FalseSchema => {
+                (json!("absent"), "no value is allowed here".to_string())
+            }
+            _ => (Value::Null, err.to_string()),
+        };
+        (expected, what)
     }
 
     fn schema_at_err(&self, err: &ValidationError<'_>) -> Option<&Value> {
@@ -729,6 +614,29 @@ impl Reporter<'_> {
             ))),
         }
     }
+}
+
+fn bound(rel: &str, limit: &Value, shown: &str) -> (Value, String) {
+    (
+        json!(format!("{rel} {limit}")),
+        format!("expected a number {rel} {limit}, got {shown}"),
+    )
+}
+
+fn length(rel: &str, limit: u64, instance: &Value, shown: &str) -> (Value, String) {
+    let len = instance.as_str().map(|s| s.chars().count()).unwrap_or(0);
+    (
+        json!(format!("{rel} {limit} characters")),
+        format!("expected {rel} {limit} characters, got {len}: {shown}"),
+    )
+}
+
+fn items(rel: &str, limit: u64, instance: &Value) -> (Value, String) {
+    let len = instance.as_array().map(Vec::len).unwrap_or(0);
+    (
+        json!(format!("{rel} {limit} items")),
+        format!("expected {rel} {limit} items, got {len}"),
+    )
 }
 
 /// Type names as a reader expects them: `null` last ("string or null").
