@@ -127,6 +127,22 @@ fn cannot_match_load_or_send_exits_2() {
         "{stderr}"
     );
 
+    // A YAML alias bomb as an environment is refused, not expanded.
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            vec![format!("*a{}", i - 1); 10].join(", ")
+        ));
+    }
+    std::fs::write(&env, bomb).expect("write");
+    let (code, _, stderr) = check(&["GET", "/items/1", "--env", &env.display().to_string()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("too large once its aliases are expanded"),
+        "{stderr}"
+    );
+
     let (code, _, stderr) = check(&["GET", "/items/{{id}}"]);
     assert_eq!(code, 2);
     assert!(
