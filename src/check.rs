@@ -127,12 +127,8 @@ pub async fn check_call(
 ) -> Result<CheckReport, CheckError> {
     let spec = contract.spec();
     let path_only = call.path.split('?').next().unwrap_or(&call.path);
-    let base = call
-        .base_url
-        .as_deref()
-        .map(|b| env.interpolate(b, "the base URL"))
-        .transpose()?
-        .and_then(|b| url::Url::parse(&b).ok())
+    // The server's own base path may lead the concrete path; routing looks past it.
+    let base = request::base_url(spec, None, call.base_url.as_deref(), env)
         .map(|u| u.path().to_string())
         .unwrap_or_default();
     let Some(found) = request::route(spec, &call.method, path_only, &base) else {
@@ -162,8 +158,8 @@ pub async fn check_call(
         auth: None,
         base_url: call.base_url.clone(),
     };
-    let mut prepared = request::prepare(spec, Some(&detail), &draft, env)?;
-    prepared.path_params = found.path_params.clone();
+    // `prepare` reads the path parameters back from the concrete path, as `route` did.
+    let prepared = request::prepare(spec, Some(&detail), &draft, env)?;
     let Verdict {
         mut findings,
         mut notes,

@@ -84,12 +84,7 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        if !std::thread::panicking() {
-            assert!(
-                self.hits.load(Ordering::SeqCst) > 0,
-                "the test server was never called"
-            );
-        }
+        crate::util::assert_called(&self.hits);
     }
 }
 

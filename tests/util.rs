@@ -119,3 +119,14 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .build()
         .expect("runtime")
 }
+
+/// For servers that fail the test when never called: panics (unless already panicking) when
+/// `hits` is zero.
+pub fn assert_called(hits: &std::sync::atomic::AtomicUsize) {
+    if !std::thread::panicking() {
+        assert!(
+            hits.load(std::sync::atomic::Ordering::SeqCst) > 0,
+            "the test server was never called"
+        );
+    }
+}
