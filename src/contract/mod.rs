@@ -20,7 +20,7 @@ use serde_json::{json, Map, Value};
 pub use finding::{Finding, FindingKind};
 pub use translate::Direction;
 
-use crate::spec::{OperationDetail, ParamLocation, Response, Spec, StatusKey};
+use crate::spec::{OperationDetail, ParamLocation, Response, Spec};
 use schema::{Place, Schemas};
 
 /// The outcome of checking one exchange.
@@ -523,12 +523,6 @@ fn deep_object(
     })
 }
 
-/// Status keys in the order a reader expects them.
-pub fn declared_statuses(op: &OperationDetail) -> Vec<StatusKey> {
-    let mut keys: Vec<StatusKey> = op.responses.iter().map(|r| r.status).collect();
-    keys.sort();
-    keys
-}
 
 #[cfg(test)]
 mod tests {
