@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Fuzzes the spec loader (not part of CI). Usage: bench/fuzz.sh [SECONDS]  (default 300)
+# Fuzzes the spec loader and the contract checker (not part of CI).
+# Usage: bench/fuzz.sh [SECONDS] [TARGET]  (default 300 s, spec_load; or contract_check)
 # cargo-fuzz needs nightly flags; RUSTC_BOOTSTRAP lets the stable toolchain accept them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-300}
+target=${2:-spec_load}
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 corpus=${VOUCH_CORPUS:-../shared/corpus}
 seeds=fuzz/corpus/spec_load
@@ -11,4 +13,10 @@ mkdir -p "$seeds"
 # Seeds: the small real documents of the corpus (JSON and YAML, 2.0 to 3.2).
 find "$corpus/specs/oai-examples" "$corpus/specs/oai-schema-tests" "$corpus/specs/nasty" -type f \
   \( -name '*.json' -o -name '*.yaml' \) -size -64k -exec cp -t "$seeds" {} + 2>/dev/null || true
-RUSTC_BOOTSTRAP=1 cargo fuzz run spec_load "$seeds" -- -max_total_time="$secs" -max_len=65536 -rss_limit_mb=4096
+if [[ $target == contract_check ]]; then
+  seeds=fuzz/corpus/contract_check
+  mkdir -p "$seeds"
+  printf '\x00\x00\x00{"id": "x", "email": "a@b.co"}' >"$seeds/item.bin"
+  export VOUCH_CORPUS=$(cd "$corpus" && pwd)
+fi
+RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" "$seeds" -- -max_total_time="$secs" -max_len=65536 -rss_limit_mb=4096
