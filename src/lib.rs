@@ -10,3 +10,4 @@ pub mod contract;
 pub mod inspect;
 pub mod request;
 pub mod spec;
+pub mod store;

@@ -9,5 +9,6 @@ mod inspect_cli;
 mod metaschemas;
 mod prism;
 mod sending;
+mod store;
 mod url_loading;
 mod util;

@@ -523,7 +523,6 @@ fn deep_object(
     })
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,107 @@
+//! Environments: variables (some secret) and credentials per security scheme.
+
+use indexmap::IndexMap;
+use rusqlite::{params, OptionalExtension};
+
+use super::{from_json, to_json, unique, Result, Store, StoreError};
+use crate::request::{Environment, Variable};
+
+impl Store {
+    /// Saves an environment (global with `collection_id` None), replacing one of the same
+    /// name: its variables and credentials are rewritten in one transaction.
+    pub fn save_environment(
+        &mut self,
+        collection_id: Option<i64>,
+        env: &Environment,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let existing: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM environments WHERE ifnull(collection_id, 0) = ifnull(?1, 0) AND name = ?2",
+                params![collection_id, env.name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let id = match existing {
+            Some(id) => {
+                tx.execute("DELETE FROM variables WHERE environment_id = ?1", [id])?;
+                tx.execute(
+                    "DELETE FROM environment_auth WHERE environment_id = ?1",
+                    [id],
+                )?;
+                id
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO environments (collection_id, name) VALUES (?1, ?2)",
+                    params![collection_id, env.name],
+                )
+                .map_err(|e| unique(e, "environment", &env.name))?;
+                tx.last_insert_rowid()
+            }
+        };
+        for (seq, (name, var)) in env.variables.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO variables (environment_id, name, value, secret, seq) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, name, var.value, var.secret, seq as i64],
+            )?;
+        }
+        for (scheme, creds) in &env.auth {
+            tx.execute(
+                "INSERT INTO environment_auth (environment_id, scheme, credentials) VALUES (?1, ?2, ?3)",
+                params![id, scheme, to_json(creds)],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The environment of that name (global with `collection_id` None).
+    pub fn environment(&self, collection_id: Option<i64>, name: &str) -> Result<Environment> {
+        let id: i64 = self
+            .conn
+            .query_row(
+                "SELECT id FROM environments WHERE ifnull(collection_id, 0) = ifnull(?1, 0) AND name = ?2",
+                params![collection_id, name],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound { what: "environment", name: name.into() })?;
+        let mut variables = IndexMap::new();
+        let mut st = self.conn.prepare(
+            "SELECT name, value, secret FROM variables WHERE environment_id = ?1 ORDER BY seq",
+        )?;
+        for row in st.query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, bool>(2)?,
+            ))
+        })? {
+            let (n, value, secret) = row?;
+            variables.insert(n, Variable { value, secret });
+        }
+        let mut auth = IndexMap::new();
+        let mut st = self.conn.prepare("SELECT scheme, credentials FROM environment_auth WHERE environment_id = ?1 ORDER BY scheme")?;
+        for row in st.query_map([id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })? {
+            let (scheme, creds) = row?;
+            auth.insert(scheme, from_json("credentials", &creds)?);
+        }
+        Ok(Environment {
+            name: name.into(),
+            variables,
+            auth,
+        })
+    }
+
+    /// Names of the environments of a collection (or the global ones), sorted.
+    pub fn environments(&self, collection_id: Option<i64>) -> Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT name FROM environments WHERE ifnull(collection_id, 0) = ifnull(?1, 0) ORDER BY name")?;
+        let rows = st.query_map(params![collection_id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

@@ -1,0 +1,251 @@
+//! The store: one SQLite file, `vouch.db`, holding collections, saved requests, environments,
+//! suites, runs and the history of ad-hoc calls.
+//!
+//! rusqlite with its bundled SQLite; WAL, foreign keys, a busy timeout; versioned migrations
+//! embedded from `migrations/*.sql` (a database made by an older Vouch is upgraded in place,
+//! never rebuilt; one made by a newer Vouch is refused, not touched). Every write is a
+//! transaction; a run's steps are committed one by one so a killed run keeps what finished.
+
+mod collections;
+mod environments;
+mod runs;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+use rusqlite_migration::{Migrations, M};
+use thiserror::Error;
+
+pub use collections::{Collection, Folder, SavedRequest, Suite, SuiteStep};
+pub use runs::{HistoryEntry, RunRecord, RunStatus, StepOutcome, StepRecord};
+
+/// The schema, one migration per released version; the array index + 1 is the version.
+static STEPS: [M<'static>; 1] = [M::up(include_str!("migrations/0001_init.sql"))];
+
+fn migrations() -> Migrations<'static> {
+    Migrations::from_slice(&STEPS)
+}
+
+/// The schema version this Vouch writes.
+pub const SCHEMA_VERSION: usize = 1;
+
+/// The file name of the store inside the data directory.
+pub const FILE_NAME: &str = "vouch.db";
+
+/// What can go wrong with the store.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The data directory or file cannot be created or opened.
+    #[error("cannot open the store at {path}: {detail}")]
+    Open {
+        /// The file.
+        path: String,
+        /// Why.
+        detail: String,
+    },
+    /// The file was written by a newer Vouch (a schema version this one does not know).
+    #[error("the store at {path} was written by a newer Vouch (schema version {found}; this one knows up to {known})")]
+    TooNew {
+        /// The file.
+        path: String,
+        /// Its schema version.
+        found: usize,
+        /// The newest this Vouch knows.
+        known: usize,
+    },
+    /// Upgrading the schema failed (nothing was changed: migrations are transactions).
+    #[error("cannot upgrade the store at {path}: {detail}")]
+    Migrate {
+        /// The file.
+        path: String,
+        /// Why.
+        detail: String,
+    },
+    /// A name is already taken (collections, requests in a folder, environments, suites).
+    #[error("{what} `{name}` already exists")]
+    Exists {
+        /// What kind of thing.
+        what: &'static str,
+        /// Its name.
+        name: String,
+    },
+    /// Nothing of that name.
+    #[error("no {what} named `{name}`")]
+    NotFound {
+        /// What kind of thing.
+        what: &'static str,
+        /// The name asked for.
+        name: String,
+    },
+    /// A stored JSON column that does not read back (written by hand or damaged).
+    #[error("stored {what} cannot be read: {detail}")]
+    Corrupt {
+        /// Which column.
+        what: &'static str,
+        /// Why.
+        detail: String,
+    },
+    /// Any other SQLite error.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+impl StoreError {
+    /// What the user can do about it.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            StoreError::Open { .. } => "check the permissions of the data directory, or choose another with --data-dir / VOUCH_DATA_DIR",
+            StoreError::TooNew { .. } => "use the newer Vouch, or another --data-dir",
+            StoreError::Migrate { .. } => "the file is unchanged; keep a copy and report the message",
+            StoreError::Exists { .. } => "pick another name, or replace the existing one",
+            StoreError::NotFound { .. } => "list what exists with the app or the CLI",
+            StoreError::Corrupt { .. } | StoreError::Sqlite(_) => "PRAGMA integrity_check on the file tells whether it is damaged",
+        }
+    }
+
+    /// A stable identifier of the error kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            StoreError::Open { .. } => "open",
+            StoreError::TooNew { .. } => "too-new",
+            StoreError::Migrate { .. } => "migrate",
+            StoreError::Exists { .. } => "exists",
+            StoreError::NotFound { .. } => "not-found",
+            StoreError::Corrupt { .. } => "corrupt",
+            StoreError::Sqlite(_) => "sqlite",
+        }
+    }
+}
+
+/// Result of store operations.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The data directory: `explicit` (`--data-dir`), else `VOUCH_DATA_DIR`, else the OS data dir
+/// (`~/.local/share/vouch` on Linux).
+pub fn data_dir(explicit: Option<&Path>) -> PathBuf {
+    if let Some(p) = explicit {
+        return p.to_path_buf();
+    }
+    if let Some(p) = std::env::var_os("VOUCH_DATA_DIR").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("vouch")
+}
+
+/// An open store.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) `vouch.db` in `dir`, upgrading its schema to the current one.
+    pub fn open(dir: &Path) -> Result<Store> {
+        let path = dir.join(FILE_NAME);
+        let open_err = |detail: String| StoreError::Open {
+            path: path.display().to_string(),
+            detail,
+        };
+        std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
+        let mut conn = Connection::open(&path).map_err(|e| open_err(e.to_string()))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Read the version before changing anything: a newer or foreign file stays untouched.
+        let found = conn
+            .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+            .map_err(|e| open_err(format!("not a Vouch store (or not SQLite): {e}")))?
+            as usize;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: path.display().to_string(),
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+        // WAL: readers never block the writer, and a killed writer loses at most its open
+        // transaction. NORMAL sync is durable across process crashes in WAL mode.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrations()
+            .to_latest(&mut conn)
+            .map_err(|e| StoreError::Migrate {
+                path: path.display().to_string(),
+                detail: e.to_string(),
+            })?;
+        Ok(Store { conn, path })
+    }
+
+    /// Opens the store of `data_dir(explicit)`.
+    pub fn open_default(explicit: Option<&Path>) -> Result<Store> {
+        Store::open(&data_dir(explicit))
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version of the open file.
+    pub fn schema_version(&self) -> Result<usize> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize)
+    }
+
+    /// `PRAGMA integrity_check`: `ok`, or what SQLite found wrong.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+/// The database as of an older schema version, for upgrade tests: applies the first
+/// `version` migrations to a new file in `dir` and leaves it there.
+pub fn create_at_version(dir: &Path, version: usize) -> Result<Connection> {
+    let path = dir.join(FILE_NAME);
+    std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
+        path: path.display().to_string(),
+        detail: e.to_string(),
+    })?;
+    let mut conn = Connection::open(&path)?;
+    migrations()
+        .to_version(&mut conn, version)
+        .map_err(|e| StoreError::Migrate {
+            path: path.display().to_string(),
+            detail: e.to_string(),
+        })?;
+    Ok(conn)
+}
+
+/// Maps a UNIQUE constraint failure to [`StoreError::Exists`].
+fn unique(e: rusqlite::Error, what: &'static str, name: &str) -> StoreError {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+        {
+            StoreError::Exists {
+                what,
+                name: name.to_string(),
+            }
+        }
+        other => StoreError::Sqlite(other),
+    }
+}
+
+/// Reads a JSON column.
+fn from_json<T: serde::de::DeserializeOwned>(what: &'static str, text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
+        what,
+        detail: e.to_string(),
+    })
+}
+
+/// Writes a JSON column.
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
+}
