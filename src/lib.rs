@@ -11,3 +11,4 @@ pub mod inspect;
 pub mod request;
 pub mod spec;
 pub mod store;
+pub mod suite;

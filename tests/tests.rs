@@ -10,5 +10,6 @@ mod metaschemas;
 mod prism;
 mod sending;
 mod store;
+mod suites;
 mod url_loading;
 mod util;

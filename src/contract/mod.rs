@@ -18,6 +18,11 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 pub use finding::{Finding, FindingKind};
+
+/// A JSON value as messages show it: strings quoted, long values cut.
+pub fn preview_value(value: &Value) -> String {
+    finding::preview(value)
+}
 pub use translate::Direction;
 
 use crate::spec::{OperationDetail, ParamLocation, Response, Spec};

@@ -1,0 +1,316 @@
+//! Suites: steps run in order, each a checked call (contract verdict + assertions), values
+//! extracted from one response feeding later steps (`login → token`, `create → id`).
+//!
+//! The runner reports progress as [`Event`]s and hands each finished step to the caller
+//! (who stores it) before starting the next, so a run killed at any moment keeps every
+//! finished step.
+
+mod assert;
+
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+pub use assert::{evaluate, extract, Assertion, AssertionResult, Extraction, Source, Test};
+
+use crate::contract::{Contract, Finding};
+use crate::request::{self, Draft, Environment, RequestError, SendOptions, Session};
+use crate::store::StepOutcome;
+
+/// One step of a suite.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    /// Its name (the saved request's).
+    pub name: String,
+    /// The operation it calls (None: matched from method + path).
+    pub operation_id: Option<String>,
+    /// What to send.
+    pub draft: Draft,
+    /// What must hold of the response.
+    pub assertions: Vec<Assertion>,
+    /// Values to carry into later steps.
+    pub extractions: Vec<Extraction>,
+    /// Overrides the run's timeout.
+    pub timeout: Option<Duration>,
+    /// Extra attempts after a failure to get a response (not after a failed check).
+    pub retries: u32,
+}
+
+/// Progress of a run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// The run starts.
+    Started {
+        /// Steps to run.
+        total: usize,
+    },
+    /// A step starts.
+    StepStarted {
+        /// Position.
+        seq: usize,
+        /// Name.
+        name: String,
+    },
+    /// A step finished.
+    StepFinished {
+        /// Position.
+        seq: usize,
+        /// Name.
+        name: String,
+        /// How it ended.
+        outcome: StepOutcome,
+        /// Counts so far.
+        summary: Summary,
+    },
+    /// The run is over.
+    Finished {
+        /// Final counts.
+        summary: Summary,
+    },
+}
+
+/// Counts of a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Steps in the suite.
+    pub total: usize,
+    /// Steps with no finding and every assertion holding.
+    pub passed: usize,
+    /// Steps with a finding or a failed assertion.
+    pub failed: usize,
+    /// Steps whose call could not be made.
+    pub errors: usize,
+    /// Steps not run (cancelled).
+    pub skipped: usize,
+}
+
+/// One step's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepResult {
+    /// Position.
+    pub seq: usize,
+    /// Name.
+    pub name: String,
+    /// The operation called.
+    pub operation_id: Option<String>,
+    /// Method sent.
+    pub method: String,
+    /// URL sent (secrets masked).
+    pub url: String,
+    /// How it ended.
+    pub outcome: StepOutcome,
+    /// Contract findings (request and response).
+    pub findings: Vec<Finding>,
+    /// Assertion results.
+    pub assertions: Vec<AssertionResult>,
+    /// Why the call could not be made.
+    pub error: Option<String>,
+    /// The response, when there was one.
+    #[serde(skip)]
+    pub exchange: Option<request::Exchange>,
+}
+
+/// How a run goes.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Sending options for every step (timeout overridden per step).
+    pub send: SendOptions,
+    /// Stops the run between or during steps.
+    pub cancel: Option<CancellationToken>,
+}
+
+/// Runs `steps` in order against `contract`'s spec with `env` (extracted variables are
+/// added to a copy of it). `on_event` sees progress; `on_step` gets each finished step
+/// before the next starts.
+pub async fn run(
+    contract: &Contract,
+    steps: &[Step],
+    env: &Environment,
+    options: &RunOptions,
+    mut on_event: impl FnMut(&Event),
+    mut on_step: impl FnMut(&StepResult),
+) -> Summary {
+    let session = Session::new();
+    let mut env = env.clone();
+    let mut summary = Summary {
+        total: steps.len(),
+        ..Summary::default()
+    };
+    on_event(&Event::Started { total: steps.len() });
+    for (seq, step) in steps.iter().enumerate() {
+        if options
+            .cancel
+            .as_ref()
+            .is_some_and(CancellationToken::is_cancelled)
+        {
+            summary.skipped = steps.len() - seq;
+            break;
+        }
+        on_event(&Event::StepStarted {
+            seq,
+            name: step.name.clone(),
+        });
+        let result = run_step(contract, &session, seq, step, &mut env, options).await;
+        match result.outcome {
+            StepOutcome::Passed => summary.passed += 1,
+            StepOutcome::Failed => summary.failed += 1,
+            StepOutcome::Errored => summary.errors += 1,
+            StepOutcome::Skipped => summary.skipped += 1,
+        }
+        on_step(&result);
+        on_event(&Event::StepFinished {
+            seq,
+            name: step.name.clone(),
+            outcome: result.outcome,
+            summary,
+        });
+    }
+    on_event(&Event::Finished { summary });
+    summary
+}
+
+async fn run_step(
+    contract: &Contract,
+    session: &Session,
+    seq: usize,
+    step: &Step,
+    env: &mut Environment,
+    options: &RunOptions,
+) -> StepResult {
+    let spec = contract.spec();
+    let mut result = StepResult {
+        seq,
+        name: step.name.clone(),
+        operation_id: step.operation_id.clone(),
+        method: step.draft.method.to_ascii_uppercase(),
+        url: step.draft.path.clone(),
+        outcome: StepOutcome::Errored,
+        findings: Vec::new(),
+        assertions: Vec::new(),
+        error: None,
+        exchange: None,
+    };
+    let op = match &step.operation_id {
+        Some(id) => spec.operation(id),
+        None => request::route(
+            spec,
+            &step.draft.method,
+            step.draft.path.split('?').next().unwrap_or(""),
+            "",
+        )
+        .map(|r| r.operation),
+    };
+    let detail = op.map(|o| spec.resolve(o));
+    result.operation_id = detail.as_ref().map(|d| d.operation.id.clone());
+    let prepared = match request::prepare(spec, detail.as_ref(), &step.draft, env) {
+        Ok(p) => p,
+        Err(e) => {
+            result.error = Some(format!("{e} ({})", e.hint()));
+            return result;
+        }
+    };
+    result.url = prepared.redact(prepared.url.as_str());
+    if let Some(d) = &detail {
+        result
+            .findings
+            .extend(contract.check_request(d, &prepared.parts()).findings);
+    }
+    let mut send = options.send.clone();
+    if let Some(t) = step.timeout {
+        send.timeout = t;
+    }
+    let mut attempt = 0;
+    let exchange = loop {
+        match session
+            .send(&prepared, &send, options.cancel.as_ref())
+            .await
+        {
+            Ok(ex) => break ex,
+            Err(RequestError::Cancelled) => {
+                result.outcome = StepOutcome::Skipped;
+                result.error = Some("cancelled".into());
+                return result;
+            }
+            Err(e) if attempt < step.retries => {
+                attempt += 1;
+                tracing::debug!("step {}: attempt {attempt} failed: {e}", step.name);
+            }
+            Err(e) => {
+                result.error = Some(prepared.redact(&format!("{e} ({})", e.hint())));
+                return result;
+            }
+        }
+    };
+    if let Some(d) = &detail {
+        result
+            .findings
+            .extend(contract.check_response(d, &exchange.parts()).findings);
+    }
+    let json: Option<Value> = serde_json::from_slice(&exchange.body).ok();
+    result.assertions = step
+        .assertions
+        .iter()
+        .map(|a| evaluate(a, &exchange, json.as_ref()))
+        .collect();
+    for x in &step.extractions {
+        match extract(x, &exchange, json.as_ref()) {
+            Some(v) => env.set(&x.var, &v),
+            None => result.assertions.push(AssertionResult {
+                assertion: Assertion::Json {
+                    pointer: String::new(),
+                    test: Test::Exists(true),
+                },
+                passed: false,
+                actual: Value::Null,
+                message: format!(
+                    "could not extract `{}`: {:?} is not in the response",
+                    x.var, x.from
+                ),
+            }),
+        }
+    }
+    result.outcome = if result.findings.is_empty() && result.assertions.iter().all(|a| a.passed) {
+        StepOutcome::Passed
+    } else {
+        StepOutcome::Failed
+    };
+    result.exchange = Some(exchange);
+    result
+}
+
+/// Response bytes kept per step in the store by default.
+pub const STORED_BODY_CAP: usize = 256 * 1024;
+
+impl StepResult {
+    /// The step as the store keeps it (body cut at `body_cap`).
+    pub fn record(&self, body_cap: usize) -> crate::store::StepRecord {
+        let mut r = crate::store::StepRecord {
+            seq: self.seq as i64,
+            name: self.name.clone(),
+            operation_id: self.operation_id.clone(),
+            method: self.method.clone(),
+            url: self.url.clone(),
+            outcome: self.outcome,
+            status: self.exchange.as_ref().map(|e| e.status),
+            elapsed_ms: self.exchange.as_ref().map(|e| e.elapsed_ms),
+            ttfb_ms: self.exchange.as_ref().map(|e| e.ttfb_ms),
+            findings: serde_json::to_value(&self.findings).unwrap_or(Value::Null),
+            assertions: serde_json::to_value(&self.assertions).unwrap_or(Value::Null),
+            error: self.error.clone(),
+            response_headers: self
+                .exchange
+                .as_ref()
+                .map(|e| e.headers.clone())
+                .unwrap_or_default(),
+            response_body: Vec::new(),
+            body_truncated: self.exchange.as_ref().is_some_and(|e| e.truncated),
+        };
+        if let Some(e) = &self.exchange {
+            r.keep_body(&e.body, body_cap);
+        }
+        r
+    }
+}

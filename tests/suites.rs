@@ -1,0 +1,198 @@
+//! Suites against the FastAPI reference service: a chained create → read → delete, passing
+//! and failing assertions, contract findings failing a step, a dead server erroring one, and
+//! every step recorded in the store as it finishes.
+
+use std::sync::Arc;
+
+use serde_json::json;
+use vouch::contract::Contract;
+use vouch::request::{Body, Draft, Environment, ParamValue};
+use vouch::spec::{LoadOptions, ParamLocation, Spec};
+use vouch::store::{RunStatus, StepOutcome, Store};
+use vouch::suite::{run, Assertion, Event, Extraction, RunOptions, Source, Step, Summary, Test};
+
+use crate::util::{runtime, Service};
+
+fn step(name: &str, method: &str, path: &str) -> Step {
+    Step {
+        name: name.into(),
+        operation_id: None,
+        draft: Draft {
+            method: method.into(),
+            path: path.into(),
+            ..Draft::default()
+        },
+        assertions: Vec::new(),
+        extractions: Vec::new(),
+        timeout: None,
+        retries: 0,
+    }
+}
+
+fn item_id(value: &str) -> Vec<ParamValue> {
+    vec![ParamValue {
+        name: "item_id".into(),
+        location: ParamLocation::Path,
+        value: json!(value),
+    }]
+}
+
+#[test]
+fn a_chained_suite_runs_checks_asserts_and_is_recorded_step_by_step() {
+    let rt = runtime();
+    let spec = rt
+        .block_on(Spec::load(
+            &Service::shop().url("/openapi.json"),
+            &LoadOptions::default(),
+        ))
+        .expect("spec");
+    let contract = Contract::new(Arc::new(spec));
+
+    let mut create = step("create", "POST", "/items");
+    create.draft.body = Some(Body::Json(json!({"name": "lamp", "price": 12.5})));
+    create.assertions = vec![
+        Assertion::Status {
+            test: Test::Equals(json!(201)),
+        },
+        Assertion::Json {
+            pointer: "/name".into(),
+            test: Test::Equals(json!("lamp")),
+        },
+        Assertion::Header {
+            name: "content-type".into(),
+            test: Test::Matches("json".into()),
+        },
+        Assertion::Time { under_ms: 10_000.0 },
+    ];
+    create.extractions = vec![Extraction {
+        var: "id".into(),
+        from: Source::Json {
+            pointer: "/id".into(),
+        },
+    }];
+    let mut read = step("read", "GET", "/items/{item_id}");
+    read.operation_id = Some("read_item_items__item_id__get".into());
+    read.draft.params = item_id("{{id}}");
+    read.assertions = vec![
+        Assertion::Json {
+            pointer: "/id".into(),
+            test: Test::Equals(json!(7)),
+        },
+        Assertion::Json {
+            pointer: "/tags".into(),
+            test: Test::Type("array".into()),
+        },
+        Assertion::BodyContains {
+            text: "item 7".into(),
+        },
+    ];
+    let mut delete = step("delete", "DELETE", "/items/{item_id}");
+    delete.draft.params = item_id("{{id}}");
+    delete.assertions = vec![Assertion::Status {
+        test: Test::Equals(json!(204)),
+    }];
+    let mut wrong = step("wrong expectation", "GET", "/items/1");
+    wrong.assertions = vec![
+        Assertion::Status {
+            test: Test::Equals(json!(201)),
+        },
+        Assertion::Json {
+            pointer: "/missing".into(),
+            test: Test::Exists(true),
+        },
+    ];
+    let drift = step("drift", "GET", "/drift/price-string");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    let mut dead = step("dead server", "GET", "/items/1");
+    dead.draft.base_url = Some(format!("http://127.0.0.1:{port}"));
+    let steps = vec![create, read, delete, wrong, drift, dead];
+
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut store = Store::open(dir.path()).expect("store");
+    let run_id = store
+        .start_run(None, None, "shop chain", None)
+        .expect("run");
+    let mut events = Vec::new();
+    let summary = rt.block_on(run(
+        &contract,
+        &steps,
+        &Environment::default(),
+        &RunOptions::default(),
+        |e| events.push(e.clone()),
+        |r| {
+            store
+                .record_step(run_id, &r.record(vouch::suite::STORED_BODY_CAP))
+                .expect("record")
+        },
+    ));
+    assert_eq!(
+        summary,
+        Summary {
+            total: 6,
+            passed: 3,
+            failed: 2,
+            errors: 1,
+            skipped: 0
+        }
+    );
+    assert_eq!(events.len(), 2 + 2 * 6);
+    assert!(matches!(events.last(), Some(Event::Finished { .. })));
+    store
+        .finish_run(
+            run_id,
+            RunStatus::Failed,
+            &serde_json::to_value(summary).expect("json"),
+        )
+        .expect("finish");
+
+    let recorded = store.run(run_id).expect("read back");
+    let outcomes: Vec<(String, StepOutcome, Option<u16>)> = recorded
+        .steps
+        .iter()
+        .map(|s| (s.name.clone(), s.outcome, s.status))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("create".into(), StepOutcome::Passed, Some(201)),
+            ("read".into(), StepOutcome::Passed, Some(200)),
+            ("delete".into(), StepOutcome::Passed, Some(204)),
+            ("wrong expectation".into(), StepOutcome::Failed, Some(200)),
+            ("drift".into(), StepOutcome::Failed, Some(200)),
+            ("dead server".into(), StepOutcome::Errored, None),
+        ]
+    );
+    // The chain used the extracted id, and the failures say why.
+    assert!(
+        recorded.steps[1].url.ends_with("/items/7"),
+        "{}",
+        recorded.steps[1].url
+    );
+    let messages: Vec<&str> = recorded.steps[3]
+        .assertions
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|a| a["message"].as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "expected status equal to 201, got 200",
+            "expected `/missing` present, got null"
+        ]
+    );
+    assert_eq!(recorded.steps[4].findings[0]["location"], "/price");
+    assert!(
+        recorded.steps[5]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("could not connect")),
+        "{:?}",
+        recorded.steps[5].error
+    );
+    assert!(!recorded.steps[0].response_body.is_empty());
+}
