@@ -8,6 +8,7 @@
 pub mod check;
 pub mod contract;
 pub mod inspect;
+pub mod report;
 pub mod request;
 pub mod spec;
 pub mod store;

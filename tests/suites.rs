@@ -196,3 +196,141 @@ fn a_chained_suite_runs_checks_asserts_and_is_recorded_step_by_step() {
     );
     assert!(!recorded.steps[0].response_body.is_empty());
 }
+
+#[test]
+fn a_smoke_run_from_the_spec_has_the_right_verdicts_coverage_and_reports() {
+    use vouch::report::RunReport;
+    let rt = runtime();
+    let spec = rt
+        .block_on(Spec::load(
+            &Service::shop().url("/openapi.json"),
+            &LoadOptions::default(),
+        ))
+        .expect("spec");
+    let contract = Contract::new(Arc::new(spec));
+    // Everything but the deliberately slow endpoint.
+    let steps: Vec<Step> = vouch::suite::smoke(contract.spec())
+        .into_iter()
+        .filter(|s| s.draft.path != "/slow")
+        .collect();
+    assert_eq!(steps.len(), contract.spec().operations().len() - 1);
+    let mut results = Vec::new();
+    let summary = rt.block_on(run(
+        &contract,
+        &steps,
+        &Environment::default(),
+        &RunOptions::default(),
+        |_| {},
+        |r| results.push(r.clone()),
+    ));
+    let verdict = |id: &str| {
+        results
+            .iter()
+            .find(|r| r.operation_id.as_deref() == Some(id))
+            .map(|r| (r.outcome, r.exchange.as_ref().map(|e| e.status)))
+    };
+    // Generated values are valid by construction: honest operations pass.
+    assert_eq!(
+        verdict("create_item_items_post"),
+        Some((StepOutcome::Passed, Some(201)))
+    );
+    assert_eq!(
+        verdict("read_item_items__item_id__get"),
+        Some((StepOutcome::Passed, Some(200)))
+    );
+    assert_eq!(
+        verdict("search_search_get"),
+        Some((StepOutcome::Passed, Some(200)))
+    );
+    assert_eq!(
+        verdict("read_payment_payments__payment_id__get"),
+        Some((StepOutcome::Passed, Some(200)))
+    );
+    // Drifting ones fail, and so do calls the service refuses with undeclared statuses.
+    assert_eq!(
+        verdict("drift_union_drift_union_get"),
+        Some((StepOutcome::Failed, Some(200)))
+    );
+    assert_eq!(
+        verdict("me_bearer_me_bearer_get"),
+        Some((StepOutcome::Failed, Some(401)))
+    );
+    assert_eq!(summary.total, steps.len());
+    assert_eq!(
+        summary.passed + summary.failed + summary.errors,
+        steps.len()
+    );
+    assert_eq!(summary.errors, 0);
+
+    let coverage = vouch::suite::coverage(contract.spec(), &results);
+    assert_eq!(
+        (coverage.operations, coverage.exercised),
+        (steps.len() + 1, steps.len())
+    );
+    let create = coverage
+        .by_operation
+        .iter()
+        .find(|o| o.operation == "create_item_items_post")
+        .expect("create");
+    assert_eq!(
+        (
+            create.declared.clone(),
+            create.covered.clone(),
+            create.statuses.clone()
+        ),
+        (
+            vec!["201".to_string(), "422".into()],
+            vec!["201".to_string()],
+            vec![201]
+        )
+    );
+
+    let report = RunReport {
+        name: "smoke <shop> & co".into(),
+        summary,
+        results,
+        coverage,
+    };
+    let json: serde_json::Value = serde_json::from_str(&report.json()).expect("JSON report parses");
+    assert_eq!(json["summary"]["total"], steps.len());
+    assert_eq!(json["results"].as_array().map(Vec::len), Some(steps.len()));
+    assert_eq!(json["coverage"]["exercised"], steps.len());
+
+    let junit = report.junit(Some(contract.spec()));
+    let doc = roxmltree::Document::parse(&junit).expect("JUnit is well-formed XML");
+    let suite = doc.root_element().first_element_child().expect("testsuite");
+    assert_eq!(suite.attribute("name"), Some("smoke <shop> & co"));
+    assert_eq!(
+        suite
+            .attribute("failures")
+            .and_then(|f| f.parse::<usize>().ok()),
+        Some(summary.failed)
+    );
+    let cases: Vec<roxmltree::Node> = suite
+        .children()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    assert_eq!(cases.len(), steps.len());
+    let union = cases
+        .iter()
+        .find(|c| c.attribute("name") == Some("drift_union_drift_union_get GET /drift/union"))
+        .expect("named by operation id and METHOD path");
+    let failure = union
+        .children()
+        .find(|n| n.has_tag_name("failure"))
+        .expect("failure");
+    assert_eq!(
+        failure.attribute("message"),
+        Some("body: `/method/last4`: expected string, got integer 4242")
+    );
+
+    let html = report.html(Some(contract.spec()));
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<svg role=\"img\" aria-label=\"response time per step\""));
+    assert!(html.contains("<h2>Contract coverage</h2>"));
+    assert!(html.contains("Vouch run: smoke &lt;shop&gt; &amp; co"));
+    assert!(
+        !html.contains("<script") && !html.contains("src=\"http"),
+        "self-contained, no scripts"
+    );
+}

@@ -6,6 +6,7 @@
 //! finished step.
 
 mod assert;
+mod sample;
 
 use std::time::Duration;
 
@@ -14,6 +15,7 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 pub use assert::{evaluate, extract, Assertion, AssertionResult, Extraction, Source, Test};
+pub use sample::sample;
 
 use crate::contract::{Contract, Finding};
 use crate::request::{self, Draft, Environment, RequestError, SendOptions, Session};
@@ -313,4 +315,171 @@ impl StepResult {
         }
         r
     }
+}
+
+/// A smoke suite straight from a spec: one step per operation, parameter values and bodies
+/// taken from examples and defaults or generated from the schemas, no assertions (the
+/// contract check is the verdict).
+pub fn smoke(spec: &crate::spec::Spec) -> Vec<Step> {
+    use crate::request::{Body, ParamValue, Part, PartValue};
+    let mut steps = Vec::new();
+    for op in spec.operations() {
+        let detail = spec.resolve(op);
+        let mut params = Vec::new();
+        for p in &detail.parameters {
+            let example = spec.get(&p.at).and_then(|v| v.get("example")).cloned();
+            if !p.required && example.is_none() {
+                continue;
+            }
+            let value = example
+                .or_else(|| p.schema.as_ref().map(|s| sample(spec, s)))
+                .unwrap_or(Value::String("a".into()));
+            params.push(ParamValue {
+                name: p.name.clone(),
+                location: p.location,
+                value,
+            });
+        }
+        let body = detail.request_body.as_ref().and_then(|rb| {
+            let media = rb
+                .content
+                .iter()
+                .find(|m| crate::contract::media::is_json(&m.media_type))
+                .or_else(|| rb.content.first())?;
+            let value = media
+                .schema
+                .as_ref()
+                .map(|s| sample(spec, s))
+                .unwrap_or(Value::Null);
+            let fields = || -> Vec<(String, String)> {
+                value
+                    .as_object()
+                    .map(|m| {
+                        m.iter()
+                            .map(|(k, v)| {
+                                (
+                                    k.clone(),
+                                    v.as_str()
+                                        .map(str::to_string)
+                                        .unwrap_or_else(|| v.to_string()),
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            let essence = crate::contract::media::essence(&media.media_type);
+            Some(if crate::contract::media::is_json(&media.media_type) {
+                Body::Json(value.clone())
+            } else if essence == "application/x-www-form-urlencoded" {
+                Body::Form(fields())
+            } else if essence == "multipart/form-data" {
+                Body::Multipart(
+                    fields()
+                        .into_iter()
+                        .map(|(name, v)| Part {
+                            name,
+                            value: PartValue::Text(v),
+                        })
+                        .collect(),
+                )
+            } else {
+                Body::Text {
+                    content_type: media.media_type.clone(),
+                    text: value.as_str().unwrap_or("").to_string(),
+                }
+            })
+        });
+        steps.push(Step {
+            name: op.id.clone(),
+            operation_id: Some(op.id.clone()),
+            draft: Draft {
+                method: op.method.clone(),
+                path: op.path.clone(),
+                params,
+                body,
+                ..Draft::default()
+            },
+            assertions: Vec::new(),
+            extractions: Vec::new(),
+            timeout: None,
+            retries: 0,
+        });
+    }
+    steps
+}
+
+/// Which operations a run called, and which of their declared responses it saw.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Coverage {
+    /// Operations in the spec.
+    pub operations: usize,
+    /// Operations called at least once (with a response).
+    pub exercised: usize,
+    /// Declared response keys (`200`, `2XX`, `default`) over all operations.
+    pub responses_declared: usize,
+    /// Declared response keys some response matched.
+    pub responses_seen: usize,
+    /// Per operation, in spec order.
+    pub by_operation: Vec<OperationCoverage>,
+}
+
+/// Coverage of one operation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OperationCoverage {
+    /// Operation id.
+    pub operation: String,
+    /// Method.
+    pub method: String,
+    /// Path template.
+    pub path: String,
+    /// Declared response keys.
+    pub declared: Vec<String>,
+    /// Declared keys matched by some response.
+    pub covered: Vec<String>,
+    /// Statuses received (declared or not).
+    pub statuses: Vec<u16>,
+}
+
+/// The contract coverage of a run's results.
+pub fn coverage(spec: &crate::spec::Spec, results: &[StepResult]) -> Coverage {
+    let mut out = Coverage {
+        operations: spec.operations().len(),
+        ..Coverage::default()
+    };
+    for op in spec.operations() {
+        let detail = spec.resolve(op);
+        let mut statuses: Vec<u16> = results
+            .iter()
+            .filter(|r| r.operation_id.as_deref() == Some(op.id.as_str()))
+            .filter_map(|r| r.exchange.as_ref().map(|e| e.status))
+            .collect();
+        statuses.sort_unstable();
+        statuses.dedup();
+        let mut keys: Vec<_> = detail.responses.iter().map(|r| r.status).collect();
+        keys.sort();
+        let covered: Vec<String> = keys
+            .iter()
+            .filter(|k| {
+                statuses
+                    .iter()
+                    .any(|s| Contract::response_for(&detail, *s).is_some_and(|r| r.status == **k))
+            })
+            .map(ToString::to_string)
+            .collect();
+        if !statuses.is_empty() {
+            out.exercised += 1;
+        }
+        out.responses_declared += keys.len();
+        out.responses_seen += covered.len();
+        out.by_operation.push(OperationCoverage {
+            operation: op.id.clone(),
+            method: op.method.to_ascii_uppercase(),
+            path: op.path.clone(),
+            declared: keys.iter().map(ToString::to_string).collect(),
+            covered,
+            statuses,
+        });
+    }
+    out
 }
