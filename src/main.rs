@@ -32,6 +32,39 @@ enum Command {
     Inspect(InspectArgs),
     /// Send one call to the operation METHOD + PATH matches and check it against the contract.
     Check(CheckArgs),
+    /// Run a suite from the store (COLLECTION or COLLECTION/SUITE), or a smoke suite of every
+    /// operation of --spec, checking every call; record the run and write reports.
+    Run(RunArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct RunArgs {
+    /// COLLECTION or COLLECTION/SUITE in the store; omit it with --spec for a smoke suite.
+    target: Option<String>,
+    /// The spec (path or URL); default: the collection's linked spec.
+    #[arg(long)]
+    spec: Option<String>,
+    /// Base URL for every call.
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Environment: a YAML/JSON file, or the name of one in the store.
+    #[arg(long)]
+    env: Option<String>,
+    /// A variable, k=v (repeatable; overrides the environment).
+    #[arg(long = "var")]
+    vars: Vec<String>,
+    /// Calls in flight at once (chained suites always run in order).
+    #[arg(long, default_value_t = 1)]
+    concurrency: usize,
+    /// Where vouch.db lives (default: VOUCH_DATA_DIR, else the OS data directory).
+    #[arg(long)]
+    data_dir: Option<std::path::PathBuf>,
+    /// A report to write: junit:FILE, json:FILE or html:FILE (repeatable).
+    #[arg(long = "report")]
+    reports: Vec<String>,
+    /// Seconds allowed for each call.
+    #[arg(long, default_value_t = 30.0)]
+    timeout: f64,
 }
 
 #[derive(Debug, clap::Args)]
@@ -110,6 +143,8 @@ fn main() -> ExitCode {
                 eprintln!("error: {se}\n  hint: {}", se.hint());
             } else if let Some(ce) = e.downcast_ref::<CheckError>() {
                 eprintln!("error: {ce}\n  hint: {}", ce.hint());
+            } else if let Some(st) = e.downcast_ref::<vouch::store::StoreError>() {
+                eprintln!("error: {st}\n  hint: {}", st.hint());
             } else if let Some(re) = e.downcast_ref::<RequestError>() {
                 eprintln!("error: {re}\n  hint: {}", re.hint());
             } else {
@@ -124,6 +159,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Inspect(args) => inspect(args),
         Command::Check(args) => check(args),
+        Command::Run(args) => run_suite(args),
     }
 }
 
@@ -226,6 +262,191 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         Format::Text => write_check_text(&mut out, &report)?,
     }
     Ok(if report.findings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn run_suite(args: RunArgs) -> anyhow::Result<ExitCode> {
+    use std::io::IsTerminal;
+    use vouch::report::RunReport;
+    use vouch::store::{RunStatus, Store};
+    use vouch::suite::{self, Event, RunOptions};
+
+    let mut reports = Vec::new();
+    for r in &args.reports {
+        match r.split_once(':') {
+            Some((kind @ ("junit" | "json" | "html"), file)) if !file.is_empty() => {
+                reports.push((kind.to_string(), std::path::PathBuf::from(file)))
+            }
+            _ => anyhow::bail!("--report `{r}` is not junit:FILE, json:FILE or html:FILE"),
+        }
+    }
+    let mut store = Store::open_default(args.data_dir.as_deref())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let load = |source: &str| runtime.block_on(Spec::load(source, &LoadOptions::default()));
+    let (name, spec, mut steps, collection_id, suite_id) = match (&args.target, &args.spec) {
+        (Some(target), _) if std::path::Path::new(target).is_dir() => anyhow::bail!(
+            "{target} is a folder: running exported collection folders comes with the sharing work (`vouch import` it first)"
+        ),
+        (Some(target), spec_arg) => {
+            let t = suite::from_store(&store, target)?;
+            let spec = match (spec_arg, store.spec_copy(t.collection.id)?, &t.collection.spec_source) {
+                (Some(s), _, _) => load(s)?,
+                (None, Some(bytes), source) => Spec::from_bytes(&bytes, source.as_deref(), &LoadOptions::default())?,
+                (None, None, Some(source)) => load(source)?,
+                (None, None, None) => anyhow::bail!("collection `{}` has no linked spec: pass --spec", t.collection.name),
+            };
+            (t.name, spec, t.steps, Some(t.collection.id), t.suite_id)
+        }
+        (None, Some(s)) => {
+            let spec = load(s)?;
+            let steps = suite::smoke(&spec);
+            (format!("smoke: {s}"), spec, steps, None, None)
+        }
+        (None, None) => anyhow::bail!("name a suite (COLLECTION or COLLECTION/SUITE) or pass --spec for a smoke suite"),
+    };
+    let mut env = match &args.env {
+        Some(e) if std::path::Path::new(e).exists() => {
+            Environment::from_file(std::path::Path::new(e))?
+        }
+        Some(e) => match store.environment(collection_id, e) {
+            Ok(env) => env,
+            Err(_) => store.environment(None, e)?,
+        },
+        None => Environment::default(),
+    };
+    for v in &args.vars {
+        let (k, val) = v
+            .split_once('=')
+            .with_context(|| format!("--var `{v}` is not k=v"))?;
+        env.set(k, val);
+    }
+    if let Some(b) = &args.base_url {
+        for s in &mut steps {
+            s.draft.base_url = Some(b.clone());
+        }
+    }
+    let timeout = Duration::from_secs_f64(args.timeout.clamp(0.001, 86_400.0));
+    let options = RunOptions {
+        send: SendOptions {
+            timeout,
+            connect_timeout: timeout.min(Duration::from_secs(10)),
+            ..SendOptions::default()
+        },
+        cancel: None,
+        concurrency: args.concurrency.max(1),
+    };
+    let env_name = args.env.as_ref().map(|_| env.name.clone());
+    let run_id = store.start_run(collection_id, suite_id, &name, env_name.as_deref())?;
+    let contract = Contract::new(std::sync::Arc::new(spec));
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let b = indicatif::ProgressBar::new(steps.len() as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    let total = steps.len();
+    let mut results = Vec::new();
+    let mut store_error = None;
+    let summary = runtime.block_on(suite::run(
+        &contract,
+        &steps,
+        &env,
+        &options,
+        |e| {
+            if let Event::StepFinished {
+                name,
+                outcome,
+                summary,
+                ..
+            } = e
+            {
+                let done = summary.passed + summary.failed + summary.errors + summary.skipped;
+                let outcome = format!("{outcome:?}").to_lowercase();
+                match &bar {
+                    Some(b) => {
+                        b.set_position(done as u64);
+                        b.set_message(format!("{outcome} {name}"));
+                    }
+                    None => eprintln!("[{done}/{total}] {outcome} {name}"),
+                }
+            }
+        },
+        |r| {
+            if let Err(e) = store.record_step(run_id, &r.record(suite::STORED_BODY_CAP)) {
+                store_error.get_or_insert(e);
+            }
+            results.push(r.clone());
+        },
+    ));
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    if let Some(e) = store_error {
+        return Err(e.into());
+    }
+    results.sort_by_key(|r| r.seq);
+    let coverage = suite::coverage(contract.spec(), &results);
+    let status = if summary.failed + summary.errors == 0 {
+        RunStatus::Passed
+    } else {
+        RunStatus::Failed
+    };
+    store.finish_run(
+        run_id,
+        status,
+        &serde_json::json!({"summary": summary, "coverage": {"operations": coverage.operations, "exercised": coverage.exercised,
+            "responses_declared": coverage.responses_declared, "responses_seen": coverage.responses_seen}}),
+    )?;
+    let report = RunReport {
+        name,
+        summary,
+        results,
+        coverage,
+    };
+    for (kind, file) in &reports {
+        let text = match kind.as_str() {
+            "junit" => report.junit(Some(contract.spec())),
+            "json" => report.json(),
+            _ => report.html(Some(contract.spec())),
+        };
+        std::fs::write(file, text)
+            .with_context(|| format!("cannot write the {kind} report to {}", file.display()))?;
+    }
+    let mut out = std::io::stdout().lock();
+    for r in report.results.iter().filter(|r| !r.reasons().is_empty()) {
+        writeln!(
+            out,
+            "{:<8} {}",
+            format!("{:?}", r.outcome).to_lowercase(),
+            r.title(Some(contract.spec()))
+        )?;
+        for reason in r.reasons() {
+            writeln!(out, "         {reason}")?;
+        }
+    }
+    let c = &report.coverage;
+    writeln!(
+        out,
+        "{}: {} passed, {} failed, {} ({} of {} operations, {} of {} declared responses; run #{run_id} in {})",
+        count(summary.total, "step"),
+        summary.passed,
+        summary.failed,
+        count(summary.errors, "error"),
+        c.exercised,
+        c.operations,
+        c.responses_seen,
+        c.responses_declared,
+        store.path().display()
+    )?;
+    Ok(if summary.failed + summary.errors == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

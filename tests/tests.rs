@@ -8,6 +8,7 @@ mod fastapi_spec;
 mod inspect_cli;
 mod metaschemas;
 mod prism;
+mod run_cli;
 mod sending;
 mod store;
 mod suites;

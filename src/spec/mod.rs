@@ -93,16 +93,22 @@ impl Spec {
         Ok(Spec::index(name, version, docs, problems))
     }
 
-    /// Reads a spec from bytes already in memory (pasted text, a fuzzer's input). Nothing
-    /// is fetched: `$ref`s to other documents are listed as problems. `name` is what errors
-    /// and problems call the document.
+    /// Reads a spec from bytes already in memory (pasted text, a cached copy, a fuzzer's
+    /// input). Nothing is fetched: `$ref`s to other documents are listed as problems. `name` is
+    /// what errors and problems call the document; when it is an http(s) URL (where a cached
+    /// copy came from), relative server URLs resolve against it.
     pub fn from_bytes(bytes: &[u8], name: Option<&str>, options: &LoadOptions) -> Result<Spec> {
         let name = name.unwrap_or("(pasted document)").to_string();
         let value = parse::parse(bytes, &name, options.max_depth)?;
         let version = detect_version(&value, &name)?;
-        let url = Url::parse("file:///pasted-document").map_err(|_| SpecError::BadSource {
-            source_name: name.clone(),
-        })?;
+        // A cached copy knows where it came from: relative server URLs resolve against that.
+        let url = Url::parse(&name)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .map_or_else(|| Url::parse("file:///pasted-document"), Ok)
+            .map_err(|_| SpecError::BadSource {
+                source_name: name.clone(),
+            })?;
         let docs = Documents::with_root(url, value);
         let problems = external_refs(&docs, DocId::ROOT)
             .into_iter()

@@ -7,6 +7,7 @@
 
 mod assert;
 mod sample;
+mod target;
 
 use std::time::Duration;
 
@@ -16,6 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use assert::{evaluate, extract, Assertion, AssertionResult, Extraction, Source, Test};
 pub use sample::sample;
+pub use target::{from_store, StoredTarget};
 
 use crate::contract::{Contract, Finding};
 use crate::request::{self, Draft, Environment, RequestError, SendOptions, Session};
@@ -122,6 +124,9 @@ pub struct RunOptions {
     pub send: SendOptions,
     /// Stops the run between or during steps.
     pub cancel: Option<CancellationToken>,
+    /// Steps in flight at once. Above 1 only when no step extracts a variable (chained steps
+    /// always run in order).
+    pub concurrency: usize,
 }
 
 /// Runs `steps` in order against `contract`'s spec with `env` (extracted variables are
@@ -142,33 +147,57 @@ pub async fn run(
         ..Summary::default()
     };
     on_event(&Event::Started { total: steps.len() });
-    for (seq, step) in steps.iter().enumerate() {
-        if options
-            .cancel
-            .as_ref()
-            .is_some_and(CancellationToken::is_cancelled)
-        {
-            summary.skipped = steps.len() - seq;
-            break;
+    let chained = steps.iter().any(|s| !s.extractions.is_empty());
+    let tally = |summary: &mut Summary, outcome: StepOutcome| match outcome {
+        StepOutcome::Passed => summary.passed += 1,
+        StepOutcome::Failed => summary.failed += 1,
+        StepOutcome::Errored => summary.errors += 1,
+        StepOutcome::Skipped => summary.skipped += 1,
+    };
+    if options.concurrency > 1 && !chained {
+        use futures_util::stream::{self, StreamExt};
+        let env = &env;
+        let session = &session;
+        let mut finished = stream::iter(steps.iter().enumerate())
+            .map(|(seq, step)| async move {
+                let mut env = env.clone();
+                run_step(contract, session, seq, step, &mut env, options).await
+            })
+            .buffer_unordered(options.concurrency);
+        while let Some(result) = finished.next().await {
+            tally(&mut summary, result.outcome);
+            on_step(&result);
+            on_event(&Event::StepFinished {
+                seq: result.seq,
+                name: result.name.clone(),
+                outcome: result.outcome,
+                summary,
+            });
         }
-        on_event(&Event::StepStarted {
-            seq,
-            name: step.name.clone(),
-        });
-        let result = run_step(contract, &session, seq, step, &mut env, options).await;
-        match result.outcome {
-            StepOutcome::Passed => summary.passed += 1,
-            StepOutcome::Failed => summary.failed += 1,
-            StepOutcome::Errored => summary.errors += 1,
-            StepOutcome::Skipped => summary.skipped += 1,
+    } else {
+        for (seq, step) in steps.iter().enumerate() {
+            if options
+                .cancel
+                .as_ref()
+                .is_some_and(CancellationToken::is_cancelled)
+            {
+                summary.skipped += steps.len() - seq;
+                break;
+            }
+            on_event(&Event::StepStarted {
+                seq,
+                name: step.name.clone(),
+            });
+            let result = run_step(contract, &session, seq, step, &mut env, options).await;
+            tally(&mut summary, result.outcome);
+            on_step(&result);
+            on_event(&Event::StepFinished {
+                seq,
+                name: step.name.clone(),
+                outcome: result.outcome,
+                summary,
+            });
         }
-        on_step(&result);
-        on_event(&Event::StepFinished {
-            seq,
-            name: step.name.clone(),
-            outcome: result.outcome,
-            summary,
-        });
     }
     on_event(&Event::Finished { summary });
     summary

@@ -1,0 +1,103 @@
+//! Suites read from the store: a collection's requests in order, or a named suite's steps.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::{Assertion, Extraction, Step};
+use crate::store::{Collection, Result, SavedRequest, Store, StoreError};
+
+/// A suite loaded from the store, ready to run.
+#[derive(Debug, Clone)]
+pub struct StoredTarget {
+    /// The collection.
+    pub collection: Collection,
+    /// The suite's id, when TARGET named one.
+    pub suite_id: Option<i64>,
+    /// What to call the run (`collection` or `collection/suite`).
+    pub name: String,
+    /// The steps.
+    pub steps: Vec<Step>,
+}
+
+fn json_list<T: for<'de> serde::Deserialize<'de>>(what: &'static str, v: &Value) -> Result<Vec<T>> {
+    if v.is_null() {
+        return Ok(Vec::new());
+    }
+    serde_json::from_value(v.clone()).map_err(|e| StoreError::Corrupt {
+        what,
+        detail: e.to_string(),
+    })
+}
+
+fn to_step(r: &SavedRequest, overrides: &Value) -> Result<Step> {
+    let assertions: Vec<Assertion> = json_list("assertions", &r.assertions)?;
+    let extractions: Vec<Extraction> = json_list("extractions", &r.extractions)?;
+    Ok(Step {
+        name: r.name.clone(),
+        operation_id: r.operation_id.clone(),
+        draft: r.draft.clone(),
+        assertions,
+        extractions,
+        timeout: overrides
+            .get("timeout_ms")
+            .and_then(Value::as_u64)
+            .map(Duration::from_millis),
+        retries: overrides
+            .get("retries")
+            .and_then(Value::as_u64)
+            .unwrap_or(0) as u32,
+    })
+}
+
+/// `COLLECTION` (every request, by folder and order) or `COLLECTION/SUITE`.
+pub fn from_store(store: &Store, target: &str) -> Result<StoredTarget> {
+    let (collection_name, suite_name) = match store.collection(target) {
+        Ok(_) => (target, None),
+        Err(StoreError::NotFound { .. }) => match target.rsplit_once('/') {
+            Some((c, s)) => (c, Some(s)),
+            None => {
+                return Err(StoreError::NotFound {
+                    what: "collection",
+                    name: target.into(),
+                })
+            }
+        },
+        Err(e) => return Err(e),
+    };
+    let collection = store.collection(collection_name)?;
+    let requests = store.requests(collection.id)?;
+    let (steps, suite_id) = match suite_name {
+        None => (
+            requests
+                .iter()
+                .map(|r| to_step(r, &Value::Null))
+                .collect::<Result<_>>()?,
+            None,
+        ),
+        Some(name) => {
+            let suite = store.suite(collection.id, name)?;
+            let steps = suite
+                .steps
+                .iter()
+                .map(|s| {
+                    let r = requests
+                        .iter()
+                        .find(|r| r.id == s.request_id)
+                        .ok_or_else(|| StoreError::NotFound {
+                            what: "request",
+                            name: s.request_id.to_string(),
+                        })?;
+                    to_step(r, &s.overrides)
+                })
+                .collect::<Result<_>>()?;
+            (steps, Some(suite.id))
+        }
+    };
+    Ok(StoredTarget {
+        name: target.to_string(),
+        collection,
+        suite_id,
+        steps,
+    })
+}

@@ -1,0 +1,305 @@
+//! `vouch run` end to end against the FastAPI reference service: a smoke run from the spec,
+//! a stored chained suite, reports, exit codes, bad input, and SIGKILL at random moments.
+
+use std::time::Duration;
+
+use serde_json::json;
+use vouch::request::{Body, Draft, ParamValue};
+use vouch::spec::ParamLocation;
+use vouch::store::{RunStatus, SavedRequest, Store, SuiteStep};
+
+use crate::util::{runtime, vouch, Service};
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = vouch().arg("run").args(args).output().expect("run vouch");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn saved(
+    name: &str,
+    seq: i64,
+    draft: Draft,
+    assertions: serde_json::Value,
+    extractions: serde_json::Value,
+) -> SavedRequest {
+    SavedRequest {
+        id: 0,
+        folder_id: None,
+        name: name.into(),
+        seq,
+        operation_id: None,
+        draft,
+        assertions,
+        extractions,
+    }
+}
+
+/// A store with collection `shop` (spec linked) holding a create → read chain as suite `chain`.
+fn stored_shop(dir: &std::path::Path) {
+    let spec_url = Service::shop().url("/openapi.json");
+    let bytes = runtime()
+        .block_on(async { reqwest::get(&spec_url).await?.bytes().await })
+        .expect("spec bytes");
+    let mut store = Store::open(dir).expect("store");
+    let c = store
+        .create_collection("shop", "reference shop")
+        .expect("collection");
+    store.set_spec(c.id, &spec_url, &bytes).expect("spec");
+    let create = Draft {
+        method: "POST".into(),
+        path: "/items".into(),
+        body: Some(Body::Json(json!({"name": "lamp", "price": 2}))),
+        ..Draft::default()
+    };
+    let read = Draft {
+        method: "GET".into(),
+        path: "/items/{item_id}".into(),
+        params: vec![ParamValue {
+            name: "item_id".into(),
+            location: ParamLocation::Path,
+            value: json!("{{id}}"),
+        }],
+        ..Draft::default()
+    };
+    let a = store
+        .save_request(
+            c.id,
+            &saved(
+                "create",
+                0,
+                create,
+                json!([{"on": "status", "equals": 201}]),
+                json!([{"var": "id", "from": "json", "pointer": "/id"}]),
+            ),
+        )
+        .expect("save");
+    let b = store
+        .save_request(
+            c.id,
+            &saved(
+                "read",
+                1,
+                read,
+                json!([{"on": "json", "pointer": "/id", "equals": 7}]),
+                json!([]),
+            ),
+        )
+        .expect("save");
+    store
+        .create_suite(
+            c.id,
+            "chain",
+            &[
+                SuiteStep {
+                    request_id: a,
+                    overrides: json!({}),
+                },
+                SuiteStep {
+                    request_id: b,
+                    overrides: json!({"timeout_ms": 5000}),
+                },
+            ],
+        )
+        .expect("suite");
+}
+
+#[test]
+fn smoke_run_from_a_spec_records_the_run_and_writes_reports() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    let (junit, json_report, html) = (
+        dir.path().join("r.xml"),
+        dir.path().join("r.json"),
+        dir.path().join("r.html"),
+    );
+    let spec = Service::shop().url("/openapi.json");
+    let (code, stdout, stderr) = run(&[
+        "--spec",
+        &spec,
+        "--data-dir",
+        &data.display().to_string(),
+        "--timeout",
+        "1",
+        "--report",
+        &format!("junit:{}", junit.display()),
+        "--report",
+        &format!("json:{}", json_report.display()),
+        "--report",
+        &format!("html:{}", html.display()),
+    ]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    // Plain progress lines when stderr is not a terminal.
+    assert!(
+        stderr.contains("[1/31] passed list_items_items_get"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("failed   drift_union_drift_union_get GET /drift/union\n         body: `/method/last4`: expected string, got integer 4242"), "{stdout}");
+    assert!(
+        stdout.contains("errored  slow_slow_get GET /slow"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("31 steps: 10 passed, 20 failed, 1 error (30 of 31 operations"),
+        "{stdout}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json_report).expect("json report")).expect("parses");
+    assert_eq!(
+        report["summary"],
+        json!({"total": 31, "passed": 10, "failed": 20, "errors": 1, "skipped": 0})
+    );
+    roxmltree::Document::parse(&std::fs::read_to_string(&junit).expect("junit"))
+        .expect("well-formed JUnit");
+    assert!(std::fs::read_to_string(&html)
+        .expect("html")
+        .contains("<h2>Contract coverage</h2>"));
+    let store = Store::open(&data).expect("store");
+    let runs = store.recent_runs(5).expect("runs");
+    let recorded = store.run(runs[0]).expect("run");
+    assert_eq!(
+        (recorded.status, recorded.steps.len()),
+        (RunStatus::Failed, 31)
+    );
+}
+
+#[test]
+fn a_stored_suite_passes_and_bad_input_exits_2() {
+    let dir = tempfile::tempdir().expect("tmp");
+    stored_shop(dir.path());
+    let d = dir.path().display().to_string();
+    let (code, stdout, stderr) = run(&["shop/chain", "--data-dir", &d]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.starts_with("2 steps: 2 passed, 0 failed, 0 errors (2 of 31 operations, 2 of 40 declared responses; run #1"), "{stdout}");
+    let (code, stdout, _) = run(&["shop", "--data-dir", &d, "--concurrency", "4"]);
+    assert_eq!(code, 0, "{stdout}");
+
+    let (code, _, stderr) = run(&["nope", "--data-dir", &d]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("error: no collection named `nope`\n  hint:"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&["shop/nightly", "--data-dir", &d]);
+    assert_eq!(
+        (code, stderr.lines().next()),
+        (2, Some("error: no suite named `nightly`"))
+    );
+    let env = dir.path().join("broken.yaml");
+    std::fs::write(&env, "variables: {a: [").expect("write");
+    let (code, _, stderr) = run(&[
+        "shop/chain",
+        "--data-dir",
+        &d,
+        "--env",
+        &env.display().to_string(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with(&format!("error: environment {}", env.display())),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&["shop/chain", "--data-dir", &d, "--report", "pdf:out.pdf"]);
+    assert_eq!(
+        (code, stderr.trim()),
+        (
+            2,
+            "error: --report `pdf:out.pdf` is not junit:FILE, json:FILE or html:FILE"
+        )
+    );
+    let (code, _, _) = run(&["--data-dir", &d]);
+    assert_eq!(code, 2);
+
+    // A dead server: every step errors with the reason, quickly.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    let started = std::time::Instant::now();
+    let (code, stdout, _) = run(&[
+        "shop/chain",
+        "--data-dir",
+        &d,
+        "--base-url",
+        &format!("http://127.0.0.1:{port}"),
+    ]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("could not connect to"), "{stdout}");
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+#[test]
+fn a_killed_run_leaves_a_valid_store_with_every_finished_step() {
+    let dir = tempfile::tempdir().expect("tmp");
+    stored_shop(dir.path());
+    {
+        // A long suite: 400 reads.
+        let mut store = Store::open(dir.path()).expect("store");
+        let c = store.collection("shop").expect("shop");
+        let mut ids = Vec::new();
+        for i in 0..400 {
+            let draft = Draft {
+                method: "GET".into(),
+                path: format!("/items/{}", i % 90 + 1),
+                ..Draft::default()
+            };
+            ids.push(
+                store
+                    .save_request(
+                        c.id,
+                        &saved(&format!("read {i}"), 10 + i, draft, json!([]), json!([])),
+                    )
+                    .expect("save"),
+            );
+        }
+        let steps: Vec<SuiteStep> = ids
+            .into_iter()
+            .map(|request_id| SuiteStep {
+                request_id,
+                overrides: json!({}),
+            })
+            .collect();
+        store.create_suite(c.id, "long", &steps).expect("suite");
+    }
+    let d = dir.path().display().to_string();
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut kept = 0;
+    for round in 0..10 {
+        let mut child = vouch()
+            .args(["run", "shop/long", "--data-dir", &d])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("vouch run");
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        std::thread::sleep(Duration::from_millis(100 + seed % 900));
+        child.kill().expect("SIGKILL");
+        child.wait().expect("reaped");
+        let store = Store::open(dir.path()).expect("reopen");
+        assert_eq!(
+            store.integrity_check().expect("check"),
+            "ok",
+            "round {round}"
+        );
+        let latest = store.recent_runs(1).expect("runs")[0];
+        let r = store.run(latest).expect("run");
+        for (i, s) in r.steps.iter().enumerate() {
+            assert_eq!(s.seq, i as i64, "round {round}: steps are contiguous");
+            assert_eq!(s.status, Some(200), "round {round}: step {i} is complete");
+        }
+        assert!(
+            r.status == RunStatus::Running || r.steps.len() == 400,
+            "round {round}"
+        );
+        kept += r.steps.len();
+    }
+    assert!(
+        kept > 0,
+        "no run got as far as one step before being killed"
+    );
+}
