@@ -78,6 +78,8 @@ pub struct RequestParts {
 #[derive(Debug)]
 pub struct Contract {
     schemas: Schemas,
+    /// Operations resolved so far, by their pointer.
+    details: std::sync::Mutex<std::collections::HashMap<String, Arc<OperationDetail>>>,
 }
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -92,7 +94,26 @@ impl Contract {
     pub fn new(spec: Arc<Spec>) -> Contract {
         Contract {
             schemas: Schemas::new(spec),
+            details: std::sync::Mutex::new(std::collections::HashMap::new()),
         }
+    }
+
+    /// The operation resolved in full, once per contract (runs call the same operations
+    /// over and over).
+    pub fn detail(&self, op: &crate::spec::Operation) -> Arc<OperationDetail> {
+        if let Some(d) = self
+            .details
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&op.pointer).cloned())
+        {
+            return d;
+        }
+        let d = Arc::new(self.spec().resolve(op));
+        if let Ok(mut m) = self.details.lock() {
+            m.insert(op.pointer.clone(), d.clone());
+        }
+        d
     }
 
     /// The spec this contract is read from.

@@ -160,8 +160,8 @@ pub async fn run(
         let session = &session;
         let mut finished = stream::iter(steps.iter().enumerate())
             .map(|(seq, step)| async move {
-                let mut env = env.clone();
-                run_step(contract, session, seq, step, &mut env, options).await
+                // Unchained: nothing is extracted, so every step reads the same environment.
+                run_step(contract, session, seq, step, env, options, &mut Vec::new()).await
             })
             .buffer_unordered(options.concurrency);
         while let Some(result) = finished.next().await {
@@ -188,7 +188,12 @@ pub async fn run(
                 seq,
                 name: step.name.clone(),
             });
-            let result = run_step(contract, &session, seq, step, &mut env, options).await;
+            let mut extracted = Vec::new();
+            let result =
+                run_step(contract, &session, seq, step, &env, options, &mut extracted).await;
+            for (k, v) in extracted {
+                env.set(&k, &v);
+            }
             tally(&mut summary, result.outcome);
             on_step(&result);
             on_event(&Event::StepFinished {
@@ -208,8 +213,9 @@ async fn run_step(
     session: &Session,
     seq: usize,
     step: &Step,
-    env: &mut Environment,
+    env: &Environment,
     options: &RunOptions,
+    extracted: &mut Vec<(String, String)>,
 ) -> StepResult {
     let spec = contract.spec();
     let mut result = StepResult {
@@ -234,9 +240,9 @@ async fn run_step(
         )
         .map(|r| r.operation),
     };
-    let detail = op.map(|o| spec.resolve(o));
+    let detail = op.map(|o| contract.detail(o));
     result.operation_id = detail.as_ref().map(|d| d.operation.id.clone());
-    let prepared = match request::prepare(spec, detail.as_ref(), &step.draft, env) {
+    let prepared = match request::prepare(spec, detail.as_deref(), &step.draft, env) {
         Ok(p) => p,
         Err(e) => {
             result.error = Some(format!("{e} ({})", e.hint()));
@@ -280,7 +286,20 @@ async fn run_step(
             .findings
             .extend(contract.check_response(d, &exchange.parts()).findings);
     }
-    let json: Option<Value> = serde_json::from_slice(&exchange.body).ok();
+    // Parsed once, and only when an assertion or extraction reads the body as JSON.
+    let needs_json = step
+        .assertions
+        .iter()
+        .any(|a| matches!(a, Assertion::Json { .. }))
+        || step
+            .extractions
+            .iter()
+            .any(|x| matches!(x.from, Source::Json { .. }));
+    let json: Option<Value> = if needs_json {
+        serde_json::from_slice(&exchange.body).ok()
+    } else {
+        None
+    };
     result.assertions = step
         .assertions
         .iter()
@@ -288,7 +307,7 @@ async fn run_step(
         .collect();
     for x in &step.extractions {
         match extract(x, &exchange, json.as_ref()) {
-            Some(v) => env.set(&x.var, &v),
+            Some(v) => extracted.push((x.var.clone(), v)),
             None => result.assertions.push(AssertionResult {
                 assertion: Assertion::Json {
                     pointer: String::new(),
