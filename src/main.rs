@@ -332,13 +332,22 @@ fn run_suite(args: RunArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let timeout = Duration::from_secs_f64(args.timeout.clamp(0.001, 86_400.0));
+    // Ctrl+C stops the run cleanly: the step in flight is dropped, the rest are skipped, and
+    // the run is recorded as cancelled.
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let on_interrupt = cancel.clone();
+    runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_interrupt.cancel();
+        }
+    });
     let options = RunOptions {
         send: SendOptions {
             timeout,
             connect_timeout: timeout.min(Duration::from_secs(10)),
             ..SendOptions::default()
         },
-        cancel: None,
+        cancel: Some(cancel.clone()),
         concurrency: args.concurrency.max(1),
     };
     let env_name = args.env.as_ref().map(|_| env.name.clone());
@@ -394,7 +403,9 @@ fn run_suite(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     results.sort_by_key(|r| r.seq);
     let coverage = suite::coverage(contract.spec(), &results);
-    let status = if summary.failed + summary.errors == 0 {
+    let status = if cancel.is_cancelled() {
+        RunStatus::Cancelled
+    } else if summary.failed + summary.errors == 0 {
         RunStatus::Passed
     } else {
         RunStatus::Failed
@@ -446,6 +457,10 @@ fn run_suite(args: RunArgs) -> anyhow::Result<ExitCode> {
         c.responses_declared,
         store.path().display()
     )?;
+    if cancel.is_cancelled() {
+        writeln!(out, "cancelled: {} not run", count(summary.skipped, "step"))?;
+        return Ok(ExitCode::from(1));
+    }
     Ok(if summary.failed + summary.errors == 0 {
         ExitCode::SUCCESS
     } else {

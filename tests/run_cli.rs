@@ -231,26 +231,63 @@ fn a_stored_suite_passes_and_bad_input_exits_2() {
     assert!(started.elapsed() < Duration::from_secs(20));
 }
 
+/// The shop collection plus suite `long`: 400 reads.
+fn long_suite(dir: &std::path::Path) {
+    stored_shop(dir);
+    let mut store = Store::open(dir).expect("store");
+    let c = store.collection("shop").expect("shop");
+    let mut ids = Vec::new();
+    for i in 0..400 {
+        let draft = Draft {
+            method: "GET".into(),
+            path: format!("/items/{}", i % 90 + 1),
+            ..Draft::default()
+        };
+        ids.push(
+            store
+                .save_request(
+                    c.id,
+                    &saved(&format!("read {i}"), 10 + i, draft, json!([]), json!([])),
+                )
+                .expect("save"),
+        );
+    }
+    let steps: Vec<SuiteStep> = ids
+        .into_iter()
+        .map(|request_id| SuiteStep {
+            request_id,
+            overrides: json!({}),
+        })
+        .collect();
+    store.create_suite(c.id, "long", &steps).expect("suite");
+}
+
 #[test]
-fn a_killed_run_leaves_a_valid_store_with_every_finished_step() {
+fn ctrl_c_cancels_a_run_cleanly() {
+    use std::io::BufRead;
     let dir = tempfile::tempdir().expect("tmp");
     stored_shop(dir.path());
     {
-        // A long suite: 400 reads.
+        // Five quick reads, then a call that takes 5 s, then more reads.
         let mut store = Store::open(dir.path()).expect("store");
         let c = store.collection("shop").expect("shop");
         let mut ids = Vec::new();
-        for i in 0..400 {
+        for i in 0..20 {
+            let path = if i == 5 {
+                "/slow".to_string()
+            } else {
+                format!("/items/{}", i + 1)
+            };
             let draft = Draft {
                 method: "GET".into(),
-                path: format!("/items/{}", i % 90 + 1),
+                path,
                 ..Draft::default()
             };
             ids.push(
                 store
                     .save_request(
                         c.id,
-                        &saved(&format!("read {i}"), 10 + i, draft, json!([]), json!([])),
+                        &saved(&format!("step {i}"), 10 + i, draft, json!([]), json!([])),
                     )
                     .expect("save"),
             );
@@ -262,8 +299,54 @@ fn a_killed_run_leaves_a_valid_store_with_every_finished_step() {
                 overrides: json!({}),
             })
             .collect();
-        store.create_suite(c.id, "long", &steps).expect("suite");
+        store
+            .create_suite(c.id, "with-slow", &steps)
+            .expect("suite");
     }
+    let d = dir.path().display().to_string();
+    let started = std::time::Instant::now();
+    let mut child = vouch()
+        .args(["run", "shop/with-slow", "--data-dir", &d])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("vouch run");
+    // Interrupt once the fifth step is done (the slow one is then in flight).
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = std::io::BufReader::new(stderr).lines();
+    for line in lines.by_ref() {
+        if line.expect("line").starts_with("[5/20]") {
+            break;
+        }
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+    std::thread::spawn(move || lines.for_each(drop));
+    let out = child.wait_with_output().expect("exits");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("cancelled: 15 steps not run"), "{stdout}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the slow call was not waited for"
+    );
+    let store = Store::open(dir.path()).expect("store");
+    let r = store
+        .run(store.recent_runs(1).expect("runs")[0])
+        .expect("run");
+    assert_eq!((r.status, r.steps.len()), (RunStatus::Cancelled, 6));
+    assert_eq!(r.steps[5].outcome, vouch::store::StepOutcome::Skipped);
+    assert!(r.finished_at.is_some());
+}
+
+#[test]
+fn a_killed_run_leaves_a_valid_store_with_every_finished_step() {
+    let dir = tempfile::tempdir().expect("tmp");
+    long_suite(dir.path());
     let d = dir.path().display().to_string();
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
     let mut kept = 0;
