@@ -106,6 +106,21 @@ fn main() {
         })
         .expect("validator");
     let n = 10_000;
+    let run_all = |steps: &[Step], concurrency: usize| {
+        let options = RunOptions {
+            concurrency,
+            ..RunOptions::default()
+        };
+        let summary = rt.block_on(run(
+            &contract,
+            steps,
+            &Environment::default(),
+            &options,
+            |_| {},
+            |_| {},
+        ));
+        assert_eq!(summary.passed, steps.len(), "every call checks clean");
+    };
     let url = format!("{base}/things");
     for &c in &concurrencies {
         let client = reqwest::Client::new();
@@ -140,21 +155,9 @@ fn main() {
         let bare_rps = bare(false);
         let validating_rps = bare(true);
         let steps = vec![step.clone(); n];
-        let options = RunOptions {
-            concurrency: c,
-            ..RunOptions::default()
-        };
         let started = Instant::now();
-        let summary = rt.block_on(run(
-            &contract,
-            &steps,
-            &Environment::default(),
-            &options,
-            |_| {},
-            |_| {},
-        ));
+        run_all(&steps, c);
         let vouch_rps = n as f64 / started.elapsed().as_secs_f64();
-        assert_eq!(summary.passed, n, "every call checks clean");
         println!(
             "concurrency {c}: bare reqwest {bare_rps:.0} req/s, reqwest+serde_json+jsonschema {validating_rps:.0} req/s, \
              vouch runner (checked) {vouch_rps:.0} req/s = {:.2}x bare, {:.2}x validating",
@@ -164,22 +167,10 @@ fn main() {
     }
     for total in [10_000usize, 100_000] {
         let steps = vec![step.clone(); total];
-        let options = RunOptions {
-            concurrency: 10,
-            ..RunOptions::default()
-        };
         // Reset the high-water mark (Linux: clear_refs 5), so the peak is this run's.
         let _ = std::fs::write("/proc/self/clear_refs", "5");
         let before = vm_hwm_kb();
-        let summary = rt.block_on(run(
-            &contract,
-            &steps,
-            &Environment::default(),
-            &options,
-            |_| {},
-            |_| {},
-        ));
-        assert_eq!(summary.passed, total);
+        run_all(&steps, 10);
         let peak = vm_hwm_kb();
         println!(
             "{total} runner calls: peak RSS {} MB ({} MB of it the {total} steps given to the runner; the run added {} MB)",

@@ -147,7 +147,7 @@ pub async fn check_call(
             other_methods,
         });
     };
-    let detail = spec.resolve(found.operation);
+    let detail = contract.detail(found.operation);
     let draft = Draft {
         method: call.method.clone(),
         path: call.path.clone(),

@@ -186,17 +186,23 @@ fn inspect(args: InspectArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let mut env = match &args.env {
-        Some(path) => Environment::from_file(path)?,
-        None => Environment::default(),
-    };
-    for v in &args.vars {
+/// `--var k=v` flags, over the environment's own values.
+fn set_vars(env: &mut Environment, vars: &[String]) -> anyhow::Result<()> {
+    for v in vars {
         let (k, val) = v
             .split_once('=')
             .with_context(|| format!("--var `{v}` is not k=v"))?;
         env.set(k, val);
     }
+    Ok(())
+}
+
+fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let mut env = match &args.env {
+        Some(path) => Environment::from_file(path)?,
+        None => Environment::default(),
+    };
+    set_vars(&mut env, &args.vars)?;
     let mut headers = Vec::new();
     for h in &args.headers {
         let (k, v) = h
@@ -320,12 +326,7 @@ fn run_suite(args: RunArgs) -> anyhow::Result<ExitCode> {
         },
         None => Environment::default(),
     };
-    for v in &args.vars {
-        let (k, val) = v
-            .split_once('=')
-            .with_context(|| format!("--var `{v}` is not k=v"))?;
-        env.set(k, val);
-    }
+    set_vars(&mut env, &args.vars)?;
     if let Some(b) = &args.base_url {
         for s in &mut steps {
             s.draft.base_url = Some(b.clone());

@@ -231,35 +231,41 @@ fn a_stored_suite_passes_and_bad_input_exits_2() {
     assert!(started.elapsed() < Duration::from_secs(20));
 }
 
+/// Adds suite `name` to the stored shop: one GET step per path, in order.
+fn get_suite(dir: &std::path::Path, name: &str, paths: impl IntoIterator<Item = String>) {
+    let mut store = Store::open(dir).expect("store");
+    let c = store.collection("shop").expect("shop");
+    let mut steps = Vec::new();
+    for (i, path) in paths.into_iter().enumerate() {
+        let draft = Draft {
+            method: "GET".into(),
+            path,
+            ..Draft::default()
+        };
+        let request = saved(
+            &format!("{name} {i}"),
+            10 + i as i64,
+            draft,
+            json!([]),
+            json!([]),
+        );
+        let request_id = store.save_request(c.id, &request).expect("save");
+        steps.push(SuiteStep {
+            request_id,
+            overrides: json!({}),
+        });
+    }
+    store.create_suite(c.id, name, &steps).expect("suite");
+}
+
 /// The shop collection plus suite `long`: 400 reads.
 fn long_suite(dir: &std::path::Path) {
     stored_shop(dir);
-    let mut store = Store::open(dir).expect("store");
-    let c = store.collection("shop").expect("shop");
-    let mut ids = Vec::new();
-    for i in 0..400 {
-        let draft = Draft {
-            method: "GET".into(),
-            path: format!("/items/{}", i % 90 + 1),
-            ..Draft::default()
-        };
-        ids.push(
-            store
-                .save_request(
-                    c.id,
-                    &saved(&format!("read {i}"), 10 + i, draft, json!([]), json!([])),
-                )
-                .expect("save"),
-        );
-    }
-    let steps: Vec<SuiteStep> = ids
-        .into_iter()
-        .map(|request_id| SuiteStep {
-            request_id,
-            overrides: json!({}),
-        })
-        .collect();
-    store.create_suite(c.id, "long", &steps).expect("suite");
+    get_suite(
+        dir,
+        "long",
+        (0..400).map(|i| format!("/items/{}", i % 90 + 1)),
+    );
 }
 
 #[test]
@@ -267,42 +273,15 @@ fn ctrl_c_cancels_a_run_cleanly() {
     use std::io::BufRead;
     let dir = tempfile::tempdir().expect("tmp");
     stored_shop(dir.path());
-    {
-        // Five quick reads, then a call that takes 5 s, then more reads.
-        let mut store = Store::open(dir.path()).expect("store");
-        let c = store.collection("shop").expect("shop");
-        let mut ids = Vec::new();
-        for i in 0..20 {
-            let path = if i == 5 {
-                "/slow".to_string()
-            } else {
-                format!("/items/{}", i + 1)
-            };
-            let draft = Draft {
-                method: "GET".into(),
-                path,
-                ..Draft::default()
-            };
-            ids.push(
-                store
-                    .save_request(
-                        c.id,
-                        &saved(&format!("step {i}"), 10 + i, draft, json!([]), json!([])),
-                    )
-                    .expect("save"),
-            );
+    // Five quick reads, then a call that takes 5 s, then more reads.
+    let paths = (0..20).map(|i| {
+        if i == 5 {
+            "/slow".to_string()
+        } else {
+            format!("/items/{}", i + 1)
         }
-        let steps: Vec<SuiteStep> = ids
-            .into_iter()
-            .map(|request_id| SuiteStep {
-                request_id,
-                overrides: json!({}),
-            })
-            .collect();
-        store
-            .create_suite(c.id, "with-slow", &steps)
-            .expect("suite");
-    }
+    });
+    get_suite(dir.path(), "with-slow", paths);
     let d = dir.path().display().to_string();
     let started = std::time::Instant::now();
     let mut child = vouch()

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
+pub(crate) use finding::type_name;
 pub use finding::{Finding, FindingKind};
 
 /// A JSON value as messages show it: strings quoted, long values cut.

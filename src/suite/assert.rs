@@ -102,18 +102,6 @@ pub enum Source {
     },
 }
 
-fn type_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
 fn as_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -142,7 +130,7 @@ fn apply(test: &Test, actual: Option<&Value>) -> (bool, String) {
             Err(e) => (false, format!("a valid regular expression (/{re}/: {e})")),
         },
         (Test::Type(t), Some(a)) => {
-            let ty = type_of(a);
+            let ty = crate::contract::type_name(a);
             (
                 ty == t || (t == "number" && ty == "integer"),
                 format!("of type {t}"),
