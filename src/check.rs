@@ -9,6 +9,7 @@ use crate::contract::{Contract, Finding, Verdict};
 use crate::request::{
     self, Body, Draft, Environment, Exchange, RequestError, SendOptions, Session,
 };
+use crate::store::HistoryEntry;
 
 /// A call to check.
 #[derive(Debug, Clone, Default)]
@@ -116,6 +117,34 @@ pub struct CheckReport {
     /// The response itself (body included), for callers that show it.
     #[serde(skip)]
     pub exchange: Exchange,
+    /// What was asked for, to send it again (from history).
+    #[serde(skip)]
+    pub draft: Draft,
+}
+
+impl CheckReport {
+    /// The call as the store's history keeps it: URL and findings as reported (environment
+    /// secrets masked), credential headers masked by name.
+    pub fn history_entry(&self) -> HistoryEntry {
+        let mut draft = self.draft.clone();
+        let mut masked = Vec::new();
+        for (name, value) in draft.headers.iter_mut().chain(draft.query.iter_mut()) {
+            if request::is_sensitive_header(name) {
+                masked.push(std::mem::replace(value, "••••••".into()));
+            }
+        }
+        HistoryEntry {
+            id: 0,
+            at: String::new(),
+            method: self.request.method.clone(),
+            url: request::redact(&self.request.url, &masked),
+            operation_id: Some(self.request.operation.clone()),
+            status: Some(self.response.status),
+            elapsed_ms: Some(self.response.elapsed_ms),
+            findings: serde_json::to_value(&self.findings).unwrap_or_default(),
+            draft: serde_json::to_value(&draft).unwrap_or_default(),
+        }
+    }
 }
 
 /// Finds the operation, builds, checks, sends and checks again.
@@ -195,5 +224,6 @@ pub async fn check_call(
             .collect(),
         notes,
         exchange,
+        draft,
     })
 }

@@ -102,6 +102,13 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Where the store (and so the history of calls) lives (default: VOUCH_DATA_DIR, else
+    /// the OS data directory).
+    #[arg(long)]
+    data_dir: Option<std::path::PathBuf>,
+    /// Do not add the call to the history.
+    #[arg(long)]
+    no_history: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -259,6 +266,17 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         let session = Session::new();
         anyhow::Ok(check_call(&contract, &session, &call, &env).await?)
     })?;
+    if !args.no_history {
+        // History is a convenience: a store that cannot be opened does not fail the check.
+        let recorded = vouch::store::Store::open_default(args.data_dir.as_deref())
+            .and_then(|mut store| store.add_history(&report.history_entry()));
+        if let Err(e) = recorded {
+            eprintln!(
+                "warning: the call was not added to the history: {e}\nhint: {}",
+                e.hint()
+            );
+        }
+    }
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {

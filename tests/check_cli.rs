@@ -150,3 +150,47 @@ fn cannot_match_load_or_send_exits_2() {
         "{stderr}"
     );
 }
+
+#[test]
+fn calls_go_to_the_history_with_credentials_masked() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().to_str().expect("utf-8");
+    let (code, stdout, stderr) = check(&[
+        "GET",
+        "/search",
+        "--query",
+        "q=lamp",
+        "--query",
+        "api_key=k-live-0123456789",
+        "-H",
+        "Authorization: Bearer sekrit-token-1",
+        "-H",
+        "X-Request-Id: r-1",
+        "--data-dir",
+        data,
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let (code, _, _) = check(&["GET", "/items/2", "--data-dir", data, "--no-history"]);
+    assert_eq!(code, 0);
+    let (code, _, _) = check(&["GET", "/drift/formats", "--data-dir", data]);
+    assert_eq!(code, 1);
+
+    let store = vouch::store::Store::open(dir.path()).expect("store");
+    let history = store.history(10).expect("history");
+    assert_eq!(history.len(), 2, "--no-history adds nothing: {history:?}");
+    let (drift, search) = (&history[0], &history[1]);
+    assert_eq!(drift.status, Some(200));
+    assert!(drift.findings.as_array().is_some_and(|f| !f.is_empty()));
+    assert_eq!(search.method, "GET");
+    assert_eq!(search.operation_id.as_deref(), Some("search_search_get"));
+    assert!(search.findings.as_array().is_some_and(Vec::is_empty));
+    let raw = serde_json::to_string(search).expect("json");
+    for secret in ["k-live-0123456789", "sekrit-token-1"] {
+        assert!(!raw.contains(secret), "{secret} in {raw}");
+    }
+    assert_eq!(
+        search.draft["headers"][1],
+        serde_json::json!(["X-Request-Id", "r-1"])
+    );
+    assert!(search.url.contains("q=lamp"), "{}", search.url);
+}

@@ -55,7 +55,7 @@ fn a_chained_suite_runs_checks_asserts_and_is_recorded_step_by_step() {
             test: Test::Equals(json!(201)),
         },
         Assertion::Json {
-            pointer: "/name".into(),
+            path: "/name".into(),
             test: Test::Equals(json!("lamp")),
         },
         Assertion::Header {
@@ -67,7 +67,7 @@ fn a_chained_suite_runs_checks_asserts_and_is_recorded_step_by_step() {
     create.extractions = vec![Extraction {
         var: "id".into(),
         from: Source::Json {
-            pointer: "/id".into(),
+            path: "$.id".into(),
         },
     }];
     let mut read = step("read", "GET", "/items/{item_id}");
@@ -75,15 +75,23 @@ fn a_chained_suite_runs_checks_asserts_and_is_recorded_step_by_step() {
     read.draft.params = item_id("{{id}}");
     read.assertions = vec![
         Assertion::Json {
-            pointer: "/id".into(),
+            path: "/id".into(),
             test: Test::Equals(json!(7)),
         },
         Assertion::Json {
-            pointer: "/tags".into(),
+            path: "/tags".into(),
             test: Test::Type("array".into()),
         },
         Assertion::BodyContains {
             text: "item 7".into(),
+        },
+        Assertion::Json {
+            path: "$['name']".into(),
+            test: Test::Equals(json!("item 7")),
+        },
+        Assertion::Json {
+            path: "$.tags[*]".into(),
+            test: Test::Type("array".into()),
         },
     ];
     let mut delete = step("delete", "DELETE", "/items/{item_id}");
@@ -97,7 +105,11 @@ fn a_chained_suite_runs_checks_asserts_and_is_recorded_step_by_step() {
             test: Test::Equals(json!(201)),
         },
         Assertion::Json {
-            pointer: "/missing".into(),
+            path: "/missing".into(),
+            test: Test::Exists(true),
+        },
+        Assertion::Json {
+            path: "$.items[?".into(),
             test: Test::Exists(true),
         },
     ];
@@ -179,11 +191,16 @@ fn a_chained_suite_runs_checks_asserts_and_is_recorded_step_by_step() {
         .filter_map(|a| a["message"].as_str())
         .collect();
     assert_eq!(
-        messages,
+        messages[..2],
         [
             "expected status equal to 201, got 200",
             "expected `/missing` present, got null"
         ]
+    );
+    assert!(
+        messages[2].starts_with("`$.items[?` is not a valid JSONPath: "),
+        "{}",
+        messages[2]
     );
     assert_eq!(recorded.steps[4].findings[0]["location"], "/price");
     assert!(

@@ -36,9 +36,14 @@ pub fn load_with(source: &str, options: &LoadOptions) -> Result<Spec, SpecError>
         .block_on(Spec::load(source, options))
 }
 
-/// The `vouch` binary built for this test run.
+/// The `vouch` binary built for this test run, with its store (history, runs) in a folder of
+/// this test process unless a test passes `--data-dir`.
 pub fn vouch() -> std::process::Command {
-    std::process::Command::new(env!("CARGO_BIN_EXE_vouch"))
+    static DATA: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let data = DATA.get_or_init(|| tempfile::tempdir().expect("data dir"));
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_vouch"));
+    c.env("VOUCH_DATA_DIR", data.path());
+    c
 }
 
 /// A reference service of `tests/servers/` (Python, on a free loopback port), started once per

@@ -157,6 +157,22 @@ impl Prepared {
     }
 }
 
+/// Whether a header's value is a credential by its name alone (`Authorization`, cookies,
+/// API keys, tokens, secrets): such values are masked in history and never exported.
+pub fn is_sensitive_header(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    matches!(
+        n.as_str(),
+        "authorization" | "proxy-authorization" | "cookie" | "set-cookie"
+    ) || [
+        "token", "secret", "api-key", "apikey", "api_key", "password", "session",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
+        || n.ends_with("-key")
+        || n.ends_with("-auth")
+}
+
 /// `text` with every secret value replaced by `••••••`.
 pub fn redact(text: &str, secrets: &[String]) -> String {
     let mut out = text.to_string();

@@ -218,7 +218,8 @@ impl Session {
             })
             .collect();
         let final_url = resp.url().to_string();
-        let mut body = Vec::new();
+        let expected = resp.content_length().unwrap_or(0) as usize;
+        let mut body = Vec::with_capacity(expected.min(o.max_body_bytes));
         let mut size: u64 = 0;
         while let Some(chunk) = resp.chunk().await.map_err(map_err)? {
             size += chunk.len() as u64;

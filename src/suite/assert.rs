@@ -38,10 +38,12 @@ pub enum Assertion {
         #[serde(flatten)]
         test: Test,
     },
-    /// A value in the JSON body, by JSON pointer (`/items/0/id`; empty for the whole body).
+    /// A value in the JSON body: a JSON pointer (`/items/0/id`; empty for the whole body) or
+    /// a JSONPath (RFC 9535: `$.items[0].id`, `$.items[*].id`).
     Json {
-        /// JSON pointer.
-        pointer: String,
+        /// JSON pointer or JSONPath (see [`select`]).
+        #[serde(alias = "pointer")]
+        path: String,
         /// The test.
         #[serde(flatten)]
         test: Test,
@@ -85,10 +87,11 @@ pub struct Extraction {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "from", rename_all = "snake_case")]
 pub enum Source {
-    /// A JSON pointer into the body.
+    /// A value in the JSON body, by JSON pointer or JSONPath (see [`select`]).
     Json {
-        /// JSON pointer.
-        pointer: String,
+        /// JSON pointer or JSONPath.
+        #[serde(alias = "pointer")]
+        path: String,
     },
     /// A response header.
     Header {
@@ -100,6 +103,44 @@ pub enum Source {
         /// Cookie name.
         name: String,
     },
+}
+
+/// Selects a value of a JSON document. A path starting with `$` is a JSONPath (RFC 9535): a
+/// singular query (names and indexes only) gives its one value, any other query (wildcards,
+/// slices, filters, `..`, unions) gives the array of what it matched, so
+/// `$.items[*].id` is always an array. Anything else is a JSON pointer. `Ok(None)`: nothing
+/// there; `Err`: the JSONPath does not parse (the message says where).
+pub fn select(doc: &Value, path: &str) -> Result<Option<Value>, String> {
+    if !path.starts_with('$') {
+        return Ok(doc.pointer(path).cloned());
+    }
+    let query = serde_json_path::JsonPath::parse(path)
+        .map_err(|e| format!("`{path}` is not a valid JSONPath: {e}"))?;
+    let nodes = query.query(doc).all();
+    Ok(if is_singular(path) {
+        nodes.first().map(|v| (*v).clone())
+    } else {
+        Some(Value::Array(nodes.into_iter().cloned().collect()))
+    })
+}
+
+/// Whether a (parsed, so well-formed) JSONPath is a singular query: outside quoted names it
+/// has no wildcard, descendant segment, filter, slice or union.
+fn is_singular(path: &str) -> bool {
+    let mut quote = None;
+    let mut prev = ' ';
+    for c in path.chars() {
+        match quote {
+            Some(q) if c == q && prev != '\\' => quote = None,
+            Some(_) => {}
+            None if c == '\'' || c == '"' => quote = Some(c),
+            None if matches!(c, '*' | '?' | ':' | ',') => return false,
+            None if c == '.' && prev == '.' => return false,
+            None => {}
+        }
+        prev = c;
+    }
+    true
 }
 
 fn as_text(v: &Value) -> String {
@@ -156,19 +197,27 @@ pub fn evaluate(a: &Assertion, ex: &Exchange, json: Option<&Value>) -> Assertion
                 format!("header `{name}` {want}"),
             )
         }
-        Assertion::Json { pointer, test } => {
-            let v = json.and_then(|j| j.pointer(pointer));
-            let (ok, want) = apply(test, v);
-            let label = if pointer.is_empty() {
+        Assertion::Json { path, test } => {
+            let selected = json.map(|j| select(j, path));
+            let v = match &selected {
+                Some(Ok(v)) => v.clone(),
+                Some(Err(e)) => {
+                    return AssertionResult {
+                        assertion: a.clone(),
+                        passed: false,
+                        actual: Value::Null,
+                        message: e.clone(),
+                    }
+                }
+                None => None,
+            };
+            let (ok, want) = apply(test, v.as_ref());
+            let label = if path.is_empty() {
                 "body".to_string()
             } else {
-                format!("`{pointer}`")
+                format!("`{path}`")
             };
-            (
-                ok,
-                v.cloned().unwrap_or(Value::Null),
-                format!("{label} {want}"),
-            )
+            (ok, v.unwrap_or(Value::Null), format!("{label} {want}"))
         }
         Assertion::Time { under_ms } => (
             ex.elapsed_ms < *under_ms,
@@ -199,7 +248,9 @@ pub fn evaluate(a: &Assertion, ex: &Exchange, json: Option<&Value>) -> Assertion
 /// Reads an extraction's value, as the text a `{{variable}}` takes.
 pub fn extract(e: &Extraction, ex: &Exchange, json: Option<&Value>) -> Option<String> {
     match &e.from {
-        Source::Json { pointer } => json.and_then(|j| j.pointer(pointer)).map(as_text),
+        Source::Json { path } => json
+            .and_then(|j| select(j, path).ok().flatten())
+            .map(|v| as_text(&v)),
         Source::Header { name } => ex.header(name).map(str::to_string),
         Source::Cookie { name } => ex
             .headers
@@ -208,5 +259,38 @@ pub fn extract(e: &Extraction, ex: &Exchange, json: Option<&Value>) -> Option<St
             .filter_map(|(_, v)| v.split(';').next()?.trim().split_once('='))
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::select;
+
+    #[test]
+    fn pointers_and_jsonpaths_select_the_same_values() {
+        let doc =
+            json!({"items": [{"id": 1, "tags": ["a"]}, {"id": 2, "tags": []}], "a.b": {"c,d": 3}});
+        let got = |p: &str| select(&doc, p).expect("valid");
+        assert_eq!(got("/items/1/id"), Some(json!(2)));
+        assert_eq!(got("$.items[1].id"), Some(json!(2)));
+        assert_eq!(got(""), Some(doc.clone()));
+        assert_eq!(got("$"), Some(doc.clone()));
+        assert_eq!(got("/nope"), None);
+        assert_eq!(got("$.nope"), None);
+        // Quoted names may hold the characters that make a query non-singular.
+        assert_eq!(got("$['a.b']['c,d']"), Some(json!(3)));
+        // Non-singular queries always give an array, even of one or no value.
+        assert_eq!(got("$.items[*].id"), Some(json!([1, 2])));
+        assert_eq!(got("$.items[:1].id"), Some(json!([1])));
+        assert_eq!(got("$..id"), Some(json!([1, 2])));
+        assert_eq!(got("$.items[?@.id > 1].id"), Some(json!([2])));
+        assert_eq!(got("$.items[?@.id > 5].id"), Some(json!([])));
+        let err = select(&doc, "$.items[").expect_err("invalid");
+        assert!(
+            err.starts_with("`$.items[` is not a valid JSONPath"),
+            "{err}"
+        );
     }
 }

@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-pub use assert::{evaluate, extract, Assertion, AssertionResult, Extraction, Source, Test};
+pub use assert::{evaluate, extract, select, Assertion, AssertionResult, Extraction, Source, Test};
 pub use sample::sample;
 pub use target::{from_store, StoredTarget};
 
@@ -161,7 +161,17 @@ pub async fn run(
         let mut finished = stream::iter(steps.iter().enumerate())
             .map(|(seq, step)| async move {
                 // Unchained: nothing is extracted, so every step reads the same environment.
-                run_step(contract, session, seq, step, env, options, &mut Vec::new()).await
+                // Boxed: the step's future is large, and the stream moves it around.
+                Box::pin(run_step(
+                    contract,
+                    session,
+                    seq,
+                    step,
+                    env,
+                    options,
+                    &mut Vec::new(),
+                ))
+                .await
             })
             .buffer_unordered(options.concurrency);
         while let Some(result) = finished.next().await {
@@ -310,7 +320,7 @@ async fn run_step(
             Some(v) => extracted.push((x.var.clone(), v)),
             None => result.assertions.push(AssertionResult {
                 assertion: Assertion::Json {
-                    pointer: String::new(),
+                    path: String::new(),
                     test: Test::Exists(true),
                 },
                 passed: false,
