@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod contract;
+pub mod exchange;
 pub mod inspect;
 pub mod report;
 pub mod request;

@@ -40,6 +40,72 @@ enum Command {
     /// Run a suite from the store (COLLECTION or COLLECTION/SUITE), or a smoke suite of every
     /// operation of --spec, checking every call; record the run and write reports.
     Run(RunArgs),
+    /// Import a collection: a Vouch folder, a Postman/Insomnia/HAR file, a cURL command line
+    /// (file, or `-` for standard input), or an OpenAPI spec (one request per operation).
+    Import(ImportArgs),
+    /// Export a collection from the store: a Vouch folder, a Postman v2.1 file, or one request
+    /// as a cURL command line.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ImportFrom {
+    Auto,
+    Vouch,
+    Postman,
+    Insomnia,
+    Har,
+    Curl,
+    Openapi,
+}
+
+#[derive(Debug, clap::Args)]
+struct ImportArgs {
+    /// A folder or file (`-`: standard input).
+    source: String,
+    /// What SOURCE is.
+    #[arg(long, value_enum, default_value_t = ImportFrom::Auto)]
+    from: ImportFrom,
+    /// Replace a collection of the same name.
+    #[arg(long)]
+    replace: bool,
+    /// Import under this name instead of the source's.
+    #[arg(long)]
+    name: Option<String>,
+    /// Where vouch.db lives (default: VOUCH_DATA_DIR, else the OS data directory).
+    #[arg(long)]
+    data_dir: Option<std::path::PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Vouch,
+    Postman,
+    Curl,
+}
+
+#[derive(Debug, clap::Args)]
+struct ExportArgs {
+    /// The collection's name in the store.
+    name: String,
+    /// Target: a folder (vouch) or a file (postman); omitted for curl (standard output).
+    #[arg(long)]
+    to: Option<std::path::PathBuf>,
+    /// What to write.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Vouch)]
+    format: ExportFormat,
+    /// With --format curl: the request (its name, or folder/name).
+    #[arg(long)]
+    request: Option<String>,
+    /// Write even if values look like credentials.
+    #[arg(long)]
+    force: bool,
+    /// Where vouch.db lives (default: VOUCH_DATA_DIR, else the OS data directory).
+    #[arg(long)]
+    data_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -159,6 +225,8 @@ fn main() -> ExitCode {
                 eprintln!("error: {st}\n  hint: {}", st.hint());
             } else if let Some(re) = e.downcast_ref::<RequestError>() {
                 eprintln!("error: {re}\n  hint: {}", re.hint());
+            } else if let Some(xe) = e.downcast_ref::<vouch::exchange::ExchangeError>() {
+                eprintln!("error: {xe}\n  hint: {}", xe.hint());
             } else {
                 eprintln!("error: {e:#}");
             }
@@ -172,7 +240,132 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Inspect(args) => inspect(args),
         Command::Check(args) => check(args),
         Command::Run(args) => run_suite(args),
+        Command::Import(args) => import(args),
+        Command::Export(args) => export(args),
     }
+}
+
+fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    use vouch::exchange::{self, Source};
+    let from = match args.from {
+        ImportFrom::Auto => Source::Auto,
+        ImportFrom::Vouch => Source::Vouch,
+        ImportFrom::Postman => Source::Postman,
+        ImportFrom::Insomnia => Source::Insomnia,
+        ImportFrom::Har => Source::Har,
+        ImportFrom::Curl => Source::Curl,
+        ImportFrom::Openapi => Source::Auto,
+    };
+    let mut bundle = if matches!(args.from, ImportFrom::Openapi) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("cannot start the async runtime")?;
+        let spec = runtime.block_on(Spec::load(&args.source, &LoadOptions::default()))?;
+        let bytes = if args.source.contains("://") {
+            None
+        } else {
+            Some(std::fs::read(&args.source)?)
+        };
+        exchange::from_spec(&spec, &args.source, bytes)
+    } else if args.source == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin(), exchange::MAX_IMPORT_BYTES + 1),
+            &mut bytes,
+        )?;
+        exchange::import_bytes(&bytes, "standard input", from)?
+    } else {
+        exchange::import_path(std::path::Path::new(&args.source), from)?
+    };
+    if let Some(n) = &args.name {
+        bundle.name = n.clone();
+    }
+    let lifted = exchange::secrets::lift(&mut bundle);
+    let mut store = vouch::store::Store::open_default(args.data_dir.as_deref())?;
+    let collection = exchange::into_store(&mut store, &bundle, args.replace)?;
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => writeln!(
+            out,
+            "{}",
+            serde_json::json!({"collection": collection.name, "requests": bundle.requests.len()})
+        )?,
+        Format::Text => {
+            writeln!(
+                out,
+                "imported `{}`: {} request(s), {} folder(s), {} suite(s), {} environment(s)",
+                collection.name,
+                bundle.requests.len(),
+                bundle.folders.len(),
+                bundle.suites.len(),
+                bundle.environments.len()
+            )?;
+            if lifted > 0 {
+                writeln!(
+                    out,
+                    "{lifted} credential(s) moved into secret variables of environment `{}`",
+                    exchange::secrets::IMPORTED_ENVIRONMENT
+                )?;
+            }
+            for w in &bundle.warnings {
+                writeln!(out, "warning: {w}")?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
+    use vouch::exchange;
+    let store = vouch::store::Store::open_default(args.data_dir.as_deref())?;
+    let bundle = exchange::from_store(&store, &args.name)?;
+    match args.format {
+        ExportFormat::Vouch => {
+            let to = args.to.context("--to DIR is needed: the folder to write")?;
+            let files = exchange::write_folder(&bundle, &to, args.force)?;
+            println!(
+                "exported `{}` to {} ({} files)",
+                bundle.name,
+                to.display(),
+                files.len()
+            );
+        }
+        ExportFormat::Postman => {
+            let to = args
+                .to
+                .context("--to FILE is needed: the Postman collection to write")?;
+            let text = serde_json::to_string_pretty(&exchange::to_postman(&bundle))?;
+            let found = exchange::secrets::scan(&text);
+            if !found.is_empty() && !args.force {
+                return Err(exchange::ExchangeError::Secrets { found }.into());
+            }
+            std::fs::write(&to, text + "\n")
+                .with_context(|| format!("cannot write {}", to.display()))?;
+            println!(
+                "exported `{}` to {} (Postman v2.1)",
+                bundle.name,
+                to.display()
+            );
+        }
+        ExportFormat::Curl => {
+            let want = args
+                .request
+                .context("--request NAME is needed with --format curl")?;
+            let r = bundle
+                .requests
+                .iter()
+                .find(|r| r.name == want || r.key() == want)
+                .with_context(|| format!("collection `{}` has no request `{want}`", bundle.name))?;
+            let text = exchange::to_curl(r);
+            let found = exchange::secrets::scan(&text);
+            if !found.is_empty() && !args.force {
+                return Err(exchange::ExchangeError::Secrets { found }.into());
+            }
+            println!("{text}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn inspect(args: InspectArgs) -> anyhow::Result<ExitCode> {
@@ -318,28 +511,90 @@ fn run_suite(args: RunArgs) -> anyhow::Result<ExitCode> {
         .build()
         .context("cannot start the async runtime")?;
     let load = |source: &str| runtime.block_on(Spec::load(source, &LoadOptions::default()));
+    let mut folder_env = None;
     let (name, spec, mut steps, collection_id, suite_id) = match (&args.target, &args.spec) {
-        (Some(target), _) if std::path::Path::new(target).is_dir() => anyhow::bail!(
-            "{target} is a folder: running exported collection folders comes with the sharing work (`vouch import` it first)"
-        ),
         (Some(target), spec_arg) => {
-            let t = suite::from_store(&store, target)?;
-            let spec = match (spec_arg, store.spec_copy(t.collection.id)?, &t.collection.spec_source) {
-                (Some(s), _, _) => load(s)?,
-                (None, Some(bytes), source) => Spec::from_bytes(&bytes, source.as_deref(), &LoadOptions::default())?,
-                (None, None, Some(source)) => load(source)?,
-                (None, None, None) => anyhow::bail!("collection `{}` has no linked spec: pass --spec", t.collection.name),
+            // An exported folder (or one of its suites/*.yaml) runs from a scratch store.
+            let path = std::path::Path::new(target);
+            let (folder, suite_name) = if path.is_dir() {
+                (Some(path.to_path_buf()), None)
+            } else if path.is_file()
+                && path
+                    .parent()
+                    .and_then(|p| p.file_name())
+                    .is_some_and(|n| n == "suites")
+            {
+                let suite: vouch::exchange::BundleSuite = serde_json::from_value(
+                    vouch::spec::parse_document(&std::fs::read(path)?, target)?,
+                )
+                .with_context(|| format!("{target} is not a suite file"))?;
+                (
+                    path.parent()
+                        .and_then(|p| p.parent())
+                        .map(std::path::Path::to_path_buf),
+                    Some(suite.name),
+                )
+            } else {
+                (None, None)
             };
-            (t.name, spec, t.steps, Some(t.collection.id), t.suite_id)
+            let scratch = tempfile::tempdir().context("cannot create a scratch folder")?;
+            let mut scratch_store;
+            let (source, target): (&vouch::store::Store, String) = match &folder {
+                Some(dir) => {
+                    let bundle = vouch::exchange::read_folder(dir)?;
+                    scratch_store = vouch::store::Store::open(scratch.path())?;
+                    vouch::exchange::into_store(&mut scratch_store, &bundle, false)?;
+                    let t = match suite_name {
+                        Some(s) => format!("{}/{s}", bundle.name),
+                        None => bundle.name.clone(),
+                    };
+                    (&scratch_store, t)
+                }
+                None => (&store, target.clone()),
+            };
+            let t = suite::from_store(source, &target)?;
+            let from_folder = folder.is_some();
+            if from_folder {
+                if let Some(e) = args
+                    .env
+                    .as_ref()
+                    .filter(|e| !std::path::Path::new(e).exists())
+                {
+                    folder_env = source.environment(Some(t.collection.id), e).ok();
+                }
+            }
+            let spec = match (
+                spec_arg,
+                source.spec_copy(t.collection.id)?,
+                &t.collection.spec_source,
+            ) {
+                (Some(s), _, _) => load(s)?,
+                (None, Some(bytes), source) => {
+                    Spec::from_bytes(&bytes, source.as_deref(), &LoadOptions::default())?
+                }
+                (None, None, Some(source)) => load(source)?,
+                (None, None, None) => anyhow::bail!(
+                    "collection `{}` has no linked spec: pass --spec",
+                    t.collection.name
+                ),
+            };
+            if from_folder {
+                (t.name, spec, t.steps, None, None)
+            } else {
+                (t.name, spec, t.steps, Some(t.collection.id), t.suite_id)
+            }
         }
         (None, Some(s)) => {
             let spec = load(s)?;
             let steps = suite::smoke(&spec);
             (format!("smoke: {s}"), spec, steps, None, None)
         }
-        (None, None) => anyhow::bail!("name a suite (COLLECTION or COLLECTION/SUITE) or pass --spec for a smoke suite"),
+        (None, None) => anyhow::bail!(
+            "name a suite (COLLECTION or COLLECTION/SUITE) or pass --spec for a smoke suite"
+        ),
     };
     let mut env = match &args.env {
+        Some(_) if folder_env.is_some() => folder_env.take().expect("checked"),
         Some(e) if std::path::Path::new(e).exists() => {
             Environment::from_file(std::path::Path::new(e))?
         }

@@ -35,6 +35,7 @@ fn saved(
         draft,
         assertions,
         extractions,
+        scripts: serde_json::json!([]),
     }
 }
 

@@ -31,6 +31,7 @@ fn request(name: &str, seq: i64, folder_id: Option<i64>) -> SavedRequest {
         draft: draft(&format!("/{name}")),
         assertions: json!([{"status": 200}]),
         extractions: json!([]),
+        scripts: serde_json::json!([]),
     }
 }
 

@@ -4,6 +4,7 @@ mod bad_input;
 mod check_cli;
 mod contract_services;
 mod corpus;
+mod exchange;
 mod fastapi_spec;
 mod inspect_cli;
 mod metaschemas;

@@ -55,6 +55,9 @@ pub struct SavedRequest {
     pub assertions: Value,
     /// Extractions into variables, as the suite runner reads them.
     pub extractions: Value,
+    /// Scripts imported with the request (`[{"listen": "test", "text": "..."}]`): kept as
+    /// text, never run.
+    pub scripts: Value,
 }
 
 /// One step of a suite.
@@ -151,6 +154,16 @@ impl Store {
         Ok(hash)
     }
 
+    /// Links a spec by its location only (a URL fetched when needed), dropping any copy.
+    pub fn set_spec_source(&mut self, collection_id: i64, source: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE collections SET spec_source = ?2, spec_copy = NULL, spec_sha256 = NULL,
+                updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
+            params![collection_id, source],
+        )?;
+        Ok(())
+    }
+
     /// The cached copy of a collection's spec.
     pub fn spec_copy(&self, collection_id: i64) -> Result<Option<Vec<u8>>> {
         Ok(self
@@ -206,8 +219,8 @@ impl Store {
     pub fn save_request(&mut self, collection_id: i64, req: &SavedRequest) -> Result<i64> {
         self.conn
             .execute(
-                "INSERT INTO requests (collection_id, folder_id, name, seq, operation_id, draft, assertions, extractions)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO requests (collection_id, folder_id, name, seq, operation_id, draft, assertions, extractions, scripts)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
                     collection_id,
                     req.folder_id,
@@ -216,7 +229,8 @@ impl Store {
                     req.operation_id,
                     to_json(&req.draft),
                     to_json(&req.assertions),
-                    to_json(&req.extractions)
+                    to_json(&req.extractions),
+                    to_json(&req.scripts)
                 ],
             )
             .map_err(|e| unique(e, "request", &req.name))?;
@@ -229,7 +243,7 @@ impl Store {
             .conn
             .execute(
                 "UPDATE requests SET folder_id = ?2, name = ?3, seq = ?4, operation_id = ?5, draft = ?6,
-                    assertions = ?7, extractions = ?8, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                    assertions = ?7, extractions = ?8, scripts = ?9, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
                  WHERE id = ?1",
                 params![
                     req.id,
@@ -239,7 +253,8 @@ impl Store {
                     req.operation_id,
                     to_json(&req.draft),
                     to_json(&req.assertions),
-                    to_json(&req.extractions)
+                    to_json(&req.extractions),
+                    to_json(&req.scripts)
                 ],
             )
             .map_err(|e| unique(e, "request", &req.name))?;
@@ -255,7 +270,7 @@ impl Store {
     /// A collection's requests, by folder then `seq`.
     pub fn requests(&self, collection_id: i64) -> Result<Vec<SavedRequest>> {
         let mut st = self.conn.prepare(
-            "SELECT id, folder_id, name, seq, operation_id, draft, assertions, extractions
+            "SELECT id, folder_id, name, seq, operation_id, draft, assertions, extractions, scripts
              FROM requests WHERE collection_id = ?1 ORDER BY ifnull(folder_id, 0), seq, name",
         )?;
         let rows = st.query_map([collection_id], |r| {
@@ -268,11 +283,13 @@ impl Store {
                 r.get::<_, String>(5)?,
                 r.get::<_, String>(6)?,
                 r.get::<_, String>(7)?,
+                r.get::<_, String>(8)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, folder_id, name, seq, operation_id, draft, assertions, extractions) = row?;
+            let (id, folder_id, name, seq, operation_id, draft, assertions, extractions, scripts) =
+                row?;
             out.push(SavedRequest {
                 id,
                 folder_id,
@@ -282,6 +299,7 @@ impl Store {
                 draft: from_json("request draft", &draft)?,
                 assertions: from_json("assertions", &assertions)?,
                 extractions: from_json("extractions", &extractions)?,
+                scripts: from_json("scripts", &scripts)?,
             });
         }
         Ok(out)
@@ -294,7 +312,7 @@ impl Store {
         name: &str,
         steps: &[SuiteStep],
     ) -> Result<Suite> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         tx.execute(
             "INSERT INTO suites (collection_id, name) VALUES (?1, ?2)",
             params![collection_id, name],
@@ -313,6 +331,15 @@ impl Store {
             name: name.into(),
             steps: steps.to_vec(),
         })
+    }
+
+    /// Names of a collection's suites, sorted.
+    pub fn suites(&self, collection_id: i64) -> Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT name FROM suites WHERE collection_id = ?1 ORDER BY name")?;
+        let rows = st.query_map([collection_id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// A suite of a collection, with its steps in order.

@@ -14,7 +14,7 @@ impl Store {
         collection_id: Option<i64>,
         env: &Environment,
     ) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let existing: Option<i64> = tx
             .query_row(
                 "SELECT id FROM environments WHERE ifnull(collection_id, 0) = ifnull(?1, 0) AND name = ?2",

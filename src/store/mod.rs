@@ -20,14 +20,17 @@ pub use collections::{Collection, Folder, SavedRequest, Suite, SuiteStep};
 pub use runs::{HistoryEntry, RunRecord, RunStatus, StepOutcome, StepRecord};
 
 /// The schema, one migration per released version; the array index + 1 is the version.
-static STEPS: [M<'static>; 1] = [M::up(include_str!("migrations/0001_init.sql"))];
+static STEPS: [M<'static>; 2] = [
+    M::up(include_str!("migrations/0001_init.sql")),
+    M::up(include_str!("migrations/0002_request_scripts.sql")),
+];
 
 fn migrations() -> Migrations<'static> {
     Migrations::from_slice(&STEPS)
 }
 
 /// The schema version this Vouch writes.
-pub const SCHEMA_VERSION: usize = 1;
+pub const SCHEMA_VERSION: usize = 2;
 
 /// The file name of the store inside the data directory.
 pub const FILE_NAME: &str = "vouch.db";
@@ -194,6 +197,22 @@ impl Store {
         Ok(self
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize)
+    }
+
+    /// Runs `f` in one transaction: everything it wrote stays, or (on an error) nothing.
+    /// Store methods that open their own transaction nest inside it as savepoints.
+    pub fn atomically<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        match f(self) {
+            Ok(v) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
     }
 
     /// `PRAGMA integrity_check`: `ok`, or what SQLite found wrong.

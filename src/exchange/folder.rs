@@ -1,0 +1,470 @@
+//! The Vouch collection folder: what teams commit.
+//!
+//! ```text
+//! shop/
+//!   collection.yaml          version, name, description, spec (relative path or URL)
+//!   openapi.json             a copy of the spec when it was a local file
+//!   environments/local.yaml  variables; secret ones by name only
+//!   items/folder.yaml        folder name and seq
+//!   items/create-item.yaml   one file per request, named after it
+//!   suites/smoke.yaml        steps naming requests by path
+//! ```
+//!
+//! Keys come in a fixed order, nothing depends on time or ids, and a file's name depends only
+//! on its request's name (so moving one request moves one file). Names become file names
+//! through [`slug`], which never leaves the folder.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    secrets, Bundle, BundleFolder, BundleRequest, BundleSuite, ExchangeError, Result, SpecLink,
+};
+use crate::request::{Environment, Variable};
+
+/// The folder format version this Vouch writes (and the newest it reads).
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct CollectionFile {
+    version: u32,
+    name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    spec: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct FolderFile {
+    name: String,
+    seq: i64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct EnvironmentFile {
+    name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    variables: Vec<VariableEntry>,
+    /// Security schemes this environment had credentials for (names only: the values are
+    /// secrets and stay on the machine).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    credentials: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct VariableEntry {
+    name: String,
+    /// Absent for secrets: the entry only names the variable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    value: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    secret: bool,
+}
+
+/// A name made safe as a file or folder name on every file system: lowercase ASCII letters,
+/// digits and `-`, at most 60 characters, never empty, never `.`/`..`, never a path.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+        if out.len() >= 60 {
+            break;
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() {
+        "unnamed".into()
+    } else {
+        out
+    }
+}
+
+/// Picks `base`, or `base-2`, `base-3`… whichever is not taken yet.
+fn unique(base: String, taken: &mut HashSet<String>) -> String {
+    let mut name = base.clone();
+    let mut n = 2;
+    while !taken.insert(name.clone()) {
+        name = format!("{base}-{n}");
+        n += 1;
+    }
+    name
+}
+
+fn yaml<T: Serialize>(value: &T) -> Result<Vec<u8>> {
+    serde_saphyr::to_string(value)
+        .map(String::into_bytes)
+        .map_err(|e| ExchangeError::Write {
+            path: "YAML".into(),
+            detail: e.to_string(),
+        })
+}
+
+/// Renders a bundle as the files of a folder (relative path → content), without writing.
+pub fn render(bundle: &Bundle) -> Result<BTreeMap<PathBuf, Vec<u8>>> {
+    let mut files = BTreeMap::new();
+    let spec_file = bundle.spec.as_ref().map(|s| match &s.copy {
+        Some(_) => {
+            let ext = Path::new(&s.source)
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase)
+                .filter(|e| matches!(e.as_str(), "json" | "yaml" | "yml"))
+                .unwrap_or_else(|| "json".into());
+            format!("openapi.{ext}")
+        }
+        None => s.source.clone(),
+    });
+    files.insert(
+        PathBuf::from("collection.yaml"),
+        yaml(&CollectionFile {
+            version: FORMAT_VERSION,
+            name: bundle.name.clone(),
+            description: bundle.description.clone(),
+            spec: spec_file.clone(),
+        })?,
+    );
+    if let (
+        Some(SpecLink {
+            copy: Some(bytes), ..
+        }),
+        Some(file),
+    ) = (&bundle.spec, &spec_file)
+    {
+        files.insert(PathBuf::from(file), bytes.clone());
+    }
+    // Folder names → directories, reserved names kept free at each level.
+    let mut dirs: BTreeMap<Vec<String>, PathBuf> = BTreeMap::new();
+    dirs.insert(Vec::new(), PathBuf::new());
+    let mut taken: BTreeMap<PathBuf, HashSet<String>> = BTreeMap::new();
+    let reserved = |at_top: bool| -> HashSet<String> {
+        let mut s: HashSet<String> = ["folder"].iter().map(|s| s.to_string()).collect();
+        if at_top {
+            s.extend(["collection", "environments", "suites", "openapi"].map(String::from));
+        }
+        s
+    };
+    let mut folders = bundle.folders.clone();
+    folders.sort_by(|a, b| (a.path.len(), a.seq, &a.path).cmp(&(b.path.len(), b.seq, &b.path)));
+    for f in &folders {
+        let Some((name, parent)) = f.path.split_last() else {
+            continue;
+        };
+        let parent_dir = dirs
+            .get(parent)
+            .cloned()
+            .ok_or_else(|| ExchangeError::Format {
+                path: bundle.name.clone(),
+                detail: format!("folder `{}` has no parent folder", f.path.join("/")),
+            })?;
+        let set = taken
+            .entry(parent_dir.clone())
+            .or_insert_with(|| reserved(parent.is_empty()));
+        let dir = parent_dir.join(unique(slug(name), set));
+        files.insert(
+            dir.join("folder.yaml"),
+            yaml(&FolderFile {
+                name: name.clone(),
+                seq: f.seq,
+            })?,
+        );
+        dirs.insert(f.path.clone(), dir);
+    }
+    let mut requests: Vec<&BundleRequest> = bundle.requests.iter().collect();
+    requests.sort_by(|a, b| (&a.folder, a.seq, &a.name).cmp(&(&b.folder, b.seq, &b.name)));
+    for r in requests {
+        let dir = dirs
+            .get(&r.folder)
+            .cloned()
+            .ok_or_else(|| ExchangeError::Format {
+                path: bundle.name.clone(),
+                detail: format!("request `{}` is in a missing folder", r.key()),
+            })?;
+        let set = taken
+            .entry(dir.clone())
+            .or_insert_with(|| reserved(r.folder.is_empty()));
+        let file = dir.join(format!("{}.yaml", unique(slug(&r.name), set)));
+        files.insert(file, yaml(r)?);
+    }
+    let mut seen = HashSet::new();
+    let mut envs: Vec<&Environment> = bundle.environments.iter().collect();
+    envs.sort_by(|a, b| a.name.cmp(&b.name));
+    for env in envs {
+        let file = EnvironmentFile {
+            name: env.name.clone(),
+            variables: env
+                .variables
+                .iter()
+                .map(|(name, v)| VariableEntry {
+                    name: name.clone(),
+                    value: (!v.secret).then(|| v.value.clone()),
+                    secret: v.secret,
+                })
+                .collect(),
+            credentials: env.auth.keys().cloned().collect(),
+        };
+        let path = PathBuf::from("environments")
+            .join(format!("{}.yaml", unique(slug(&env.name), &mut seen)));
+        files.insert(path, yaml(&file)?);
+    }
+    let mut seen = HashSet::new();
+    let mut suites: Vec<&BundleSuite> = bundle.suites.iter().collect();
+    suites.sort_by(|a, b| a.name.cmp(&b.name));
+    for s in suites {
+        let path =
+            PathBuf::from("suites").join(format!("{}.yaml", unique(slug(&s.name), &mut seen)));
+        files.insert(path, yaml(s)?);
+    }
+    Ok(files)
+}
+
+/// Writes a bundle as a folder at `dir`. The files are rendered and scanned for credentials
+/// first (refused unless `force`); a folder holding an earlier export is rewritten (its
+/// other files, e.g. `.git`, stay); any other non-empty folder is refused.
+pub fn write_folder(bundle: &Bundle, dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
+    let files = render(bundle)?;
+    if !force {
+        let found: Vec<String> = files
+            .iter()
+            .filter(|(p, _)| p.extension().is_some_and(|e| e == "yaml") && p.iter().count() > 0)
+            .filter(|(p, _)| !is_spec_copy(p))
+            .flat_map(|(p, bytes)| {
+                secrets::scan(&String::from_utf8_lossy(bytes))
+                    .into_iter()
+                    .map(move |f| format!("{}: {f}", p.display()))
+            })
+            .collect();
+        if !found.is_empty() {
+            return Err(ExchangeError::Secrets { found });
+        }
+    }
+    let werr = |p: &Path, e: std::io::Error| ExchangeError::Write {
+        path: p.display().to_string(),
+        detail: e.to_string(),
+    };
+    if dir.exists() {
+        let entries: Vec<_> = std::fs::read_dir(dir)
+            .map_err(|e| werr(dir, e))?
+            .filter_map(|e| e.ok())
+            .collect();
+        if !entries.is_empty() && !dir.join("collection.yaml").is_file() {
+            return Err(ExchangeError::Write {
+                path: dir.display().to_string(),
+                detail: "the folder is not empty and holds no Vouch collection".into(),
+            });
+        }
+        remove_export(dir).map_err(|e| werr(dir, e))?;
+    }
+    let mut written = Vec::new();
+    for (rel, bytes) in &files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| werr(parent, e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| werr(&path, e))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+fn is_spec_copy(p: &Path) -> bool {
+    p.parent() == Some(Path::new("")) && p.file_stem().is_some_and(|s| s == "openapi")
+}
+
+/// Removes what an earlier export wrote (YAML files, the spec copy, emptied folders).
+fn remove_export(dir: &Path) -> std::io::Result<()> {
+    fn walk(dir: &Path, top: bool) -> std::io::Result<bool> {
+        let mut empty = true;
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            let path = entry.path();
+            let name = entry.file_name();
+            let ty = entry.file_type()?;
+            if ty.is_dir() && !name.to_string_lossy().starts_with('.') {
+                if walk(&path, false)? {
+                    std::fs::remove_dir(&path)?;
+                } else {
+                    empty = false;
+                }
+            } else if ty.is_file()
+                && (path.extension().is_some_and(|e| e == "yaml")
+                    || (top && path.file_stem().is_some_and(|s| s == "openapi")))
+            {
+                std::fs::remove_file(&path)?;
+            } else {
+                empty = false;
+            }
+        }
+        Ok(empty)
+    }
+    walk(dir, true).map(|_| ())
+}
+
+fn read_yaml<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| ExchangeError::Read {
+        path: shown.clone(),
+        detail: e.to_string(),
+    })?;
+    if meta.len() > super::MAX_IMPORT_BYTES {
+        return Err(ExchangeError::TooLarge {
+            path: shown,
+            size: meta.len(),
+            limit: super::MAX_IMPORT_BYTES,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|e| ExchangeError::Read {
+        path: shown.clone(),
+        detail: e.to_string(),
+    })?;
+    let doc = crate::spec::parse_document(&bytes, &shown).map_err(|e| ExchangeError::Format {
+        path: shown.clone(),
+        detail: e.to_string(),
+    })?;
+    serde_json::from_value(doc).map_err(|e| ExchangeError::Format {
+        path: shown,
+        detail: e.to_string(),
+    })
+}
+
+/// Reads a collection folder back into a bundle.
+pub fn read_folder(dir: &Path) -> Result<Bundle> {
+    let head: CollectionFile = read_yaml(&dir.join("collection.yaml"))?;
+    if head.version > FORMAT_VERSION || head.version == 0 {
+        return Err(ExchangeError::Unsupported {
+            path: dir.join("collection.yaml").display().to_string(),
+            detail: format!(
+                "format version {} (this Vouch reads versions 1 to {FORMAT_VERSION})",
+                head.version
+            ),
+        });
+    }
+    let spec = match head.spec {
+        None => None,
+        Some(s) if s.contains("://") => Some(SpecLink {
+            source: s,
+            copy: None,
+        }),
+        Some(s) => {
+            let rel = Path::new(&s);
+            if rel.is_absolute()
+                || rel
+                    .components()
+                    .any(|c| matches!(c, std::path::Component::ParentDir))
+            {
+                return Err(ExchangeError::Format {
+                    path: dir.join("collection.yaml").display().to_string(),
+                    detail: format!("spec `{s}` must be a URL or a file inside the folder"),
+                });
+            }
+            let path = dir.join(rel);
+            let bytes = std::fs::read(&path).map_err(|e| ExchangeError::Read {
+                path: path.display().to_string(),
+                detail: e.to_string(),
+            })?;
+            Some(SpecLink {
+                source: path.display().to_string(),
+                copy: Some(bytes),
+            })
+        }
+    };
+    let mut bundle = Bundle {
+        name: head.name,
+        description: head.description,
+        spec,
+        ..Bundle::default()
+    };
+    read_dir(dir, &[], true, &mut bundle)?;
+    for (sub, what) in [("environments", 0), ("suites", 1)] {
+        let d = dir.join(sub);
+        if !d.is_dir() {
+            continue;
+        }
+        for path in yaml_files(&d)? {
+            if what == 0 {
+                let f: EnvironmentFile = read_yaml(&path)?;
+                let mut variables = IndexMap::new();
+                for v in f.variables {
+                    variables.insert(
+                        v.name,
+                        Variable {
+                            value: v.value.unwrap_or_default(),
+                            secret: v.secret,
+                        },
+                    );
+                }
+                bundle.environments.push(Environment {
+                    name: f.name,
+                    variables,
+                    auth: IndexMap::new(),
+                });
+            } else {
+                bundle.suites.push(read_yaml(&path)?);
+            }
+        }
+    }
+    Ok(bundle)
+}
+
+fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| ExchangeError::Read {
+            path: dir.display().to_string(),
+            detail: e.to_string(),
+        })?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+fn read_dir(dir: &Path, folder: &[String], top: bool, bundle: &mut Bundle) -> Result<()> {
+    for path in yaml_files(dir)? {
+        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        if (top && name == "collection") || (!top && name == "folder") {
+            continue;
+        }
+        let mut r: BundleRequest = read_yaml(&path)?;
+        r.folder = folder.to_vec();
+        bundle.requests.push(r);
+    }
+    let mut subdirs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| ExchangeError::Read {
+            path: dir.display().to_string(),
+            detail: e.to_string(),
+        })?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.path())
+        .filter(|p| {
+            let n = p.file_name().and_then(|n| n.to_str()).unwrap_or(".");
+            !n.starts_with('.') && !(top && (n == "environments" || n == "suites"))
+        })
+        .collect();
+    subdirs.sort();
+    for sub in subdirs {
+        let meta = sub.join("folder.yaml");
+        if !meta.is_file() {
+            continue;
+        }
+        let f: FolderFile = read_yaml(&meta)?;
+        let mut path = folder.to_vec();
+        path.push(f.name);
+        bundle.folders.push(BundleFolder {
+            path: path.clone(),
+            seq: f.seq,
+        });
+        read_dir(&sub, &path, false, bundle)?;
+    }
+    Ok(())
+}

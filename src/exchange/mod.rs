@@ -1,0 +1,270 @@
+//! Sharing collections: Vouch's git-friendly folder format, and the formats teams already
+//! have (Postman, Insomnia, HAR, cURL in; Postman and cURL out).
+//!
+//! Every format is read into a [`Bundle`] (a collection with its folders, requests, suites
+//! and environments, independent of the store) and written from one. Credentials found in
+//! imported material become secret variables ([`secrets::lift`]); every export is scanned for
+//! token-like values before a byte is written ([`secrets::scan`]).
+
+mod curl;
+mod error;
+mod folder;
+mod har;
+mod insomnia;
+mod openapi;
+mod postman;
+pub mod secrets;
+mod stored;
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub use curl::{from_curl, to_curl};
+pub use error::{ExchangeError, Result};
+pub use folder::{read_folder, write_folder, FORMAT_VERSION};
+pub use har::from_har;
+pub use insomnia::from_insomnia;
+pub use openapi::from_spec;
+pub use postman::{from_postman, postman_environment, to_postman};
+pub use stored::{from_store, into_store};
+
+use crate::request::{Draft, Environment};
+
+/// A collection as it travels: everything but run history.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Bundle {
+    /// Collection name.
+    pub name: String,
+    /// Free text.
+    pub description: String,
+    /// The linked spec.
+    pub spec: Option<SpecLink>,
+    /// Folders, parents before children.
+    pub folders: Vec<BundleFolder>,
+    /// Requests.
+    pub requests: Vec<BundleRequest>,
+    /// Suites.
+    pub suites: Vec<BundleSuite>,
+    /// Environments (secret values empty when they came from an export).
+    pub environments: Vec<Environment>,
+    /// What the import could not carry over, in words (scripts not run, unsupported auth…).
+    pub warnings: Vec<String>,
+}
+
+/// Where a collection's spec lives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpecLink {
+    /// Path or URL it was loaded from.
+    pub source: String,
+    /// A copy of it (written next to the collection when the source is a local file).
+    pub copy: Option<Vec<u8>>,
+}
+
+/// A folder: its path of names from the top.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BundleFolder {
+    /// Names from the top folder down to this one.
+    pub path: Vec<String>,
+    /// Order among its siblings.
+    pub seq: i64,
+}
+
+/// A saved request.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BundleRequest {
+    /// The folder's path of names (empty: top level).
+    #[serde(skip)]
+    pub folder: Vec<String>,
+    /// Name, unique within its folder.
+    pub name: String,
+    /// Order within its folder.
+    pub seq: i64,
+    /// The spec operation it calls.
+    #[serde(default, skip_serializing_if = "Option::is_none", rename = "operation")]
+    pub operation_id: Option<String>,
+    /// What is sent.
+    #[serde(flatten)]
+    pub draft: Draft,
+    /// Assertions, as the suite runner reads them.
+    #[serde(default, skip_serializing_if = "is_empty_list")]
+    pub assertions: Value,
+    /// Extractions into variables.
+    #[serde(default, skip_serializing_if = "is_empty_list")]
+    pub extractions: Value,
+    /// Scripts that came with an import: kept as text, never run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scripts: Vec<Script>,
+}
+
+/// A script kept from an import (Postman/Insomnia); Vouch never runs it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Script {
+    /// When it would run (`prerequest`, `test`, `after-response`…).
+    pub listen: String,
+    /// Its source.
+    pub text: String,
+}
+
+/// A suite: steps naming requests by their path (`folder/sub/name`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BundleSuite {
+    /// Name.
+    pub name: String,
+    /// Steps in order.
+    pub steps: Vec<BundleStep>,
+}
+
+/// One step of a suite.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BundleStep {
+    /// The request: its folder names and its name, joined by `/`.
+    pub request: String,
+    /// Per-step overrides (`timeout_ms`, `retries`).
+    #[serde(default, skip_serializing_if = "is_empty_map")]
+    pub overrides: Value,
+}
+
+fn is_empty_list(v: &Value) -> bool {
+    v.is_null() || v.as_array().is_some_and(Vec::is_empty)
+}
+
+fn is_empty_map(v: &Value) -> bool {
+    v.is_null() || v.as_object().is_some_and(|m| m.is_empty())
+}
+
+impl BundleRequest {
+    /// The path suites name it by: folder names and its name, joined by `/`.
+    pub fn key(&self) -> String {
+        let mut parts = self.folder.clone();
+        parts.push(self.name.clone());
+        parts.join("/")
+    }
+}
+
+impl Bundle {
+    /// The environment of that name, created (empty) when missing.
+    pub fn environment_mut(&mut self, name: &str) -> &mut Environment {
+        match self.environments.iter().position(|e| e.name == name) {
+            Some(i) => &mut self.environments[i],
+            None => {
+                self.environments.push(Environment {
+                    name: name.into(),
+                    variables: IndexMap::new(),
+                    auth: IndexMap::new(),
+                });
+                self.environments.last_mut().expect("just pushed")
+            }
+        }
+    }
+}
+
+/// The formats `vouch import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Guess from the content.
+    Auto,
+    /// A Vouch collection folder.
+    Vouch,
+    /// Postman collection v2.0/v2.1.
+    Postman,
+    /// Insomnia export v4 (JSON/YAML) or v5 (YAML).
+    Insomnia,
+    /// HTTP Archive.
+    Har,
+    /// A cURL command line.
+    Curl,
+}
+
+/// Files larger than this are refused before being read.
+pub const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads `path` (a folder, or a file of any supported format) into a bundle.
+pub fn import_path(path: &std::path::Path, from: Source) -> Result<Bundle> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| ExchangeError::Read {
+        path: shown.clone(),
+        detail: e.to_string(),
+    })?;
+    if meta.is_dir() {
+        return match from {
+            Source::Auto | Source::Vouch => read_folder(path),
+            other => Err(ExchangeError::Format {
+                path: shown,
+                detail: format!("a folder can only be a Vouch collection, not {other:?}"),
+            }),
+        };
+    }
+    if meta.len() > MAX_IMPORT_BYTES {
+        return Err(ExchangeError::TooLarge {
+            path: shown,
+            size: meta.len(),
+            limit: MAX_IMPORT_BYTES,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|e| ExchangeError::Read {
+        path: shown.clone(),
+        detail: e.to_string(),
+    })?;
+    import_bytes(&bytes, &shown, from)
+}
+
+/// Reads one file's content (`name` is for messages) into a bundle.
+pub fn import_bytes(bytes: &[u8], name: &str, from: Source) -> Result<Bundle> {
+    let text =
+        std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).map_err(|e| {
+            ExchangeError::Format {
+                path: name.into(),
+                detail: format!("not UTF-8 text ({e})"),
+            }
+        })?;
+    let trimmed = text.trim_start();
+    if from == Source::Curl || (from == Source::Auto && trimmed.starts_with("curl ")) {
+        return from_curl(text);
+    }
+    let doc =
+        crate::spec::parse_document(text.as_bytes(), name).map_err(|e| ExchangeError::Format {
+            path: name.into(),
+            detail: e.to_string(),
+        })?;
+    let from = match from {
+        Source::Auto => sniff(&doc).ok_or_else(|| ExchangeError::Format {
+            path: name.into(),
+            detail: "not a Postman collection (v2.0/v2.1), Insomnia export (v4/v5), HAR file or cURL command".into(),
+        })?,
+        f => f,
+    };
+    match from {
+        Source::Postman => from_postman(&doc, name),
+        Source::Insomnia => from_insomnia(&doc, name),
+        Source::Har => from_har(&doc, name),
+        Source::Vouch => Err(ExchangeError::Format {
+            path: name.into(),
+            detail: "a Vouch collection is a folder: import the folder".into(),
+        }),
+        Source::Auto | Source::Curl => unreachable!("handled above"),
+    }
+}
+
+/// Recognises a parsed document's format.
+fn sniff(doc: &Value) -> Option<Source> {
+    if doc
+        .get("info")
+        .is_some_and(|i| i.get("schema").is_some() || i.get("_postman_id").is_some())
+        || (doc.get("requests").is_some() && doc.get("order").is_some())
+    {
+        return Some(Source::Postman);
+    }
+    if doc.get("_type").and_then(Value::as_str) == Some("export")
+        || doc
+            .get("type")
+            .and_then(Value::as_str)
+            .is_some_and(|t| t.starts_with("collection.insomnia.rest"))
+    {
+        return Some(Source::Insomnia);
+    }
+    if doc.get("log").and_then(|l| l.get("entries")).is_some() {
+        return Some(Source::Har);
+    }
+    None
+}

@@ -1,0 +1,227 @@
+//! Keeping credentials on the machine: imported credentials become secret variables
+//! ([`lift`]), and exports are scanned for anything token-like before they are written
+//! ([`scan`]).
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::Bundle;
+use crate::request::{is_sensitive_header, Auth, Variable};
+
+/// The environment imported credentials go to.
+pub const IMPORTED_ENVIRONMENT: &str = "default";
+
+/// Query parameter names that carry credentials.
+fn is_sensitive_query(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    is_sensitive_header(&n)
+        || matches!(
+            n.as_str(),
+            "key" | "sig" | "signature" | "code" | "auth" | "access_token" | "client_secret"
+        )
+}
+
+/// A literal value worth lifting (not empty, not already a `{{variable}}`).
+fn literal(v: &str) -> bool {
+    !v.trim().is_empty() && !v.contains("{{")
+}
+
+/// Moves every credential of the bundle's requests (auth blocks, credential headers,
+/// token-like query parameters) into secret variables of the bundle's
+/// [`IMPORTED_ENVIRONMENT`], leaving `{{name}}` in their place. The same value gets the same
+/// variable. Returns how many values were lifted.
+pub fn lift(bundle: &mut Bundle) -> usize {
+    let mut lifted: Vec<(String, String)> = Vec::new(); // (value, variable)
+    let take = |hint: &str, value: &mut String, lifted: &mut Vec<(String, String)>| {
+        if !literal(value) {
+            return;
+        }
+        let var = match lifted.iter().find(|(v, _)| v == value) {
+            Some((_, var)) => var.clone(),
+            None => {
+                let base = var_name(hint);
+                let mut var = base.clone();
+                let mut n = 2;
+                while lifted.iter().any(|(_, v)| *v == var) {
+                    var = format!("{base}_{n}");
+                    n += 1;
+                }
+                lifted.push((value.clone(), var.clone()));
+                var
+            }
+        };
+        *value = format!("{{{{{var}}}}}");
+    };
+    for r in &mut bundle.requests {
+        let d = &mut r.draft;
+        for (name, value) in &mut d.headers {
+            if is_sensitive_header(name) {
+                // `Bearer abc` keeps its scheme word in the header, the token becomes secret.
+                match value.split_once(' ') {
+                    Some((scheme, rest))
+                        if ["bearer", "basic", "token", "digest"]
+                            .contains(&scheme.to_ascii_lowercase().as_str()) =>
+                    {
+                        let mut token = rest.to_string();
+                        take(name, &mut token, &mut lifted);
+                        *value = format!("{scheme} {token}");
+                    }
+                    _ => take(name, value, &mut lifted),
+                }
+            }
+        }
+        for (name, value) in &mut d.query {
+            if is_sensitive_query(name) {
+                take(name, value, &mut lifted);
+            }
+        }
+        if let Some(auth) = &mut d.auth {
+            lift_auth(auth, &mut |hint, v| take(hint, v, &mut lifted));
+        }
+    }
+    let n = lifted.len();
+    if n > 0 {
+        let env = bundle.environment_mut(IMPORTED_ENVIRONMENT);
+        for (value, var) in lifted {
+            env.variables.insert(
+                var,
+                Variable {
+                    value,
+                    secret: true,
+                },
+            );
+        }
+    }
+    // Variables the source itself marked secret stay secret; others named like credentials
+    // become secret too.
+    for env in &mut bundle.environments {
+        for (name, v) in &mut env.variables {
+            if is_sensitive_header(name) || looks_like_token(&v.value) {
+                v.secret = true;
+            }
+        }
+    }
+    n
+}
+
+fn lift_auth(auth: &mut Auth, take: &mut dyn FnMut(&str, &mut String)) {
+    match auth {
+        Auth::Basic { password, .. } => take("password", password),
+        Auth::Bearer { token } => take("token", token),
+        Auth::ApiKey { name, value, .. } => {
+            let hint = name.clone();
+            take(&hint, value)
+        }
+        Auth::OAuth2(g) => {
+            if let Some(s) = &mut g.client_secret {
+                take("client_secret", s);
+            }
+            if let Some(p) = &mut g.password {
+                take("password", p);
+            }
+        }
+        Auth::All { all } => all.iter_mut().for_each(|a| lift_auth(a, take)),
+    }
+}
+
+fn var_name(hint: &str) -> String {
+    let mut s: String = hint
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    s = s.trim_matches('_').to_string();
+    if s.is_empty() {
+        "secret".into()
+    } else {
+        s
+    }
+}
+
+fn known() -> &'static [(Regex, &'static str)] {
+    static K: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
+    K.get_or_init(|| {
+        [
+            (r"gh[pousr]_[A-Za-z0-9]{20,}", "a GitHub token"),
+            (r"github_pat_[A-Za-z0-9_]{20,}", "a GitHub token"),
+            (r"glpat-[A-Za-z0-9_\-]{16,}", "a GitLab token"),
+            (r"(sk|rk|pk)_(live|test)_[A-Za-z0-9]{10,}", "a Stripe key"),
+            (r"sk-(proj-)?[A-Za-z0-9_\-]{20,}", "an OpenAI-style key"),
+            (r"xox[abposr]-[A-Za-z0-9\-]{10,}", "a Slack token"),
+            (r"AKIA[0-9A-Z]{16}", "an AWS access key id"),
+            (r"AIza[0-9A-Za-z_\-]{35}", "a Google API key"),
+            (
+                r"eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*",
+                "a JWT",
+            ),
+            (r"-----BEGIN [A-Z ]*PRIVATE KEY-----", "a private key"),
+            (
+                r"(?i)\b(bearer|basic)\s+[A-Za-z0-9+/=_\-\.~]{16,}",
+                "an Authorization value",
+            ),
+        ]
+        .into_iter()
+        .map(|(re, what)| (Regex::new(re).expect("valid pattern"), what))
+        .collect()
+    })
+}
+
+/// Shannon entropy in bits per character.
+fn entropy(s: &str) -> f64 {
+    let mut counts = [0usize; 128];
+    let mut n = 0;
+    for b in s.bytes().filter(|b| *b < 128) {
+        counts[b as usize] += 1;
+        n += 1;
+    }
+    counts
+        .iter()
+        .filter(|c| **c > 0)
+        .map(|&c| {
+            let p = c as f64 / n as f64;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Whether one value looks like a credential: a known token shape, or a long random-looking
+/// string (≥ 24 characters of letters and digits in both cases, entropy ≥ 4.3 bits/char —
+/// above UUIDs and hex hashes).
+pub fn looks_like_token(v: &str) -> bool {
+    describe(v).is_some()
+}
+
+fn describe(v: &str) -> Option<&'static str> {
+    if v.contains("{{") {
+        return None;
+    }
+    if let Some((_, what)) = known().iter().find(|(re, _)| re.is_match(v)) {
+        return Some(what);
+    }
+    static WORD: OnceLock<Regex> = OnceLock::new();
+    let word = WORD.get_or_init(|| Regex::new(r"[A-Za-z0-9+/_\-=]{24,}").expect("valid"));
+    word.find_iter(v)
+        .any(|m| {
+            let t = m.as_str();
+            t.bytes().any(|b| b.is_ascii_lowercase())
+                && t.bytes().any(|b| b.is_ascii_uppercase())
+                && t.bytes().any(|b| b.is_ascii_digit())
+                && entropy(t) >= 4.3
+        })
+        .then_some("a random-looking string")
+}
+
+/// Lines of `text` that look like they carry a credential, described without the value
+/// (`line 12: a GitHub token`). Values written as `{{variable}}` are fine.
+pub fn scan(text: &str) -> Vec<String> {
+    text.lines()
+        .enumerate()
+        .filter_map(|(i, line)| describe(line).map(|what| format!("line {}: {what}", i + 1)))
+        .collect()
+}
