@@ -684,3 +684,54 @@ fn an_exported_folder_runs_with_vouch_run() {
         r["summary"]
     );
 }
+
+/// The demo collection in `collections/shop` is what Vouch writes (a golden folder: import
+/// and export give it back byte for byte), and its chained suite passes against the
+/// reference service it was made for.
+#[test]
+fn the_demo_collection_is_stable_and_its_chain_passes() {
+    use crate::util::Service;
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("collections/shop");
+    let bundle = exchange::read_folder(&demo).expect("demo reads");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut store = Store::open(tmp.path()).expect("store");
+    exchange::into_store(&mut store, &bundle, false).expect("import");
+    let out = tmp.path().join("out");
+    exchange::write_folder(
+        &exchange::from_store(&store, "shop").expect("read"),
+        &out,
+        false,
+    )
+    .expect("export");
+    let (want, got) = (folder_bytes(&demo), folder_bytes(&out));
+    assert_eq!(
+        want.keys().collect::<Vec<_>>(),
+        got.keys().collect::<Vec<_>>()
+    );
+    for (k, v) in &want {
+        assert!(
+            v == &got[k],
+            "{} differs from what Vouch writes",
+            k.display()
+        );
+    }
+    let suite = demo.join("suites/chain.yaml");
+    let out = vouch()
+        .args([
+            "run",
+            suite.to_str().expect("utf-8"),
+            "--env",
+            "local",
+            "--var",
+        ])
+        .arg(format!("baseUrl={}", Service::shop().base))
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("3 steps: 3 passed"), "{stdout}");
+}

@@ -3,8 +3,9 @@
 use super::{Bundle, BundleFolder, BundleRequest, SpecLink};
 use crate::spec::Spec;
 
-/// A collection for `spec` (loaded from `source`, `bytes` its content): a folder per tag,
-/// one request per operation with the smoke suite's values.
+/// A collection for `spec` (loaded from `source`, `bytes` its content): one request per
+/// operation with the smoke suite's values, named by the operation's summary (else its id),
+/// in a folder per first tag (else per first path segment shared by several operations).
 pub fn from_spec(spec: &Spec, source: &str, bytes: Option<Vec<u8>>) -> Bundle {
     let mut bundle = Bundle {
         name: spec.title().to_string(),
@@ -14,13 +15,29 @@ pub fn from_spec(spec: &Spec, source: &str, bytes: Option<Vec<u8>>) -> Bundle {
         }),
         ..Bundle::default()
     };
-    for (seq, step) in crate::suite::smoke(spec).into_iter().enumerate() {
-        let tag = step
+    let steps = crate::suite::smoke(spec);
+    let segment = |path: &str| {
+        path.split('/')
+            .find(|s| !s.is_empty() && !s.starts_with('{'))
+            .map(str::to_string)
+    };
+    let shared = |seg: &Option<String>| {
+        seg.is_some()
+            && steps
+                .iter()
+                .filter(|s| segment(&s.draft.path) == *seg)
+                .count()
+                > 1
+    };
+    for (seq, step) in steps.iter().cloned().enumerate() {
+        let op = step
             .operation_id
             .as_deref()
-            .and_then(|id| spec.operation(id))
-            .and_then(|o| o.tags.first().cloned());
-        let folder: Vec<String> = tag.into_iter().collect();
+            .and_then(|id| spec.operation(id));
+        let group = op
+            .and_then(|o| o.tags.first().cloned())
+            .or_else(|| Some(segment(&step.draft.path)).filter(shared).flatten());
+        let folder: Vec<String> = group.into_iter().collect();
         if !folder.is_empty() && !bundle.folders.iter().any(|f| f.path == folder) {
             let n = bundle.folders.len() as i64;
             bundle.folders.push(BundleFolder {
@@ -28,9 +45,23 @@ pub fn from_spec(spec: &Spec, source: &str, bytes: Option<Vec<u8>>) -> Bundle {
                 seq: n,
             });
         }
+        let base = op
+            .and_then(|o| o.summary.clone())
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or(step.name);
+        let mut name = base.clone();
+        let mut n = 2;
+        while bundle
+            .requests
+            .iter()
+            .any(|r| r.folder == folder && r.name == name)
+        {
+            name = format!("{base} ({n})");
+            n += 1;
+        }
         bundle.requests.push(BundleRequest {
             folder,
-            name: step.name,
+            name,
             seq: seq as i64,
             operation_id: step.operation_id,
             draft: step.draft,

@@ -1,6 +1,6 @@
 """Starts a reference service on a free loopback port and prints the port on stdout.
 
-    python serve.py MODULE:APP
+    python serve.py MODULE:APP [PORT]
 
 The socket is bound here (port 0) and handed to uvicorn, so there is no race for the port.
 The service exits when its stdin closes: a test process that dies never leaves it behind.
@@ -20,7 +20,8 @@ def main() -> None:
     app = getattr(importlib.import_module(module_name), app_name)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    port = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    sock.bind(("127.0.0.1", port))
     print(sock.getsockname()[1], flush=True)
 
     def watch_stdin() -> None:
