@@ -72,6 +72,9 @@ struct ImportArgs {
     /// Import under this name instead of the source's.
     #[arg(long)]
     name: Option<String>,
+    /// For a Postman environment file: the collection it belongs to (default: global).
+    #[arg(long)]
+    collection: Option<String>,
     /// Where vouch.db lives (default: VOUCH_DATA_DIR, else the OS data directory).
     #[arg(long)]
     data_dir: Option<std::path::PathBuf>,
@@ -256,6 +259,9 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         ImportFrom::Curl => Source::Curl,
         ImportFrom::Openapi => Source::Auto,
     };
+    if let Some(env) = postman_environment_file(&args.source)? {
+        return import_environment(env, &args);
+    }
     let mut bundle = if matches!(args.from, ImportFrom::Openapi) {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -312,6 +318,56 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
                 writeln!(out, "warning: {w}")?;
             }
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A Postman environment export (`values` + `_postman_variable_scope`), if SOURCE is one.
+fn postman_environment_file(source: &str) -> anyhow::Result<Option<Environment>> {
+    let path = std::path::Path::new(source);
+    if !path.is_file()
+        || std::fs::metadata(path)?.len() > vouch::exchange::MAX_IMPORT_BYTES
+        || !source.ends_with(".json")
+    {
+        return Ok(None);
+    }
+    let Ok(doc) = vouch::spec::parse_document(&std::fs::read(path)?, source) else {
+        return Ok(None);
+    };
+    if doc.get("values").is_none() || doc.get("item").is_some() {
+        return Ok(None);
+    }
+    Ok(Some(vouch::exchange::postman_environment(&doc, source)?))
+}
+
+fn import_environment(mut env: Environment, args: &ImportArgs) -> anyhow::Result<ExitCode> {
+    if let Some(n) = &args.name {
+        env.name = n.clone();
+    }
+    vouch::exchange::secrets::mark(&mut env);
+    let mut store = vouch::store::Store::open_default(args.data_dir.as_deref())?;
+    let collection_id = match &args.collection {
+        Some(c) => Some(store.collection(c)?.id),
+        None => None,
+    };
+    if !args.replace && store.environment(collection_id, &env.name).is_ok() {
+        anyhow::bail!(
+            "an environment named `{}` already exists (--replace to overwrite it)",
+            env.name
+        );
+    }
+    store.save_environment(collection_id, &env)?;
+    let secret = env.variables.values().filter(|v| v.secret).count();
+    match args.format {
+        Format::Json => println!(
+            "{}",
+            serde_json::json!({"environment": env.name, "variables": env.variables.len(), "secret": secret})
+        ),
+        Format::Text => println!(
+            "imported environment `{}`: {} variable(s), {secret} secret",
+            env.name,
+            env.variables.len()
+        ),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -735,3 +735,129 @@ fn the_demo_collection_is_stable_and_its_chain_passes() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("3 steps: 3 passed"), "{stdout}");
 }
+
+#[test]
+fn postman_environments_import_with_their_secrets() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().to_str().expect("utf-8");
+    let basic = collections().join("insomnia/importer-fixtures/postman-env/basic-input.json");
+    let out = vouch()
+        .args([
+            "import",
+            basic.to_str().expect("utf-8"),
+            "--format",
+            "json",
+            "--data-dir",
+            data,
+        ])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed: Value = serde_json::from_slice(&out.stdout).expect("json");
+    // `bar` is disabled in the file.
+    assert_eq!(
+        printed,
+        serde_json::json!({"environment": "Production Env", "variables": 1, "secret": 0})
+    );
+    let file = dir.path().join("env.json");
+    std::fs::write(
+        &file,
+        serde_json::json!({"name": "prod", "_postman_variable_scope": "environment", "values": [
+            {"key": "host", "value": "api.example.com", "type": "default", "enabled": true},
+            {"key": "apiToken", "value": "t0p-s3cret-value", "type": "secret", "enabled": true},
+            {"key": "client_secret", "value": "plain-typed-but-named-secret", "type": "default", "enabled": true}
+        ]})
+        .to_string(),
+    )
+    .expect("write");
+    let out = vouch()
+        .args(["import", file.to_str().expect("utf-8"), "--data-dir", data])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let store = Store::open(dir.path()).expect("store");
+    let env = store.environment(None, "prod").expect("saved");
+    let secret: Vec<&str> = env
+        .variables
+        .iter()
+        .filter(|(_, v)| v.secret)
+        .map(|(k, _)| k.as_str())
+        .collect();
+    assert_eq!(secret, ["apiToken", "client_secret"]);
+    drop(store);
+    // Again without --replace: refused, nothing changed.
+    let out = vouch()
+        .args(["import", file.to_str().expect("utf-8"), "--data-dir", data])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+}
+
+#[test]
+fn broken_collection_folders_name_the_file() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let copy = tmp.path().join("shop");
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("collections/shop");
+    for (rel, bytes) in folder_bytes(&demo) {
+        let p = copy.join(&rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, bytes).expect("write");
+    }
+    // A request file that is not YAML of a request.
+    std::fs::write(copy.join("items/list-items.yaml"), "name: [unclosed\n").expect("write");
+    let e = exchange::read_folder(&copy).expect_err("broken file");
+    assert!(e.to_string().contains("list-items.yaml"), "{e}");
+    // A YAML alias bomb.
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        bomb.push_str(&format!(
+            "{}: &{} [*{}, *{}, *{}, *{}, *{}, *{}, *{}, *{}, *{}, *{}]\n",
+            (b'a' + i) as char,
+            (b'a' + i) as char,
+            (b'a' + i - 1) as char,
+            (b'a' + i - 1) as char,
+            (b'a' + i - 1) as char,
+            (b'a' + i - 1) as char,
+            (b'a' + i - 1) as char,
+            (b'a' + i - 1) as char,
+            (b'a' + i - 1) as char,
+            (b'a' + i - 1) as char,
+            (b'a' + i - 1) as char,
+            (b'a' + i - 1) as char
+        ));
+    }
+    std::fs::write(copy.join("items/list-items.yaml"), bomb).expect("write");
+    let e = exchange::read_folder(&copy).expect_err("bomb refused");
+    assert!(e.to_string().contains("list-items.yaml"), "{e}");
+    // A format from the future.
+    std::fs::write(
+        copy.join("items/list-items.yaml"),
+        "name: ok\nseq: 0\nmethod: GET\npath: /items\n",
+    )
+    .expect("write");
+    let head = std::fs::read_to_string(copy.join("collection.yaml")).expect("read");
+    std::fs::write(
+        copy.join("collection.yaml"),
+        head.replace("version: 1", "version: 9"),
+    )
+    .expect("write");
+    let e = exchange::read_folder(&copy).expect_err("newer format");
+    assert!(e.to_string().contains("format version 9"), "{e}");
+    // A spec path that leaves the folder.
+    std::fs::write(
+        copy.join("collection.yaml"),
+        head.replace("spec: openapi.json", "spec: ../../etc/passwd"),
+    )
+    .expect("write");
+    let e = exchange::read_folder(&copy).expect_err("outside");
+    assert!(e.to_string().contains("inside the folder"), "{e}");
+}

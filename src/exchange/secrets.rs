@@ -93,16 +93,18 @@ pub fn lift(bundle: &mut Bundle) -> usize {
             );
         }
     }
-    // Variables the source itself marked secret stay secret; others named like credentials
-    // become secret too.
-    for env in &mut bundle.environments {
-        for (name, v) in &mut env.variables {
-            if is_sensitive_header(name) || looks_like_token(&v.value) {
-                v.secret = true;
-            }
+    bundle.environments.iter_mut().for_each(mark);
+    n
+}
+
+/// Marks an environment's credential-like variables secret (named like one, or holding a
+/// token-like value); those the source marked secret stay secret.
+pub fn mark(env: &mut crate::request::Environment) {
+    for (name, v) in &mut env.variables {
+        if is_sensitive_header(name) || looks_like_token(&v.value) {
+            v.secret = true;
         }
     }
-    n
 }
 
 fn lift_auth(auth: &mut Auth, take: &mut dyn FnMut(&str, &mut String)) {
