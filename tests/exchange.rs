@@ -438,6 +438,73 @@ fn planted_secrets_never_reach_an_export() {
             assert!(!text.contains(s), "{what} carries {s}:\n{text}");
         }
     }
+    // Run it (the credentials are sent, from the secret variables) with every report and
+    // debug logs: none of them carries a secret either.
+    let reports = dir.path().join("reports");
+    std::fs::create_dir_all(&reports).expect("mkdir");
+    let out = vouch()
+        .env("VOUCH_LOG", "debug")
+        .args([
+            "run",
+            "Planted",
+            "--env",
+            "default",
+            "--timeout",
+            "5",
+            "--data-dir",
+            data.to_str().expect("utf-8"),
+        ])
+        .args([
+            "--spec",
+            &crate::util::Service::shop().url("/openapi.json"),
+            "--base-url",
+            &crate::util::Service::shop().base,
+        ])
+        .args([
+            "--report",
+            &format!("json:{}", reports.join("r.json").display()),
+        ])
+        .args([
+            "--report",
+            &format!("junit:{}", reports.join("r.xml").display()),
+        ])
+        .args([
+            "--report",
+            &format!("html:{}", reports.join("r.html").display()),
+        ])
+        .output()
+        .expect("run");
+    // Paths the spec does not declare: the calls are made, unchecked.
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    written.push((
+        "run stdout".into(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    ));
+    written.push((
+        "run stderr (debug log)".into(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    ));
+    for r in ["r.json", "r.xml", "r.html"] {
+        written.push((
+            r.into(),
+            std::fs::read_to_string(reports.join(r)).expect("report"),
+        ));
+    }
+    for (what, text) in &written {
+        for s in planted {
+            assert!(!text.contains(s), "{what} carries {s}:\n{text}");
+        }
+    }
+    // The query credential was sent (the report shows where, masked).
+    assert!(written
+        .iter()
+        .any(|(w, t)| w == "r.json" && t.contains("access_token=••••••")));
+
     // The credentials became secret variables referenced by name.
     let bundle = exchange::read_folder(&folder).expect("read");
     let inherits = bundle

@@ -238,6 +238,15 @@ fn upgrades_every_earlier_schema_version_without_loss() {
         if version >= 1 {
             conn.execute("INSERT INTO collections (name) VALUES ('kept')", [])
                 .expect("insert");
+            // A saved request as version 1 wrote it (no scripts column yet).
+            conn.execute(
+                "INSERT INTO requests (collection_id, name, draft, assertions) VALUES (1, 'list', ?1, ?2)",
+                [
+                    r#"{"method":"GET","path":"/items"}"#,
+                    r#"[{"on":"status","equals":200}]"#,
+                ],
+            )
+            .expect("insert request");
         }
         drop(conn);
         let s = Store::open(dir.path()).expect("upgrade");
@@ -247,11 +256,12 @@ fn upgrades_every_earlier_schema_version_without_loss() {
             "from v{version}"
         );
         if version >= 1 {
-            assert_eq!(
-                s.collection("kept").expect("kept").name,
-                "kept",
-                "from v{version}"
-            );
+            let kept = s.collection("kept").expect("kept");
+            let requests = s.requests(kept.id).expect("requests");
+            assert_eq!(requests.len(), 1, "from v{version}");
+            assert_eq!(requests[0].draft.path, "/items");
+            assert_eq!(requests[0].assertions[0]["equals"], 200);
+            assert_eq!(requests[0].scripts, serde_json::json!([]));
         }
         assert_eq!(s.integrity_check().expect("check"), "ok");
     }
