@@ -14,3 +14,4 @@ pub mod request;
 pub mod spec;
 pub mod store;
 pub mod suite;
+pub mod workbench;

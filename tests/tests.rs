@@ -15,3 +15,4 @@ mod store;
 mod suites;
 mod url_loading;
 mod util;
+mod workbench;

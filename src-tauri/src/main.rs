@@ -1,12 +1,208 @@
-//! The Vouch desktop app: a Tauri v2 shell around the engine. Commands here only translate
-//! between the UI and `vouch` (none yet: the UI arrives with the desktop-app issue).
+//! The Vouch desktop app: a Tauri v2 shell around the engine. Each command is one call into
+//! [`vouch::workbench::Workbench`]; errors cross as `{kind, message, hint}`. Response bodies
+//! stay in the engine and are read in pages (`body_page`).
+//!
+//! `vouch-app [SPEC_PATH_OR_URL | COLLECTION_FOLDER]` opens that at start.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+use serde::Serialize;
+use tauri::{Emitter, State};
+use vouch::request::Draft;
+use vouch::workbench::{
+    BodyPage, CallView, CollectionRow, OperationForm, OperationRow, RunView, SpecSummary,
+    Workbench, WorkbenchError,
+};
+
+/// An error as the UI receives it.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+struct AppError {
+    kind: String,
+    message: String,
+    hint: String,
+}
+
+impl From<WorkbenchError> for AppError {
+    fn from(e: WorkbenchError) -> Self {
+        AppError {
+            kind: e.kind().into(),
+            message: e.to_string(),
+            hint: e.hint(),
+        }
+    }
+}
+
+type Reply<T> = Result<T, AppError>;
+
+/// What the app was started with (`vouch-app SPEC`), for the UI to open first.
+struct Startup(Option<String>);
+
+#[tauri::command]
+fn startup(s: State<'_, Startup>) -> Option<String> {
+    s.0.clone()
+}
+
+#[tauri::command]
+async fn open_spec(source: String, wb: State<'_, Workbench>) -> Reply<SpecSummary> {
+    Ok(wb.open(&source).await?)
+}
+
+#[tauri::command]
+fn open_text(text: String, wb: State<'_, Workbench>) -> Reply<SpecSummary> {
+    Ok(wb.open_text(&text)?)
+}
+
+#[tauri::command]
+fn operations(wb: State<'_, Workbench>) -> Reply<Vec<OperationRow>> {
+    Ok(wb.operations()?)
+}
+
+#[tauri::command]
+fn operation_form(id: String, wb: State<'_, Workbench>) -> Reply<OperationForm> {
+    Ok(wb.form(&id)?)
+}
+
+#[tauri::command]
+async fn send(
+    operation_id: Option<String>,
+    draft: Draft,
+    env: Option<String>,
+    wb: State<'_, Workbench>,
+) -> Reply<CallView> {
+    Ok(wb.send(operation_id, draft, env).await?)
+}
+
+#[tauri::command]
+fn cancel(wb: State<'_, Workbench>) {
+    wb.cancel()
+}
+
+#[tauri::command]
+fn body_page(body_id: u32, offset: u32, len: u32, wb: State<'_, Workbench>) -> Option<BodyPage> {
+    wb.body(body_id, offset, len)
+}
+
+#[tauri::command]
+fn collections(wb: State<'_, Workbench>) -> Reply<Vec<CollectionRow>> {
+    Ok(wb.collections()?)
+}
+
+#[tauri::command]
+fn save_request(
+    collection: String,
+    name: String,
+    operation_id: Option<String>,
+    draft: Draft,
+    wb: State<'_, Workbench>,
+) -> Reply<()> {
+    Ok(wb.save(&collection, &name, operation_id, draft)?)
+}
+
+#[tauri::command]
+async fn run_suite(
+    target: String,
+    env: Option<String>,
+    app: tauri::AppHandle,
+    wb: State<'_, Workbench>,
+) -> Reply<RunView> {
+    Ok(wb
+        .run(&target, env, |e| {
+            let _ = app.emit("run-event", e);
+        })
+        .await?)
+}
+
+#[tauri::command]
+fn export_collection(name: String, dir: String, wb: State<'_, Workbench>) -> Reply<usize> {
+    Ok(wb.export(&name, std::path::Path::new(&dir))?)
+}
+
+#[tauri::command]
+fn import_collection(path: String, wb: State<'_, Workbench>) -> Reply<String> {
+    Ok(wb.import(std::path::Path::new(&path))?)
+}
+
 fn main() {
+    let first_arg = std::env::args().nth(1);
     let context = tauri::generate_context!();
-    if let Err(e) = tauri::Builder::default().run(context) {
+    let result = tauri::Builder::default()
+        .manage(Workbench::new(None))
+        .manage(Startup(first_arg))
+        .invoke_handler(tauri::generate_handler![
+            startup,
+            open_spec,
+            open_text,
+            operations,
+            operation_form,
+            send,
+            cancel,
+            body_page,
+            collections,
+            save_request,
+            run_suite,
+            export_collection,
+            import_collection
+        ])
+        .run(context);
+    if let Err(e) = result {
         eprintln!("error: the Vouch window could not start: {e}\n  hint: on Linux, a display (or Xvfb) and WebKitGTK 4.1 are needed");
         std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod bindings {
+    //! The UI's TypeScript types are generated from these Rust types and committed in
+    //! `ui/src/api/bindings/`; this test fails when they drift (`VOUCH_UPDATE_BINDINGS=1` to
+    //! rewrite them).
+    use std::path::{Path, PathBuf};
+
+    use ts_rs::TS;
+
+    fn generate(dir: &Path) {
+        let cfg = ts_rs::Config::new().with_out_dir(dir);
+        super::AppError::export_all(&cfg).expect("AppError");
+        vouch::workbench::SpecSummary::export_all(&cfg).expect("SpecSummary");
+        vouch::workbench::OperationRow::export_all(&cfg).expect("OperationRow");
+        vouch::workbench::OperationForm::export_all(&cfg).expect("OperationForm");
+        vouch::workbench::CallView::export_all(&cfg).expect("CallView");
+        vouch::workbench::BodyPage::export_all(&cfg).expect("BodyPage");
+        vouch::workbench::CollectionRow::export_all(&cfg).expect("CollectionRow");
+        vouch::workbench::RunView::export_all(&cfg).expect("RunView");
+        vouch::suite::Event::export_all(&cfg).expect("Event");
+    }
+
+    fn files(dir: &Path) -> Vec<(PathBuf, String)> {
+        let mut out: Vec<(PathBuf, String)> = std::fs::read_dir(dir)
+            .map(|d| {
+                d.flatten()
+                    .map(|e| {
+                        (
+                            PathBuf::from(e.file_name()),
+                            std::fs::read_to_string(e.path()).unwrap_or_default(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn typescript_bindings_are_current() {
+        let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/api/bindings");
+        if std::env::var_os("VOUCH_UPDATE_BINDINGS").is_some() {
+            let _ = std::fs::remove_dir_all(&committed);
+            generate(&committed);
+        }
+        let fresh = tempfile::tempdir().expect("tmp");
+        generate(fresh.path());
+        assert_eq!(
+            files(&committed),
+            files(fresh.path()),
+            "ui/src/api/bindings is stale: run VOUCH_UPDATE_BINDINGS=1 cargo test -p vouch-app"
+        );
     }
 }

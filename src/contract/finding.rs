@@ -4,6 +4,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// Which part of the exchange a finding is about.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FindingKind {
@@ -33,6 +34,7 @@ impl FindingKind {
 }
 
 /// One place where an exchange breaks the contract.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
     /// Which part of the exchange.

@@ -11,6 +11,7 @@ use super::error::{RequestError, Result};
 use crate::spec::{OperationDetail, Spec};
 
 /// Which OAuth2 grant fetches the token.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OAuthFlow {
@@ -21,6 +22,7 @@ pub enum OAuthFlow {
 }
 
 /// Everything needed to fetch an OAuth2 access token.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct OAuthGrant {
     /// The grant.
@@ -40,6 +42,7 @@ pub struct OAuthGrant {
 }
 
 /// How a request authenticates.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Auth {

@@ -25,6 +25,7 @@ use crate::contract::RequestParts;
 use crate::spec::{OperationDetail, ParamLocation, Spec};
 
 /// A value given for one of the operation's parameters.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct ParamValue {
     /// The parameter's name.
@@ -37,6 +38,7 @@ pub struct ParamValue {
 }
 
 /// One part of a `multipart/form-data` body.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Part {
     /// Field name.
@@ -46,6 +48,7 @@ pub struct Part {
 }
 
 /// What a multipart part carries.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PartValue {
@@ -63,6 +66,7 @@ pub enum PartValue {
 }
 
 /// A request body.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Body {
@@ -90,6 +94,7 @@ pub enum Body {
 
 /// What the user wants sent: an operation's method and path plus values. Strings anywhere
 /// may hold `{{variable}}`s of the environment.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct Draft {
     /// HTTP method.

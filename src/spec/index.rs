@@ -211,6 +211,7 @@ pub fn derive_id(method: &str, path: &str) -> String {
 }
 
 /// Where a parameter goes.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ParamLocation {

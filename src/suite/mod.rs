@@ -43,6 +43,7 @@ pub struct Step {
 }
 
 /// Progress of a run.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
@@ -77,6 +78,7 @@ pub enum Event {
 }
 
 /// Counts of a run.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
     /// Steps in the suite.
@@ -155,26 +157,37 @@ pub async fn run(
         StepOutcome::Skipped => summary.skipped += 1,
     };
     if options.concurrency > 1 && !chained {
-        use futures_util::stream::{self, StreamExt};
+        use futures_util::stream::{FuturesUnordered, StreamExt};
         let env = &env;
         let session = &session;
-        let mut finished = stream::iter(steps.iter().enumerate())
-            .map(|(seq, step)| async move {
-                // Unchained: nothing is extracted, so every step reads the same environment.
-                // Boxed: the step's future is large, and the stream moves it around.
-                Box::pin(run_step(
-                    contract,
-                    session,
-                    seq,
-                    step,
-                    env,
-                    options,
-                    &mut Vec::new(),
-                ))
-                .await
-            })
-            .buffer_unordered(options.concurrency);
+        // A window of `concurrency` steps in flight, refilled as they finish. (Written without
+        // stream combinators over borrowed steps, which keeps the run's future `Send` for the
+        // app's async commands.)
+        let start = |seq: usize| async move {
+            // Unchained: nothing is extracted, so every step reads the same environment.
+            let mut unused = Vec::new();
+            run_step(
+                contract,
+                session,
+                seq,
+                &steps[seq],
+                env,
+                options,
+                &mut unused,
+            )
+            .await
+        };
+        let mut finished = FuturesUnordered::new();
+        let mut next = 0;
+        while next < steps.len().min(options.concurrency) {
+            finished.push(Box::pin(start(next)));
+            next += 1;
+        }
         while let Some(result) = finished.next().await {
+            if next < steps.len() {
+                finished.push(Box::pin(start(next)));
+                next += 1;
+            }
             tally(&mut summary, result.outcome);
             on_step(&result);
             on_event(&Event::StepFinished {

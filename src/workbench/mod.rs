@@ -1,0 +1,622 @@
+//! What the desktop app works on: the open spec and its contract, one HTTP session, the
+//! store, and the response bodies of recent calls. Every app command is one method here, so
+//! the Tauri shell only translates; the calls run through the same engine functions as
+//! `vouch run` and `vouch check`.
+//!
+//! Nothing big crosses the app's JSON IPC: a call's view carries its findings and headers,
+//! and the body stays here, read in pages through [`Workbench::body`].
+
+mod form;
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
+
+use serde::Serialize;
+use serde_json::Value;
+use thiserror::Error;
+use tokio_util::sync::CancellationToken;
+
+pub use form::{form_schema, operation_form, BodyField, OperationForm, ParamField};
+
+use crate::contract::{Contract, Finding};
+use crate::exchange::{self, ExchangeError};
+use crate::request::{Draft, Environment, SendOptions};
+use crate::spec::{LoadOptions, Spec, SpecError};
+use crate::store::{HistoryEntry, SavedRequest, StepOutcome, Store, StoreError};
+use crate::suite::{self, Event, RunOptions, Step, Summary};
+
+/// Response bodies kept for the UI to page through (the most recent calls).
+const KEPT_BODIES: usize = 20;
+
+/// Why an app command failed (a contract finding is never an error: it is in the view).
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum WorkbenchError {
+    /// No spec is open yet.
+    #[error("no spec is open")]
+    NoSpec,
+    /// The open spec has no such operation.
+    #[error("the spec has no operation `{0}`")]
+    NoOperation(String),
+    /// Loading the spec failed.
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Import or export failed.
+    #[error(transparent)]
+    Exchange(#[from] ExchangeError),
+}
+
+impl WorkbenchError {
+    /// A stable identifier of the error kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            WorkbenchError::NoSpec => "no-spec",
+            WorkbenchError::NoOperation(_) => "no-operation",
+            WorkbenchError::Spec(e) => e.kind(),
+            WorkbenchError::Store(e) => e.kind(),
+            WorkbenchError::Exchange(e) => e.kind(),
+        }
+    }
+
+    /// What to do about it.
+    pub fn hint(&self) -> String {
+        match self {
+            WorkbenchError::NoSpec => "open a spec first (file, URL or pasted text)".into(),
+            WorkbenchError::NoOperation(_) => "reload the spec: it may have changed".into(),
+            WorkbenchError::Spec(e) => e.hint().to_string(),
+            WorkbenchError::Store(e) => e.hint().to_string(),
+            WorkbenchError::Exchange(e) => e.hint(),
+        }
+    }
+}
+
+/// Results of the workbench.
+pub type Result<T> = std::result::Result<T, WorkbenchError>;
+
+/// The open spec at a glance.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SpecSummary {
+    /// Where it came from.
+    pub source: String,
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// OpenAPI/Swagger version.
+    pub openapi: String,
+    /// How many operations.
+    pub operations: usize,
+    /// The collection opened with it (a collection folder was opened).
+    pub collection: Option<String>,
+    /// Where calls go when their draft names no base URL (the collection's `baseUrl`).
+    pub base_url: Option<String>,
+}
+
+/// One row of the operation explorer.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OperationRow {
+    /// Operation id.
+    pub id: String,
+    /// Upper-case method.
+    pub method: String,
+    /// Path template.
+    pub path: String,
+    /// Summary.
+    pub summary: Option<String>,
+    /// First tag (the explorer's group).
+    pub tag: Option<String>,
+    /// Marked deprecated.
+    pub deprecated: bool,
+}
+
+/// A call as the app shows it: everything but the body, which is paged through
+/// [`Workbench::body`] by `body_id`.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CallView {
+    /// Where the body is kept (None when there was no response).
+    pub body_id: Option<u32>,
+    /// How it ended.
+    pub outcome: StepOutcome,
+    /// Method sent.
+    pub method: String,
+    /// URL sent (secrets masked).
+    pub url: String,
+    /// Status code.
+    pub status: Option<u16>,
+    /// Total time, ms.
+    pub elapsed_ms: Option<f64>,
+    /// Decoded body size, bytes.
+    pub size: Option<u32>,
+    /// The response's Content-Type.
+    pub content_type: Option<String>,
+    /// Response headers.
+    pub headers: Vec<(String, String)>,
+    /// Contract findings (request and response).
+    pub findings: Vec<Finding>,
+    /// Why the call could not be made.
+    pub error: Option<String>,
+}
+
+/// One page of a kept body.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BodyPage {
+    /// The bytes of this page, as text (lossy UTF-8).
+    pub text: String,
+    /// Where it starts.
+    pub offset: u32,
+    /// The whole body's size.
+    pub total: u32,
+}
+
+/// A collection in the sidebar.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CollectionRow {
+    /// Name.
+    pub name: String,
+    /// Its saved requests' names.
+    pub requests: Vec<String>,
+}
+
+/// A finished run, for the app.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RunView {
+    /// Counts.
+    pub summary: Summary,
+    /// Each step: name, outcome, findings count, time.
+    pub steps: Vec<RunStepView>,
+    /// Operations of the spec the run exercised, of all.
+    pub covered: (u32, u32),
+}
+
+/// One step of a run, for the app.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RunStepView {
+    /// Name.
+    pub name: String,
+    /// How it ended.
+    pub outcome: StepOutcome,
+    /// Findings and failed assertions, in words.
+    pub reasons: Vec<String>,
+    /// Total time, ms.
+    pub elapsed_ms: Option<f64>,
+}
+
+struct Open {
+    source: String,
+    contract: Contract,
+}
+
+impl std::fmt::Debug for Workbench {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let source = self.current().map(|o| o.source.clone()).ok();
+        f.debug_struct("Workbench")
+            .field("spec", &source)
+            .field("data_dir", &self.data_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The app's state: one per window.
+pub struct Workbench {
+    /// Base URL for calls whose draft names none (a collection's `baseUrl`).
+    base_url: RwLock<Option<String>>,
+    open: RwLock<Option<Arc<Open>>>,
+    session_send: SendOptions,
+    bodies: Mutex<VecDeque<(u32, Vec<u8>)>>,
+    next_body: Mutex<u32>,
+    cancel: Mutex<CancellationToken>,
+    data_dir: Option<PathBuf>,
+}
+
+impl Workbench {
+    /// A workbench whose store lives in `data_dir` (default: VOUCH_DATA_DIR, else the OS
+    /// data directory).
+    pub fn new(data_dir: Option<PathBuf>) -> Workbench {
+        Workbench {
+            base_url: RwLock::new(None),
+            open: RwLock::new(None),
+            session_send: SendOptions::default(),
+            bodies: Mutex::new(VecDeque::new()),
+            next_body: Mutex::new(1),
+            cancel: Mutex::new(CancellationToken::new()),
+            data_dir,
+        }
+    }
+
+    fn store(&self) -> Result<Store> {
+        Ok(Store::open_default(self.data_dir.as_deref())?)
+    }
+
+    fn current(&self) -> Result<Arc<Open>> {
+        self.open
+            .read()
+            .map_err(|_| WorkbenchError::NoSpec)?
+            .clone()
+            .ok_or(WorkbenchError::NoSpec)
+    }
+
+    fn set(&self, source: String, spec: Spec) -> SpecSummary {
+        let summary = SpecSummary {
+            source: source.clone(),
+            title: spec.title().to_string(),
+            version: spec.api_version().to_string(),
+            openapi: format!("{:?}", spec.version()),
+            operations: spec.operations().len(),
+            collection: None,
+            base_url: None,
+        };
+        let open = Open {
+            source,
+            contract: Contract::new(Arc::new(spec)),
+        };
+        if let Ok(mut slot) = self.open.write() {
+            *slot = Some(Arc::new(open));
+        }
+        summary
+    }
+
+    /// Opens a spec from a path or URL (replacing the open one). A collection folder is
+    /// imported (replacing its earlier import) and its spec opened, calls going to its
+    /// environments' `baseUrl`.
+    pub async fn open(&self, source: &str) -> Result<SpecSummary> {
+        let dir = std::path::Path::new(source);
+        if dir.join("collection.yaml").is_file() {
+            let mut bundle = exchange::read_folder(dir)?;
+            exchange::secrets::lift(&mut bundle);
+            let mut store = self.store()?;
+            exchange::into_store(&mut store, &bundle, true)?;
+            let spec_source = bundle
+                .spec
+                .as_ref()
+                .map(|s| s.source.clone())
+                .ok_or_else(|| {
+                    WorkbenchError::Spec(SpecError::Read {
+                        source_name: source.into(),
+                        reason: "the collection names no spec".into(),
+                    })
+                })?;
+            let spec = Spec::load(&spec_source, &LoadOptions::default()).await?;
+            let base = bundle
+                .environments
+                .iter()
+                .find_map(|e| e.variables.get("baseUrl").map(|v| v.value.clone()));
+            if let Ok(mut b) = self.base_url.write() {
+                b.clone_from(&base);
+            }
+            let mut summary = self.set(spec_source, spec);
+            summary.collection = Some(bundle.name);
+            summary.base_url = base;
+            return Ok(summary);
+        }
+        let spec = Spec::load(source, &LoadOptions::default()).await?;
+        if let Ok(mut b) = self.base_url.write() {
+            *b = None;
+        }
+        Ok(self.set(source.to_string(), spec))
+    }
+
+    /// Opens a spec pasted as text.
+    pub fn open_text(&self, text: &str) -> Result<SpecSummary> {
+        let spec = Spec::from_bytes(text.as_bytes(), Some("pasted"), &LoadOptions::default())?;
+        Ok(self.set("pasted".into(), spec))
+    }
+
+    /// The operations of the open spec, in document order.
+    pub fn operations(&self) -> Result<Vec<OperationRow>> {
+        let open = self.current()?;
+        Ok(open
+            .contract
+            .spec()
+            .operations()
+            .iter()
+            .map(|o| OperationRow {
+                id: o.id.clone(),
+                method: o.method.clone(),
+                path: o.path.clone(),
+                summary: o.summary.clone(),
+                tag: o.tags.first().cloned(),
+                deprecated: o.deprecated,
+            })
+            .collect())
+    }
+
+    /// The request form of an operation.
+    pub fn form(&self, operation_id: &str) -> Result<OperationForm> {
+        let open = self.current()?;
+        let spec = open.contract.spec();
+        let op = spec
+            .operation(operation_id)
+            .ok_or_else(|| WorkbenchError::NoOperation(operation_id.into()))?;
+        Ok(operation_form(spec, op))
+    }
+
+    fn environment(&self, name: Option<&str>) -> Result<Environment> {
+        match name {
+            None | Some("") => Ok(Environment::default()),
+            Some(n) => Ok(self.store()?.environment(None, n)?),
+        }
+    }
+
+    /// Sends a draft of an operation of the open spec and checks the exchange (the same
+    /// runner as `vouch run`); the call goes to the history. Cancelled by [`Workbench::cancel`].
+    pub async fn send(
+        &self,
+        operation_id: Option<String>,
+        draft: Draft,
+        env: Option<String>,
+    ) -> Result<CallView> {
+        let open = self.current()?;
+        let env = self.environment(env.as_deref())?;
+        let token = CancellationToken::new();
+        if let Ok(mut c) = self.cancel.lock() {
+            *c = token.clone();
+        }
+        let mut draft = draft;
+        if draft.base_url.as_deref().is_none_or(str::is_empty) {
+            draft.base_url = self.base_url.read().ok().and_then(|b| b.clone());
+        }
+        let step = Step {
+            name: format!("{} {}", draft.method, draft.path),
+            operation_id,
+            draft: draft.clone(),
+            assertions: Vec::new(),
+            extractions: Vec::new(),
+            timeout: None,
+            retries: 0,
+        };
+        let options = RunOptions {
+            send: self.session_send.clone(),
+            cancel: Some(token),
+            concurrency: 1,
+        };
+        let mut result = None;
+        suite::run(
+            &open.contract,
+            &[step],
+            &env,
+            &options,
+            |_: &Event| {},
+            |r: &suite::StepResult| result = Some(r.clone()),
+        )
+        .await;
+        let r = result.expect("one step ran");
+        let body_id = r.exchange.as_ref().map(|ex| self.keep(ex.body.clone()));
+        let view = CallView {
+            body_id,
+            outcome: r.outcome,
+            method: r.method.clone(),
+            url: r.url.clone(),
+            status: r.exchange.as_ref().map(|e| e.status),
+            elapsed_ms: r
+                .exchange
+                .as_ref()
+                .map(|e| (e.elapsed_ms * 10.0).round() / 10.0),
+            size: r
+                .exchange
+                .as_ref()
+                .map(|e| e.size.min(u32::MAX as u64) as u32),
+            content_type: r
+                .exchange
+                .as_ref()
+                .and_then(|e| e.header("content-type").map(str::to_string)),
+            headers: r
+                .exchange
+                .as_ref()
+                .map(|e| e.headers.clone())
+                .unwrap_or_default(),
+            findings: r.findings.clone(),
+            error: r.error.clone(),
+        };
+        // History is a convenience: a store that cannot be written does not fail the call.
+        if let Ok(mut store) = self.store() {
+            let _ = store.add_history(&HistoryEntry {
+                id: 0,
+                at: String::new(),
+                method: view.method.clone(),
+                url: view.url.clone(),
+                operation_id: r.operation_id.clone(),
+                status: view.status,
+                elapsed_ms: view.elapsed_ms,
+                findings: serde_json::to_value(&view.findings).unwrap_or_default(),
+                draft: serde_json::to_value(&draft).unwrap_or_default(),
+            });
+        }
+        Ok(view)
+    }
+
+    /// Cancels the call in flight, if any.
+    pub fn cancel(&self) {
+        if let Ok(c) = self.cancel.lock() {
+            c.cancel();
+        }
+    }
+
+    fn keep(&self, body: Vec<u8>) -> u32 {
+        let id = self.next_body.lock().map(|mut n| {
+            let id = *n;
+            *n += 1;
+            id
+        });
+        let id = id.unwrap_or(0);
+        if let Ok(mut b) = self.bodies.lock() {
+            b.push_back((id, body));
+            while b.len() > KEPT_BODIES {
+                b.pop_front();
+            }
+        }
+        id
+    }
+
+    /// A page of a kept body (`len` bytes from `offset`, cut back to a UTF-8 boundary).
+    pub fn body(&self, body_id: u32, offset: u32, len: u32) -> Option<BodyPage> {
+        let bodies = self.bodies.lock().ok()?;
+        let (_, body) = bodies.iter().find(|(id, _)| *id == body_id)?;
+        let start = (offset as usize).min(body.len());
+        let mut end = start.saturating_add(len as usize).min(body.len());
+        // Do not split a UTF-8 sequence: back off to the last boundary (at most 3 bytes).
+        while end > start && end < body.len() && (body[end] & 0xC0) == 0x80 {
+            end -= 1;
+        }
+        Some(BodyPage {
+            text: String::from_utf8_lossy(&body[start..end]).into_owned(),
+            offset: start as u32,
+            total: body.len() as u32,
+        })
+    }
+
+    /// The raw bytes of a kept body (for the app's body protocol).
+    pub fn body_bytes(&self, body_id: u32) -> Option<Vec<u8>> {
+        let bodies = self.bodies.lock().ok()?;
+        bodies
+            .iter()
+            .find(|(id, _)| *id == body_id)
+            .map(|(_, b)| b.clone())
+    }
+
+    /// The collections in the store with their requests' names.
+    pub fn collections(&self) -> Result<Vec<CollectionRow>> {
+        let store = self.store()?;
+        let mut out = Vec::new();
+        for c in store.collections()? {
+            let requests = store.requests(c.id)?.into_iter().map(|r| r.name).collect();
+            out.push(CollectionRow {
+                name: c.name,
+                requests,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Saves a draft into a collection (created, and linked to the open spec, when new).
+    pub fn save(
+        &self,
+        collection: &str,
+        name: &str,
+        operation_id: Option<String>,
+        draft: Draft,
+    ) -> Result<()> {
+        let mut store = self.store()?;
+        let c = match store.collection(collection) {
+            Ok(c) => c,
+            Err(StoreError::NotFound { .. }) => {
+                let c = store.create_collection(collection, "")?;
+                if let Ok(open) = self.current() {
+                    store.set_spec_source(c.id, &open.source)?;
+                }
+                c
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let seq = store.requests(c.id)?.len() as i64;
+        store.save_request(
+            c.id,
+            &SavedRequest {
+                id: 0,
+                folder_id: None,
+                name: name.into(),
+                seq,
+                operation_id,
+                draft,
+                assertions: Value::Array(Vec::new()),
+                extractions: Value::Array(Vec::new()),
+                scripts: Value::Array(Vec::new()),
+            },
+        )?;
+        Ok(())
+    }
+
+    /// Runs a collection (or `collection/suite`) against the open spec, reporting progress;
+    /// the run is recorded in the store.
+    pub async fn run(
+        &self,
+        target: &str,
+        env: Option<String>,
+        on_event: impl FnMut(&Event) + Send,
+    ) -> Result<RunView> {
+        let open = self.current()?;
+        let env = self.environment(env.as_deref())?;
+        let mut store = self.store()?;
+        let t = suite::from_store(&store, target)?;
+        let run_id = store.start_run(Some(t.collection.id), t.suite_id, &t.name, None)?;
+        let token = CancellationToken::new();
+        if let Ok(mut c) = self.cancel.lock() {
+            *c = token.clone();
+        }
+        let options = RunOptions {
+            send: self.session_send.clone(),
+            cancel: Some(token),
+            concurrency: 1,
+        };
+        let mut results = Vec::new();
+        let summary = suite::run(
+            &open.contract,
+            &t.steps,
+            &env,
+            &options,
+            on_event,
+            |r: &suite::StepResult| {
+                let _ = store.record_step(run_id, &r.record(suite::STORED_BODY_CAP));
+                results.push(r.clone());
+            },
+        )
+        .await;
+        let coverage = suite::coverage(open.contract.spec(), &results);
+        use crate::store::RunStatus;
+        let status = if summary.skipped > 0 {
+            RunStatus::Cancelled
+        } else if summary.errors > 0 {
+            RunStatus::Errored
+        } else if summary.failed > 0 {
+            RunStatus::Failed
+        } else {
+            RunStatus::Passed
+        };
+        store.finish_run(
+            run_id,
+            status,
+            &serde_json::to_value(summary).unwrap_or_default(),
+        )?;
+        Ok(RunView {
+            summary,
+            steps: results
+                .iter()
+                .map(|r| RunStepView {
+                    name: r.name.clone(),
+                    outcome: r.outcome,
+                    reasons: r.reasons(),
+                    elapsed_ms: r
+                        .exchange
+                        .as_ref()
+                        .map(|e| (e.elapsed_ms * 10.0).round() / 10.0),
+                })
+                .collect(),
+            covered: (coverage.exercised as u32, coverage.operations as u32),
+        })
+    }
+
+    /// Exports a collection as a Vouch folder; returns the number of files written.
+    pub fn export(&self, collection: &str, dir: &std::path::Path) -> Result<usize> {
+        let store = self.store()?;
+        let bundle = exchange::from_store(&store, collection)?;
+        Ok(exchange::write_folder(&bundle, dir, false)?.len())
+    }
+
+    /// Imports a folder or file of any supported format; returns the collection's name.
+    pub fn import(&self, path: &std::path::Path) -> Result<String> {
+        let mut bundle = exchange::import_path(path, exchange::Source::Auto)?;
+        exchange::secrets::lift(&mut bundle);
+        let mut store = self.store()?;
+        Ok(exchange::into_store(&mut store, &bundle, false)?.name)
+    }
+}

@@ -1,0 +1,165 @@
+// End to end: the real Vouch window (debug build) under Xvfb, driven through tauri-driver and
+// WebKitWebDriver. It opens the FastAPI reference service's spec (given at start, as "Open
+// with…" does), fills a form, sends, sees a drift finding, saves the request, runs the
+// collection, and exports it. A screenshot of each step goes to target/e2e/.
+//
+//     xvfb-run -a node tests/e2e/run.mjs   (./dev test does this)
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+import { remote } from "webdriverio";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const app = join(root, "target/debug/vouch-app");
+const shots = join(root, "target/e2e");
+mkdirSync(shots, { recursive: true });
+const work = mkdtempSync(join(tmpdir(), "vouch-e2e-"));
+const children = [];
+let passed = 0;
+let failed = 0;
+
+function start(cmd, args, env = {}) {
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "inherit"] });
+  children.push(child);
+  return child;
+}
+
+/** The reference service on a free port (serve.py prints it). */
+async function shop() {
+  const python = process.env.VOUCH_PYTHON ?? join(root, "tests/servers/.venv/bin/python");
+  const child = start(python, [join(root, "tests/servers/serve.py"), "shop:app"]);
+  const line = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once("line", resolve);
+    child.once("exit", (c) => reject(new Error(`the shop service exited (${c})`)));
+  });
+  return `http://127.0.0.1:${line.trim()}`;
+}
+
+async function waitPort(port, ms) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/status`);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`tauri-driver did not listen on ${port}`);
+}
+
+async function step(browser, n, name, f) {
+  try {
+    await f();
+    passed++;
+    console.log(`e2e: ok   ${n} ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`e2e: FAIL ${n} ${name}: ${e.message}`);
+  } finally {
+    await browser.saveScreenshot(join(shots, `${n}-${name.replace(/\W+/g, "-")}.png`)).catch(() => {});
+  }
+}
+
+async function main() {
+  if (!existsSync(app)) throw new Error(`${app} is missing: cargo build -p vouch-app`);
+  const base = await shop();
+  const spec = `${base}/openapi.json`;
+  const port = 4444 + Math.floor(Math.random() * 1000);
+  start("tauri-driver", ["--port", String(port), "--native-port", String(port + 1000)], {
+    VOUCH_DATA_DIR: join(work, "data"),
+  });
+  await waitPort(port, 20000);
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port,
+    logLevel: "error",
+    capabilities: {
+      browserName: "wry",
+      "tauri:options": { application: app, args: [spec] },
+      // WebKitWebDriver speaks classic WebDriver only (no BiDi).
+      "wdio:enforceWebDriverClassic": true,
+    },
+  });
+  const $t = (id) => browser.$(`[data-testid="${id}"]`);
+  try {
+    await step(browser, "01", "spec opened from the command line", async () => {
+      await (await $t("spec-title")).waitForDisplayed({ timeout: 20000 });
+      const title = await (await $t("spec-title")).getText();
+      if (!/operations/.test(title)) throw new Error(`title: ${title}`);
+      const ops = await browser.$$('[data-testid="op"]');
+      if (ops.length < 10) throw new Error(`${ops.length} operations shown`);
+    });
+    await step(browser, "02", "filter and pick an operation", async () => {
+      await (await $t("op-filter")).setValue("price-string");
+      const op = await browser.$('[data-op="GET /drift/price-string"]');
+      await op.waitForDisplayed({ timeout: 5000 });
+      await op.click();
+      await (await $t("send")).waitForDisplayed({ timeout: 5000 });
+    });
+    await step(browser, "03", "send and see the drift finding", async () => {
+      await (await $t("send")).click();
+      const verdict = await $t("verdict");
+      await verdict.waitForDisplayed({ timeout: 15000 });
+      const text = await verdict.getText();
+      if (!/finding/.test(text)) throw new Error(`verdict: ${text}`);
+      const findings = await (await $t("findings")).getText();
+      if (!findings.includes("/price")) throw new Error(`findings: ${findings}`);
+      await (await $t("finding")).click();
+    });
+    await step(browser, "04", "fill a form and send it", async () => {
+      await (await $t("op-filter")).setValue("items");
+      await (await browser.$('[data-op="GET /items/{item_id}"]')).click();
+      const param = await $t("param-item_id");
+      await param.waitForDisplayed({ timeout: 5000 });
+      await param.setValue("3");
+      await (await $t("send")).click();
+      await browser.waitUntil(async () => (await (await $t("status-line")).getText()).includes("200"), {
+        timeout: 15000,
+        timeoutMsg: "no 200",
+      });
+      const verdict = await (await $t("verdict")).getText();
+      if (!/honours/.test(verdict)) throw new Error(`verdict: ${verdict}`);
+    });
+    await step(browser, "05", "save the request", async () => {
+      await (await $t("save-collection")).setValue("e2e");
+      await (await $t("save-name")).setValue("read item");
+      await (await $t("save")).click();
+      await (await $t("notice")).waitForDisplayed({ timeout: 5000 });
+      const cols = await (await $t("collections")).getText();
+      if (!cols.includes("read item")) throw new Error(`collections: ${cols}`);
+    });
+    await step(browser, "06", "run the collection", async () => {
+      await (await $t("run-e2e")).click();
+      const result = await $t("run-result");
+      await result.waitForDisplayed({ timeout: 20000 });
+      const text = await result.getText();
+      if (!/1 steps: 1 passed/.test(text)) throw new Error(`run: ${text}`);
+    });
+    await step(browser, "07", "export the collection", async () => {
+      const out = join(work, "exported");
+      await (await $t("export-dir")).setValue(out);
+      await (await $t("export-e2e")).click();
+      await browser.waitUntil(async () => existsSync(join(out, "collection.yaml")), { timeout: 5000, timeoutMsg: "no export" });
+      if (!readFileSync(join(out, "collection.yaml"), "utf8").includes("name: e2e")) throw new Error("wrong collection");
+    });
+  } finally {
+    await browser.deleteSession().catch(() => {});
+  }
+}
+
+try {
+  await main();
+} catch (e) {
+  failed++;
+  console.log(`e2e: FAIL setup: ${e.stack ?? e}`);
+} finally {
+  for (const c of children) c.kill();
+  rmSync(work, { recursive: true, force: true });
+}
+console.log(`e2e: ${passed} passed, ${failed} failed (screenshots in target/e2e)`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,142 @@
+//! The app's engine side (every desktop command is one of these calls), against the FastAPI
+//! reference service over real HTTP: open, explore, fill, send, see a drift, read the body in
+//! pages, save, run, export; and a collection folder opened at start.
+
+use serde_json::json;
+use vouch::store::StepOutcome;
+use vouch::workbench::Workbench;
+
+use crate::util::{runtime, Service};
+
+#[test]
+fn open_fill_send_save_run_export() {
+    let rt = runtime();
+    let data = tempfile::tempdir().expect("tmp");
+    let wb = Workbench::new(Some(data.path().to_path_buf()));
+    assert_eq!(wb.operations().expect_err("nothing open").kind(), "no-spec");
+
+    let summary = rt
+        .block_on(wb.open(&Service::shop().url("/openapi.json")))
+        .expect("open");
+    assert_eq!(summary.operations, wb.operations().expect("rows").len());
+    assert!(summary.collection.is_none());
+
+    // The form of POST /items: body schema self-contained, read-only id left out, prefilled.
+    let rows = wb.operations().expect("rows");
+    let create = rows
+        .iter()
+        .find(|r| r.method == "POST" && r.path == "/items")
+        .expect("op");
+    let form = wb.form(&create.id).expect("form");
+    let body = form.body.as_ref().expect("body");
+    assert_eq!(body.media_type, "application/json");
+    assert!(
+        body.schema.to_string().find("$ref").is_none(),
+        "{}",
+        body.schema
+    );
+    assert_eq!(body.schema["required"], json!(["name", "price"]));
+    // FastAPI's `anyOf: [string, null]` became a plain string field.
+    assert_eq!(body.schema["properties"]["description"]["type"], "string");
+    assert!(matches!(
+        form.draft.body,
+        Some(vouch::request::Body::Json(_))
+    ));
+
+    // Send the honest create, then a drift: the finding says where.
+    let mut draft = form.draft.clone();
+    draft.body = Some(vouch::request::Body::Json(
+        json!({"name": "lamp", "price": 3}),
+    ));
+    let view = rt
+        .block_on(wb.send(Some(form.id.clone()), draft.clone(), None))
+        .expect("send");
+    assert_eq!(view.status, Some(201));
+    assert_eq!(view.outcome, StepOutcome::Passed, "{:?}", view.findings);
+    let drift = rows
+        .iter()
+        .find(|r| r.path == "/drift/price-string")
+        .expect("op");
+    let drift_form = wb.form(&drift.id).expect("form");
+    let view = rt
+        .block_on(wb.send(Some(drift.id.clone()), drift_form.draft.clone(), None))
+        .expect("send");
+    assert_eq!(view.outcome, StepOutcome::Failed);
+    assert_eq!(view.findings[0].location, "/price");
+
+    // The body never crossed: it is read back in pages, cut at UTF-8 boundaries.
+    let id = view.body_id.expect("kept");
+    let total = view.size.expect("size");
+    let mut text = String::new();
+    let mut offset = 0;
+    while offset < total {
+        let page = wb.body(id, offset, 7).expect("page");
+        offset = page.offset + page.text.len() as u32;
+        text.push_str(&page.text);
+    }
+    let body: serde_json::Value = serde_json::from_str(&text).expect("whole JSON body");
+    assert_eq!(body["price"], "9.99");
+
+    // Save both, run the collection, export it.
+    wb.save("app", "create", Some(form.id.clone()), draft)
+        .expect("save");
+    wb.save("app", "drift", Some(drift.id.clone()), drift_form.draft)
+        .expect("save");
+    let cols = wb.collections().expect("collections");
+    assert_eq!(cols[0].name, "app");
+    assert_eq!(cols[0].requests, ["create", "drift"]);
+    let mut events = Vec::new();
+    let run = rt
+        .block_on(wb.run("app", None, |e| events.push(e.clone())))
+        .expect("run");
+    assert_eq!((run.summary.passed, run.summary.failed), (1, 1));
+    assert!(
+        run.steps[1].reasons.iter().any(|r| r.contains("/price")),
+        "{:?}",
+        run.steps
+    );
+    assert_eq!(
+        events.len(),
+        2 + 2 * 2,
+        "started, 2 × (step started, finished), finished"
+    );
+    let out = data.path().join("export");
+    assert!(wb.export("app", &out).expect("export") >= 3);
+    assert!(out.join("collection.yaml").is_file());
+    // History has every call the app sent.
+    let store = vouch::store::Store::open(data.path()).expect("store");
+    assert_eq!(store.history(10).expect("history").len(), 2);
+}
+
+#[test]
+fn a_collection_folder_opens_with_its_base_url() {
+    let rt = runtime();
+    let data = tempfile::tempdir().expect("tmp");
+    let wb = Workbench::new(Some(data.path().to_path_buf()));
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("collections/shop");
+    let summary = rt
+        .block_on(wb.open(demo.to_str().expect("utf-8")))
+        .expect("open");
+    assert_eq!(summary.collection.as_deref(), Some("shop"));
+    assert_eq!(summary.base_url.as_deref(), Some("http://127.0.0.1:8000"));
+    assert!(wb
+        .collections()
+        .expect("cols")
+        .iter()
+        .any(|c| c.name == "shop" && c.requests.len() == 31));
+    // Opening it again replaces the earlier import.
+    rt.block_on(wb.open(demo.to_str().expect("utf-8")))
+        .expect("reopen");
+    // A draft naming its own base URL goes there (the reference service on a free port).
+    let rows = wb.operations().expect("rows");
+    let list = rows
+        .iter()
+        .find(|r| r.path == "/items" && r.method == "GET")
+        .expect("op");
+    let mut draft = wb.form(&list.id).expect("form").draft;
+    draft.base_url = Some(Service::shop().base.clone());
+    let view = rt
+        .block_on(wb.send(Some(list.id.clone()), draft, None))
+        .expect("send");
+    assert_eq!(view.outcome, StepOutcome::Passed, "{view:?}");
+}

@@ -1,0 +1,248 @@
+import { useCallback, useEffect, useState } from "react";
+
+import {
+  api,
+  asAppError,
+  type AppError,
+  type CallView,
+  type CollectionRow,
+  type Event,
+  type OperationForm,
+  type OperationRow,
+  type RunView,
+  type SpecSummary,
+} from "./api";
+import { CollectionsPanel } from "./components/CollectionsPanel";
+import { OperationList } from "./components/OperationList";
+import { RequestPanel, type RequestState } from "./components/RequestPanel";
+import { ResponsePanel } from "./components/ResponsePanel";
+import { initialState, toDraft } from "./lib/draft";
+
+type Theme = "light" | "dark";
+
+export function App() {
+  const [source, setSource] = useState("");
+  const [spec, setSpec] = useState<SpecSummary | null>(null);
+  const [rows, setRows] = useState<OperationRow[]>([]);
+  const [filter, setFilter] = useState("");
+  const [selected, setSelected] = useState<string | null>(null);
+  const [form, setForm] = useState<OperationForm | null>(null);
+  const [state, setState] = useState<RequestState>({ params: {}, body: undefined, raw: null });
+  const [call, setCall] = useState<CallView | null>(null);
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<AppError | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [collections, setCollections] = useState<CollectionRow[]>([]);
+  const [progress, setProgress] = useState<Event | null>(null);
+  const [run, setRun] = useState<RunView | null>(null);
+  const [theme, setTheme] = useState<Theme>(() =>
+    window.matchMedia?.("(prefers-color-scheme: dark)").matches ? "dark" : "light",
+  );
+  const [busy, setBusy] = useState(false);
+  const [baseUrl, setBaseUrl] = useState("");
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
+  const fail = (e: unknown) => setError(asAppError(e));
+
+  const refreshCollections = useCallback(() => {
+    api.collections().then(setCollections).catch(fail);
+  }, []);
+
+  const open = useCallback(async (src: string) => {
+    setError(null);
+    setBusy(true);
+    try {
+      const s = await api.openSpec(src);
+      setSpec(s);
+      setBaseUrl(s.base_url ?? "");
+      setSource(src);
+      setRows(await api.operations());
+      setSelected(null);
+      setForm(null);
+      setCall(null);
+    } catch (e) {
+      fail(e);
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    api
+      .startup()
+      .then((s) => {
+        if (s) open(s);
+      })
+      .catch(fail);
+    refreshCollections();
+    const un = api.onRunEvent(setProgress);
+    return () => {
+      un.then((f) => f());
+    };
+  }, [open, refreshCollections]);
+
+  const select = async (id: string) => {
+    setSelected(id);
+    setCall(null);
+    try {
+      const f = await api.operationForm(id);
+      setForm(f);
+      setState(initialState(f));
+    } catch (e) {
+      fail(e);
+    }
+  };
+
+  const send = useCallback(async () => {
+    if (!form || sending) return;
+    const { draft } = toDraft(form, state);
+    if (baseUrl) draft.base_url = baseUrl;
+    setSending(true);
+    setError(null);
+    try {
+      setCall(await api.send(form.id, draft, null));
+    } catch (e) {
+      fail(e);
+    } finally {
+      setSending(false);
+    }
+  }, [form, state, sending, baseUrl]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key === "Enter") {
+        e.preventDefault();
+        send();
+      }
+      if (e.key === "Escape" && sending) api.cancel();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [send, sending]);
+
+  const save = async (collection: string, name: string) => {
+    if (!form) return;
+    try {
+      const { draft } = toDraft(form, state);
+      if (baseUrl) draft.base_url = baseUrl;
+      await api.saveRequest(collection, name, form.id, draft);
+      setNotice(`saved “${name}” in ${collection}`);
+      refreshCollections();
+    } catch (e) {
+      fail(e);
+    }
+  };
+
+  const runSuite = async (target: string) => {
+    setRun(null);
+    setProgress(null);
+    try {
+      setRun(await api.runSuite(target, null));
+    } catch (e) {
+      fail(e);
+    }
+  };
+
+  const exportTo = async (name: string, dir: string) => {
+    try {
+      const n = await api.exportCollection(name, dir);
+      setNotice(`exported ${name} to ${dir} (${n} files)`);
+    } catch (e) {
+      fail(e);
+    }
+  };
+
+  const importFrom = async (path: string) => {
+    try {
+      const name = await api.importCollection(path);
+      setNotice(`imported ${name}`);
+      refreshCollections();
+    } catch (e) {
+      fail(e);
+    }
+  };
+
+  return (
+    <div className="app">
+      <header>
+        <strong className="brand">Vouch</strong>
+        <form
+          className="open"
+          onSubmit={(e) => {
+            e.preventDefault();
+            open(source);
+          }}
+        >
+          <input
+            data-testid="spec-source"
+            value={source}
+            onChange={(e) => setSource(e.target.value)}
+            placeholder="Spec: a file path or URL (e.g. http://127.0.0.1:8000/openapi.json)"
+          />
+          <button data-testid="open" disabled={!source || busy}>
+            {busy ? "Opening…" : "Open"}
+          </button>
+        </form>
+        {spec && (
+          <span className="spec muted" data-testid="spec-title">
+            {spec.title} {spec.version} · {spec.operations} operations
+            {spec.collection && ` · collection ${spec.collection}`}
+          </span>
+        )}
+        {spec && (
+          <input
+            className="base-url"
+            data-testid="base-url"
+            value={baseUrl}
+            onChange={(e) => setBaseUrl(e.target.value)}
+            placeholder="base URL (default: the spec's server)"
+            title="Where calls go"
+          />
+        )}
+        <button className="theme" onClick={() => setTheme(theme === "dark" ? "light" : "dark")} aria-label="Switch theme">
+          {theme === "dark" ? "☀" : "☾"}
+        </button>
+      </header>
+      {error && (
+        <div className="banner error" data-testid="error" role="alert">
+          <strong>{error.message}</strong> {error.hint && <span className="muted">— {error.hint}</span>}
+          <button className="link" onClick={() => setError(null)}>
+            dismiss
+          </button>
+        </div>
+      )}
+      {notice && (
+        <div className="banner notice" data-testid="notice" role="status">
+          {notice}
+          <button className="link" onClick={() => setNotice(null)}>
+            dismiss
+          </button>
+        </div>
+      )}
+      <main>
+        <OperationList rows={rows} filter={filter} onFilter={setFilter} selected={selected} onSelect={select} />
+        <div className="work">
+          {form ? (
+            <RequestPanel form={form} state={state} onChange={setState} onSend={send} onCancel={() => api.cancel()} sending={sending} />
+          ) : (
+            <div className="empty muted">{spec ? "Pick an operation." : "Open a spec to begin."}</div>
+          )}
+          {call && <ResponsePanel call={call} />}
+        </div>
+        <CollectionsPanel
+          collections={collections}
+          canSave={!!form}
+          onSave={save}
+          onRun={runSuite}
+          onExport={exportTo}
+          onImport={importFrom}
+          progress={progress}
+          run={run}
+        />
+      </main>
+    </div>
+  );
+}

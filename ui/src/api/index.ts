@@ -1,0 +1,59 @@
+// The only module that talks to the Tauri shell. Everything else calls these typed
+// functions; their types are generated from the Rust ones (src/api/bindings, by ts-rs).
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+
+import type { AppError } from "./bindings/AppError";
+import type { BodyPage } from "./bindings/BodyPage";
+import type { CallView } from "./bindings/CallView";
+import type { CollectionRow } from "./bindings/CollectionRow";
+import type { Draft } from "./bindings/Draft";
+import type { Event } from "./bindings/Event";
+import type { OperationForm } from "./bindings/OperationForm";
+import type { OperationRow } from "./bindings/OperationRow";
+import type { RunView } from "./bindings/RunView";
+import type { SpecSummary } from "./bindings/SpecSummary";
+
+export type {
+  AppError,
+  BodyPage,
+  CallView,
+  CollectionRow,
+  Draft,
+  Event,
+  OperationForm,
+  OperationRow,
+  RunView,
+  SpecSummary,
+};
+export type { Finding } from "./bindings/Finding";
+export type { ParamField } from "./bindings/ParamField";
+export type { ParamValue } from "./bindings/ParamValue";
+export type { Body } from "./bindings/Body";
+
+/** A failed command's error, whatever shape it arrived in. */
+export function asAppError(e: unknown): AppError {
+  if (e && typeof e === "object" && "kind" in e && "message" in e) return e as AppError;
+  return { kind: "internal", message: String(e), hint: "" };
+}
+
+export const api = {
+  startup: () => invoke<string | null>("startup"),
+  openSpec: (source: string) => invoke<SpecSummary>("open_spec", { source }),
+  openText: (text: string) => invoke<SpecSummary>("open_text", { text }),
+  operations: () => invoke<OperationRow[]>("operations"),
+  operationForm: (id: string) => invoke<OperationForm>("operation_form", { id }),
+  send: (operationId: string | null, draft: Draft, env: string | null) =>
+    invoke<CallView>("send", { operationId, draft, env }),
+  cancel: () => invoke<void>("cancel"),
+  bodyPage: (bodyId: number, offset: number, len: number) =>
+    invoke<BodyPage | null>("body_page", { bodyId, offset, len }),
+  collections: () => invoke<CollectionRow[]>("collections"),
+  saveRequest: (collection: string, name: string, operationId: string | null, draft: Draft) =>
+    invoke<void>("save_request", { collection, name, operationId, draft }),
+  runSuite: (target: string, env: string | null) => invoke<RunView>("run_suite", { target, env }),
+  onRunEvent: (f: (e: Event) => void): Promise<UnlistenFn> =>
+    listen<Event>("run-event", (m) => f(m.payload)),
+  exportCollection: (name: string, dir: string) => invoke<number>("export_collection", { name, dir }),
+  importCollection: (path: string) => invoke<string>("import_collection", { path }),
+};

@@ -1,0 +1,88 @@
+import { useState } from "react";
+
+import type { CollectionRow, Event, RunView } from "../api";
+
+interface Props {
+  collections: CollectionRow[];
+  onSave: (collection: string, name: string) => void;
+  canSave: boolean;
+  onRun: (target: string) => void;
+  onExport: (name: string, dir: string) => void;
+  onImport: (path: string) => void;
+  progress: Event | null;
+  run: RunView | null;
+}
+
+/** Collections: save the current request, run a collection with live progress, share it. */
+export function CollectionsPanel({ collections, onSave, canSave, onRun, onExport, onImport, progress, run }: Props) {
+  const [collection, setCollection] = useState("my collection");
+  const [name, setName] = useState("");
+  const [dir, setDir] = useState("");
+  const [importPath, setImportPath] = useState("");
+  return (
+    <aside className="collections" aria-label="Collections">
+      <h3>Save request</h3>
+      <div className="row">
+        <input data-testid="save-collection" value={collection} onChange={(e) => setCollection(e.target.value)} placeholder="collection" />
+        <input data-testid="save-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="request name" />
+        <button data-testid="save" disabled={!canSave || !name || !collection} onClick={() => onSave(collection, name)}>
+          Save
+        </button>
+      </div>
+      <h3>Collections</h3>
+      <ul className="tree" data-testid="collections">
+        {collections.map((c) => (
+          <li key={c.name}>
+            <div className="row">
+              <strong>{c.name}</strong>
+              <button data-testid={`run-${c.name}`} onClick={() => onRun(c.name)}>
+                Run
+              </button>
+              <button data-testid={`export-${c.name}`} disabled={!dir} onClick={() => onExport(c.name, dir)}>
+                Export
+              </button>
+            </div>
+            <ul>
+              {c.requests.map((r) => (
+                <li key={r} className="muted">
+                  {r}
+                </li>
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ul>
+      <input data-testid="export-dir" value={dir} onChange={(e) => setDir(e.target.value)} placeholder="export to folder…" />
+      <div className="row">
+        <input data-testid="import-path" value={importPath} onChange={(e) => setImportPath(e.target.value)} placeholder="import a folder or file…" />
+        <button data-testid="import" disabled={!importPath} onClick={() => onImport(importPath)}>
+          Import
+        </button>
+      </div>
+      {progress && progress.event === "step_finished" && (
+        <div className="progress" data-testid="run-progress">
+          step {progress.seq + 1}: {progress.name} — {progress.outcome} ({progress.summary.passed} passed, {progress.summary.failed} failed)
+        </div>
+      )}
+      {run && (
+        <div className="run" data-testid="run-result">
+          <div>
+            {run.summary.total} steps: {run.summary.passed} passed, {run.summary.failed} failed, {run.summary.errors} errors · coverage {run.covered[0]}/{run.covered[1]} operations
+          </div>
+          <ul>
+            {run.steps.map((s, i) => (
+              <li key={i} className={`o-${s.outcome}`}>
+                {s.outcome} — {s.name} {s.elapsed_ms !== null && <span className="muted">{s.elapsed_ms} ms</span>}
+                {s.reasons.map((r, j) => (
+                  <div key={j} className="small muted">
+                    {r}
+                  </div>
+                ))}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </aside>
+  );
+}

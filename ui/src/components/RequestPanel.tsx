@@ -1,0 +1,125 @@
+import Form from "@rjsf/core";
+import type { RJSFSchema } from "@rjsf/utils";
+
+import type { OperationForm } from "../api";
+import { validator } from "../lib/validator";
+
+export interface RequestState {
+  params: Record<string, string>;
+  body: unknown;
+  raw: string | null;
+}
+
+interface Props {
+  form: OperationForm;
+  state: RequestState;
+  onChange: (s: RequestState) => void;
+  onSend: () => void;
+  onCancel: () => void;
+  sending: boolean;
+}
+
+/** The request form: parameters with their types, the body as a schema form or raw JSON. */
+export function RequestPanel({ form, state, onChange, onSend, onCancel, sending }: Props) {
+  const set = (patch: Partial<RequestState>) => onChange({ ...state, ...patch });
+  return (
+    <section className="request" aria-label="Request">
+      <h2>
+        <span className={`method m-${form.method.toLowerCase()}`}>{form.method}</span> {form.path}
+      </h2>
+      {form.summary && <p className="muted">{form.summary}</p>}
+      {form.params.length > 0 && (
+        <table className="params">
+          <tbody>
+            {form.params.map((p) => {
+              const key = `${p.location}:${p.name}`;
+              const schema = p.schema as { type?: string; enum?: unknown[] };
+              return (
+                <tr key={key}>
+                  <th>
+                    {p.name}
+                    {p.required && <span className="required" title="required">*</span>}
+                    <div className="muted small">
+                      {p.location} · {schema.type ?? "any"}
+                    </div>
+                  </th>
+                  <td>
+                    {schema.enum ? (
+                      <select data-testid={`param-${p.name}`} value={state.params[key] ?? ""} onChange={(e) => set({ params: { ...state.params, [key]: e.target.value } })}>
+                        <option value="">—</option>
+                        {schema.enum.map((v) => (
+                          <option key={String(v)} value={String(v)}>
+                            {String(v)}
+                          </option>
+                        ))}
+                      </select>
+                    ) : (
+                      <input
+                        data-testid={`param-${p.name}`}
+                        value={state.params[key] ?? ""}
+                        placeholder={p.description ?? ""}
+                        onChange={(e) => set({ params: { ...state.params, [key]: e.target.value } })}
+                      />
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {form.body && (
+        <div className="body-editor">
+          <div className="row">
+            <strong>Body</strong> <span className="muted">{form.body.media_type}</span>
+            <label className="toggle">
+              <input
+                type="checkbox"
+                data-testid="raw-toggle"
+                checked={state.raw !== null}
+                onChange={(e) => set({ raw: e.target.checked ? JSON.stringify(state.body, null, 2) : null })}
+              />
+              raw
+            </label>
+          </div>
+          {state.raw !== null ? (
+            <RawEditor text={state.raw} onChange={(raw) => set({ raw })} />
+          ) : (
+            <Form
+              schema={form.body.schema as RJSFSchema}
+              formData={state.body}
+              validator={validator}
+              noHtml5Validate
+              onChange={(e) => set({ body: e.formData })}
+            >
+              <></>
+            </Form>
+          )}
+        </div>
+      )}
+      <div className="actions">
+        <button className="primary" data-testid="send" onClick={onSend} disabled={sending} title="Ctrl+Enter">
+          Send
+        </button>
+        <button data-testid="cancel" onClick={onCancel} disabled={!sending}>
+          Cancel
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function RawEditor({ text, onChange }: { text: string; onChange: (t: string) => void }) {
+  let problem: string | null = null;
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    problem = String(e);
+  }
+  return (
+    <div>
+      <textarea className="raw" data-testid="raw-body" spellCheck={false} value={text} onChange={(e) => onChange(e.target.value)} />
+      {problem && <div className="error small">{problem}</div>}
+    </div>
+  );
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+
+import type { OperationForm, OperationRow } from "../api";
+import { formatBytes, lineForPointer, prettyJson, textLines } from "./body";
+import { initialState, toDraft, typedValue } from "./draft";
+import { filterOperations, groupByTag } from "./operations";
+import { check } from "./validator";
+
+const row = (method: string, path: string, tag: string | null, summary: string | null = null): OperationRow => ({
+  id: `${method}${path}`,
+  method,
+  path,
+  summary,
+  tag,
+  deprecated: false,
+});
+
+describe("operation explorer", () => {
+  const rows = [row("GET", "/pets", "pets", "List pets"), row("POST", "/pets", "pets"), row("GET", "/users/{id}", null), row("DELETE", "/pets/{id}", "pets")];
+  it("filters on every word, any case, over method, path and summary", () => {
+    expect(filterOperations(rows, "get").map((r) => r.path)).toEqual(["/pets", "/users/{id}"]);
+    expect(filterOperations(rows, "pets LIST").map((r) => r.method)).toEqual(["GET"]);
+    expect(filterOperations(rows, "  ")).toHaveLength(4);
+    expect(filterOperations(rows, "nothing")).toHaveLength(0);
+  });
+  it("groups by tag with the untagged last", () => {
+    const items = groupByTag(rows);
+    expect(items.map((i) => (i.kind === "group" ? `#${i.tag}:${i.count}` : i.row.method))).toEqual(["#pets:3", "GET", "POST", "DELETE", "#Other:1", "GET"]);
+  });
+});
+
+describe("body view", () => {
+  it("pretty-prints like JSON.stringify and finds each pointer's line", () => {
+    const v = { items: [{ id: 1, "a/b": "x" }, { id: 2, tags: [] }], n: null };
+    const p = prettyJson(v);
+    expect(p.lines.join("\n")).toBe(JSON.stringify(v, null, 2));
+    expect(p.lines[lineForPointer(p, "/items/1/id")!]).toContain('"id": 2');
+    expect(p.lines[lineForPointer(p, "/items/0/a~1b")!]).toContain('"a/b": "x"');
+    // A missing property points at its closest parent.
+    expect(p.lines[lineForPointer(p, "/items/1/price")!]).toBe("    {");
+    expect(lineForPointer(p, "")).toBe(0);
+  });
+  it("cuts long lines so a minified body stays scrollable", () => {
+    expect(textLines("a".repeat(4500) + "\nb", 2000).map((l) => l.length)).toEqual([2000, 2000, 500, 1]);
+    expect(formatBytes(512)).toBe("512 B");
+    expect(formatBytes(10 * 1024 * 1024)).toBe("10.0 MB");
+  });
+});
+
+describe("request form", () => {
+  const form: OperationForm = {
+    id: "create",
+    method: "POST",
+    path: "/items/{id}",
+    summary: null,
+    params: [
+      { name: "id", location: "path", required: true, description: null, schema: { type: "integer" } },
+      { name: "tags", location: "query", required: false, description: null, schema: { type: "array", items: { type: "string" } } },
+    ],
+    body: { media_type: "application/json", required: true, schema: { type: "object" } },
+    draft: { method: "POST", path: "/items/{id}", params: [{ name: "id", in: "path", value: 7 }], body: { json: { name: "a" } } },
+  };
+  it("starts from the engine's values and types what the user typed", () => {
+    const s = initialState(form);
+    expect(s.params).toEqual({ "path:id": "7" });
+    s.params["query:tags"] = "a, b";
+    const { draft, problem } = toDraft(form, s);
+    expect(problem).toBeNull();
+    expect(draft.params).toEqual([
+      { name: "id", in: "path", value: 7 },
+      { name: "tags", in: "query", value: ["a", "b"] },
+    ]);
+    expect(draft.body).toEqual({ json: { name: "a" } });
+    expect(typedValue("x", { type: "integer" })).toBe("x");
+    expect(typedValue("true", { type: "boolean" })).toBe(true);
+  });
+  it("sends a broken raw body as text, and says so", () => {
+    const s = { ...initialState(form), raw: "{broken" };
+    const { draft, problem } = toDraft(form, s);
+    expect(problem).toMatch(/not JSON/);
+    expect(draft.body).toEqual({ text: { content_type: "application/json", text: "{broken" } });
+  });
+});
+
+describe("form validator (no eval)", () => {
+  it("reports types, required and bounds with paths", () => {
+    const schema = { type: "object" as const, required: ["name"], properties: { price: { type: "number" as const, minimum: 0 }, tags: { type: "array" as const, items: { type: "string" as const } } } };
+    expect(check(schema, { name: "a", price: 1, tags: ["x"] })).toEqual([]);
+    expect(check(schema, { price: -1, tags: [1] }).map((e) => e.stack)).toEqual([".name is required", ".price must be >= 0", ".tags.0 must be string"]);
+  });
+});
