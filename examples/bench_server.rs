@@ -1,5 +1,6 @@
-//! The small local service of `bench/compare.sh`: `GET /things` answers the same 1 KB JSON
-//! array as `benches/suite_throughput.rs`, `GET /openapi.json` its contract. Prints its port.
+//! The small local service of `bench/compare.sh` and `bench/app-weight.sh`: `GET /things`
+//! answers the same 1 KB JSON array as `benches/suite_throughput.rs`, `GET /big` 10 MB of
+//! the same, `GET /openapi.json` their contract. Prints its port.
 //!
 //!     cargo run --release --example bench_server
 
@@ -9,6 +10,8 @@ use serde_json::{json, Value};
 
 const SPEC: &str = r##"{"openapi": "3.1.0", "info": {"title": "bench", "version": "1"},
  "paths": {"/things": {"get": {"operationId": "listThings", "responses": {"200": {"description": "ok",
+   "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}}}}}}},
+  "/big": {"get": {"operationId": "listManyThings", "responses": {"200": {"description": "10 MB",
    "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}}}}}}}},
  "components": {"schemas": {"Thing": {"type": "object", "required": ["id", "name", "price", "tags"], "additionalProperties": false,
    "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "price": {"type": "number", "exclusiveMinimum": 0},
@@ -20,11 +23,22 @@ async fn main() -> std::io::Result<()> {
         .map(|i| json!({"id": i, "name": format!("thing number {i}"), "price": 9.5 + i as f64, "tags": ["a", "bb", "ccc"], "updated": "2026-01-02T03:04:05Z"}))
         .collect();
     let body = serde_json::to_vec(&items).expect("json");
+    let many: Vec<Value> = (0..100_000)
+        .map(|i| json!({"id": i, "name": format!("thing number {i}"), "price": 9.5 + i as f64, "tags": ["a", "bb", "ccc"], "updated": "2026-01-02T03:04:05Z"}))
+        .collect();
+    let big = serde_json::to_vec(&many).expect("json");
     let app = Router::new()
         .route(
             "/things",
             get(move || {
                 let b = body.clone();
+                async move { ([("content-type", "application/json")], b) }
+            }),
+        )
+        .route(
+            "/big",
+            get(move || {
+                let b = big.clone();
                 async move { ([("content-type", "application/json")], b) }
             }),
         )

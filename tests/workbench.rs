@@ -71,7 +71,8 @@ fn open_fill_send_save_run_export() {
     let mut offset = 0;
     while offset < total {
         let page = wb.body(id, offset, 7).expect("page");
-        offset = page.offset + page.text.len() as u32;
+        assert_eq!(page.next, page.offset + page.text.len() as u32);
+        offset = page.next;
         text.push_str(&page.text);
     }
     let body: serde_json::Value = serde_json::from_str(&text).expect("whole JSON body");

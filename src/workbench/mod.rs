@@ -152,6 +152,8 @@ pub struct BodyPage {
     pub text: String,
     /// Where it starts.
     pub offset: u32,
+    /// Where the next page starts (bytes, past this page's last whole character).
+    pub next: u32,
     /// The whole body's size.
     pub total: u32,
 }
@@ -471,6 +473,7 @@ impl Workbench {
         Some(BodyPage {
             text: String::from_utf8_lossy(&body[start..end]).into_owned(),
             offset: start as u32,
+            next: end as u32,
             total: body.len() as u32,
         })
     }

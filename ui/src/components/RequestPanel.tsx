@@ -1,8 +1,9 @@
-import Form from "@rjsf/core";
-import type { RJSFSchema } from "@rjsf/utils";
+import { lazy, Suspense } from "react";
 
 import type { OperationForm } from "../api";
-import { validator } from "../lib/validator";
+
+// The schema form library is the bulk of the UI's code: loaded when a body is first shown.
+const BodyForm = lazy(() => import("./BodyForm"));
 
 export interface RequestState {
   params: Record<string, string>;
@@ -85,15 +86,9 @@ export function RequestPanel({ form, state, onChange, onSend, onCancel, sending 
           {state.raw !== null ? (
             <RawEditor text={state.raw} onChange={(raw) => set({ raw })} />
           ) : (
-            <Form
-              schema={form.body.schema as RJSFSchema}
-              formData={state.body}
-              validator={validator}
-              noHtml5Validate
-              onChange={(e) => set({ body: e.formData })}
-            >
-              <></>
-            </Form>
+            <Suspense fallback={<div className="muted">loading the form…</div>}>
+              <BodyForm schema={form.body.schema} value={state.body} onChange={(body) => set({ body })} />
+            </Suspense>
           )}
         </div>
       )}

@@ -9,16 +9,19 @@ const PRETTY_LIMIT = 2 * 1024 * 1024;
 /** Bytes read per IPC call. */
 const PAGE = 1024 * 1024;
 
+/** The whole body, page by page, letting the window draw between pages. */
 async function readBody(id: number): Promise<string> {
-  let text = "";
+  const parts: string[] = [];
   let offset = 0;
   for (;;) {
     const page = await api.bodyPage(id, offset, PAGE);
-    if (!page) return text;
-    text += page.text;
-    offset = page.offset + new TextEncoder().encode(page.text).length;
-    if (offset >= page.total || page.text.length === 0) return text;
+    if (!page) break;
+    parts.push(page.text);
+    if (page.next <= offset || page.next >= page.total) break;
+    offset = page.next;
+    await new Promise((r) => setTimeout(r, 0));
   }
+  return parts.join("");
 }
 
 /** The response: status, time, size, the contract verdict, headers, and the body. */

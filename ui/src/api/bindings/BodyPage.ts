@@ -13,6 +13,10 @@ text: string,
  */
 offset: number, 
 /**
+ * Where the next page starts (bytes, past this page's last whole character).
+ */
+next: number, 
+/**
  * The whole body's size.
  */
 total: number, };

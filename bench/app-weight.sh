@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Speed and weight of the desktop app; see bench/app-weight.mjs for what is measured.
+#
+#     bench/app-weight.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+(cd ui && npm run --silent build >/dev/null)
+cargo build --quiet -p vouch-app --bin vouch-app --example bare_window
+cargo build --quiet --release --example bench_server
+[[ -d tests/e2e/node_modules ]] || (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+xvfb-run -a -s '-screen 0 1400x900x24' node bench/app-weight.mjs
