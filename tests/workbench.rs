@@ -102,7 +102,39 @@ fn open_fill_send_save_run_export() {
         "started, 2 × (step started, finished), finished"
     );
     let out = data.path().join("export");
-    assert!(wb.export("app", &out).expect("export") >= 3);
+    assert!(wb.export("app", &out, false).expect("export") >= 3);
+    let postman = data.path().join("app.postman.json");
+    assert_eq!(wb.export("app", &postman, true).expect("postman"), 1);
+    assert!(std::fs::read_to_string(&postman)
+        .expect("read")
+        .contains("v2.1.0"));
+    let history = wb.history(10).expect("history");
+    assert_eq!(
+        (history.len(), history[0].findings, history[0].status),
+        (2, 1, Some(200))
+    );
+    let curl = wb.curl(
+        Some(create.id.clone()),
+        wb.form(&create.id).expect("form").draft,
+    );
+    assert!(
+        curl.starts_with("curl -X POST") && curl.contains("--data-raw"),
+        "{curl}"
+    );
+    // Parameters serialised into the exact URL the engine calls.
+    let search = rows.iter().find(|r| r.path == "/search").expect("op");
+    let mut draft = wb.form(&search.id).expect("form").draft;
+    draft.params = vec![vouch::request::ParamValue {
+        name: "q".into(),
+        location: vouch::spec::ParamLocation::Query,
+        value: json!("red lamp"),
+    }];
+    let curl = wb.curl(Some(search.id.clone()), draft);
+    assert!(
+        curl.contains(&format!("'{}/search?q=red%20lamp'", Service::shop().base))
+            || curl.contains(&format!("'{}/search?q=red+lamp'", Service::shop().base)),
+        "{curl}"
+    );
     assert!(out.join("collection.yaml").is_file());
     // History has every call the app sent.
     let store = vouch::store::Store::open(data.path()).expect("store");
@@ -140,4 +172,32 @@ fn a_collection_folder_opens_with_its_base_url() {
         .block_on(wb.send(Some(list.id.clone()), draft, None))
         .expect("send");
     assert_eq!(view.outcome, StepOutcome::Passed, "{view:?}");
+}
+
+#[test]
+fn a_changed_spec_file_is_noticed_and_pasted_specs_open() {
+    let data = tempfile::tempdir().expect("tmp");
+    let wb = Workbench::new(Some(data.path().to_path_buf()));
+    let file = data.path().join("spec.yaml");
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok}\n";
+    std::fs::write(&file, spec).expect("write");
+    runtime()
+        .block_on(wb.open(file.to_str().expect("utf-8")))
+        .expect("open");
+    assert!(!wb.spec_changed());
+    let f = std::fs::File::options()
+        .append(true)
+        .open(&file)
+        .expect("open");
+    f.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
+        .expect("touch");
+    assert!(wb.spec_changed());
+    // Pasted text: no file to watch.
+    let summary = wb.open_text(spec).expect("pasted");
+    assert_eq!((summary.title.as_str(), summary.operations), ("t", 1));
+    assert!(!wb.spec_changed());
+    assert_eq!(
+        wb.open_text("not: [a spec").expect_err("bad").kind(),
+        "syntax"
+    );
 }

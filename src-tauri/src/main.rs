@@ -10,8 +10,8 @@ use serde::Serialize;
 use tauri::{Emitter, State};
 use vouch::request::Draft;
 use vouch::workbench::{
-    BodyPage, CallView, CollectionRow, OperationForm, OperationRow, RunView, SpecSummary,
-    Workbench, WorkbenchError,
+    BodyPage, CallView, CollectionRow, HistoryRow, OperationForm, OperationRow, RunView,
+    SpecSummary, Workbench, WorkbenchError,
 };
 
 /// An error as the UI receives it.
@@ -114,8 +114,33 @@ async fn run_suite(
 }
 
 #[tauri::command]
-fn export_collection(name: String, dir: String, wb: State<'_, Workbench>) -> Reply<usize> {
-    Ok(wb.export(&name, std::path::Path::new(&dir))?)
+fn export_collection(
+    name: String,
+    to: String,
+    postman: bool,
+    wb: State<'_, Workbench>,
+) -> Reply<usize> {
+    Ok(wb.export(&name, std::path::Path::new(&to), postman)?)
+}
+
+#[tauri::command]
+fn spec_changed(wb: State<'_, Workbench>) -> bool {
+    wb.spec_changed()
+}
+
+#[tauri::command]
+fn environments(wb: State<'_, Workbench>) -> Reply<Vec<String>> {
+    Ok(wb.environments()?)
+}
+
+#[tauri::command]
+fn history(limit: usize, wb: State<'_, Workbench>) -> Reply<Vec<HistoryRow>> {
+    Ok(wb.history(limit)?)
+}
+
+#[tauri::command]
+fn curl(operation_id: Option<String>, draft: Draft, wb: State<'_, Workbench>) -> String {
+    wb.curl(operation_id, draft)
 }
 
 #[tauri::command]
@@ -142,7 +167,11 @@ fn main() {
             save_request,
             run_suite,
             export_collection,
-            import_collection
+            import_collection,
+            spec_changed,
+            environments,
+            history,
+            curl
         ])
         .run(context);
     if let Err(e) = result {
@@ -170,6 +199,7 @@ mod bindings {
         vouch::workbench::BodyPage::export_all(&cfg).expect("BodyPage");
         vouch::workbench::CollectionRow::export_all(&cfg).expect("CollectionRow");
         vouch::workbench::RunView::export_all(&cfg).expect("RunView");
+        vouch::workbench::HistoryRow::export_all(&cfg).expect("HistoryRow");
         vouch::suite::Event::export_all(&cfg).expect("Event");
     }
 

@@ -168,6 +168,22 @@ pub struct CollectionRow {
     pub requests: Vec<String>,
 }
 
+/// One call of the history.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HistoryRow {
+    /// When (UTC).
+    pub at: String,
+    /// Method.
+    pub method: String,
+    /// URL (secrets masked).
+    pub url: String,
+    /// Status, when there was a response.
+    pub status: Option<u16>,
+    /// How many findings.
+    pub findings: u32,
+}
+
 /// A finished run, for the app.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -197,6 +213,12 @@ pub struct RunStepView {
 struct Open {
     source: String,
     contract: Contract,
+    /// The file's modification time when it was read (None for URLs and pasted text).
+    modified: Option<std::time::SystemTime>,
+}
+
+fn modified(source: &str) -> Option<std::time::SystemTime> {
+    std::fs::metadata(source).and_then(|m| m.modified()).ok()
 }
 
 impl std::fmt::Debug for Workbench {
@@ -259,6 +281,7 @@ impl Workbench {
             base_url: None,
         };
         let open = Open {
+            modified: modified(&source),
             source,
             contract: Contract::new(Arc::new(spec)),
         };
@@ -314,6 +337,84 @@ impl Workbench {
         Ok(self.set("pasted".into(), spec))
     }
 
+    /// Whether the open spec's file changed since it was read (the app then reloads it).
+    pub fn spec_changed(&self) -> bool {
+        self.current()
+            .ok()
+            .and_then(|o| Some(o.modified? != modified(&o.source)?))
+            .unwrap_or(false)
+    }
+
+    /// The source of the open spec (to reload it).
+    pub fn spec_source(&self) -> Option<String> {
+        self.current().ok().map(|o| o.source.clone())
+    }
+
+    /// Environments a call can use: the global ones (`NAME`) and the collections'
+    /// (`COLLECTION/NAME`).
+    pub fn environments(&self) -> Result<Vec<String>> {
+        let store = self.store()?;
+        let mut out = store.environments(None)?;
+        for c in store.collections()? {
+            for e in store.environments(Some(c.id))? {
+                out.push(format!("{}/{e}", c.name));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The most recent calls, newest first.
+    pub fn history(&self, limit: usize) -> Result<Vec<HistoryRow>> {
+        Ok(self
+            .store()?
+            .history(limit)?
+            .into_iter()
+            .map(|h| HistoryRow {
+                at: h.at,
+                method: h.method,
+                url: h.url,
+                status: h.status,
+                findings: h.findings.as_array().map_or(0, Vec::len) as u32,
+            })
+            .collect())
+    }
+
+    /// A draft as a `curl` command line: the exact URL the engine would call (parameters
+    /// serialised, secrets masked), the draft's own headers and body.
+    pub fn curl(&self, operation_id: Option<String>, draft: Draft) -> String {
+        let mut draft = draft;
+        if draft.base_url.as_deref().is_none_or(str::is_empty) {
+            draft.base_url = self.base_url.read().ok().and_then(|b| b.clone());
+        }
+        if let Ok(open) = self.current() {
+            let spec = open.contract.spec();
+            let detail = operation_id
+                .as_deref()
+                .and_then(|id| spec.operation(id))
+                .map(|o| open.contract.detail(o));
+            let env = Environment::default();
+            if let Ok(p) = crate::request::prepare(spec, detail.as_deref(), &draft, &env) {
+                let url = p.redact(p.url.as_str());
+                let (base, rest) = match url
+                    .find("://")
+                    .and_then(|i| url[i + 3..].find('/').map(|j| i + 3 + j))
+                {
+                    Some(at) => (url[..at].to_string(), url[at..].to_string()),
+                    None => (url.clone(), "/".to_string()),
+                };
+                draft.base_url = Some(base);
+                draft.path = rest;
+                draft.params.clear();
+                draft.query.clear();
+            }
+        }
+        exchange::to_curl(&exchange::BundleRequest {
+            name: String::new(),
+            draft,
+            ..exchange::BundleRequest::default()
+        })
+    }
+
     /// The operations of the open spec, in document order.
     pub fn operations(&self) -> Result<Vec<OperationRow>> {
         let open = self.current()?;
@@ -344,9 +445,16 @@ impl Workbench {
     }
 
     fn environment(&self, name: Option<&str>) -> Result<Environment> {
+        let store = self.store()?;
         match name {
             None | Some("") => Ok(Environment::default()),
-            Some(n) => Ok(self.store()?.environment(None, n)?),
+            Some(n) => match store.environment(None, n) {
+                Ok(env) => Ok(env),
+                Err(e) => match n.rsplit_once('/') {
+                    Some((c, e)) => Ok(store.environment(Some(store.collection(c)?.id), e)?),
+                    None => Err(e.into()),
+                },
+            },
         }
     }
 
@@ -608,11 +716,24 @@ impl Workbench {
         })
     }
 
-    /// Exports a collection as a Vouch folder; returns the number of files written.
-    pub fn export(&self, collection: &str, dir: &std::path::Path) -> Result<usize> {
+    /// Exports a collection as a Vouch folder (`postman`: as a Postman v2.1 file at `to`);
+    /// returns the number of files written. Refused when a value looks like a credential.
+    pub fn export(&self, collection: &str, to: &std::path::Path, postman: bool) -> Result<usize> {
         let store = self.store()?;
         let bundle = exchange::from_store(&store, collection)?;
-        Ok(exchange::write_folder(&bundle, dir, false)?.len())
+        if !postman {
+            return Ok(exchange::write_folder(&bundle, to, false)?.len());
+        }
+        let text = serde_json::to_string_pretty(&exchange::to_postman(&bundle)).unwrap_or_default();
+        let found = exchange::secrets::scan(&text);
+        if !found.is_empty() {
+            return Err(ExchangeError::Secrets { found }.into());
+        }
+        std::fs::write(to, text + "\n").map_err(|e| ExchangeError::Write {
+            path: to.display().to_string(),
+            detail: e.to_string(),
+        })?;
+        Ok(1)
     }
 
     /// Imports a folder or file of any supported format; returns the collection's name.

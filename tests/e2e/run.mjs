@@ -125,6 +125,15 @@ async function main() {
       const verdict = await (await $t("verdict")).getText();
       if (!/honours/.test(verdict)) throw new Error(`verdict: ${verdict}`);
     });
+    await step(browser, "04b", "copy the request as cURL", async () => {
+      await (await $t("copy-curl")).click();
+      const curl = await $t("curl");
+      await curl.waitForDisplayed({ timeout: 5000 });
+      const text = await curl.getText();
+      if (!text.startsWith("curl -X GET") || !text.includes("/items/3")) throw new Error(`curl: ${text}`);
+      const history = await (await $t("history")).getText();
+      if (!history.includes("/drift/price-string")) throw new Error(`history: ${history}`);
+    });
     await step(browser, "05", "save the request", async () => {
       await (await $t("save-collection")).setValue("e2e");
       await (await $t("save-name")).setValue("read item");

@@ -7,6 +7,7 @@ import {
   type CallView,
   type CollectionRow,
   type Event,
+  type HistoryRow,
   type OperationForm,
   type OperationRow,
   type RunView,
@@ -17,6 +18,7 @@ import { OperationList } from "./components/OperationList";
 import { RequestPanel, type RequestState } from "./components/RequestPanel";
 import { ResponsePanel } from "./components/ResponsePanel";
 import { initialState, toDraft } from "./lib/draft";
+import { loadRecent, remember, saveRecent } from "./lib/recent";
 
 type Theme = "light" | "dark";
 
@@ -40,6 +42,13 @@ export function App() {
   );
   const [busy, setBusy] = useState(false);
   const [baseUrl, setBaseUrl] = useState("");
+  const [envs, setEnvs] = useState<string[]>([]);
+  const [env, setEnv] = useState("");
+  const [recent, setRecent] = useState<string[]>(loadRecent);
+  const [pasting, setPasting] = useState(false);
+  const [pasted, setPasted] = useState("");
+  const [history, setHistory] = useState<HistoryRow[]>([]);
+  const [curl, setCurl] = useState<string | null>(null);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -49,26 +58,64 @@ export function App() {
 
   const refreshCollections = useCallback(() => {
     api.collections().then(setCollections).catch(fail);
+    api.environments().then(setEnvs).catch(fail);
+    api.history(30).then(setHistory).catch(fail);
   }, []);
+
+  const loaded = async (s: SpecSummary) => {
+    setSpec(s);
+    setBaseUrl(s.base_url ?? "");
+    setRows(await api.operations());
+    setSelected(null);
+    setForm(null);
+    setCall(null);
+  };
 
   const open = useCallback(async (src: string) => {
     setError(null);
     setBusy(true);
     try {
-      const s = await api.openSpec(src);
-      setSpec(s);
-      setBaseUrl(s.base_url ?? "");
+      await loaded(await api.openSpec(src));
       setSource(src);
-      setRows(await api.operations());
-      setSelected(null);
-      setForm(null);
-      setCall(null);
+      setRecent((r) => {
+        const next = remember(r, src);
+        saveRecent(next);
+        return next;
+      });
+      refreshCollections();
     } catch (e) {
       fail(e);
     } finally {
       setBusy(false);
     }
-  }, []);
+  }, [refreshCollections]);
+
+  const openPasted = async () => {
+    setError(null);
+    try {
+      await loaded(await api.openText(pasted));
+      setPasting(false);
+    } catch (e) {
+      fail(e);
+    }
+  };
+
+  // A spec opened from a file is reloaded when the file changes.
+  useEffect(() => {
+    if (!spec) return;
+    const t = setInterval(() => {
+      api
+        .specChanged()
+        .then((changed) => {
+          if (changed) {
+            setNotice("the spec changed on disk: reloaded");
+            open(spec.source);
+          }
+        })
+        .catch(() => {});
+    }, 2000);
+    return () => clearInterval(t);
+  }, [spec, open]);
 
   useEffect(() => {
     api
@@ -103,13 +150,23 @@ export function App() {
     setSending(true);
     setError(null);
     try {
-      setCall(await api.send(form.id, draft, null));
+      setCall(await api.send(form.id, draft, env || null));
+      api.history(30).then(setHistory).catch(() => {});
     } catch (e) {
       fail(e);
     } finally {
       setSending(false);
     }
-  }, [form, state, sending, baseUrl]);
+  }, [form, state, sending, baseUrl, env]);
+
+  const copyCurl = async () => {
+    if (!form) return;
+    const { draft } = toDraft(form, state);
+    if (baseUrl) draft.base_url = baseUrl;
+    const text = await api.curl(form.id, draft);
+    setCurl(text);
+    navigator.clipboard?.writeText(text).catch(() => {});
+  };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -140,16 +197,16 @@ export function App() {
     setRun(null);
     setProgress(null);
     try {
-      setRun(await api.runSuite(target, null));
+      setRun(await api.runSuite(target, env || null));
     } catch (e) {
       fail(e);
     }
   };
 
-  const exportTo = async (name: string, dir: string) => {
+  const exportTo = async (name: string, dir: string, postman: boolean) => {
     try {
-      const n = await api.exportCollection(name, dir);
-      setNotice(`exported ${name} to ${dir} (${n} files)`);
+      const n = await api.exportCollection(name, dir, postman);
+      setNotice(`exported ${name} to ${dir} (${postman ? "Postman v2.1" : `${n} files`})`);
     } catch (e) {
       fail(e);
     }
@@ -185,6 +242,19 @@ export function App() {
           <button data-testid="open" disabled={!source || busy}>
             {busy ? "Opening…" : "Open"}
           </button>
+          <button type="button" data-testid="paste" onClick={() => setPasting(!pasting)} title="Paste a spec's text">
+            Paste
+          </button>
+          {recent.length > 0 && (
+            <select data-testid="recent" value="" onChange={(e) => e.target.value && open(e.target.value)} aria-label="Recent specs">
+              <option value="">Recent…</option>
+              {recent.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+          )}
         </form>
         {spec && (
           <span className="spec muted" data-testid="spec-title">
@@ -202,6 +272,16 @@ export function App() {
             title="Where calls go"
           />
         )}
+        {spec && (
+          <select data-testid="env" value={env} onChange={(e) => setEnv(e.target.value)} aria-label="Environment" title="Environment">
+            <option value="">no environment</option>
+            {envs.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        )}
         <button className="theme" onClick={() => setTheme(theme === "dark" ? "light" : "dark")} aria-label="Switch theme">
           {theme === "dark" ? "☀" : "☾"}
         </button>
@@ -211,6 +291,22 @@ export function App() {
           <strong>{error.message}</strong> {error.hint && <span className="muted">— {error.hint}</span>}
           <button className="link" onClick={() => setError(null)}>
             dismiss
+          </button>
+        </div>
+      )}
+      {pasting && (
+        <div className="banner paste">
+          <textarea data-testid="paste-text" value={pasted} onChange={(e) => setPasted(e.target.value)} placeholder="Paste an OpenAPI document (JSON or YAML)" />
+          <button data-testid="open-pasted" disabled={!pasted} onClick={openPasted}>
+            Open pasted spec
+          </button>
+        </div>
+      )}
+      {curl && (
+        <div className="banner curl">
+          <pre data-testid="curl">{curl}</pre>
+          <button className="link" onClick={() => setCurl(null)}>
+            close
           </button>
         </div>
       )}
@@ -226,7 +322,7 @@ export function App() {
         <OperationList rows={rows} filter={filter} onFilter={setFilter} selected={selected} onSelect={select} />
         <div className="work">
           {form ? (
-            <RequestPanel form={form} state={state} onChange={setState} onSend={send} onCancel={() => api.cancel()} sending={sending} />
+            <RequestPanel form={form} state={state} onChange={setState} onSend={send} onCancel={() => api.cancel()} onCurl={copyCurl} sending={sending} />
           ) : (
             <div className="empty muted">{spec ? "Pick an operation." : "Open a spec to begin."}</div>
           )}
@@ -241,6 +337,7 @@ export function App() {
           onImport={importFrom}
           progress={progress}
           run={run}
+          history={history}
         />
       </main>
     </div>

@@ -9,6 +9,7 @@ import type { CallView } from "./bindings/CallView";
 import type { CollectionRow } from "./bindings/CollectionRow";
 import type { Draft } from "./bindings/Draft";
 import type { Event } from "./bindings/Event";
+import type { HistoryRow } from "./bindings/HistoryRow";
 import type { OperationForm } from "./bindings/OperationForm";
 import type { OperationRow } from "./bindings/OperationRow";
 import type { RunView } from "./bindings/RunView";
@@ -21,6 +22,7 @@ export type {
   CollectionRow,
   Draft,
   Event,
+  HistoryRow,
   OperationForm,
   OperationRow,
   RunView,
@@ -54,6 +56,11 @@ export const api = {
   runSuite: (target: string, env: string | null) => invoke<RunView>("run_suite", { target, env }),
   onRunEvent: (f: (e: Event) => void): Promise<UnlistenFn> =>
     listen<Event>("run-event", (m) => f(m.payload)),
-  exportCollection: (name: string, dir: string) => invoke<number>("export_collection", { name, dir }),
+  exportCollection: (name: string, to: string, postman: boolean) =>
+    invoke<number>("export_collection", { name, to, postman }),
+  specChanged: () => invoke<boolean>("spec_changed"),
+  environments: () => invoke<string[]>("environments"),
+  history: (limit: number) => invoke<HistoryRow[]>("history", { limit }),
+  curl: (operationId: string | null, draft: Draft) => invoke<string>("curl", { operationId, draft }),
   importCollection: (path: string) => invoke<string>("import_collection", { path }),
 };

@@ -1,24 +1,26 @@
 import { useState } from "react";
 
-import type { CollectionRow, Event, RunView } from "../api";
+import type { CollectionRow, Event, HistoryRow, RunView } from "../api";
 
 interface Props {
   collections: CollectionRow[];
   onSave: (collection: string, name: string) => void;
   canSave: boolean;
   onRun: (target: string) => void;
-  onExport: (name: string, dir: string) => void;
+  onExport: (name: string, to: string, postman: boolean) => void;
   onImport: (path: string) => void;
   progress: Event | null;
   run: RunView | null;
+  history: HistoryRow[];
 }
 
 /** Collections: save the current request, run a collection with live progress, share it. */
-export function CollectionsPanel({ collections, onSave, canSave, onRun, onExport, onImport, progress, run }: Props) {
+export function CollectionsPanel({ collections, onSave, canSave, onRun, onExport, onImport, progress, run, history }: Props) {
   const [collection, setCollection] = useState("my collection");
   const [name, setName] = useState("");
   const [dir, setDir] = useState("");
   const [importPath, setImportPath] = useState("");
+  const [postman, setPostman] = useState(false);
   return (
     <aside className="collections" aria-label="Collections">
       <h3>Save request</h3>
@@ -38,7 +40,7 @@ export function CollectionsPanel({ collections, onSave, canSave, onRun, onExport
               <button data-testid={`run-${c.name}`} onClick={() => onRun(c.name)}>
                 Run
               </button>
-              <button data-testid={`export-${c.name}`} disabled={!dir} onClick={() => onExport(c.name, dir)}>
+              <button data-testid={`export-${c.name}`} disabled={!dir} onClick={() => onExport(c.name, dir, postman)}>
                 Export
               </button>
             </div>
@@ -52,7 +54,12 @@ export function CollectionsPanel({ collections, onSave, canSave, onRun, onExport
           </li>
         ))}
       </ul>
-      <input data-testid="export-dir" value={dir} onChange={(e) => setDir(e.target.value)} placeholder="export to folder…" />
+      <div className="row">
+        <input data-testid="export-dir" value={dir} onChange={(e) => setDir(e.target.value)} placeholder={postman ? "export to file….json" : "export to folder…"} />
+        <label>
+          <input type="checkbox" data-testid="export-postman" checked={postman} onChange={(e) => setPostman(e.target.checked)} /> Postman
+        </label>
+      </div>
       <div className="row">
         <input data-testid="import-path" value={importPath} onChange={(e) => setImportPath(e.target.value)} placeholder="import a folder or file…" />
         <button data-testid="import" disabled={!importPath} onClick={() => onImport(importPath)}>
@@ -83,6 +90,15 @@ export function CollectionsPanel({ collections, onSave, canSave, onRun, onExport
           </ul>
         </div>
       )}
+      <h3>History</h3>
+      <ul className="history" data-testid="history">
+        {history.map((h, i) => (
+          <li key={i} title={h.at}>
+            <span className={`status s${String(h.status ?? 5)[0]}`}>{h.status ?? "—"}</span> {h.method} <span className="muted small">{h.url}</span>
+            {h.findings > 0 && <span className="error small"> {h.findings} finding(s)</span>}
+          </li>
+        ))}
+      </ul>
     </aside>
   );
 }

@@ -17,11 +17,12 @@ interface Props {
   onChange: (s: RequestState) => void;
   onSend: () => void;
   onCancel: () => void;
+  onCurl: () => void;
   sending: boolean;
 }
 
 /** The request form: parameters with their types, the body as a schema form or raw JSON. */
-export function RequestPanel({ form, state, onChange, onSend, onCancel, sending }: Props) {
+export function RequestPanel({ form, state, onChange, onSend, onCancel, onCurl, sending }: Props) {
   const set = (patch: Partial<RequestState>) => onChange({ ...state, ...patch });
   return (
     <section className="request" aria-label="Request">
@@ -98,6 +99,9 @@ export function RequestPanel({ form, state, onChange, onSend, onCancel, sending 
         </button>
         <button data-testid="cancel" onClick={onCancel} disabled={!sending}>
           Cancel
+        </button>
+        <button data-testid="copy-curl" onClick={onCurl}>
+          Copy as cURL
         </button>
       </div>
     </section>

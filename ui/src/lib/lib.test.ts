@@ -89,3 +89,11 @@ describe("form validator (no eval)", () => {
     expect(check(schema, { price: -1, tags: [1] }).map((e) => e.stack)).toEqual([".name is required", ".price must be >= 0", ".tags.0 must be string"]);
   });
 });
+
+describe("recent specs", () => {
+  it("keeps the newest first, without duplicates, at most max", async () => {
+    const { remember } = await import("./recent");
+    expect(remember(["a", "b", "c"], "b")).toEqual(["b", "a", "c"]);
+    expect(remember(["a", "b"], "c", 2)).toEqual(["c", "a"]);
+  });
+});
