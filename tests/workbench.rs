@@ -43,6 +43,17 @@ fn open_fill_send_save_run_export() {
         Some(vouch::request::Body::Json(_))
     ));
 
+    // The raw editor's lint: JSON syntax with its place, then the contract's findings.
+    let lint = wb.lint_body(&form.id, r#"{"name": 3}"#).expect("lint");
+    let places: Vec<&str> = lint.iter().map(|f| f.location.as_str()).collect();
+    assert_eq!(places, ["/name", "/price"], "{lint:?}");
+    let lint = wb.lint_body(&form.id, "{\"name\": ").expect("lint");
+    assert!(lint[0].message.contains("line 1"), "{lint:?}");
+    assert!(wb
+        .lint_body(&form.id, r#"{"name": "a", "price": 1}"#)
+        .expect("lint")
+        .is_empty());
+
     // Send the honest create, then a drift: the finding says where.
     let mut draft = form.draft.clone();
     draft.body = Some(vouch::request::Body::Json(

@@ -74,6 +74,15 @@ async fn send(
 }
 
 #[tauri::command]
+fn lint_body(
+    operation_id: String,
+    text: String,
+    wb: State<'_, Workbench>,
+) -> Reply<Vec<vouch::contract::Finding>> {
+    Ok(wb.lint_body(&operation_id, &text)?)
+}
+
+#[tauri::command]
 fn cancel(wb: State<'_, Workbench>) {
     wb.cancel()
 }
@@ -152,6 +161,7 @@ fn main() {
     let first_arg = std::env::args().nth(1);
     let context = tauri::generate_context!();
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(Workbench::new(None))
         .manage(Startup(first_arg))
         .invoke_handler(tauri::generate_handler![
@@ -161,6 +171,7 @@ fn main() {
             operations,
             operation_form,
             send,
+            lint_body,
             cancel,
             body_page,
             collections,

@@ -545,6 +545,47 @@ impl Workbench {
         Ok(view)
     }
 
+    /// What the contract says of a raw JSON body for an operation, before it is sent: a JSON
+    /// syntax error (with line and column), or the request body findings.
+    pub fn lint_body(&self, operation_id: &str, text: &str) -> Result<Vec<Finding>> {
+        use crate::contract::{Direction, FindingKind};
+        let open = self.current()?;
+        let spec = open.contract.spec();
+        let op = spec
+            .operation(operation_id)
+            .ok_or_else(|| WorkbenchError::NoOperation(operation_id.into()))?;
+        let detail = open.contract.detail(op);
+        let value: Value = match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(e) => {
+                return Ok(vec![Finding {
+                    kind: FindingKind::Request,
+                    location: String::new(),
+                    schema_path: String::new(),
+                    expected: Value::String("JSON".into()),
+                    actual: Value::Null,
+                    message: format!("not JSON: {e}"),
+                }])
+            }
+        };
+        let schema = detail
+            .request_body
+            .as_ref()
+            .and_then(|b| {
+                b.content
+                    .iter()
+                    .find(|m| crate::contract::media::is_json(&m.media_type))
+            })
+            .and_then(|m| m.schema.clone());
+        Ok(match schema {
+            Some(loc) => open
+                .contract
+                .check_value(Direction::Request, &loc, &value)
+                .unwrap_or_default(),
+            None => Vec::new(),
+        })
+    }
+
     /// Cancels the call in flight, if any.
     pub fn cancel(&self) {
         if let Ok(c) = self.cancel.lock() {
@@ -738,6 +779,11 @@ impl Workbench {
 
     /// Imports a folder or file of any supported format; returns the collection's name.
     pub fn import(&self, path: &std::path::Path) -> Result<String> {
+        // A folder may be picked by its collection.yaml.
+        let path = match path.file_name() {
+            Some(n) if n == "collection.yaml" => path.parent().unwrap_or(path),
+            _ => path,
+        };
         let mut bundle = exchange::import_path(path, exchange::Source::Auto)?;
         exchange::secrets::lift(&mut bundle);
         let mut store = self.store()?;

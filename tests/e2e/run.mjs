@@ -134,6 +134,20 @@ async function main() {
       const history = await (await $t("history")).getText();
       if (!history.includes("/drift/price-string")) throw new Error(`history: ${history}`);
     });
+    await step(browser, "04c", "the raw body is linted against the contract", async () => {
+      await (await $t("op-filter")).setValue("items");
+      await (await browser.$('[data-op="POST /items"]')).click();
+      await (await $t("raw-toggle")).waitForClickable({ timeout: 5000 });
+      await (await $t("raw-toggle")).click();
+      await (await $t("raw-body")).setValue('{"name": 3, "price": 1}');
+      await browser.waitUntil(async () => (await (await $t("raw-lint")).getText()).includes("/name"), {
+        timeout: 5000,
+        timeoutMsg: "no lint finding",
+      });
+      // Back to the item read for the next steps.
+      await (await browser.$('[data-op="GET /items/{item_id}"]')).click();
+      await (await $t("param-item_id")).setValue("3");
+    });
     await step(browser, "05", "save the request", async () => {
       await (await $t("save-collection")).setValue("e2e");
       await (await $t("save-name")).setValue("read item");

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from "react";
 import {
   api,
   asAppError,
+  dialogs,
   type AppError,
   type CallView,
   type CollectionRow,
@@ -242,6 +243,21 @@ export function App() {
           <button data-testid="open" disabled={!source || busy}>
             {busy ? "Opening…" : "Open"}
           </button>
+          <button
+            type="button"
+            data-testid="browse"
+            onClick={() =>
+              dialogs
+                .specFile()
+                .then((f) => {
+                  if (f) open(f);
+                })
+                .catch(fail)
+            }
+            title="Open a spec file"
+          >
+            File…
+          </button>
           <button type="button" data-testid="paste" onClick={() => setPasting(!pasting)} title="Paste a spec's text">
             Paste
           </button>
@@ -335,6 +351,7 @@ export function App() {
           onRun={runSuite}
           onExport={exportTo}
           onImport={importFrom}
+          pick={dialogs}
           progress={progress}
           run={run}
           history={history}

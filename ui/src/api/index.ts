@@ -2,6 +2,7 @@
 // functions; their types are generated from the Rust ones (src/api/bindings, by ts-rs).
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 
 import type { AppError } from "./bindings/AppError";
 import type { BodyPage } from "./bindings/BodyPage";
@@ -28,7 +29,8 @@ export type {
   RunView,
   SpecSummary,
 };
-export type { Finding } from "./bindings/Finding";
+import type { Finding } from "./bindings/Finding";
+export type { Finding };
 export type { ParamField } from "./bindings/ParamField";
 export type { ParamValue } from "./bindings/ParamValue";
 export type { Body } from "./bindings/Body";
@@ -39,6 +41,20 @@ export function asAppError(e: unknown): AppError {
   return { kind: "internal", message: String(e), hint: "" };
 }
 
+/** The system's file dialogs (the dialog plugin); null when cancelled. */
+export const dialogs = {
+  specFile: async () =>
+    (await openDialog({
+      multiple: false,
+      directory: false,
+      filters: [{ name: "OpenAPI / Swagger", extensions: ["json", "yaml", "yml"] }],
+    })) as string | null,
+  folder: async () => (await openDialog({ multiple: false, directory: true })) as string | null,
+  importFile: async () => (await openDialog({ multiple: false, directory: false })) as string | null,
+  saveFile: async (defaultPath: string) =>
+    (await saveDialog({ defaultPath, filters: [{ name: "Postman collection", extensions: ["json"] }] })) as string | null,
+};
+
 export const api = {
   startup: () => invoke<string | null>("startup"),
   openSpec: (source: string) => invoke<SpecSummary>("open_spec", { source }),
@@ -48,6 +64,7 @@ export const api = {
   send: (operationId: string | null, draft: Draft, env: string | null) =>
     invoke<CallView>("send", { operationId, draft, env }),
   cancel: () => invoke<void>("cancel"),
+  lintBody: (operationId: string, text: string) => invoke<Finding[]>("lint_body", { operationId, text }),
   bodyPage: (bodyId: number, offset: number, len: number) =>
     invoke<BodyPage | null>("body_page", { bodyId, offset, len }),
   collections: () => invoke<CollectionRow[]>("collections"),

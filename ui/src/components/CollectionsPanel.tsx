@@ -1,6 +1,6 @@
 import { useState } from "react";
 
-import type { CollectionRow, Event, HistoryRow, RunView } from "../api";
+import type { CollectionRow, Event, HistoryRow, RunView, dialogs } from "../api";
 
 interface Props {
   collections: CollectionRow[];
@@ -12,10 +12,11 @@ interface Props {
   progress: Event | null;
   run: RunView | null;
   history: HistoryRow[];
+  pick: typeof dialogs;
 }
 
 /** Collections: save the current request, run a collection with live progress, share it. */
-export function CollectionsPanel({ collections, onSave, canSave, onRun, onExport, onImport, progress, run, history }: Props) {
+export function CollectionsPanel({ collections, onSave, canSave, onRun, onExport, onImport, progress, run, history, pick }: Props) {
   const [collection, setCollection] = useState("my collection");
   const [name, setName] = useState("");
   const [dir, setDir] = useState("");
@@ -56,12 +57,31 @@ export function CollectionsPanel({ collections, onSave, canSave, onRun, onExport
       </ul>
       <div className="row">
         <input data-testid="export-dir" value={dir} onChange={(e) => setDir(e.target.value)} placeholder={postman ? "export to file….json" : "export to folder…"} />
+        <button
+          onClick={() =>
+            (postman ? pick.saveFile("collection.postman.json") : pick.folder()).then((p) => {
+              if (p) setDir(p);
+            })
+          }
+          title="Choose where"
+        >
+          …
+        </button>
         <label>
           <input type="checkbox" data-testid="export-postman" checked={postman} onChange={(e) => setPostman(e.target.checked)} /> Postman
         </label>
       </div>
       <div className="row">
         <input data-testid="import-path" value={importPath} onChange={(e) => setImportPath(e.target.value)} placeholder="import a folder or file…" />
+        <button
+          onClick={() =>
+            pick.importFile().then((p) => {
+              if (p) setImportPath(p);
+            })
+          }
+          title="Postman, Insomnia, HAR, cURL or a Vouch folder's collection.yaml">
+          …
+        </button>
         <button data-testid="import" disabled={!importPath} onClick={() => onImport(importPath)}>
           Import
         </button>

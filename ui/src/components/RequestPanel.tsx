@@ -1,6 +1,6 @@
-import { lazy, Suspense } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 
-import type { OperationForm } from "../api";
+import { api, type Finding, type OperationForm } from "../api";
 
 // The schema form library is the bulk of the UI's code: loaded when a body is first shown.
 const BodyForm = lazy(() => import("./BodyForm"));
@@ -85,7 +85,7 @@ export function RequestPanel({ form, state, onChange, onSend, onCancel, onCurl, 
             </label>
           </div>
           {state.raw !== null ? (
-            <RawEditor text={state.raw} onChange={(raw) => set({ raw })} />
+            <RawEditor operationId={form.id} text={state.raw} onChange={(raw) => set({ raw })} />
           ) : (
             <Suspense fallback={<div className="muted">loading the form…</div>}>
               <BodyForm schema={form.body.schema} value={state.body} onChange={(body) => set({ body })} />
@@ -108,17 +108,25 @@ export function RequestPanel({ form, state, onChange, onSend, onCancel, onCurl, 
   );
 }
 
-function RawEditor({ text, onChange }: { text: string; onChange: (t: string) => void }) {
-  let problem: string | null = null;
-  try {
-    JSON.parse(text);
-  } catch (e) {
-    problem = String(e);
-  }
+/** Raw JSON, linted against the operation's request schema by the engine as you type. */
+function RawEditor({ operationId, text, onChange }: { operationId: string; text: string; onChange: (t: string) => void }) {
+  const [lint, setLint] = useState<Finding[]>([]);
+  useEffect(() => {
+    const t = setTimeout(() => {
+      api.lintBody(operationId, text).then(setLint).catch(() => setLint([]));
+    }, 250);
+    return () => clearTimeout(t);
+  }, [operationId, text]);
   return (
     <div>
       <textarea className="raw" data-testid="raw-body" spellCheck={false} value={text} onChange={(e) => onChange(e.target.value)} />
-      {problem && <div className="error small">{problem}</div>}
+      <ul className="lint" data-testid="raw-lint">
+        {lint.map((f, i) => (
+          <li key={i} className="error small">
+            {f.message}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }
