@@ -112,6 +112,28 @@ fn open_fill_send_save_run_export() {
         2 + 2 * 2,
         "started, 2 × (step started, finished), finished"
     );
+    // A suite composed from saved requests; runs of it chart their times.
+    wb.create_suite("app", "just drift", &["drift".to_string()])
+        .expect("suite");
+    assert_eq!(wb.collections().expect("cols")[0].suites, ["just drift"]);
+    for _ in 0..2 {
+        let run = rt
+            .block_on(wb.run("app/just drift", None, |_| {}))
+            .expect("run");
+        assert_eq!(run.summary.failed, 1);
+    }
+    let points = wb.runs("app/just drift", 10).expect("runs");
+    assert_eq!(points.len(), 2);
+    assert!(
+        points[0].id < points[1].id
+            && points
+                .iter()
+                .all(|p| p.times.len() == 1 && p.times[0].is_some())
+    );
+    assert_eq!(wb.runs("app", 10).expect("runs").len(), 1);
+    assert!(wb
+        .create_suite("app", "bad", &["nope".to_string()])
+        .is_err());
     let out = data.path().join("export");
     assert!(wb.export("app", &out, false).expect("export") >= 3);
     let postman = data.path().join("app.postman.json");

@@ -10,7 +10,7 @@ use serde::Serialize;
 use tauri::{Emitter, State};
 use vouch::request::Draft;
 use vouch::workbench::{
-    BodyPage, CallView, CollectionRow, HistoryRow, OperationForm, OperationRow, RunView,
+    BodyPage, CallView, CollectionRow, HistoryRow, OperationForm, OperationRow, RunPoint, RunView,
     SpecSummary, Workbench, WorkbenchError,
 };
 
@@ -133,6 +133,21 @@ fn export_collection(
 }
 
 #[tauri::command]
+fn create_suite(
+    collection: String,
+    name: String,
+    requests: Vec<String>,
+    wb: State<'_, Workbench>,
+) -> Reply<()> {
+    Ok(wb.create_suite(&collection, &name, &requests)?)
+}
+
+#[tauri::command]
+fn runs(target: String, limit: usize, wb: State<'_, Workbench>) -> Reply<Vec<RunPoint>> {
+    Ok(wb.runs(&target, limit)?)
+}
+
+#[tauri::command]
 fn spec_changed(wb: State<'_, Workbench>) -> bool {
     wb.spec_changed()
 }
@@ -180,6 +195,8 @@ fn main() {
             export_collection,
             import_collection,
             spec_changed,
+            create_suite,
+            runs,
             environments,
             history,
             curl
@@ -211,6 +228,7 @@ mod bindings {
         vouch::workbench::CollectionRow::export_all(&cfg).expect("CollectionRow");
         vouch::workbench::RunView::export_all(&cfg).expect("RunView");
         vouch::workbench::HistoryRow::export_all(&cfg).expect("HistoryRow");
+        vouch::workbench::RunPoint::export_all(&cfg).expect("RunPoint");
         vouch::suite::Event::export_all(&cfg).expect("Event");
     }
 

@@ -166,6 +166,24 @@ pub struct CollectionRow {
     pub name: String,
     /// Its saved requests' names.
     pub requests: Vec<String>,
+    /// Its suites' names.
+    pub suites: Vec<String>,
+}
+
+/// One earlier run of a target, for the chart of response times across runs.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RunPoint {
+    /// Run id.
+    pub id: u32,
+    /// When it started (UTC).
+    pub at: String,
+    /// Steps that passed.
+    pub passed: u32,
+    /// Steps in the run.
+    pub total: u32,
+    /// Each step's total time, ms (None: no response), in order.
+    pub times: Vec<Option<f64>>,
 }
 
 /// One call of the history.
@@ -642,9 +660,11 @@ impl Workbench {
         let mut out = Vec::new();
         for c in store.collections()? {
             let requests = store.requests(c.id)?.into_iter().map(|r| r.name).collect();
+            let suites = store.suites(c.id)?;
             out.push(CollectionRow {
                 name: c.name,
                 requests,
+                suites,
             });
         }
         Ok(out)
@@ -686,6 +706,58 @@ impl Workbench {
             },
         )?;
         Ok(())
+    }
+
+    /// Creates a suite in a collection: its saved requests named in order.
+    pub fn create_suite(&self, collection: &str, name: &str, requests: &[String]) -> Result<()> {
+        let mut store = self.store()?;
+        let c = store.collection(collection)?;
+        let saved = store.requests(c.id)?;
+        let mut steps = Vec::new();
+        for r in requests {
+            let found =
+                saved
+                    .iter()
+                    .find(|s| &s.name == r)
+                    .ok_or_else(|| StoreError::NotFound {
+                        what: "request",
+                        name: r.clone(),
+                    })?;
+            steps.push(crate::store::SuiteStep {
+                request_id: found.id,
+                overrides: Value::Object(Default::default()),
+            });
+        }
+        store.create_suite(c.id, name, &steps)?;
+        Ok(())
+    }
+
+    /// The last `limit` runs of a target (`collection` or `collection/suite`), oldest first.
+    pub fn runs(&self, target: &str, limit: usize) -> Result<Vec<RunPoint>> {
+        let store = self.store()?;
+        let mut out = Vec::new();
+        for id in store.recent_runs(limit.saturating_mul(20).max(limit))? {
+            let r = store.run(id)?;
+            if r.target != target {
+                continue;
+            }
+            out.push(RunPoint {
+                id: id as u32,
+                at: r.started_at,
+                passed: r
+                    .steps
+                    .iter()
+                    .filter(|s| s.outcome == StepOutcome::Passed)
+                    .count() as u32,
+                total: r.steps.len() as u32,
+                times: r.steps.iter().map(|s| s.elapsed_ms).collect(),
+            });
+            if out.len() == limit {
+                break;
+            }
+        }
+        out.reverse();
+        Ok(out)
     }
 
     /// Runs a collection (or `collection/suite`) against the open spec, reporting progress;

@@ -163,6 +163,21 @@ async function main() {
       const text = await result.getText();
       if (!/1 steps: 1 passed/.test(text)) throw new Error(`run: ${text}`);
     });
+    await step(browser, "06b", "compose a suite, run it twice, see the chart", async () => {
+      await (await $t("new-suite-e2e")).click();
+      await (await $t("pick-read item")).click();
+      await (await $t("suite-name")).setValue("smoke");
+      await (await $t("create-suite")).click();
+      const run = await $t("run-e2e/smoke");
+      await run.waitForClickable({ timeout: 5000 });
+      for (let i = 0; i < 2; i++) {
+        await run.click();
+        await browser.waitUntil(async () => (await (await $t("run-chart")).isExisting()) && (await (await $t("run-chart")).getText()).includes(`${i + 1} runs`), {
+          timeout: 20000,
+          timeoutMsg: `chart after run ${i + 1}`,
+        });
+      }
+    });
     await step(browser, "07", "export the collection", async () => {
       const out = join(work, "exported");
       await (await $t("export-dir")).setValue(out);

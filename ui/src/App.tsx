@@ -11,6 +11,7 @@ import {
   type HistoryRow,
   type OperationForm,
   type OperationRow,
+  type RunPoint,
   type RunView,
   type SpecSummary,
 } from "./api";
@@ -50,6 +51,7 @@ export function App() {
   const [pasted, setPasted] = useState("");
   const [history, setHistory] = useState<HistoryRow[]>([]);
   const [curl, setCurl] = useState<string | null>(null);
+  const [runs, setRuns] = useState<RunPoint[]>([]);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -199,6 +201,17 @@ export function App() {
     setProgress(null);
     try {
       setRun(await api.runSuite(target, env || null));
+      setRuns(await api.runs(target, 20));
+    } catch (e) {
+      fail(e);
+    }
+  };
+
+  const createSuite = async (collection: string, name: string, requests: string[]) => {
+    try {
+      await api.createSuite(collection, name, requests);
+      setNotice(`suite “${name}” created in ${collection}`);
+      refreshCollections();
     } catch (e) {
       fail(e);
     }
@@ -352,6 +365,8 @@ export function App() {
           onExport={exportTo}
           onImport={importFrom}
           pick={dialogs}
+          onCreateSuite={createSuite}
+          runs={runs}
           progress={progress}
           run={run}
           history={history}

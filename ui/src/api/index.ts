@@ -13,6 +13,7 @@ import type { Event } from "./bindings/Event";
 import type { HistoryRow } from "./bindings/HistoryRow";
 import type { OperationForm } from "./bindings/OperationForm";
 import type { OperationRow } from "./bindings/OperationRow";
+import type { RunPoint } from "./bindings/RunPoint";
 import type { RunView } from "./bindings/RunView";
 import type { SpecSummary } from "./bindings/SpecSummary";
 
@@ -26,6 +27,7 @@ export type {
   HistoryRow,
   OperationForm,
   OperationRow,
+  RunPoint,
   RunView,
   SpecSummary,
 };
@@ -76,6 +78,9 @@ export const api = {
   exportCollection: (name: string, to: string, postman: boolean) =>
     invoke<number>("export_collection", { name, to, postman }),
   specChanged: () => invoke<boolean>("spec_changed"),
+  createSuite: (collection: string, name: string, requests: string[]) =>
+    invoke<void>("create_suite", { collection, name, requests }),
+  runs: (target: string, limit: number) => invoke<RunPoint[]>("runs", { target, limit }),
   environments: () => invoke<string[]>("environments"),
   history: (limit: number) => invoke<HistoryRow[]>("history", { limit }),
   curl: (operationId: string | null, draft: Draft) => invoke<string>("curl", { operationId, draft }),

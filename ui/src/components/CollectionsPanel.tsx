@@ -1,6 +1,7 @@
 import { useState } from "react";
 
-import type { CollectionRow, Event, HistoryRow, RunView, dialogs } from "../api";
+import type { CollectionRow, Event, HistoryRow, RunPoint, RunView, dialogs } from "../api";
+import { RunChart } from "./RunChart";
 
 interface Props {
   collections: CollectionRow[];
@@ -13,15 +14,21 @@ interface Props {
   run: RunView | null;
   history: HistoryRow[];
   pick: typeof dialogs;
+  onCreateSuite: (collection: string, name: string, requests: string[]) => void;
+  runs: RunPoint[];
 }
 
 /** Collections: save the current request, run a collection with live progress, share it. */
-export function CollectionsPanel({ collections, onSave, canSave, onRun, onExport, onImport, progress, run, history, pick }: Props) {
+export function CollectionsPanel({ collections, onSave, canSave, onRun, onExport, onImport, progress, run, history, pick, onCreateSuite, runs }: Props) {
   const [collection, setCollection] = useState("my collection");
   const [name, setName] = useState("");
   const [dir, setDir] = useState("");
   const [importPath, setImportPath] = useState("");
   const [postman, setPostman] = useState(false);
+  // The suite being composed: its collection, name, and the requests picked in order.
+  const [composing, setComposing] = useState<string | null>(null);
+  const [suiteName, setSuiteName] = useState("");
+  const [picked, setPicked] = useState<string[]>([]);
   return (
     <aside className="collections" aria-label="Collections">
       <h3>Save request</h3>
@@ -48,10 +55,57 @@ export function CollectionsPanel({ collections, onSave, canSave, onRun, onExport
             <ul>
               {c.requests.map((r) => (
                 <li key={r} className="muted">
-                  {r}
+                  {composing === c.name ? (
+                    <label>
+                      <input
+                        type="checkbox"
+                        data-testid={`pick-${r}`}
+                        checked={picked.includes(r)}
+                        onChange={(e) => setPicked(e.target.checked ? [...picked, r] : picked.filter((x) => x !== r))}
+                      />{" "}
+                      {r} {picked.includes(r) && <span className="small">#{picked.indexOf(r) + 1}</span>}
+                    </label>
+                  ) : (
+                    r
+                  )}
+                </li>
+              ))}
+              {c.suites.map((su) => (
+                <li key={`suite-${su}`}>
+                  suite <strong>{su}</strong>{" "}
+                  <button data-testid={`run-${c.name}/${su}`} onClick={() => onRun(`${c.name}/${su}`)}>
+                    Run
+                  </button>
                 </li>
               ))}
             </ul>
+            {composing === c.name ? (
+              <div className="row">
+                <input data-testid="suite-name" value={suiteName} onChange={(e) => setSuiteName(e.target.value)} placeholder="suite name" />
+                <button
+                  data-testid="create-suite"
+                  disabled={!suiteName || picked.length === 0}
+                  onClick={() => {
+                    onCreateSuite(c.name, suiteName, picked);
+                    setComposing(null);
+                  }}
+                >
+                  Create
+                </button>
+                <button onClick={() => setComposing(null)}>Cancel</button>
+              </div>
+            ) : (
+              <button
+                data-testid={`new-suite-${c.name}`}
+                onClick={() => {
+                  setComposing(c.name);
+                  setPicked([]);
+                  setSuiteName("");
+                }}
+              >
+                New suite…
+              </button>
+            )}
           </li>
         ))}
       </ul>
@@ -91,6 +145,7 @@ export function CollectionsPanel({ collections, onSave, canSave, onRun, onExport
           step {progress.seq + 1}: {progress.name} — {progress.outcome} ({progress.summary.passed} passed, {progress.summary.failed} failed)
         </div>
       )}
+      <RunChart runs={runs} />
       {run && (
         <div className="run" data-testid="run-result">
           <div>

@@ -97,3 +97,19 @@ describe("recent specs", () => {
     expect(remember(["a", "b"], "c", 2)).toEqual(["c", "a"]);
   });
 });
+
+describe("run chart", () => {
+  it("one series per step across runs, gaps where a step had no response", async () => {
+    const { series, stepSeries } = await import("./chart");
+    const runs = [
+      { id: 1, at: "", passed: 2, total: 2, times: [10, 20] },
+      { id: 2, at: "", passed: 1, total: 2, times: [30, null] },
+      { id: 3, at: "", passed: 1, total: 1, times: [20] },
+    ];
+    const { steps, max } = stepSeries(runs);
+    expect(steps).toEqual([[10, 30, 20], [20, null, null]]);
+    expect(max).toBe(30);
+    expect(series(steps[0], 30, 100, 30)).toEqual(["0.0,20.0 50.0,0.0 100.0,10.0"]);
+    expect(series([1, null, 1], 1, 100, 10)).toEqual(["0.0,0.0", "100.0,0.0"]);
+  });
+});

@@ -11,4 +11,8 @@ name: string,
 /**
  * Its saved requests' names.
  */
-requests: Array<string>, };
+requests: Array<string>, 
+/**
+ * Its suites' names.
+ */
+suites: Array<string>, };
