@@ -234,3 +234,40 @@ fn a_changed_spec_file_is_noticed_and_pasted_specs_open() {
         "syntax"
     );
 }
+
+#[test]
+fn environments_are_edited_without_their_secrets_leaving_the_engine() {
+    use vouch::workbench::{EnvView, VarView};
+    let data = tempfile::tempdir().expect("tmp");
+    let wb = Workbench::new(Some(data.path().to_path_buf()));
+    let var = |name: &str, value: Option<&str>, secret: bool| VarView {
+        name: name.into(),
+        value: value.map(str::to_string),
+        secret,
+    };
+    wb.save_environment(&EnvView {
+        name: "dev".into(),
+        variables: vec![
+            var("host", Some("h1"), false),
+            var("token", Some("s3cr3t-value"), true),
+        ],
+    })
+    .expect("save");
+    let view = wb.environment_view("dev").expect("read");
+    assert_eq!(view.variables[1].value, None, "the secret is masked");
+    assert!(!serde_json::to_string(&view)
+        .expect("json")
+        .contains("s3cr3t-value"));
+    // Saved back as the UI has it (secret without value): the secret is kept.
+    let mut edited = view.clone();
+    edited.variables[0].value = Some("h2".into());
+    wb.save_environment(&edited).expect("save");
+    let store = vouch::store::Store::open(data.path()).expect("store");
+    let env = store.environment(None, "dev").expect("env");
+    assert_eq!(env.variables["host"].value, "h2");
+    assert_eq!(env.variables["token"].value, "s3cr3t-value");
+    assert!(wb
+        .environments()
+        .expect("list")
+        .contains(&"dev".to_string()));
+}

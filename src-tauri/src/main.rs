@@ -10,8 +10,8 @@ use serde::Serialize;
 use tauri::{Emitter, State};
 use vouch::request::Draft;
 use vouch::workbench::{
-    BodyPage, CallView, CollectionRow, HistoryRow, OperationForm, OperationRow, RunPoint, RunView,
-    SpecSummary, Workbench, WorkbenchError,
+    BodyPage, CallView, CollectionRow, EnvView, HistoryRow, OperationForm, OperationRow, RunPoint,
+    RunView, SpecSummary, Workbench, WorkbenchError,
 };
 
 /// An error as the UI receives it.
@@ -158,6 +158,16 @@ fn environments(wb: State<'_, Workbench>) -> Reply<Vec<String>> {
 }
 
 #[tauri::command]
+fn environment_view(name: String, wb: State<'_, Workbench>) -> Reply<EnvView> {
+    Ok(wb.environment_view(&name)?)
+}
+
+#[tauri::command]
+fn save_environment(env: EnvView, wb: State<'_, Workbench>) -> Reply<()> {
+    Ok(wb.save_environment(&env)?)
+}
+
+#[tauri::command]
 fn history(limit: usize, wb: State<'_, Workbench>) -> Reply<Vec<HistoryRow>> {
     Ok(wb.history(limit)?)
 }
@@ -198,6 +208,8 @@ fn main() {
             create_suite,
             runs,
             environments,
+            environment_view,
+            save_environment,
             history,
             curl
         ])
@@ -229,6 +241,7 @@ mod bindings {
         vouch::workbench::RunView::export_all(&cfg).expect("RunView");
         vouch::workbench::HistoryRow::export_all(&cfg).expect("HistoryRow");
         vouch::workbench::RunPoint::export_all(&cfg).expect("RunPoint");
+        vouch::workbench::EnvView::export_all(&cfg).expect("EnvView");
         vouch::suite::Event::export_all(&cfg).expect("Event");
     }
 

@@ -170,6 +170,28 @@ pub struct CollectionRow {
     pub suites: Vec<String>,
 }
 
+/// An environment as the app edits it: secret values never leave the engine.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct EnvView {
+    /// `NAME` (global) or `COLLECTION/NAME`.
+    pub name: String,
+    /// Variables in order.
+    pub variables: Vec<VarView>,
+}
+
+/// One variable of an [`EnvView`].
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct VarView {
+    /// Name.
+    pub name: String,
+    /// Its value; for a secret, None when read (masked) and None when saved to keep it.
+    pub value: Option<String>,
+    /// Never shown, exported or logged.
+    pub secret: bool,
+}
+
 /// One earlier run of a target, for the chart of response times across runs.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -379,6 +401,64 @@ impl Workbench {
             }
         }
         Ok(out)
+    }
+
+    fn env_scope(&self, store: &Store, name: &str) -> Result<(Option<i64>, String)> {
+        Ok(match name.rsplit_once('/') {
+            Some((c, e)) => (Some(store.collection(c)?.id), e.to_string()),
+            None => (None, name.to_string()),
+        })
+    }
+
+    /// An environment for editing: secret values are masked (None).
+    pub fn environment_view(&self, name: &str) -> Result<EnvView> {
+        let store = self.store()?;
+        let (scope, short) = self.env_scope(&store, name)?;
+        let env = store.environment(scope, &short)?;
+        Ok(EnvView {
+            name: name.into(),
+            variables: env
+                .variables
+                .iter()
+                .map(|(k, v)| VarView {
+                    name: k.clone(),
+                    value: (!v.secret).then(|| v.value.clone()),
+                    secret: v.secret,
+                })
+                .collect(),
+        })
+    }
+
+    /// Saves an environment (created when new). A secret sent without a value keeps the value
+    /// it had; credentials per security scheme are kept as they were.
+    pub fn save_environment(&self, view: &EnvView) -> Result<()> {
+        let mut store = self.store()?;
+        let (scope, short) = self.env_scope(&store, &view.name)?;
+        let old = store.environment(scope, &short).ok();
+        let mut env = Environment {
+            name: short,
+            variables: Default::default(),
+            auth: old.as_ref().map(|o| o.auth.clone()).unwrap_or_default(),
+        };
+        for v in view.variables.iter().filter(|v| !v.name.trim().is_empty()) {
+            let value = match &v.value {
+                Some(x) => x.clone(),
+                None => old
+                    .as_ref()
+                    .and_then(|o| o.variables.get(&v.name))
+                    .map(|x| x.value.clone())
+                    .unwrap_or_default(),
+            };
+            env.variables.insert(
+                v.name.clone(),
+                crate::request::Variable {
+                    value,
+                    secret: v.secret,
+                },
+            );
+        }
+        store.save_environment(scope, &env)?;
+        Ok(())
     }
 
     /// The most recent calls, newest first.

@@ -185,6 +185,24 @@ async function main() {
       await browser.waitUntil(async () => existsSync(join(out, "collection.yaml")), { timeout: 5000, timeoutMsg: "no export" });
       if (!readFileSync(join(out, "collection.yaml"), "utf8").includes("name: e2e")) throw new Error("wrong collection");
     });
+    await step(browser, "08", "create an environment with a secret, which is never shown again", async () => {
+      await (await $t("edit-env")).click();
+      await (await $t("env-name")).setValue("dev");
+      await (await browser.$("button=Add variable")).click();
+      const inputs = await browser.$$('[data-testid="env-editor"] tbody input');
+      await inputs[0].setValue("token");
+      await inputs[1].setValue("s3cr3t-e2e");
+      await inputs[2].click(); // secret
+      await (await $t("env-save")).click();
+      await browser.waitUntil(async () => (await (await $t("env")).getValue()) === "dev", { timeout: 5000, timeoutMsg: "env not selected" });
+      await (await $t("edit-env")).click();
+      await (await $t("env-editor")).waitForDisplayed({ timeout: 5000 });
+      await browser.pause(500);
+      const values = [];
+      for (const input of await browser.$$('[data-testid="env-editor"] tbody input')) values.push(await input.getValue());
+      if (values.includes("s3cr3t-e2e")) throw new Error(`secret shown: ${values}`);
+      if (!values.includes("token")) throw new Error(`variable missing: ${values}`);
+    });
   } finally {
     await browser.deleteSession().catch(() => {});
   }

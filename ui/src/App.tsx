@@ -16,6 +16,7 @@ import {
   type SpecSummary,
 } from "./api";
 import { CollectionsPanel } from "./components/CollectionsPanel";
+import { EnvironmentEditor } from "./components/EnvironmentEditor";
 import { OperationList } from "./components/OperationList";
 import { RequestPanel, type RequestState } from "./components/RequestPanel";
 import { ResponsePanel } from "./components/ResponsePanel";
@@ -52,6 +53,7 @@ export function App() {
   const [history, setHistory] = useState<HistoryRow[]>([]);
   const [curl, setCurl] = useState<string | null>(null);
   const [runs, setRuns] = useState<RunPoint[]>([]);
+  const [editingEnv, setEditingEnv] = useState<string | null>(null);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -311,6 +313,9 @@ export function App() {
             ))}
           </select>
         )}
+        <button data-testid="edit-env" onClick={() => setEditingEnv(env)} title="Edit or create an environment">
+          Env…
+        </button>
         <button className="theme" onClick={() => setTheme(theme === "dark" ? "light" : "dark")} aria-label="Switch theme">
           {theme === "dark" ? "☀" : "☾"}
         </button>
@@ -321,6 +326,21 @@ export function App() {
           <button className="link" onClick={() => setError(null)}>
             dismiss
           </button>
+        </div>
+      )}
+      {editingEnv !== null && (
+        <div className="banner">
+          <EnvironmentEditor
+            name={editingEnv}
+            onClose={() => setEditingEnv(null)}
+            onError={fail}
+            onSaved={(n) => {
+              setNotice(`environment ${n} saved`);
+              setEditingEnv(null);
+              setEnv(n);
+              refreshCollections();
+            }}
+          />
         </div>
       )}
       {pasting && (

@@ -9,6 +9,7 @@ import type { BodyPage } from "./bindings/BodyPage";
 import type { CallView } from "./bindings/CallView";
 import type { CollectionRow } from "./bindings/CollectionRow";
 import type { Draft } from "./bindings/Draft";
+import type { EnvView } from "./bindings/EnvView";
 import type { Event } from "./bindings/Event";
 import type { HistoryRow } from "./bindings/HistoryRow";
 import type { OperationForm } from "./bindings/OperationForm";
@@ -23,6 +24,7 @@ export type {
   CallView,
   CollectionRow,
   Draft,
+  EnvView,
   Event,
   HistoryRow,
   OperationForm,
@@ -36,6 +38,7 @@ export type { Finding };
 export type { ParamField } from "./bindings/ParamField";
 export type { ParamValue } from "./bindings/ParamValue";
 export type { Body } from "./bindings/Body";
+export type { VarView } from "./bindings/VarView";
 
 /** A failed command's error, whatever shape it arrived in. */
 export function asAppError(e: unknown): AppError {
@@ -82,6 +85,8 @@ export const api = {
     invoke<void>("create_suite", { collection, name, requests }),
   runs: (target: string, limit: number) => invoke<RunPoint[]>("runs", { target, limit }),
   environments: () => invoke<string[]>("environments"),
+  environmentView: (name: string) => invoke<EnvView>("environment_view", { name }),
+  saveEnvironment: (env: EnvView) => invoke<void>("save_environment", { env }),
   history: (limit: number) => invoke<HistoryRow[]>("history", { limit }),
   curl: (operationId: string | null, draft: Draft) => invoke<string>("curl", { operationId, draft }),
   importCollection: (path: string) => invoke<string>("import_collection", { path }),
