@@ -222,6 +222,10 @@ pub struct HistoryRow {
     pub status: Option<u16>,
     /// How many findings.
     pub findings: u32,
+    /// The operation called.
+    pub operation_id: Option<String>,
+    /// What was sent (credential headers masked), to open it again.
+    pub draft: Option<Draft>,
 }
 
 /// A finished run, for the app.
@@ -473,6 +477,8 @@ impl Workbench {
                 url: h.url,
                 status: h.status,
                 findings: h.findings.as_array().map_or(0, Vec::len) as u32,
+                operation_id: h.operation_id,
+                draft: serde_json::from_value(h.draft).ok(),
             })
             .collect())
     }

@@ -134,6 +134,22 @@ async function main() {
       const history = await (await $t("history")).getText();
       if (!history.includes("/drift/price-string")) throw new Error(`history: ${history}`);
     });
+    await step(browser, "04d", "open a call of the history again, with bearer auth", async () => {
+      let entry = null;
+      for (const li of await browser.$$('[data-testid="history"] li')) {
+        if ((await li.getText()).includes("/drift/price-string")) entry = li;
+      }
+      if (!entry) throw new Error("the drift call is not in the history");
+      await entry.click();
+      await browser.waitUntil(async () => (await (await browser.$(".request h2")).getText()).includes("/drift/price-string"), {
+        timeout: 5000,
+        timeoutMsg: "history entry not reopened",
+      });
+      await (await $t("auth-kind")).selectByAttribute("value", "bearer");
+      await (await $t("auth-token")).setValue("abc");
+      await (await $t("send")).click();
+      await browser.waitUntil(async () => (await (await $t("status-line")).getText()).includes("200"), { timeout: 15000, timeoutMsg: "no 200" });
+    });
     await step(browser, "04c", "the raw body is linted against the contract", async () => {
       await (await $t("op-filter")).setValue("items");
       await (await browser.$('[data-op="POST /items"]')).click();

@@ -32,7 +32,7 @@ export function App() {
   const [filter, setFilter] = useState("");
   const [selected, setSelected] = useState<string | null>(null);
   const [form, setForm] = useState<OperationForm | null>(null);
-  const [state, setState] = useState<RequestState>({ params: {}, body: undefined, raw: null });
+  const [state, setState] = useState<RequestState>({ params: {}, body: undefined, raw: null, auth: null });
   const [call, setCall] = useState<CallView | null>(null);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
@@ -204,6 +204,20 @@ export function App() {
     try {
       setRun(await api.runSuite(target, env || null));
       setRuns(await api.runs(target, 20));
+    } catch (e) {
+      fail(e);
+    }
+  };
+
+  // A call of the history, opened again in the form.
+  const reopen = async (h: HistoryRow) => {
+    if (!h.operation_id || !h.draft) return;
+    try {
+      const f = await api.operationForm(h.operation_id);
+      setSelected(h.operation_id);
+      setForm(f);
+      setCall(null);
+      setState(initialState({ ...f, draft: h.draft }));
     } catch (e) {
       fail(e);
     }
@@ -390,6 +404,7 @@ export function App() {
           progress={progress}
           run={run}
           history={history}
+          onReopen={reopen}
         />
       </main>
     </div>

@@ -38,6 +38,7 @@ export type { Finding };
 export type { ParamField } from "./bindings/ParamField";
 export type { ParamValue } from "./bindings/ParamValue";
 export type { Body } from "./bindings/Body";
+export type { Auth } from "./bindings/Auth";
 export type { VarView } from "./bindings/VarView";
 
 /** A failed command's error, whatever shape it arrived in. */

@@ -16,10 +16,11 @@ interface Props {
   pick: typeof dialogs;
   onCreateSuite: (collection: string, name: string, requests: string[]) => void;
   runs: RunPoint[];
+  onReopen: (h: HistoryRow) => void;
 }
 
 /** Collections: save the current request, run a collection with live progress, share it. */
-export function CollectionsPanel({ collections, onSave, canSave, onRun, onExport, onImport, progress, run, history, pick, onCreateSuite, runs }: Props) {
+export function CollectionsPanel({ collections, onSave, canSave, onRun, onExport, onImport, progress, run, history, pick, onCreateSuite, runs, onReopen }: Props) {
   const [collection, setCollection] = useState("my collection");
   const [name, setName] = useState("");
   const [dir, setDir] = useState("");
@@ -168,7 +169,7 @@ export function CollectionsPanel({ collections, onSave, canSave, onRun, onExport
       <h3>History</h3>
       <ul className="history" data-testid="history">
         {history.map((h, i) => (
-          <li key={i} title={h.at}>
+          <li key={i} title={`${h.at} (click to open again)`} onClick={() => onReopen(h)} className={h.draft ? "clickable" : ""}>
             <span className={`status s${String(h.status ?? 5)[0]}`}>{h.status ?? "—"}</span> {h.method} <span className="muted small">{h.url}</span>
             {h.findings > 0 && <span className="error small"> {h.findings} finding(s)</span>}
           </li>

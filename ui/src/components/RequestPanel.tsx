@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect, useState } from "react";
 
-import { api, type Finding, type OperationForm } from "../api";
+import { api, type Auth, type Finding, type OperationForm } from "../api";
 
 // The schema form library is the bulk of the UI's code: loaded when a body is first shown.
 const BodyForm = lazy(() => import("./BodyForm"));
@@ -9,6 +9,8 @@ export interface RequestState {
   params: Record<string, string>;
   body: unknown;
   raw: string | null;
+  /** Explicit auth; null: credentials come from the environment, by security scheme. */
+  auth: Auth | null;
 }
 
 interface Props {
@@ -93,6 +95,7 @@ export function RequestPanel({ form, state, onChange, onSend, onCancel, onCurl, 
           )}
         </div>
       )}
+      <AuthEditor auth={state.auth} onChange={(auth) => set({ auth })} />
       <div className="actions">
         <button className="primary" data-testid="send" onClick={onSend} disabled={sending} title="Ctrl+Enter">
           Send
@@ -127,6 +130,53 @@ function RawEditor({ operationId, text, onChange }: { operationId: string; text:
           </li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+/** Per-request auth. Values may be `{{variables}}` (secrets stay in the environment). */
+function AuthEditor({ auth, onChange }: { auth: Auth | null; onChange: (a: Auth | null) => void }) {
+  const kind = auth?.type ?? "env";
+  const pick = (k: string) =>
+    onChange(
+      k === "bearer"
+        ? { type: "bearer", token: "" }
+        : k === "basic"
+          ? { type: "basic", username: "", password: "" }
+          : k === "api_key"
+            ? { type: "api_key", location: "header", name: "X-API-Key", value: "" }
+            : null,
+    );
+  return (
+    <div className="auth row">
+      <strong>Auth</strong>
+      <select data-testid="auth-kind" value={kind} onChange={(e) => pick(e.target.value)}>
+        <option value="env">from the environment</option>
+        <option value="bearer">bearer token</option>
+        <option value="basic">basic</option>
+        <option value="api_key">API key</option>
+        {kind !== "env" && kind !== "bearer" && kind !== "basic" && kind !== "api_key" && <option value={kind}>{kind}</option>}
+      </select>
+      {auth?.type === "bearer" && (
+        <input data-testid="auth-token" value={auth.token} placeholder="token or {{variable}}" onChange={(e) => onChange({ ...auth, token: e.target.value })} />
+      )}
+      {auth?.type === "basic" && (
+        <>
+          <input value={auth.username} placeholder="user" onChange={(e) => onChange({ ...auth, username: e.target.value })} />
+          <input type="password" value={auth.password} placeholder="password or {{variable}}" onChange={(e) => onChange({ ...auth, password: e.target.value })} />
+        </>
+      )}
+      {auth?.type === "api_key" && (
+        <>
+          <select value={auth.location} onChange={(e) => onChange({ ...auth, location: e.target.value })}>
+            <option value="header">header</option>
+            <option value="query">query</option>
+            <option value="cookie">cookie</option>
+          </select>
+          <input value={auth.name} placeholder="name" onChange={(e) => onChange({ ...auth, name: e.target.value })} />
+          <input value={auth.value} placeholder="key or {{variable}}" onChange={(e) => onChange({ ...auth, value: e.target.value })} />
+        </>
+      )}
     </div>
   );
 }

@@ -8,7 +8,7 @@ export function initialState(form: OperationForm): RequestState {
     params[`${p.in}:${p.name}`] = Array.isArray(p.value) ? p.value.join(",") : typeof p.value === "string" ? p.value : JSON.stringify(p.value);
   }
   const body = form.draft.body && "json" in form.draft.body ? form.draft.body.json : undefined;
-  return { params, body, raw: null };
+  return { params, body, raw: null, auth: form.draft.auth ?? null };
 }
 
 /** A parameter's text as the JSON value its schema wants (numbers, booleans, arrays). */
@@ -46,5 +46,5 @@ export function toDraft(form: OperationForm, state: RequestState): { draft: Draf
     }
     if (!body && value !== undefined) body = { json: value as never };
   }
-  return { draft: { method: form.method, path: form.path, params, body }, problem };
+  return { draft: { method: form.method, path: form.path, params, body, auth: state.auth }, problem };
 }

@@ -71,6 +71,9 @@ describe("request form", () => {
       { name: "tags", in: "query", value: ["a", "b"] },
     ]);
     expect(draft.body).toEqual({ json: { name: "a" } });
+    expect(draft.auth).toBeNull();
+    const withAuth = toDraft(form, { ...s, auth: { type: "bearer", token: "{{token}}" } }).draft;
+    expect(withAuth.auth).toEqual({ type: "bearer", token: "{{token}}" });
     expect(typedValue("x", { type: "integer" })).toBe("x");
     expect(typedValue("true", { type: "boolean" })).toBe(true);
   });
