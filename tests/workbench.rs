@@ -75,7 +75,18 @@ fn open_fill_send_save_run_export() {
     assert_eq!(view.outcome, StepOutcome::Failed);
     assert_eq!(view.findings[0].location, "/price");
 
-    // The body never crossed: it is read back in pages, cut at UTF-8 boundaries.
+    // The body never crossed: it is read back in pages (raw bytes for the app; text pages
+    // cut at UTF-8 boundaries for other callers).
+    let id = view.body_id.expect("kept");
+    let mut raw = Vec::new();
+    loop {
+        let page = wb.body_slice(id, raw.len() as u32, 5).expect("page");
+        raw.extend_from_slice(&page);
+        if page.len() < 5 {
+            break;
+        }
+    }
+    assert_eq!(raw.len() as u32, view.size.expect("size"));
     let id = view.body_id.expect("kept");
     let total = view.size.expect("size");
     let mut text = String::new();

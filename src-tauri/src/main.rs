@@ -10,8 +10,8 @@ use serde::Serialize;
 use tauri::{Emitter, State};
 use vouch::request::Draft;
 use vouch::workbench::{
-    BodyPage, CallView, CollectionRow, EnvView, HistoryRow, OperationForm, OperationRow, RunPoint,
-    RunView, SpecSummary, Workbench, WorkbenchError,
+    CallView, CollectionRow, EnvView, HistoryRow, OperationForm, OperationRow, RunPoint, RunView,
+    SpecSummary, Workbench, WorkbenchError,
 };
 
 /// An error as the UI receives it.
@@ -87,9 +87,16 @@ fn cancel(wb: State<'_, Workbench>) {
     wb.cancel()
 }
 
+/// A page of a response body as raw bytes (a binary IPC response, not JSON); empty when the
+/// body is gone.
 #[tauri::command]
-fn body_page(body_id: u32, offset: u32, len: u32, wb: State<'_, Workbench>) -> Option<BodyPage> {
-    wb.body(body_id, offset, len)
+fn body_bytes(
+    body_id: u32,
+    offset: u32,
+    len: u32,
+    wb: State<'_, Workbench>,
+) -> tauri::ipc::Response {
+    tauri::ipc::Response::new(wb.body_slice(body_id, offset, len).unwrap_or_default())
 }
 
 #[tauri::command]
@@ -198,7 +205,7 @@ fn main() {
             send,
             lint_body,
             cancel,
-            body_page,
+            body_bytes,
             collections,
             save_request,
             run_suite,
@@ -236,7 +243,6 @@ mod bindings {
         vouch::workbench::OperationRow::export_all(&cfg).expect("OperationRow");
         vouch::workbench::OperationForm::export_all(&cfg).expect("OperationForm");
         vouch::workbench::CallView::export_all(&cfg).expect("CallView");
-        vouch::workbench::BodyPage::export_all(&cfg).expect("BodyPage");
         vouch::workbench::CollectionRow::export_all(&cfg).expect("CollectionRow");
         vouch::workbench::RunView::export_all(&cfg).expect("RunView");
         vouch::workbench::HistoryRow::export_all(&cfg).expect("HistoryRow");

@@ -731,13 +731,14 @@ impl Workbench {
         })
     }
 
-    /// The raw bytes of a kept body (for the app's body protocol).
-    pub fn body_bytes(&self, body_id: u32) -> Option<Vec<u8>> {
+    /// Raw bytes `[offset, offset + len)` of a kept body (the app reads bodies this way, as
+    /// binary IPC responses; a page shorter than `len` is the last).
+    pub fn body_slice(&self, body_id: u32, offset: u32, len: u32) -> Option<Vec<u8>> {
         let bodies = self.bodies.lock().ok()?;
-        bodies
-            .iter()
-            .find(|(id, _)| *id == body_id)
-            .map(|(_, b)| b.clone())
+        let (_, body) = bodies.iter().find(|(id, _)| *id == body_id)?;
+        let start = (offset as usize).min(body.len());
+        let end = start.saturating_add(len as usize).min(body.len());
+        Some(body[start..end].to_vec())
     }
 
     /// The collections in the store with their requests' names.

@@ -5,7 +5,6 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 
 import type { AppError } from "./bindings/AppError";
-import type { BodyPage } from "./bindings/BodyPage";
 import type { CallView } from "./bindings/CallView";
 import type { CollectionRow } from "./bindings/CollectionRow";
 import type { Draft } from "./bindings/Draft";
@@ -20,7 +19,6 @@ import type { SpecSummary } from "./bindings/SpecSummary";
 
 export type {
   AppError,
-  BodyPage,
   CallView,
   CollectionRow,
   Draft,
@@ -71,8 +69,8 @@ export const api = {
     invoke<CallView>("send", { operationId, draft, env }),
   cancel: () => invoke<void>("cancel"),
   lintBody: (operationId: string, text: string) => invoke<Finding[]>("lint_body", { operationId, text }),
-  bodyPage: (bodyId: number, offset: number, len: number) =>
-    invoke<BodyPage | null>("body_page", { bodyId, offset, len }),
+  /** Raw bytes of a response body (binary IPC, never JSON). */
+  bodyBytes: (bodyId: number, offset: number, len: number) => invoke<ArrayBuffer>("body_bytes", { bodyId, offset, len }),
   collections: () => invoke<CollectionRow[]>("collections"),
   saveRequest: (collection: string, name: string, operationId: string | null, draft: Draft) =>
     invoke<void>("save_request", { collection, name, operationId, draft }),

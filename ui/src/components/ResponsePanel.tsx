@@ -9,18 +9,19 @@ const PRETTY_LIMIT = 2 * 1024 * 1024;
 /** Bytes read per IPC call. */
 const PAGE = 1024 * 1024;
 
-/** The whole body, page by page, letting the window draw between pages. */
+/** The whole body, page by page as raw bytes, letting the window draw between pages. */
 async function readBody(id: number): Promise<string> {
+  const decoder = new TextDecoder("utf-8");
   const parts: string[] = [];
   let offset = 0;
   for (;;) {
-    const page = await api.bodyPage(id, offset, PAGE);
-    if (!page) break;
-    parts.push(page.text);
-    if (page.next <= offset || page.next >= page.total) break;
-    offset = page.next;
+    const page = new Uint8Array(await api.bodyBytes(id, offset, PAGE));
+    parts.push(decoder.decode(page, { stream: true }));
+    offset += page.byteLength;
+    if (page.byteLength < PAGE) break;
     await new Promise((r) => setTimeout(r, 0));
   }
+  parts.push(decoder.decode());
   return parts.join("");
 }
 
