@@ -155,11 +155,19 @@ async function main() {
       await (await browser.$('[data-op="POST /items"]')).click();
       await (await $t("raw-toggle")).waitForClickable({ timeout: 5000 });
       await (await $t("raw-toggle")).click();
-      await (await $t("raw-body")).setValue('{"name": 3, "price": 1}');
+      const editor = await browser.$('[data-testid="raw-body"] .cm-content');
+      await editor.waitForDisplayed({ timeout: 5000 });
+      await editor.click();
+      await browser.keys(["Control", "a"]);
+      await browser.keys("Delete");
+      await browser.keys('{"name": 3, "price": 1}');
       await browser.waitUntil(async () => (await (await $t("raw-lint")).getText()).includes("/name"), {
         timeout: 5000,
         timeoutMsg: "no lint finding",
       });
+      // And marked in the editor itself, on the offending key.
+      await (await browser.$(".cm-lintRange-error")).waitForExist({ timeout: 5000 });
+      await browser.saveScreenshot(join(shots, "04c-raw-editor-lint.png"));
       // Back to the item read for the next steps.
       await (await browser.$('[data-op="GET /items/{item_id}"]')).click();
       await (await $t("param-item_id")).setValue("3");

@@ -2,8 +2,10 @@ import { lazy, Suspense, useEffect, useState } from "react";
 
 import { api, type Auth, type Finding, type OperationForm } from "../api";
 
-// The schema form library is the bulk of the UI's code: loaded when a body is first shown.
+// The schema form library and the code editor are the bulk of the UI's code: loaded when
+// first shown.
 const BodyForm = lazy(() => import("./BodyForm"));
+const CodeEditor = lazy(() => import("./CodeEditor"));
 
 export interface RequestState {
   params: Record<string, string>;
@@ -87,7 +89,9 @@ export function RequestPanel({ form, state, onChange, onSend, onCancel, onCurl, 
             </label>
           </div>
           {state.raw !== null ? (
-            <RawEditor operationId={form.id} text={state.raw} onChange={(raw) => set({ raw })} />
+            <Suspense fallback={<div className="muted">loading the editor…</div>}>
+              <RawEditor operationId={form.id} text={state.raw} onChange={(raw) => set({ raw })} />
+            </Suspense>
           ) : (
             <Suspense fallback={<div className="muted">loading the form…</div>}>
               <BodyForm schema={form.body.schema} value={state.body} onChange={(body) => set({ body })} />
@@ -111,7 +115,8 @@ export function RequestPanel({ form, state, onChange, onSend, onCancel, onCurl, 
   );
 }
 
-/** Raw JSON, linted against the operation's request schema by the engine as you type. */
+/** Raw JSON in a code editor, linted against the operation's request schema by the engine
+ *  (markers in the text, and the list below). */
 function RawEditor({ operationId, text, onChange }: { operationId: string; text: string; onChange: (t: string) => void }) {
   const [lint, setLint] = useState<Finding[]>([]);
   useEffect(() => {
@@ -122,7 +127,7 @@ function RawEditor({ operationId, text, onChange }: { operationId: string; text:
   }, [operationId, text]);
   return (
     <div>
-      <textarea className="raw" data-testid="raw-body" spellCheck={false} value={text} onChange={(e) => onChange(e.target.value)} />
+      <CodeEditor operationId={operationId} text={text} onChange={onChange} />
       <ul className="lint" data-testid="raw-lint">
         {lint.map((f, i) => (
           <li key={i} className="error small">

@@ -116,3 +116,15 @@ describe("run chart", () => {
     expect(series([1, null, 1], 1, 100, 10)).toEqual(["0.0,0.0", "100.0,0.0"]);
   });
 });
+
+describe("finding positions in the raw editor", () => {
+  it("maps serde's line/column and pointers to ranges", async () => {
+    const { findingRange } = await import("./positions");
+    const text = '{\n  "name": 3,\n  "tags": ["a"]\n}';
+    expect(findingRange(text, "not JSON: EOF while parsing at line 2 column 3", "")).toEqual([3, 5]);
+    const [from, to] = findingRange(text, "`/name`: expected string", "/name");
+    expect(text.slice(from, to)).toBe('"name"');
+    expect(text.slice(...findingRange(text, "x", "/tags/0"))).toBe('"tags"');
+    expect(findingRange(text, "x", "")).toEqual([0, 1]);
+  });
+});
