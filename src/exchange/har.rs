@@ -62,14 +62,8 @@ pub fn from_har(doc: &Value, name: &str) -> Result<Bundle> {
         } else {
             headers
         };
-        let mut name = format!("{method} {path}");
-        let mut n = 2;
-        while bundle.requests.iter().any(|r| r.name == name) {
-            name = format!("{method} {path} ({n})");
-            n += 1;
-        }
-        bundle.requests.push(BundleRequest {
-            name,
+        bundle.push_request(BundleRequest {
+            name: format!("{method} {path}"),
             seq: seq as i64,
             draft: Draft {
                 method,

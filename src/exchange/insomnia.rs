@@ -129,16 +129,6 @@ fn scripts(r: &Value) -> Vec<Script> {
     .collect()
 }
 
-fn unique(name: String, taken: &[String]) -> String {
-    let mut c = name.clone();
-    let mut n = 2;
-    while taken.contains(&c) {
-        c = format!("{name} ({n})");
-        n += 1;
-    }
-    c
-}
-
 fn add_env_data(bundle: &mut Bundle, data: Option<&Value>) {
     if let Some(Value::Object(data)) = data {
         let env = bundle.environment_mut(secrets::IMPORTED_ENVIRONMENT);
@@ -220,18 +210,12 @@ pub fn from_insomnia(doc: &Value, name: &str) -> Result<Bundle> {
             .filter(|(_, r)| s(r.get("_type")) == "request")
         {
             let folder = path_of(s(r.get("parentId")));
-            let taken: Vec<String> = bundle
-                .requests
-                .iter()
-                .filter(|x| x.folder == folder)
-                .map(|x| x.name.clone())
-                .collect();
             let req_name = Some(s(r.get("name")))
                 .filter(|n| !n.is_empty())
                 .unwrap_or_else(|| "request".into());
-            bundle.requests.push(BundleRequest {
+            bundle.push_request(BundleRequest {
                 folder,
-                name: unique(req_name, &taken),
+                name: req_name,
                 seq: seq as i64,
                 draft: draft(r),
                 scripts: scripts(r),
@@ -256,34 +240,21 @@ pub fn from_insomnia(doc: &Value, name: &str) -> Result<Bundle> {
             for (seq, it) in items.iter().enumerate() {
                 let name = s(it.get("name"));
                 if let Some(children) = it.get("children").and_then(Value::as_array) {
-                    let mut path = folder.to_vec();
-                    path.push(if name.is_empty() {
+                    let name = if name.is_empty() {
                         format!("folder {}", seq + 1)
                     } else {
                         name
-                    });
-                    bundle.folders.push(BundleFolder {
-                        path: path.clone(),
-                        seq: seq as i64,
-                    });
+                    };
+                    let path = bundle.push_folder(folder, name, seq as i64);
                     walk(children, &path, bundle);
                 } else if it.get("url").is_some() {
-                    let taken: Vec<String> = bundle
-                        .requests
-                        .iter()
-                        .filter(|x| x.folder == folder)
-                        .map(|x| x.name.clone())
-                        .collect();
-                    bundle.requests.push(BundleRequest {
+                    bundle.push_request(BundleRequest {
                         folder: folder.to_vec(),
-                        name: unique(
-                            if name.is_empty() {
-                                "request".into()
-                            } else {
-                                name
-                            },
-                            &taken,
-                        ),
+                        name: if name.is_empty() {
+                            "request".into()
+                        } else {
+                            name
+                        },
                         seq: seq as i64,
                         draft: draft(it),
                         scripts: scripts(it),

@@ -142,7 +142,49 @@ impl BundleRequest {
     }
 }
 
+/// `name`, or `name (2)`, `name (3)`… whichever `taken` does not hold yet (names are unique
+/// among siblings, and imported material often repeats them).
+pub(crate) fn unique_name<'a>(
+    name: String,
+    taken: impl Iterator<Item = &'a str> + Clone,
+) -> String {
+    let mut candidate = name.clone();
+    let mut n = 2;
+    while taken.clone().any(|t| t == candidate) {
+        candidate = format!("{name} ({n})");
+        n += 1;
+    }
+    candidate
+}
+
 impl Bundle {
+    /// Adds a request, its name made unique within its folder.
+    pub fn push_request(&mut self, mut r: BundleRequest) {
+        let taken = self
+            .requests
+            .iter()
+            .filter(|x| x.folder == r.folder)
+            .map(|x| x.name.as_str());
+        r.name = unique_name(std::mem::take(&mut r.name), taken);
+        self.requests.push(r);
+    }
+
+    /// Adds a folder under `parent`, its name made unique among its siblings; returns its path.
+    pub fn push_folder(&mut self, parent: &[String], name: String, seq: i64) -> Vec<String> {
+        let siblings = self
+            .folders
+            .iter()
+            .filter(|f| f.path.len() == parent.len() + 1 && f.path[..parent.len()] == *parent)
+            .filter_map(|f| f.path.last().map(String::as_str));
+        let mut path = parent.to_vec();
+        path.push(unique_name(name, siblings));
+        self.folders.push(BundleFolder {
+            path: path.clone(),
+            seq,
+        });
+        path
+    }
+
     /// The environment of that name, created (empty) when missing.
     pub fn environment_mut(&mut self, name: &str) -> &mut Environment {
         match self.environments.iter().position(|e| e.name == name) {

@@ -49,19 +49,9 @@ pub fn from_spec(spec: &Spec, source: &str, bytes: Option<Vec<u8>>) -> Bundle {
             .and_then(|o| o.summary.clone())
             .filter(|s| !s.trim().is_empty())
             .unwrap_or(step.name);
-        let mut name = base.clone();
-        let mut n = 2;
-        while bundle
-            .requests
-            .iter()
-            .any(|r| r.folder == folder && r.name == name)
-        {
-            name = format!("{base} ({n})");
-            n += 1;
-        }
-        bundle.requests.push(BundleRequest {
+        bundle.push_request(BundleRequest {
             folder,
-            name,
+            name: base,
             seq: seq as i64,
             operation_id: step.operation_id,
             draft: step.draft,

@@ -4,7 +4,7 @@
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
-use super::{secrets, Bundle, BundleFolder, BundleRequest, ExchangeError, Result, Script};
+use super::{secrets, Bundle, BundleRequest, ExchangeError, Result, Script};
 use crate::request::{Auth, Body, Draft, Environment, Part, PartValue, Variable};
 use crate::spec::ParamLocation;
 
@@ -100,19 +100,7 @@ fn walk(
             .unwrap_or_else(|| format!("item {}", seq + 1));
         let auth = item.get("auth").filter(|a| !a.is_null()).or(inherited);
         if let Some(children) = item.get("item").and_then(Value::as_array) {
-            let mut path = folder.to_vec();
-            path.push(unique_name(
-                name,
-                bundle
-                    .folders
-                    .iter()
-                    .filter(|f| f.path[..f.path.len() - 1] == *folder)
-                    .map(|f| f.path.last().cloned().unwrap_or_default()),
-            ));
-            bundle.folders.push(BundleFolder {
-                path: path.clone(),
-                seq: seq as i64,
-            });
+            let path = bundle.push_folder(folder, name, seq as i64);
             walk(children, &path, auth, bundle)?;
             continue;
         }
@@ -125,13 +113,6 @@ fn walk(
         // A request's own auth sits in `request.auth`; without one it inherits its folder's.
         let auth = request.get("auth").filter(|a| !a.is_null()).or(auth);
         let draft = request_draft(request, auth, &mut bundle.warnings, &name);
-        let taken = bundle
-            .requests
-            .iter()
-            .filter(|r| r.folder == folder)
-            .map(|r| r.name.clone())
-            .collect::<Vec<_>>();
-        let name = unique_name(name, taken.into_iter());
         let scripts = item
             .get("event")
             .and_then(Value::as_array)
@@ -156,7 +137,7 @@ fn walk(
                     .collect()
             })
             .unwrap_or_default();
-        bundle.requests.push(BundleRequest {
+        bundle.push_request(BundleRequest {
             folder: folder.to_vec(),
             name,
             seq: seq as i64,
@@ -168,18 +149,6 @@ fn walk(
         });
     }
     Ok(())
-}
-
-/// `name`, or `name (2)`… when a sibling already has it (names are unique per folder).
-fn unique_name(name: String, taken: impl Iterator<Item = String>) -> String {
-    let taken: Vec<String> = taken.collect();
-    let mut candidate = name.clone();
-    let mut n = 2;
-    while taken.contains(&candidate) {
-        candidate = format!("{name} ({n})");
-        n += 1;
-    }
-    candidate
 }
 
 /// Splits a URL (maybe with `{{variables}}`) into base, path and query pairs.
