@@ -392,92 +392,96 @@ impl StepResult {
 /// taken from examples and defaults or generated from the schemas, no assertions (the
 /// contract check is the verdict).
 pub fn smoke(spec: &crate::spec::Spec) -> Vec<Step> {
+    spec.operations()
+        .iter()
+        .map(|op| smoke_step(spec, op))
+        .collect()
+}
+
+/// The smoke step of one operation (what [`smoke`] makes for it).
+pub fn smoke_step(spec: &crate::spec::Spec, op: &crate::spec::Operation) -> Step {
     use crate::request::{Body, ParamValue, Part, PartValue};
-    let mut steps = Vec::new();
-    for op in spec.operations() {
-        let detail = spec.resolve(op);
-        let mut params = Vec::new();
-        for p in &detail.parameters {
-            let example = spec.get(&p.at).and_then(|v| v.get("example")).cloned();
-            if !p.required && example.is_none() {
-                continue;
-            }
-            let value = example
-                .or_else(|| p.schema.as_ref().map(|s| sample(spec, s)))
-                .unwrap_or(Value::String("a".into()));
-            params.push(ParamValue {
-                name: p.name.clone(),
-                location: p.location,
-                value,
-            });
+    let detail = spec.resolve(op);
+    let mut params = Vec::new();
+    for p in &detail.parameters {
+        let example = spec.get(&p.at).and_then(|v| v.get("example")).cloned();
+        if !p.required && example.is_none() {
+            continue;
         }
-        let body = detail.request_body.as_ref().and_then(|rb| {
-            let media = rb
-                .content
-                .iter()
-                .find(|m| crate::contract::media::is_json(&m.media_type))
-                .or_else(|| rb.content.first())?;
-            let value = media
-                .schema
-                .as_ref()
-                .map(|s| sample(spec, s))
-                .unwrap_or(Value::Null);
-            let fields = || -> Vec<(String, String)> {
-                value
-                    .as_object()
-                    .map(|m| {
-                        m.iter()
-                            .map(|(k, v)| {
-                                (
-                                    k.clone(),
-                                    v.as_str()
-                                        .map(str::to_string)
-                                        .unwrap_or_else(|| v.to_string()),
-                                )
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            };
-            let essence = crate::contract::media::essence(&media.media_type);
-            Some(if crate::contract::media::is_json(&media.media_type) {
-                Body::Json(value.clone())
-            } else if essence == "application/x-www-form-urlencoded" {
-                Body::Form(fields())
-            } else if essence == "multipart/form-data" {
-                Body::Multipart(
-                    fields()
-                        .into_iter()
-                        .map(|(name, v)| Part {
-                            name,
-                            value: PartValue::Text(v),
-                        })
-                        .collect(),
-                )
-            } else {
-                Body::Text {
-                    content_type: media.media_type.clone(),
-                    text: value.as_str().unwrap_or("").to_string(),
-                }
-            })
-        });
-        steps.push(Step {
-            name: op.id.clone(),
-            operation_id: Some(op.id.clone()),
-            draft: Draft {
-                method: op.method.clone(),
-                path: op.path.clone(),
-                params,
-                body,
-                ..Draft::default()
-            },
-            assertions: Vec::new(),
-            extractions: Vec::new(),
-            timeout: None,
-            retries: 0,
+        let value = example
+            .or_else(|| p.schema.as_ref().map(|s| sample(spec, s)))
+            .unwrap_or(Value::String("a".into()));
+        params.push(ParamValue {
+            name: p.name.clone(),
+            location: p.location,
+            value,
         });
     }
-    steps
+    let body = detail.request_body.as_ref().and_then(|rb| {
+        let media = rb
+            .content
+            .iter()
+            .find(|m| crate::contract::media::is_json(&m.media_type))
+            .or_else(|| rb.content.first())?;
+        let value = media
+            .schema
+            .as_ref()
+            .map(|s| sample(spec, s))
+            .unwrap_or(Value::Null);
+        let fields = || -> Vec<(String, String)> {
+            value
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| {
+                            (
+                                k.clone(),
+                                v.as_str()
+                                    .map(str::to_string)
+                                    .unwrap_or_else(|| v.to_string()),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let essence = crate::contract::media::essence(&media.media_type);
+        Some(if crate::contract::media::is_json(&media.media_type) {
+            Body::Json(value.clone())
+        } else if essence == "application/x-www-form-urlencoded" {
+            Body::Form(fields())
+        } else if essence == "multipart/form-data" {
+            Body::Multipart(
+                fields()
+                    .into_iter()
+                    .map(|(name, v)| Part {
+                        name,
+                        value: PartValue::Text(v),
+                    })
+                    .collect(),
+            )
+        } else {
+            Body::Text {
+                content_type: media.media_type.clone(),
+                text: value.as_str().unwrap_or("").to_string(),
+            }
+        })
+    });
+    Step {
+        name: op.id.clone(),
+        operation_id: Some(op.id.clone()),
+        draft: Draft {
+            method: op.method.clone(),
+            path: op.path.clone(),
+            params,
+            body,
+            ..Draft::default()
+        },
+        assertions: Vec::new(),
+        extractions: Vec::new(),
+        timeout: None,
+        retries: 0,
+    }
 }
 
 /// Which operations a run called, and which of their declared responses it saw.

@@ -100,15 +100,7 @@ pub fn operation_form(spec: &Spec, op: &Operation) -> OperationForm {
                 .unwrap_or_else(|| Value::Object(Map::new())),
         })
     });
-    let draft = crate::suite::smoke(spec)
-        .into_iter()
-        .find(|s| s.operation_id.as_deref() == Some(op.id.as_str()))
-        .map(|s| s.draft)
-        .unwrap_or_else(|| Draft {
-            method: op.method.clone(),
-            path: op.path.clone(),
-            ..Draft::default()
-        });
+    let draft = crate::suite::smoke_step(spec, op).draft;
     OperationForm {
         id: op.id.clone(),
         method: op.method.clone(),
