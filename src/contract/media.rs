@@ -53,6 +53,15 @@ pub fn is_json(media_type: &str) -> bool {
     e == "application/json" || e == "text/json" || e.ends_with("+json") || e.ends_with("/json")
 }
 
+/// The media type a request body is written in when the operation accepts several: JSON when
+/// it accepts JSON, else the first declared (what the smoke suite and the app's form use).
+pub fn preferred(content: &[crate::spec::MediaType]) -> Option<&crate::spec::MediaType> {
+    content
+        .iter()
+        .find(|m| is_json(&m.media_type))
+        .or_else(|| content.first())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

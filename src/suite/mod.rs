@@ -418,11 +418,7 @@ pub fn smoke_step(spec: &crate::spec::Spec, op: &crate::spec::Operation) -> Step
         });
     }
     let body = detail.request_body.as_ref().and_then(|rb| {
-        let media = rb
-            .content
-            .iter()
-            .find(|m| crate::contract::media::is_json(&m.media_type))
-            .or_else(|| rb.content.first())?;
+        let media = crate::contract::media::preferred(&rb.content)?;
         let value = media
             .schema
             .as_ref()

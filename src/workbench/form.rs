@@ -85,11 +85,7 @@ pub fn operation_form(spec: &Spec, op: &Operation) -> OperationForm {
         })
         .collect();
     let body = detail.request_body.as_ref().and_then(|rb| {
-        let media = rb
-            .content
-            .iter()
-            .find(|m| crate::contract::media::is_json(&m.media_type))
-            .or_else(|| rb.content.first())?;
+        let media = crate::contract::media::preferred(&rb.content)?;
         Some(BodyField {
             media_type: media.media_type.clone(),
             required: rb.required,
