@@ -1,4 +1,5 @@
-// Speed and weight of the desktop app (debug builds, under Xvfb, through tauri-driver):
+// Speed and weight of the desktop app (release builds, as users run it; VOUCH_PROFILE=debug for
+// the debug ones), under Xvfb, through tauri-driver:
 //   - launch → interactive window (the explorer's filter is on screen and usable)
 //   - time to show the operation list of GitHub's 13 MB spec (Open clicked → rows drawn)
 //   - memory (PSS) of all the app's processes with that spec open, vs a bare Tauri window
@@ -15,6 +16,7 @@ import { remote } from "../tests/e2e/node_modules/webdriverio/build/node.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const github = process.env.GITHUB_SPEC ?? join(root, "../shared/corpus/specs/github/octokit-openapi-23.0.2.api.github.com.json");
+const profile = process.env.VOUCH_PROFILE ?? "release";
 const children = [];
 
 function start(cmd, args, env = {}) {
@@ -94,17 +96,19 @@ try {
   await sleep(1500);
 
   // The bare window, measured as the app will be: settled, then PSS of its process tree.
-  let b = await session(port, join(root, "target/debug/examples/bare_window"), []);
+  let b = await session(port, join(root, `target/${profile}/examples/bare_window`), []);
   await (await b.$("#ready")).waitForDisplayed({ timeout: 20000 });
   await sleep(3000);
   const barePss = pssMb(tree(pidOf("bare_window")));
   await b.deleteSession();
 
   const t0 = Date.now();
-  const app = await session(port, join(root, "target/debug/vouch-app"), []);
+  const app = await session(port, join(root, `target/${profile}/vouch-app`), []);
   const $t = (id) => app.$(`[data-testid="${id}"]`);
   await (await $t("op-filter")).waitForClickable({ timeout: 20000 });
   const launchMs = Date.now() - t0;
+  await sleep(3000);
+  const launchPss = pssMb(tree(pidOf("vouch-app")));
 
   await (await $t("spec-source")).setValue(github);
   const t1 = Date.now();
@@ -143,8 +147,10 @@ try {
   });
   await app.deleteSession();
 
+  console.log(`${profile} builds`);
   console.log(`launch to interactive window: ${launchMs} ms`);
   console.log(`GitHub spec (${count}): Open → operation list shown in ${githubMs} ms`);
+  console.log(`PSS at launch, nothing open: ${launchPss.toFixed(0)} MB (${launchPss.each})`);
   console.log(`PSS with GitHub's spec open: ${appPss.toFixed(0)} MB (${appPss.each}); bare Tauri window: ${barePss.toFixed(0)} MB (${barePss.each}) → ${(appPss.total / barePss.total).toFixed(2)}x`);
   console.log(`10 MB response: shown in ${bigMs} ms; longest UI stall ${Math.round(stall)} ms`);
 } finally {

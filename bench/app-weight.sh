@@ -5,7 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 (cd ui && npm run --silent build >/dev/null)
-cargo build --quiet -p vouch-app --bin vouch-app --example bare_window
+# Release builds by default (what users run); VOUCH_PROFILE=debug measures the debug ones.
+if [[ "${VOUCH_PROFILE:-release}" == release ]]; then
+  cargo build --quiet --release -p vouch-app --bin vouch-app --example bare_window
+else
+  cargo build --quiet -p vouch-app --bin vouch-app --example bare_window
+fi
 cargo build --quiet --release --example bench_server
 [[ -d tests/e2e/node_modules ]] || (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 xvfb-run -a -s '-screen 0 1400x900x24' node bench/app-weight.mjs

@@ -39,33 +39,35 @@ fn parse_json(bytes: &[u8], name: &str, max_depth: usize) -> Result<Value> {
             });
         }
     }
-    serde_json::from_slice(bytes).map_err(|e| {
-        let at = (e.line() > 0).then(|| LineCol {
-            line: e.line() as u64,
-            column: e.column() as u64,
-        });
-        let message = e.to_string();
-        if message.starts_with("recursion limit exceeded") {
-            SpecError::TooDeep {
-                source_name: name.to_string(),
-                limit: max_depth.min(128),
-                at,
+    serde_json::from_slice::<Compact>(bytes)
+        .map(|c| c.0)
+        .map_err(|e| {
+            let at = (e.line() > 0).then(|| LineCol {
+                line: e.line() as u64,
+                column: e.column() as u64,
+            });
+            let message = e.to_string();
+            if message.starts_with("recursion limit exceeded") {
+                SpecError::TooDeep {
+                    source_name: name.to_string(),
+                    limit: max_depth.min(128),
+                    at,
+                }
+            } else {
+                // serde_json appends " at line L column C"; we report the position separately.
+                let message = message
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or(&message)
+                    .to_string();
+                SpecError::Syntax {
+                    source_name: name.to_string(),
+                    format: "JSON",
+                    at,
+                    message,
+                }
             }
-        } else {
-            // serde_json appends " at line L column C"; we report the position separately.
-            let message = message
-                .split(" at line ")
-                .next()
-                .unwrap_or(&message)
-                .to_string();
-            SpecError::Syntax {
-                source_name: name.to_string(),
-                format: "JSON",
-                at,
-                message,
-            }
-        }
-    })
+        })
 }
 
 /// Finds where bracket nesting first exceeds `limit`, skipping strings.
@@ -127,7 +129,8 @@ fn parse_yaml(bytes: &[u8], name: &str, max_depth: usize) -> Result<Value> {
         leading_zero_numbers_as_strings: true,
         with_snippet: false,
     };
-    serde_saphyr::from_str_with_options::<Value>(text, options)
+    serde_saphyr::from_str_with_options::<Compact>(text, options)
+        .map(|c| c.0)
         .map_err(|e| yaml_error(e, name, max_depth))
 }
 
@@ -170,9 +173,139 @@ fn yaml_error(e: serde_saphyr::Error, name: &str, max_depth: usize) -> SpecError
     }
 }
 
+/// A JSON value built with exact capacities. serde_json's own `Value` grows every object and
+/// array by doubling while it parses, and the slack stays: on GitHub's 13 MB spec that is a
+/// third of the 53 MB the parsed document holds for as long as the spec is open.
+struct Compact(Value);
+
+impl<'de> serde::Deserialize<'de> for Compact {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(CompactVisitor).map(Compact)
+    }
+}
+
+struct CompactVisitor;
+
+/// A float as serde_json keeps it: NaN and infinities (YAML's `.nan`, `.inf`) become null.
+fn float(v: f64) -> Value {
+    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
+}
+
+impl<'de> serde::de::Visitor<'de> for CompactVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_i128<E>(self, v: i128) -> std::result::Result<Value, E> {
+        Ok(i64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
+    }
+
+    fn visit_u128<E>(self, v: u128) -> std::result::Result<Value, E> {
+        Ok(u64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<Value, E> {
+        Ok(float(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, mut v: String) -> std::result::Result<Value, E> {
+        v.shrink_to_fit();
+        Ok(Value::String(v))
+    }
+
+    fn visit_none<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(Compact(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        items.shrink_to_fit();
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Value, A::Error> {
+        let mut entries: Vec<(String, Value)> =
+            Vec::with_capacity(map.size_hint().unwrap_or(0).min(4096));
+        while let Some((k, Compact(v))) = map.next_entry::<String, Compact>()? {
+            entries.push((k, v));
+        }
+        let mut object = serde_json::Map::with_capacity(entries.len());
+        for (k, v) in entries {
+            // A repeated key keeps its first place and its last value, as serde_json does.
+            object.insert(k, v);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compact_values_equal_serde_jsons_own() {
+        let text = r#"{"b": [1, -2, 3.5, 1e300, "x\u00e9", null, true, {}, []],
+            "a": {"z": {"deep": [[{"k": "v"}]]}, "y": 18446744073709551615},
+            "b": "last wins, first place kept"}"#;
+        let ours = parse(text.as_bytes(), "t.json", 64).expect("parses");
+        let theirs: Value = serde_json::from_str(text).expect("parses");
+        assert_eq!(ours, theirs);
+        let keys: Vec<_> = ours.as_object().expect("object").keys().collect();
+        assert_eq!(keys, ["b", "a"]);
+        // A real document, both ways: the corpus's GitHub spec (every kind of value, 13 MB).
+        let corpus = std::env::var_os("VOUCH_CORPUS").map_or_else(
+            || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+            std::path::PathBuf::from,
+        );
+        let bytes =
+            std::fs::read(corpus.join("specs/github/octokit-openapi-23.0.2.api.github.com.json"))
+                .expect("the shared corpus is beside the repository");
+        let theirs: Value = serde_json::from_slice(&bytes).expect("parses");
+        assert_eq!(parse(&bytes, "github.json", 64).expect("parses"), theirs);
+        let yaml = parse(
+            b"f: 2.5\nbig: 340282366920938463463374607431768211455\n",
+            "t.yaml",
+            64,
+        )
+        .expect("parses");
+        assert_eq!(yaml["f"], 2.5);
+        assert!(yaml["big"].is_f64() || yaml["big"].is_string(), "{yaml}");
+    }
 
     #[test]
     fn yaml_keeps_no_and_leading_zeros_as_strings() {
