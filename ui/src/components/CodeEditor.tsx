@@ -1,4 +1,4 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useLayoutEffect, useRef } from "react";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { json } from "@codemirror/lang-json";
 import { defaultHighlightStyle, syntaxHighlighting } from "@codemirror/language";
@@ -19,8 +19,12 @@ interface Props {
 export default function CodeEditor({ operationId, text, onChange }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
-  const changed = useRef(onChange);
-  changed.current = onChange;
+  // The latest props, for the editor made once per operation (kept current after each render,
+  // before the effect below makes a new editor).
+  const latest = useRef({ text, onChange });
+  useLayoutEffect(() => {
+    latest.current = { text, onChange };
+  });
   useEffect(() => {
     const lint = linter(
       async (v): Promise<Diagnostic[]> => {
@@ -38,7 +42,7 @@ export default function CodeEditor({ operationId, text, onChange }: Props) {
     const v = new EditorView({
       parent: host.current!,
       state: EditorState.create({
-        doc: text,
+        doc: latest.current.text,
         extensions: [
           lineNumbers(),
           history(),
@@ -49,7 +53,7 @@ export default function CodeEditor({ operationId, text, onChange }: Props) {
           lint,
           lintGutter(),
           EditorView.updateListener.of((u) => {
-            if (u.docChanged) changed.current(u.state.doc.toString());
+            if (u.docChanged) latest.current.onChange(u.state.doc.toString());
           }),
         ],
       }),
@@ -57,7 +61,6 @@ export default function CodeEditor({ operationId, text, onChange }: Props) {
     view.current = v;
     return () => v.destroy();
     // The editor owns its text once created; a new operation makes a new editor.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [operationId]);
   return <div className="code-editor" data-testid="raw-body" ref={host} />;
 }

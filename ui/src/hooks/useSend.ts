@@ -1,0 +1,72 @@
+import { useCallback, useEffect, useState } from "react";
+
+import { api, type CallView } from "../api";
+import type { Request } from "./useDraft";
+import type { Attempt } from "./useNotices";
+
+/** The call view: the last call's response and findings (null: none shown). It is made before
+ *  the draft and the spec, which clear it, and shown and filled by `useSend`. */
+export function useCallView() {
+  const [call, setCall] = useState<CallView | null>(null);
+  const clearCall = useCallback(() => setCall(null), []);
+  return { call, setCall, clearCall };
+}
+
+interface Options {
+  /** The request of the form; null when no operation is open. */
+  build: () => Request | null;
+  /** The environment calls use ("" for none). */
+  env: string;
+  setCall: (call: CallView) => void;
+  attempt: Attempt;
+  clearError: () => void;
+  /** A call was made (the history has one more). */
+  onSent: () => void;
+}
+
+/** Sending the form's request (Ctrl+Enter), cancelling it (Escape), and copying it as cURL. */
+export function useSend({ build, env, setCall, attempt, clearError, onSent }: Options) {
+  const [sending, setSending] = useState(false);
+  const [curl, setCurl] = useState<string | null>(null);
+
+  const send = useCallback(async () => {
+    if (sending) return;
+    const request = build();
+    if (!request) return;
+    setSending(true);
+    clearError();
+    await attempt(async () => {
+      setCall(await api.send(request.operationId, request.draft, env || null));
+      onSent();
+    });
+    setSending(false);
+  }, [sending, build, clearError, attempt, setCall, env, onSent]);
+
+  const cancel = () => {
+    api.cancel();
+  };
+
+  const copyCurl = async () => {
+    const request = build();
+    if (!request) return;
+    const text = await api.curl(request.operationId, request.draft);
+    setCurl(text);
+    navigator.clipboard?.writeText(text).catch(() => {});
+  };
+
+  const closeCurl = () => setCurl(null);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key === "Enter") {
+        e.preventDefault();
+        send();
+      }
+      if (e.key === "Escape" && sending) api.cancel();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [send, sending]);
+
+  return { sending, send, cancel, curl, copyCurl, closeCurl };
+}

@@ -1,0 +1,108 @@
+import { useCallback, useEffect, useState } from "react";
+
+import { api, dialogs, type OperationRow, type SpecSummary } from "../api";
+import { loadRecent, remember, saveRecent } from "../lib/recent";
+import type { Attempt, Fail } from "./useNotices";
+
+interface Options {
+  fail: Fail;
+  attempt: Attempt;
+  clearError: () => void;
+  notify: (notice: string) => void;
+  /** The base URL of the form, set to the new spec's. */
+  setBaseUrl: (url: string) => void;
+  /** Forgets the selected operation and its form. */
+  clearDraft: () => void;
+  clearCall: () => void;
+  refreshCollections: () => void;
+}
+
+/** The open spec: opened from a path, a URL or pasted text; its operations; recent specs. */
+export function useSpec({ fail, attempt, clearError, notify, setBaseUrl, clearDraft, clearCall, refreshCollections }: Options) {
+  const [source, setSource] = useState("");
+  const [spec, setSpec] = useState<SpecSummary | null>(null);
+  const [rows, setRows] = useState<OperationRow[]>([]);
+  const [filter, setFilter] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [recent, setRecent] = useState<string[]>(loadRecent);
+  const [pasting, setPasting] = useState(false);
+  const [pasted, setPasted] = useState("");
+
+  const loaded = useCallback(
+    async (s: SpecSummary) => {
+      setSpec(s);
+      setBaseUrl(s.base_url ?? "");
+      setRows(await api.operations());
+      clearDraft();
+      clearCall();
+    },
+    [setBaseUrl, clearDraft, clearCall],
+  );
+
+  const open = useCallback(
+    async (src: string) => {
+      clearError();
+      setBusy(true);
+      await attempt(async () => {
+        await loaded(await api.openSpec(src));
+        setSource(src);
+        setRecent((r) => {
+          const next = remember(r, src);
+          saveRecent(next);
+          return next;
+        });
+        refreshCollections();
+      });
+      setBusy(false);
+    },
+    [clearError, attempt, loaded, refreshCollections],
+  );
+
+  const openPasted = async () => {
+    clearError();
+    await attempt(async () => {
+      await loaded(await api.openText(pasted));
+      setPasting(false);
+    });
+  };
+
+  const browse = () =>
+    dialogs
+      .specFile()
+      .then((f) => {
+        if (f) open(f);
+      })
+      .catch(fail);
+
+  const togglePaste = () => setPasting(!pasting);
+
+  // A spec opened from a file is reloaded when the file changes.
+  useEffect(() => {
+    if (!spec) return;
+    const t = setInterval(() => {
+      api
+        .specChanged()
+        .then((changed) => {
+          if (changed) {
+            notify("the spec changed on disk: reloaded");
+            open(spec.source);
+          }
+        })
+        .catch(() => {});
+    }, 2000);
+    return () => clearInterval(t);
+  }, [spec, open, notify]);
+
+  // At start: the spec given on the command line ("Open with…"), and the collections.
+  useEffect(() => {
+    api
+      .startup()
+      .then((s) => {
+        if (s) open(s);
+      })
+      .catch(fail);
+    refreshCollections();
+  }, [open, fail, refreshCollections]);
+
+  return { source, setSource, spec, rows, filter, setFilter, busy, recent, pasting, togglePaste, pasted, setPasted, open, openPasted, browse };
+}
