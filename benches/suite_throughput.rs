@@ -134,19 +134,20 @@ fn main() {
         served.len(),
     );
     let run_all = |steps: &[Step], concurrency: usize| {
-        let options = RunOptions {
-            concurrency,
-            ..RunOptions::default()
+        let options = RunOptions { concurrency };
+        let session = vouch::request::Session::new();
+        let env = Environment::default();
+        let send = vouch::request::SendOptions::default();
+        let ctx = vouch::call::Context {
+            contract: &contract,
+            session: &session,
+            env: &env,
+            send: &send,
+            cancel: None,
+            accept_status: &[],
         };
-        let summary = rt.block_on(run(
-            &contract,
-            steps,
-            &Environment::default(),
-            &options,
-            |_| {},
-            |_| {},
-        ));
-        assert_eq!(summary.passed, steps.len(), "every call checks clean");
+        let ran = rt.block_on(run(&ctx, steps, &options, |_| {}, |_| {}));
+        assert_eq!(ran.summary.passed, steps.len(), "every call checks clean");
     };
     if std::env::var_os("VOUCH_BENCH_RUNNER_ONLY").is_some() {
         // For profiles of the runner alone.

@@ -5,13 +5,18 @@
 
 #![deny(missing_docs)]
 
-pub mod check;
+pub mod call;
 pub mod contract;
+pub mod diagnostic;
 pub mod exchange;
 pub mod inspect;
+pub mod mask;
 pub mod report;
 pub mod request;
+pub mod run;
 pub mod spec;
 pub mod store;
 pub mod suite;
 pub mod workbench;
+
+pub use diagnostic::{Diagnostic, Error, Problem};

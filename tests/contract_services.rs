@@ -6,12 +6,12 @@
 use std::sync::Arc;
 
 use serde_json::json;
-use vouch::check::{check_call, Call, CheckReport};
+use vouch::call::Checked;
 use vouch::contract::Contract;
-use vouch::request::{Body, Environment, Session};
+use vouch::request::{Body, Draft, Environment, Session};
 use vouch::spec::{LoadOptions, Spec};
 
-use crate::util::{runtime, Service};
+use crate::util::{check, runtime, Service};
 
 fn contract(spec_path: &str) -> Contract {
     let url = Service::shop().url(spec_path);
@@ -27,20 +27,18 @@ fn call(
     path: &str,
     body: Option<Body>,
     env: &Environment,
-) -> CheckReport {
-    let call = Call {
+) -> Checked {
+    let draft = Draft {
         method: method.into(),
         path: path.into(),
         body,
-        ..Call::default()
+        ..Draft::default()
     };
-    runtime()
-        .block_on(check_call(c, &Session::new(), &call, env))
-        .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    check(c, &Session::new(), env, &draft)
 }
 
 /// `kind location | message` per finding, the shape the assertions below are written in.
-fn lines(r: &CheckReport) -> Vec<String> {
+fn lines(r: &Checked) -> Vec<String> {
     r.findings
         .iter()
         .map(|f| format!("{} {} | {}", f.kind.as_str(), f.location, f.message))
@@ -51,7 +49,7 @@ fn assert_honest(c: &Contract, cases: &[(&str, &str, u16)]) {
     let env = Environment::default();
     for (method, path, status) in cases {
         let r = call(c, method, path, None, &env);
-        assert_eq!(r.response.status, *status, "{method} {path}");
+        assert_eq!(r.status().expect("a response"), *status, "{method} {path}");
         assert!(r.findings.is_empty(), "{method} {path}: {:#?}", r.findings);
         assert!(r.notes.is_empty(), "{method} {path}: {:?}", r.notes);
     }
@@ -127,7 +125,7 @@ fn findings_carry_schema_paths_expected_and_actual() {
     assert_eq!(
         f,
         json!([{"kind": "body", "location": "/price", "schema_path": "#/components/schemas/Item/properties/price/type",
-                "expected": "number", "actual": "9.99", "message": "`/price`: expected number, got string \"9.99\""}])
+                "expected": "number", "actual": "9.99", "message": "`/price`: expected number, got string \"9.99\"", "severity": "error"}])
     );
     // The validator of (operation, 200, application/json) is compiled once and reused.
     let before = c.compiled_validators();
@@ -156,7 +154,7 @@ fn invalid_requests_are_reported_and_still_sent() {
         )),
         &env,
     );
-    assert_eq!(r.response.status, 422);
+    assert_eq!(r.status().expect("a response"), 422);
     assert_eq!(
         lines(&r),
         [
@@ -166,7 +164,7 @@ fn invalid_requests_are_reported_and_still_sent() {
         ]
     );
     let r = call(&c, "GET", "/search?limit=many", None, &env);
-    assert_eq!(r.response.status, 422);
+    assert_eq!(r.status().expect("a response"), 422);
     assert_eq!(
         lines(&r),
         [
@@ -181,7 +179,7 @@ fn invalid_requests_are_reported_and_still_sent() {
         Some(Body::Json(json!({"name": "lamp", "price": 12.5}))),
         &env,
     );
-    assert_eq!((r.response.status, lines(&r)), (201, Vec::<String>::new()));
+    assert_eq!((r.status().expect("a response"), lines(&r)), (201, Vec::<String>::new()));
 }
 
 #[test]
@@ -240,7 +238,7 @@ fn openapi30_contract() {
         Some(Body::Json(json!({"name": "rex", "weight": 3}))),
         &Environment::default(),
     );
-    assert_eq!((r.response.status, lines(&r)), (201, Vec::<String>::new()));
+    assert_eq!((r.status().expect("a response"), lines(&r)), (201, Vec::<String>::new()));
 }
 
 #[test]
@@ -286,20 +284,18 @@ auth:
         ("/me/oauth", "oauth2"),
         ("/me/oauth", "oauth2"),
     ] {
-        let call = Call {
+        let draft = Draft {
             method: "GET".into(),
             path: path.into(),
-            ..Call::default()
+            ..Draft::default()
         };
-        let r = rt
-            .block_on(check_call(&c, &session, &call, &env))
-            .expect("call");
+        let r = check(&c, &session, &env, &draft);
         assert_eq!(
-            (r.response.status, lines(&r)),
+            (r.status().expect("a response"), lines(&r)),
             (200, Vec::<String>::new()),
             "{path}"
         );
-        let body: serde_json::Value = serde_json::from_slice(&r.exchange.body).expect("json");
+        let body: serde_json::Value = serde_json::from_slice(&r.exchange.as_ref().expect("a response").body).expect("json");
         assert_eq!(body["scheme"], scheme);
     }
     // The OAuth2 token was fetched once and reused for the second call.
@@ -316,7 +312,7 @@ auth:
     // Without credentials the call still goes (and the 401 is a status finding: FastAPI does
     // not declare it).
     let r = call(&c, "GET", "/me/bearer", None, &Environment::default());
-    assert_eq!(r.response.status, 401);
+    assert_eq!(r.status().expect("a response"), 401);
     assert_eq!(r.findings[0].kind.as_str(), "status");
 }
 
@@ -341,8 +337,8 @@ fn multipart_upload_with_a_file() {
         },
     ]);
     let r = call(&c, "POST", "/upload", Some(body), &Environment::default());
-    assert_eq!((r.response.status, lines(&r)), (200, Vec::<String>::new()));
-    let echoed: serde_json::Value = serde_json::from_slice(&r.exchange.body).expect("json");
+    assert_eq!((r.status().expect("a response"), lines(&r)), (200, Vec::<String>::new()));
+    let echoed: serde_json::Value = serde_json::from_slice(&r.exchange.as_ref().expect("a response").body).expect("json");
     assert_eq!(
         echoed,
         json!({"title": "Q3", "filename": "report.csv", "size": 8})

@@ -10,12 +10,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use vouch::check::{check_call, Call};
 use vouch::contract::Contract;
 use vouch::request::{Environment, Session};
 use vouch::spec::{ParamLocation, Spec};
 
-use crate::util::{load, runtime, spec_path};
+use crate::util::{load, spec_path};
 
 struct Prism {
     child: Child,
@@ -126,7 +125,6 @@ fn findings_against_prism(spec_rel: &str) -> (usize, Vec<String>) {
             },
         );
     }
-    let rt = runtime();
     let mut calls = 0;
     let mut out = Vec::new();
     for op in spec
@@ -148,16 +146,14 @@ fn findings_against_prism(spec_rel: &str) -> (usize, Vec<String>) {
                 _ => {}
             }
         }
-        let call = Call {
+        let draft = vouch::request::Draft {
             method: "GET".into(),
             path: concrete,
             base_url: Some(mock.base.clone()),
             query,
-            ..Call::default()
+            ..vouch::request::Draft::default()
         };
-        let report = rt
-            .block_on(check_call(&contract, &session, &call, &env))
-            .unwrap_or_else(|e| panic!("{}: {e}", op.id));
+        let report = crate::util::check(&contract, &session, &env, &draft);
         calls += 1;
         for f in &report.findings {
             out.push(format!(

@@ -56,6 +56,7 @@ fn step(seq: i64) -> StepRecord {
         response_headers: vec![("content-type".into(), "application/json".into())],
         response_body: Vec::new(),
         body_truncated: false,
+        request: None,
     }
 }
 

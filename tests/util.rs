@@ -135,3 +135,37 @@ pub fn assert_called(hits: &std::sync::atomic::AtomicUsize) {
         );
     }
 }
+
+/// One checked call as `vouch check` makes it (routed from METHOD + concrete PATH, through
+/// the engine's one send); panics when nothing matches or the call could not be made.
+pub fn check(
+    contract: &vouch::contract::Contract,
+    session: &vouch::request::Session,
+    env: &vouch::request::Environment,
+    draft: &vouch::request::Draft,
+) -> vouch::call::Checked {
+    let send = vouch::request::SendOptions::default();
+    let ctx = vouch::call::Context {
+        contract,
+        session,
+        env,
+        send: &send,
+        cancel: None,
+        accept_status: &[],
+    };
+    runtime().block_on(async {
+        let op = vouch::call::route(&ctx, &draft.method, &draft.path, draft.base_url.as_deref())
+            .unwrap_or_else(|e| panic!("{} {}: {e}", draft.method, draft.path));
+        let call = vouch::call::Call {
+            operation_id: Some(&op.operation.id),
+            draft,
+            timeout: None,
+            retries: 0,
+        };
+        let checked = vouch::call::send(&ctx, &call).await;
+        if let Some(e) = &checked.error {
+            panic!("{} {}: {e}", draft.method, draft.path);
+        }
+        checked
+    })
+}

@@ -157,10 +157,13 @@ fn open_fill_send_save_run_export() {
         (history.len(), history[0].findings, history[0].status),
         (2, 1, Some(200))
     );
-    let curl = wb.curl(
-        Some(create.id.clone()),
-        wb.form(&create.id).expect("form").draft,
-    );
+    let curl = wb
+        .curl(
+            Some(create.id.clone()),
+            wb.form(&create.id).expect("form").draft,
+            None,
+        )
+        .expect("curl");
     assert!(
         curl.starts_with("curl -X POST") && curl.contains("--data-raw"),
         "{curl}"
@@ -173,7 +176,9 @@ fn open_fill_send_save_run_export() {
         location: vouch::spec::ParamLocation::Query,
         value: json!("red lamp"),
     }];
-    let curl = wb.curl(Some(search.id.clone()), draft);
+    let curl = wb
+        .curl(Some(search.id.clone()), draft, None)
+        .expect("curl");
     assert!(
         curl.contains(&format!("'{}/search?q=red%20lamp'", Service::shop().base))
             || curl.contains(&format!("'{}/search?q=red+lamp'", Service::shop().base)),

@@ -33,6 +33,19 @@ impl FindingKind {
     }
 }
 
+/// How much a finding counts.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Fails the step, the check, the run.
+    #[default]
+    Error,
+    /// Shown and reported, failing nothing: a status the team accepts (`--accept-status`),
+    /// or a request the user chose to send as it is.
+    Warning,
+}
+
 /// One place where an exchange breaks the contract.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -51,6 +64,8 @@ pub struct Finding {
     pub actual: Value,
     /// The finding in words, for a person.
     pub message: String,
+    /// Whether it fails anything.
+    pub severity: Severity,
 }
 
 impl Finding {
@@ -68,7 +83,13 @@ impl Finding {
             expected,
             actual,
             message: message.into(),
+            severity: Severity::Error,
         }
+    }
+
+    /// Whether it fails the step (an error, not a warning).
+    pub fn fails(&self) -> bool {
+        self.severity == Severity::Error
     }
 
     pub(crate) fn at_schema(mut self, schema_path: impl Into<String>) -> Finding {

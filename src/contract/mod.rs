@@ -18,7 +18,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 pub(crate) use finding::type_name;
-pub use finding::{Finding, FindingKind};
+pub use finding::{Finding, FindingKind, Severity};
 
 /// A JSON value as messages show it: strings quoted, long values cut.
 pub fn preview_value(value: &Value) -> String {

@@ -170,6 +170,19 @@ fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
+/// A request exactly as sent (URL with its query, headers, body text) as a cURL command
+/// line. Callers pass values already masked.
+pub fn curl_line(method: &str, url: &str, headers: &[(String, String)], body: Option<&str>) -> String {
+    let mut out = format!("curl -X {} {}", method.to_ascii_uppercase(), quote(url));
+    for (k, v) in headers {
+        out.push_str(&format!(" \\\n  -H {}", quote(&format!("{k}: {v}"))));
+    }
+    if let Some(b) = body {
+        out.push_str(&format!(" \\\n  --data-raw {}", quote(b)));
+    }
+    out
+}
+
 /// One request as a `curl` command line (`{{variables}}` left for the reader to fill).
 pub fn to_curl(r: &BundleRequest) -> String {
     let d = &r.draft;

@@ -23,10 +23,13 @@ use serde::{Deserialize, Serialize};
 use super::{
     secrets, Bundle, BundleFolder, BundleRequest, BundleSuite, ExchangeError, Result, SpecLink,
 };
-use crate::request::{Environment, Variable};
+use crate::request::Environment;
 
 /// The folder format version this Vouch writes (and the newest it reads).
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// 2: environment files use the one environment format ([`Environment::from_bytes`]):
+/// `variables` as a map, credentials under `auth`; version 1's list shape is still read.
+pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct CollectionFile {
@@ -36,6 +39,9 @@ struct CollectionFile {
     description: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     spec: Option<String>,
+    /// Undeclared statuses accepted as warnings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    accept_status: Vec<u16>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -44,25 +50,60 @@ struct FolderFile {
     seq: i64,
 }
 
-#[derive(Serialize, Deserialize)]
+/// An environment as a shared file writes it: the one environment format, secrets by name.
+#[derive(Serialize)]
 struct EnvironmentFile {
     name: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    variables: Vec<VariableEntry>,
-    /// Security schemes this environment had credentials for (names only: the values are
-    /// secrets and stay on the machine).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    credentials: Vec<String>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    variables: IndexMap<String, VariableOut>,
+    /// Credentials per security scheme, as far as they name variables (`{{token}}`); literal
+    /// values are secrets and stay on the machine.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    auth: IndexMap<String, crate::request::Credentials>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct VariableEntry {
-    name: String,
-    /// Absent for secrets: the entry only names the variable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    value: Option<String>,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    secret: bool,
+#[derive(Serialize)]
+#[serde(untagged)]
+enum VariableOut {
+    Plain(String),
+    Secret { secret: bool },
+}
+
+impl EnvironmentFile {
+    fn of(env: &Environment) -> EnvironmentFile {
+        let template = |v: &Option<String>| v.clone().filter(|v| v.contains("{{"));
+        EnvironmentFile {
+            name: env.name.clone(),
+            variables: env
+                .variables
+                .iter()
+                .map(|(name, v)| {
+                    let out = if v.secret {
+                        VariableOut::Secret { secret: true }
+                    } else {
+                        VariableOut::Plain(v.value.clone())
+                    };
+                    (name.clone(), out)
+                })
+                .collect(),
+            auth: env
+                .auth
+                .iter()
+                .map(|(scheme, c)| {
+                    let shared = crate::request::Credentials {
+                        token: template(&c.token),
+                        username: c.username.clone(),
+                        password: template(&c.password),
+                        value: template(&c.value),
+                        client_id: c.client_id.clone(),
+                        client_secret: template(&c.client_secret),
+                        scopes: c.scopes.clone(),
+                    };
+                    (scheme.clone(), shared)
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A name made safe as a file or folder name on every file system: lowercase ASCII letters,
@@ -129,6 +170,7 @@ pub fn render(bundle: &Bundle) -> Result<BTreeMap<PathBuf, Vec<u8>>> {
             name: bundle.name.clone(),
             description: bundle.description.clone(),
             spec: spec_file.clone(),
+            accept_status: bundle.accept_status.clone(),
         })?,
     );
     if let (
@@ -197,19 +239,7 @@ pub fn render(bundle: &Bundle) -> Result<BTreeMap<PathBuf, Vec<u8>>> {
     let mut envs: Vec<&Environment> = bundle.environments.iter().collect();
     envs.sort_by(|a, b| a.name.cmp(&b.name));
     for env in envs {
-        let file = EnvironmentFile {
-            name: env.name.clone(),
-            variables: env
-                .variables
-                .iter()
-                .map(|(name, v)| VariableEntry {
-                    name: name.clone(),
-                    value: (!v.secret).then(|| v.value.clone()),
-                    secret: v.secret,
-                })
-                .collect(),
-            credentials: env.auth.keys().cloned().collect(),
-        };
+        let file = EnvironmentFile::of(env);
         let path = PathBuf::from("environments")
             .join(format!("{}.yaml", unique(slug(&env.name), &mut seen)));
         files.insert(path, yaml(&file)?);
@@ -307,7 +337,8 @@ fn remove_export(dir: &Path) -> std::io::Result<()> {
     walk(dir, true).map(|_| ())
 }
 
-fn read_yaml<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
+/// A file's bytes, refused above the import size limit.
+fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     let shown = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| ExchangeError::Read {
         path: shown.clone(),
@@ -320,10 +351,15 @@ fn read_yaml<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
             limit: super::MAX_IMPORT_BYTES,
         });
     }
-    let bytes = std::fs::read(path).map_err(|e| ExchangeError::Read {
-        path: shown.clone(),
+    std::fs::read(path).map_err(|e| ExchangeError::Read {
+        path: shown,
         detail: e.to_string(),
-    })?;
+    })
+}
+
+fn read_yaml<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
+    let shown = path.display().to_string();
+    let bytes = read_bytes(path)?;
     let doc = crate::spec::parse_document(&bytes, &shown).map_err(|e| ExchangeError::Format {
         path: shown.clone(),
         detail: e.to_string(),
@@ -378,6 +414,7 @@ pub fn read_folder(dir: &Path) -> Result<Bundle> {
     let mut bundle = Bundle {
         name: head.name,
         description: head.description,
+        accept_status: head.accept_status,
         spec,
         ..Bundle::default()
     };
@@ -389,22 +426,14 @@ pub fn read_folder(dir: &Path) -> Result<Bundle> {
         }
         for path in yaml_files(&d)? {
             if what == 0 {
-                let f: EnvironmentFile = read_yaml(&path)?;
-                let mut variables = IndexMap::new();
-                for v in f.variables {
-                    variables.insert(
-                        v.name,
-                        Variable {
-                            value: v.value.unwrap_or_default(),
-                            secret: v.secret,
-                        },
-                    );
-                }
-                bundle.environments.push(Environment {
-                    name: f.name,
-                    variables,
-                    auth: IndexMap::new(),
-                });
+                let shown = path.display().to_string();
+                let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+                let env = Environment::from_bytes(&read_bytes(&path)?, stem)
+                    .map_err(|e| ExchangeError::Format {
+                        path: shown,
+                        detail: e.to_string(),
+                    })?;
+                bundle.environments.push(env);
             } else {
                 bundle.suites.push(read_yaml(&path)?);
             }

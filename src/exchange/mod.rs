@@ -6,6 +6,7 @@
 //! imported material become secret variables ([`secrets::lift`]); every export is scanned for
 //! token-like values before a byte is written ([`secrets::scan`]).
 
+mod actions;
 mod curl;
 mod error;
 mod folder;
@@ -20,7 +21,8 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub use curl::{from_curl, to_curl};
+pub use actions::{export, import, ExportTo, Exported, ImportOptions, Imported, Input};
+pub use curl::{curl_line, from_curl, to_curl};
 pub use error::{ExchangeError, Result};
 pub use folder::{read_folder, write_folder, FORMAT_VERSION};
 pub use har::from_har;
@@ -38,6 +40,9 @@ pub struct Bundle {
     pub name: String,
     /// Free text.
     pub description: String,
+    /// Undeclared statuses the team accepts as warnings (`--accept-status` for the whole
+    /// collection).
+    pub accept_status: Vec<u16>,
     /// The linked spec.
     pub spec: Option<SpecLink>,
     /// Folders, parents before children.

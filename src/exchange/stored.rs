@@ -81,6 +81,7 @@ pub fn from_store(store: &Store, name: &str) -> Result<Bundle> {
     Ok(Bundle {
         name: c.name,
         description: c.description,
+        accept_status: c.accept_status,
         spec,
         folders: out_folders,
         requests: out_requests,
@@ -107,6 +108,9 @@ pub fn into_store(store: &mut Store, bundle: &Bundle, replace: bool) -> Result<C
             Err(e) => return Err(e),
         }
         let c = store.create_collection(&bundle.name, &bundle.description)?;
+        if !bundle.accept_status.is_empty() {
+            store.set_accept_status(c.id, &bundle.accept_status)?;
+        }
         if let Some(spec) = &bundle.spec {
             match &spec.copy {
                 Some(bytes) => {

@@ -114,18 +114,21 @@ impl Auth {
         })
     }
 
-    /// Credential values, to keep out of what is printed or stored.
-    pub fn secret_values(&self) -> Vec<String> {
+    /// Adds the credential values (in every form they are sent in) to a mask.
+    pub fn mask_into(&self, mask: &mut crate::mask::Mask) {
         match self {
-            Auth::Basic { password, .. } => vec![password.clone()],
-            Auth::Bearer { token } => vec![token.clone()],
-            Auth::ApiKey { value, .. } => vec![value.clone()],
-            Auth::OAuth2(g) => [&g.client_secret, &g.password]
-                .into_iter()
-                .flatten()
-                .cloned()
-                .collect(),
-            Auth::All { all } => all.iter().flat_map(Auth::secret_values).collect(),
+            Auth::Basic { username, password } => mask.add_basic(username, password),
+            Auth::Bearer { token } => mask.add(token),
+            Auth::ApiKey { value, .. } => mask.add(value),
+            Auth::OAuth2(g) => {
+                for s in [&g.client_secret, &g.password].into_iter().flatten() {
+                    mask.add(s);
+                }
+                if let (Some(id), Some(secret)) = (&g.client_id, &g.client_secret) {
+                    mask.add_basic(id, secret);
+                }
+            }
+            Auth::All { all } => all.iter().for_each(|a| a.mask_into(mask)),
         }
     }
 
@@ -210,6 +213,26 @@ pub(crate) fn from_environment(
         }
     }
     Ok(None)
+}
+
+/// The names of the spec's security schemes.
+pub fn scheme_names(spec: &Spec) -> Vec<String> {
+    spec.deref(&crate::spec::Loc::root("/components/securitySchemes"))
+        .and_then(|(v, _)| v.as_object().map(|m| m.keys().cloned().collect()))
+        .unwrap_or_default()
+}
+
+/// Refuses an environment whose credentials name a security scheme the spec does not have
+/// (a misspelt name would otherwise be ignored, and every call sent without credentials).
+pub fn check_schemes(spec: &Spec, env: &Environment) -> Result<()> {
+    let known = scheme_names(spec);
+    match env.auth.keys().find(|k| !known.contains(k)) {
+        Some(name) => Err(RequestError::UnknownScheme {
+            name: name.clone(),
+            known,
+        }),
+        None => Ok(()),
+    }
 }
 
 fn interpolate_creds(c: &Credentials, env: &Environment) -> Result<Credentials> {

@@ -60,6 +60,8 @@ pub struct Environment {
 #[serde(untagged)]
 enum VarInFile {
     Full {
+        /// Absent for a secret named in a shared file: its value stays on the machine.
+        #[serde(default)]
         value: serde_json::Value,
         #[serde(default)]
         secret: bool,
@@ -67,15 +69,48 @@ enum VarInFile {
     Plain(serde_json::Value),
 }
 
+/// One variable in the older list shape (`- {name, value, secret}`), still read.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VarEntry {
+    name: String,
+    #[serde(default)]
+    value: serde_json::Value,
+    #[serde(default)]
+    secret: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Variables {
+    Map(IndexMap<String, VarInFile>),
+    List(Vec<VarEntry>),
+}
+
+impl Default for Variables {
+    fn default() -> Self {
+        Variables::Map(IndexMap::new())
+    }
+}
+
+/// The one environment format: what `--env FILE` reads, what a collection folder holds in
+/// `environments/`, and what the app imports. `variables` is a map (`name: value`, or
+/// `name: {value, secret}`, a secret shared by name only as `name: {secret: true}`); the
+/// folder format's older list shape (`- {name, value, secret}` plus `credentials: [scheme]`)
+/// is still read.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EnvFile {
     #[serde(default)]
     name: Option<String>,
     #[serde(default)]
-    variables: IndexMap<String, VarInFile>,
+    variables: Variables,
     #[serde(default)]
     auth: IndexMap<String, Credentials>,
+    /// The older shape's names of schemes that had credentials (values never shared).
+    #[serde(default)]
+    #[allow(dead_code)]
+    credentials: Vec<String>,
 }
 
 fn scalar(v: serde_json::Value) -> String {
@@ -129,23 +164,34 @@ impl Environment {
         let value =
             crate::spec::parse_document(bytes, default_name).map_err(|e| err(e.to_string()))?;
         let file: EnvFile = serde_json::from_value(value).map_err(|e| err(e.to_string()))?;
-        let variables = file
-            .variables
-            .into_iter()
-            .map(|(k, v)| {
-                let var = match v {
-                    VarInFile::Full { value, secret } => Variable {
-                        value: scalar(value),
-                        secret,
-                    },
-                    VarInFile::Plain(value) => Variable {
-                        value: scalar(value),
-                        secret: false,
-                    },
-                };
-                (k, var)
-            })
-            .collect();
+        let variables = match file.variables {
+            Variables::Map(m) => m
+                .into_iter()
+                .map(|(k, v)| {
+                    let var = match v {
+                        VarInFile::Full { value, secret } => Variable {
+                            value: scalar(value),
+                            secret,
+                        },
+                        VarInFile::Plain(value) => Variable {
+                            value: scalar(value),
+                            secret: false,
+                        },
+                    };
+                    (k, var)
+                })
+                .collect(),
+            Variables::List(list) => list
+                .into_iter()
+                .map(|v| {
+                    let var = Variable {
+                        value: scalar(v.value),
+                        secret: v.secret,
+                    };
+                    (v.name, var)
+                })
+                .collect(),
+        };
         Ok(Environment {
             name: file.name.unwrap_or_else(|| default_name.to_string()),
             variables,
@@ -153,15 +199,44 @@ impl Environment {
         })
     }
 
-    /// Sets (or replaces) a plain variable.
+    /// Sets (or replaces) a variable. A secret variable stays secret: a new value never
+    /// downgrades it (an extraction into `token` keeps `token` masked).
     pub fn set(&mut self, name: &str, value: &str) {
+        let secret = self.variables.get(name).is_some_and(|v| v.secret);
         self.variables.insert(
             name.into(),
             Variable {
                 value: value.into(),
-                secret: false,
+                secret,
             },
         );
+    }
+
+    /// Sets (or replaces) a secret variable.
+    pub fn set_secret(&mut self, name: &str, value: &str) {
+        self.variables.insert(
+            name.into(),
+            Variable {
+                value: value.into(),
+                secret: true,
+            },
+        );
+    }
+
+    /// The mask of the secret variables (and of every credential that is a literal value
+    /// rather than a `{{variable}}`).
+    pub fn mask(&self) -> crate::mask::Mask {
+        let mut m = crate::mask::Mask::new(self.secret_values());
+        for c in self.auth.values() {
+            for v in [&c.token, &c.password, &c.value, &c.client_secret]
+                .into_iter()
+                .flatten()
+                .filter(|v| !v.contains("{{"))
+            {
+                m.add(v);
+            }
+        }
+        m
     }
 
     /// Replaces every `{{name}}` in `text`; `context` says where the text is, for errors.

@@ -86,6 +86,24 @@ pub enum RequestError {
         /// The underlying error.
         detail: String,
     },
+    /// The server closed a kept-alive connection after its previous response, before this
+    /// (non-idempotent) request was answered; it was not retried, since it may have been
+    /// received.
+    #[error("{url}: the server closed the connection after the previous response, before answering this {method}")]
+    ConnectionClosed {
+        /// Where.
+        url: String,
+        /// The method not retried.
+        method: String,
+    },
+    /// The environment has credentials for a security scheme the spec does not define.
+    #[error("the environment has credentials for `{name}`, which is not a security scheme of the spec (it has: {})", if known.is_empty() { "none".to_string() } else { known.join(", ") })]
+    UnknownScheme {
+        /// The name in the environment.
+        name: String,
+        /// The spec's schemes.
+        known: Vec<String>,
+    },
     /// The call was cancelled.
     #[error("cancelled")]
     Cancelled,
@@ -106,6 +124,8 @@ impl RequestError {
             RequestError::Redirects { .. } => "redirects",
             RequestError::Token { .. } => "token",
             RequestError::Transport { .. } => "transport",
+            RequestError::ConnectionClosed { .. } => "connection-closed",
+            RequestError::UnknownScheme { .. } => "unknown-scheme",
             RequestError::Cancelled => "cancelled",
         }
     }
@@ -113,17 +133,19 @@ impl RequestError {
     /// What the user can do about it.
     pub fn hint(&self) -> &'static str {
         match self {
-            RequestError::UnknownVariable { .. } => "define it in the environment (--env FILE) or fix the name",
+            RequestError::UnknownVariable { .. } => "define it in the environment (--env in the CLI, the environment picker in the app) or fix the name",
             RequestError::Environment { .. } => "an environment is YAML or JSON: `variables:` (name: value, or name: {value, secret: true}) and optional `auth:`",
-            RequestError::NoBaseUrl { .. } => "pass --base-url URL (e.g. http://127.0.0.1:8000)",
+            RequestError::NoBaseUrl { .. } => "give a base URL, e.g. http://127.0.0.1:8000 (--base-url in the CLI, the base URL field in the app)",
             RequestError::InvalidUrl { .. } => "check the base URL and the path",
             RequestError::Invalid(_) => "header names and values cannot contain line breaks",
             RequestError::File { .. } => "check the path; files are read relative to the current directory",
-            RequestError::Connect { .. } => "is the service running, and is the base URL right? For a self-signed certificate, --insecure",
-            RequestError::Timeout { .. } => "raise --timeout if the service is just slow",
+            RequestError::Connect { .. } => "is the service running, and is the base URL right? For a self-signed certificate, allow insecure TLS (--insecure)",
+            RequestError::Timeout { .. } => "raise the timeout (--timeout) if the service is just slow",
             RequestError::Redirects { .. } => "the service redirects in a loop, or more than the limit allows",
-            RequestError::Token { .. } => "check the client id/secret or username/password in the environment's auth section",
-            RequestError::Transport { .. } => "run with RUST_LOG=debug for details",
+            RequestError::Token { .. } => "check the client id/secret or username/password in the environment's auth section, and that the token URL answers",
+            RequestError::Transport { .. } => "set VOUCH_LOG=debug in the environment of vouch or the app to log each exchange",
+            RequestError::ConnectionClosed { .. } => "the server drops kept-alive connections after some responses (uvicorn does after an unhandled 500); only idempotent methods are retried",
+            RequestError::UnknownScheme { .. } => "name credentials after one of the spec's security schemes (components/securitySchemes)",
             RequestError::Cancelled => "",
         }
     }

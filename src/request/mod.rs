@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::Value;
 use url::Url;
 
-pub use auth::{Auth, OAuthFlow, OAuthGrant};
+pub use auth::{check_schemes, scheme_names, Auth, OAuthFlow, OAuthGrant};
 pub use env::{Credentials, Environment, Variable};
 pub use error::{RequestError, Result};
 pub use route::{route, Route};
@@ -137,8 +137,8 @@ pub struct Prepared {
     pub path_params: Vec<(String, String)>,
     /// A token to fetch before sending.
     pub oauth: Option<OAuthGrant>,
-    /// Values never to print or store (secret variables, credentials).
-    pub secrets: Vec<String>,
+    /// Values never to print or store (secret variables, credentials), in every form.
+    pub mask: crate::mask::Mask,
 }
 
 impl Prepared {
@@ -158,7 +158,7 @@ impl Prepared {
 
     /// `text` with every secret replaced by `••••••`.
     pub fn redact(&self, text: &str) -> String {
-        redact(text, &self.secrets)
+        self.mask.text(text)
     }
 }
 
@@ -176,15 +176,6 @@ pub fn is_sensitive_header(name: &str) -> bool {
     .any(|w| n.contains(w))
         || n.ends_with("-key")
         || n.ends_with("-auth")
-}
-
-/// `text` with every secret value replaced by `••••••`.
-pub fn redact(text: &str, secrets: &[String]) -> String {
-    let mut out = text.to_string();
-    for s in secrets.iter().filter(|s| s.len() >= 3) {
-        out = out.replace(s.as_str(), "••••••");
-    }
-    out
 }
 
 /// The base URL requests go to: the override, else the first server of the operation (its
@@ -280,7 +271,7 @@ pub fn prepare(
     draft: &Draft,
     env: &Environment,
 ) -> Result<Prepared> {
-    let mut secrets = env.secret_values();
+    let mut mask = env.mask();
     let base = base_url(spec, op, draft.base_url.as_deref(), env)?;
     let (raw_path, raw_query) = match draft.path.split_once('?') {
         Some((p, q)) => (p, Some(q)),
@@ -391,6 +382,9 @@ pub fn prepare(
     for (k, v) in &draft.query {
         let k = env.interpolate(k, "a query name")?;
         let v = env.interpolate(v, &format!("query `{k}`"))?;
+        if is_sensitive_header(&k) {
+            mask_credential(&mut mask, &v);
+        }
         query.push(format!(
             "{}={}",
             params::encode_query(&k, false),
@@ -407,6 +401,9 @@ pub fn prepare(
     })?;
     for (k, v) in &draft.headers {
         let v = env.interpolate(v, &format!("header `{k}`"))?;
+        if is_sensitive_header(k) {
+            mask_credential(&mut mask, &v);
+        }
         headers.push((k.clone(), v));
     }
 
@@ -458,7 +455,7 @@ pub fn prepare(
     };
     let mut oauth = None;
     if let Some(a) = auth {
-        secrets.extend(a.secret_values());
+        a.mask_into(&mut mask);
         oauth = a.apply(&mut headers, &mut cookies, &mut url);
     }
     if !cookies.is_empty() {
@@ -479,8 +476,17 @@ pub fn prepare(
         body,
         path_params,
         oauth,
-        secrets,
+        mask,
     })
+}
+
+/// A credential typed into a header or query value (`Bearer abc`, `Basic …`, a key): the
+/// whole value and the token after its scheme word are secrets of this request.
+fn mask_credential(mask: &mut crate::mask::Mask, value: &str) {
+    mask.add(value);
+    if let Some((_, token)) = value.split_once(' ') {
+        mask.add(token.trim());
+    }
 }
 
 fn label(l: ParamLocation) -> &'static str {

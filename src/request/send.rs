@@ -88,12 +88,54 @@ impl Exchange {
     }
 }
 
-/// Clients, cookies and tokens shared by the requests of one environment.
+/// Clients, cookies and tokens shared by the requests of one environment: one per `vouch`
+/// command, one for the life of the app's workbench (reset when the environment changes).
 #[derive(Debug, Default)]
 pub struct Session {
     jar: Arc<reqwest::cookie::Jar>,
-    clients: Mutex<HashMap<(bool, usize, Duration), reqwest::Client>>,
+    clients: Mutex<HashMap<ClientKey, reqwest::Client>>,
     tokens: Mutex<HashMap<OAuthGrant, (String, Option<Instant>)>>,
+    /// Origins that answered before: a failure there may be a kept-alive connection the
+    /// server has since closed.
+    answered: Mutex<std::collections::HashSet<String>>,
+    /// OAuth2 token requests made (what tests and the app count).
+    token_fetches: std::sync::atomic::AtomicUsize,
+}
+
+/// What makes two clients differ: TLS opt-out, redirect cap, connect timeout, and whether
+/// connections are kept for reuse (a retry after a closed connection takes a fresh one).
+type ClientKey = (bool, usize, Duration, bool);
+
+/// Methods that may be sent twice with the effect of once (RFC 9110 §9.2.2).
+fn idempotent(method: &str) -> bool {
+    matches!(method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE")
+}
+
+/// Whether a failure before any response byte is the server having closed the connection
+/// (reset, or closed before the response began), as opposed to refusing or timing out.
+fn closed_early(e: &reqwest::Error) -> bool {
+    if e.is_connect() || e.is_timeout() || e.is_redirect() {
+        return false;
+    }
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(c) = cur {
+        if let Some(h) = c.downcast_ref::<hyper::Error>() {
+            if h.is_incomplete_message() || h.is_canceled() {
+                return true;
+            }
+        }
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind::*;
+            if matches!(
+                io.kind(),
+                ConnectionReset | BrokenPipe | ConnectionAborted | UnexpectedEof
+            ) {
+                return true;
+            }
+        }
+        cur = c.source();
+    }
+    false
 }
 
 impl Session {
@@ -102,13 +144,22 @@ impl Session {
         Session::default()
     }
 
-    fn client(&self, o: &SendOptions) -> Result<reqwest::Client> {
-        let key = (o.insecure, o.max_redirects, o.connect_timeout);
+    /// OAuth2 token requests this session has made.
+    pub fn token_fetches(&self) -> usize {
+        self.token_fetches.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn client(&self, o: &SendOptions, fresh: bool) -> Result<reqwest::Client> {
+        let key = (o.insecure, o.max_redirects, o.connect_timeout, fresh);
         if let Some(c) = self.clients.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return Ok(c);
         }
         let max = o.max_redirects;
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if fresh {
+            builder = builder.pool_max_idle_per_host(0);
+        }
+        let client = builder
             .user_agent(concat!("vouch/", env!("CARGO_PKG_VERSION")))
             .cookie_provider(self.jar.clone())
             .connect_timeout(o.connect_timeout)
@@ -150,12 +201,18 @@ impl Session {
         }
     }
 
+    fn answered_before(&self, origin: &str) -> bool {
+        self.answered.lock().is_ok_and(|a| a.contains(origin))
+    }
+
     async fn token(&self, client: &reqwest::Client, grant: &OAuthGrant) -> Result<String> {
         if let Some((t, exp)) = self.tokens.lock().ok().and_then(|m| m.get(grant).cloned()) {
             if exp.is_none_or(|e| Instant::now() < e) {
                 return Ok(t);
             }
         }
+        self.token_fetches
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let (token, lifetime) = fetch_token(client, grant).await?;
         // Renew a little early so a token does not expire in flight.
         let expiry = lifetime.map(|s| Instant::now() + Duration::from_secs(s.saturating_sub(10)));
@@ -166,23 +223,32 @@ impl Session {
     }
 
     async fn send_inner(&self, req: &Prepared, o: &SendOptions) -> Result<Exchange> {
-        let client = self.client(o)?;
+        let client = self.client(o, false)?;
         let url = req.url.to_string();
         let method = reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|_| {
             RequestError::Invalid(format!("`{}` is not an HTTP method", req.method))
         })?;
-        let mut builder = client.request(method, req.url.clone()).timeout(o.timeout);
-        for (k, v) in &req.headers {
-            builder = builder.header(k.as_str(), v.as_str());
-        }
-        if let Some(grant) = &req.oauth {
-            let token = self.token(&client, grant).await?;
-            builder = builder.bearer_auth(token);
-        }
-        if let Some(body) = &req.body {
-            builder = builder.body(body.clone());
-        }
+        let token = match &req.oauth {
+            Some(grant) => Some(self.token(&client, grant).await?),
+            None => None,
+        };
+        let build = |client: &reqwest::Client| {
+            let mut builder = client
+                .request(method.clone(), req.url.clone())
+                .timeout(o.timeout);
+            for (k, v) in &req.headers {
+                builder = builder.header(k.as_str(), v.as_str());
+            }
+            if let Some(t) = &token {
+                builder = builder.bearer_auth(t);
+            }
+            if let Some(body) = &req.body {
+                builder = builder.body(body.clone());
+            }
+            builder
+        };
         let map_err = |e: reqwest::Error| {
+            tracing::debug!("{} {url}: {}", req.method, causes(&e));
             if e.is_timeout() {
                 RequestError::Timeout {
                     url: url.clone(),
@@ -202,8 +268,36 @@ impl Session {
                 }
             }
         };
+        let origin = req.url.origin().ascii_serialization();
         let started = Instant::now();
-        let mut resp = builder.send().await.map_err(map_err)?;
+        let mut resp = match build(&client).send().await {
+            Ok(r) => r,
+            // A kept-alive connection the server closed after its previous response (uvicorn
+            // does after an unhandled 500): an idempotent request is sent once more on a
+            // fresh connection; any other is reported as what it is.
+            Err(e) if closed_early(&e) && idempotent(&req.method) => {
+                tracing::debug!(
+                    "{} {url}: the connection was closed before a response ({}); retrying on a fresh connection",
+                    req.method,
+                    causes(&e)
+                );
+                build(&self.client(o, true)?)
+                    .send()
+                    .await
+                    .map_err(map_err)?
+            }
+            Err(e) if closed_early(&e) && self.answered_before(&origin) => {
+                tracing::debug!("{} {url}: {}", req.method, causes(&e));
+                return Err(RequestError::ConnectionClosed {
+                    url: url.clone(),
+                    method: req.method.clone(),
+                });
+            }
+            Err(e) => return Err(map_err(e)),
+        };
+        if let Ok(mut a) = self.answered.lock() {
+            a.insert(origin);
+        }
         let ttfb = started.elapsed();
         let status = resp.status().as_u16();
         let http_version = format!("{:?}", resp.version());

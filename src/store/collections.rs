@@ -21,6 +21,15 @@ pub struct Collection {
     pub spec_source: Option<String>,
     /// SHA-256 (hex) of the cached copy of the spec.
     pub spec_sha256: Option<String>,
+    /// Undeclared statuses the team accepts: reported as warnings, failing nothing.
+    pub accept_status: Vec<u16>,
+}
+
+/// A collection's settings column.
+#[derive(Debug, Default, serde::Deserialize, Serialize)]
+struct Settings {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    accept_status: Vec<u16>,
 }
 
 /// A folder of a collection (folders nest).
@@ -87,10 +96,14 @@ fn collection_row(r: &Row<'_>) -> rusqlite::Result<Collection> {
         description: r.get(2)?,
         spec_source: r.get(3)?,
         spec_sha256: r.get(4)?,
+        // Settings are advisory: a hand-edited, unreadable value means none.
+        accept_status: serde_json::from_str::<Settings>(&r.get::<_, String>(5)?)
+            .unwrap_or_default()
+            .accept_status,
     })
 }
 
-const COLLECTION_COLUMNS: &str = "id, name, description, spec_source, spec_sha256";
+const COLLECTION_COLUMNS: &str = "id, name, description, spec_source, spec_sha256, settings";
 
 impl Store {
     /// Creates a collection; its name must be new.
@@ -152,6 +165,18 @@ impl Store {
             params![collection_id, source, bytes, hash],
         )?;
         Ok(hash)
+    }
+
+    /// Sets the undeclared statuses a collection accepts as warnings.
+    pub fn set_accept_status(&mut self, collection_id: i64, statuses: &[u16]) -> Result<()> {
+        let settings = Settings {
+            accept_status: statuses.to_vec(),
+        };
+        self.conn.execute(
+            "UPDATE collections SET settings = ?2 WHERE id = ?1",
+            params![collection_id, to_json(&settings)],
+        )?;
+        Ok(())
     }
 
     /// Links a spec by its location only (a URL fetched when needed), dropping any copy.

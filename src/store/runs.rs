@@ -110,6 +110,8 @@ pub struct StepRecord {
     pub response_body: Vec<u8>,
     /// The body was longer than what is kept.
     pub body_truncated: bool,
+    /// The request as it was sent (masked); None when it could not be built.
+    pub request: Option<crate::call::SentRequest>,
 }
 
 impl StepRecord {
@@ -163,8 +165,8 @@ impl Store {
     pub fn record_step(&mut self, run_id: i64, s: &StepRecord) -> Result<()> {
         self.conn.execute(
             "INSERT INTO run_steps (run_id, seq, name, operation_id, method, url, outcome, status, elapsed_ms, ttfb_ms,
-                findings, assertions, error, response_headers, response_body, body_truncated)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                findings, assertions, error, response_headers, response_body, body_truncated, request)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             params![
                 run_id,
                 s.seq,
@@ -181,7 +183,8 @@ impl Store {
                 s.error,
                 to_json(&s.response_headers),
                 s.response_body,
-                s.body_truncated
+                s.body_truncated,
+                s.request.as_ref().map(to_json)
             ],
         )?;
         Ok(())
@@ -218,7 +221,7 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound { what: "run", name: run_id.to_string() })?;
         let mut st = self.conn.prepare(
             "SELECT seq, name, operation_id, method, url, outcome, status, elapsed_ms, ttfb_ms, findings, assertions,
-                    error, response_headers, response_body, body_truncated
+                    error, response_headers, response_body, body_truncated, request
              FROM run_steps WHERE run_id = ?1 ORDER BY seq",
         )?;
         let rows = st.query_map([run_id], |r| {
@@ -242,7 +245,11 @@ impl Store {
                     r.get::<_, Option<String>>(11)?,
                     r.get::<_, String>(12)?,
                 ),
-                (r.get::<_, Option<Vec<u8>>>(13)?, r.get::<_, bool>(14)?),
+                (
+                    r.get::<_, Option<Vec<u8>>>(13)?,
+                    r.get::<_, bool>(14)?,
+                    r.get::<_, Option<String>>(15)?,
+                ),
             ))
         })?;
         let mut steps = Vec::new();
@@ -251,7 +258,7 @@ impl Store {
                 (seq, name, operation_id, method, url),
                 (outcome, status, elapsed_ms, ttfb_ms),
                 (findings, assertions, error, headers),
-                (body, truncated),
+                (body, truncated, request),
             ) = row?;
             steps.push(StepRecord {
                 seq,
@@ -269,6 +276,9 @@ impl Store {
                 response_headers: from_json("response headers", &headers)?,
                 response_body: body.unwrap_or_default(),
                 body_truncated: truncated,
+                request: request
+                    .map(|r| from_json("request", &r))
+                    .transpose()?,
             });
         }
         let (target, environment, started_at, finished_at, status, summary) = head;

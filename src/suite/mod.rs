@@ -19,8 +19,11 @@ pub use assert::{evaluate, extract, select, Assertion, AssertionResult, Extracti
 pub use sample::sample;
 pub use target::{from_store, StoredTarget};
 
+use crate::call::{Call, Context, SentRequest};
 use crate::contract::{Contract, Finding};
-use crate::request::{self, Draft, Environment, RequestError, SendOptions, Session};
+use crate::diagnostic::Problem;
+use crate::mask::Mask;
+use crate::request::{self, Draft};
 use crate::store::StepOutcome;
 
 /// One step of a suite.
@@ -79,7 +82,7 @@ pub enum Event {
 
 /// Counts of a run.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Steps in the suite.
     pub total: usize,
@@ -89,11 +92,14 @@ pub struct Summary {
     pub failed: usize,
     /// Steps whose call could not be made.
     pub errors: usize,
-    /// Steps not run (cancelled).
+    /// Steps not run (cancelled, or the run stopped early).
     pub skipped: usize,
+    /// Steps with a finding shown as a warning (accepted status, request finding).
+    #[serde(default)]
+    pub warnings: usize,
 }
 
-/// One step's result.
+/// One step's result: the checked call (masked) and its assertions.
 #[derive(Debug, Clone, Serialize)]
 pub struct StepResult {
     /// Position.
@@ -108,283 +114,260 @@ pub struct StepResult {
     pub url: String,
     /// How it ended.
     pub outcome: StepOutcome,
-    /// Contract findings (request and response).
+    /// Contract findings (request and response; warnings included).
     pub findings: Vec<Finding>,
     /// Assertion results.
     pub assertions: Vec<AssertionResult>,
-    /// Why the call could not be made.
+    /// Why the call could not be made (`message (hint)`, masked).
     pub error: Option<String>,
-    /// The response, when there was one.
+    /// What could not be checked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// The request as sent (masked).
+    #[serde(skip)]
+    pub request: Option<SentRequest>,
+    /// Why the call could not be made, as data.
+    #[serde(skip)]
+    pub problem: Option<Problem>,
+    /// The response, when there was one (unmasked, in memory only).
     #[serde(skip)]
     pub exchange: Option<request::Exchange>,
+    /// The call's secrets, for whatever records or shows this step.
+    #[serde(skip)]
+    pub mask: Mask,
 }
 
 /// How a run goes.
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
-    /// Sending options for every step (timeout overridden per step).
-    pub send: SendOptions,
-    /// Stops the run between or during steps.
-    pub cancel: Option<CancellationToken>,
     /// Steps in flight at once. Above 1 only when no step extracts a variable (chained steps
     /// always run in order).
     pub concurrency: usize,
 }
 
-/// Runs `steps` in order against `contract`'s spec with `env` (extracted variables are
-/// added to a copy of it). `on_event` sees progress; `on_step` gets each finished step
-/// before the next starts.
-pub async fn run(
-    contract: &Contract,
-    steps: &[Step],
-    env: &Environment,
-    options: &RunOptions,
-    mut on_event: impl FnMut(&Event),
-    mut on_step: impl FnMut(&StepResult),
-) -> Summary {
-    let session = Session::new();
-    let mut env = env.clone();
-    let mut summary = Summary {
-        total: steps.len(),
-        ..Summary::default()
-    };
-    on_event(&Event::Started { total: steps.len() });
-    let chained = steps.iter().any(|s| !s.extractions.is_empty());
-    let tally = |summary: &mut Summary, outcome: StepOutcome| match outcome {
+/// What [`run`] ends with.
+#[derive(Debug, Clone, Default)]
+pub struct Ran {
+    /// Final counts.
+    pub summary: Summary,
+    /// Why the run stopped early: a credential that could not be obtained, or credentials
+    /// for a scheme the spec does not have (the remaining steps are skipped).
+    pub aborted: Option<Problem>,
+}
+
+/// Errors that make every later step fail the same way: the run stops at the first.
+fn fatal(p: &Problem) -> bool {
+    matches!(p.kind.as_str(), "token" | "unknown-scheme")
+}
+
+fn tally(summary: &mut Summary, r: &StepResult) {
+    match r.outcome {
         StepOutcome::Passed => summary.passed += 1,
         StepOutcome::Failed => summary.failed += 1,
         StepOutcome::Errored => summary.errors += 1,
         StepOutcome::Skipped => summary.skipped += 1,
+    }
+    if r.findings.iter().any(|f| !f.fails()) {
+        summary.warnings += 1;
+    }
+}
+
+/// Runs `steps` in order through the one send, with `ctx`'s environment (extracted variables
+/// are added to a copy of it). `on_event` sees progress; `on_step` gets each finished step
+/// before the next starts. A step whose credentials cannot be obtained stops the run.
+pub async fn run(
+    ctx: &Context<'_>,
+    steps: &[Step],
+    options: &RunOptions,
+    mut on_event: impl FnMut(&Event),
+    mut on_step: impl FnMut(&StepResult),
+) -> Ran {
+    let mut ran = Ran {
+        summary: Summary {
+            total: steps.len(),
+            ..Summary::default()
+        },
+        aborted: None,
     };
+    on_event(&Event::Started { total: steps.len() });
+    let chained = steps.iter().any(|s| !s.extractions.is_empty());
+    let stopped = |ran: &Ran| ran.aborted.is_some() || ctx.cancel.is_some_and(CancellationToken::is_cancelled);
+    let mut finished_step = |ran: &mut Ran, result: &StepResult, on_event: &mut dyn FnMut(&Event)| {
+        tally(&mut ran.summary, result);
+        if ran.aborted.is_none() {
+            ran.aborted = result.problem.clone().filter(fatal);
+        }
+        on_step(result);
+        on_event(&Event::StepFinished {
+            seq: result.seq,
+            name: result.name.clone(),
+            outcome: result.outcome,
+            summary: ran.summary,
+        });
+    };
+    let mut done = 0;
     if options.concurrency > 1 && !chained {
         use futures_util::stream::{FuturesUnordered, StreamExt};
-        let env = &env;
-        let session = &session;
         // A window of `concurrency` steps in flight, refilled as they finish. (Written without
         // stream combinators over borrowed steps, which keeps the run's future `Send` for the
-        // app's async commands.)
-        let start = |seq: usize| async move {
-            // Unchained: nothing is extracted, so every step reads the same environment.
-            let mut unused = Vec::new();
-            run_step(
-                contract,
-                session,
-                seq,
-                &steps[seq],
-                env,
-                options,
-                &mut unused,
-            )
-            .await
-        };
-        let mut finished = FuturesUnordered::new();
+        // app's async commands.) Unchained: every step reads the same environment.
+        let start = |seq: usize| async move { run_step(ctx, seq, &steps[seq]).await.0 };
+        let mut in_flight = FuturesUnordered::new();
         let mut next = 0;
         while next < steps.len().min(options.concurrency) {
-            finished.push(Box::pin(start(next)));
+            in_flight.push(Box::pin(start(next)));
             next += 1;
         }
-        while let Some(result) = finished.next().await {
-            if next < steps.len() {
-                finished.push(Box::pin(start(next)));
+        while let Some(result) = in_flight.next().await {
+            if next < steps.len() && !stopped(&ran) {
+                in_flight.push(Box::pin(start(next)));
                 next += 1;
             }
-            tally(&mut summary, result.outcome);
-            on_step(&result);
-            on_event(&Event::StepFinished {
-                seq: result.seq,
-                name: result.name.clone(),
-                outcome: result.outcome,
-                summary,
-            });
+            done += 1;
+            finished_step(&mut ran, &result, &mut on_event);
         }
     } else {
+        let mut env = ctx.env.clone();
         for (seq, step) in steps.iter().enumerate() {
-            if options
-                .cancel
-                .as_ref()
-                .is_some_and(CancellationToken::is_cancelled)
-            {
-                summary.skipped += steps.len() - seq;
+            if stopped(&ran) {
                 break;
             }
             on_event(&Event::StepStarted {
                 seq,
                 name: step.name.clone(),
             });
-            let mut extracted = Vec::new();
-            let result =
-                run_step(contract, &session, seq, step, &env, options, &mut extracted).await;
-            for (k, v) in extracted {
-                env.set(&k, &v);
+            let step_ctx = Context { env: &env, ..*ctx };
+            let (result, extracted) = run_step(&step_ctx, seq, step).await;
+            for (k, v, secret) in extracted {
+                if secret {
+                    env.set_secret(&k, &v);
+                } else {
+                    env.set(&k, &v);
+                }
             }
-            tally(&mut summary, result.outcome);
-            on_step(&result);
-            on_event(&Event::StepFinished {
-                seq,
-                name: step.name.clone(),
-                outcome: result.outcome,
-                summary,
-            });
+            done += 1;
+            finished_step(&mut ran, &result, &mut on_event);
         }
     }
-    on_event(&Event::Finished { summary });
-    summary
+    ran.summary.skipped += steps.len() - done;
+    on_event(&Event::Finished {
+        summary: ran.summary,
+    });
+    ran
+}
+
+/// Whether an extracted value is a credential by where it came from or where it goes.
+fn extracted_secret(x: &Extraction) -> bool {
+    request::is_sensitive_header(&x.var)
+        || matches!(&x.from, Source::Header { name } if request::is_sensitive_header(name))
+        || matches!(&x.from, Source::Cookie { .. })
 }
 
 async fn run_step(
-    contract: &Contract,
-    session: &Session,
+    ctx: &Context<'_>,
     seq: usize,
     step: &Step,
-    env: &Environment,
-    options: &RunOptions,
-    extracted: &mut Vec<(String, String)>,
-) -> StepResult {
-    let spec = contract.spec();
-    let mut result = StepResult {
+) -> (StepResult, Vec<(String, String, bool)>) {
+    let call = Call {
+        operation_id: step.operation_id.as_deref(),
+        draft: &step.draft,
+        timeout: step.timeout,
+        retries: step.retries,
+    };
+    let checked = crate::call::send(ctx, &call).await;
+    let mut extracted = Vec::new();
+    let mut assertions = Vec::new();
+    if let Some(exchange) = &checked.exchange {
+        // Parsed once, and only when an assertion or extraction reads the body as JSON.
+        let needs_json = step
+            .assertions
+            .iter()
+            .any(|a| matches!(a, Assertion::Json { .. }))
+            || step
+                .extractions
+                .iter()
+                .any(|x| matches!(x.from, Source::Json { .. }));
+        let json: Option<Value> = if needs_json {
+            serde_json::from_slice(&exchange.body).ok()
+        } else {
+            None
+        };
+        assertions = step
+            .assertions
+            .iter()
+            .map(|a| evaluate(a, exchange, json.as_ref()))
+            .collect();
+        for x in &step.extractions {
+            match extract(x, exchange, json.as_ref()) {
+                Some(v) => extracted.push((x.var.clone(), v, extracted_secret(x))),
+                None => assertions.push(AssertionResult {
+                    assertion: Assertion::Json {
+                        path: String::new(),
+                        test: Test::Exists(true),
+                    },
+                    passed: false,
+                    actual: Value::Null,
+                    message: format!(
+                        "could not extract `{}`: {:?} is not in the response",
+                        x.var, x.from
+                    ),
+                }),
+            }
+        }
+    }
+    for a in &mut assertions {
+        a.message = checked.mask.text(&a.message);
+        a.actual = checked.mask.json(&a.actual);
+    }
+    let outcome = checked.outcome(assertions.iter().all(|a| a.passed));
+    let result = StepResult {
         seq,
         name: step.name.clone(),
-        operation_id: step.operation_id.clone(),
-        method: step.draft.method.to_ascii_uppercase(),
-        url: step.draft.path.clone(),
-        outcome: StepOutcome::Errored,
-        findings: Vec::new(),
-        assertions: Vec::new(),
-        error: None,
-        exchange: None,
+        operation_id: checked.operation_id.clone(),
+        method: checked.method.clone(),
+        url: checked.url.clone(),
+        outcome,
+        findings: checked.findings,
+        assertions,
+        error: checked.error.as_ref().map(Problem::line),
+        notes: checked.notes,
+        request: checked.request,
+        problem: checked.error,
+        exchange: checked.exchange,
+        mask: checked.mask,
     };
-    let op = match &step.operation_id {
-        Some(id) => spec.operation(id),
-        None => request::route(
-            spec,
-            &step.draft.method,
-            step.draft.path.split('?').next().unwrap_or(""),
-            "",
-        )
-        .map(|r| r.operation),
-    };
-    let detail = op.map(|o| contract.detail(o));
-    result.operation_id = detail.as_ref().map(|d| d.operation.id.clone());
-    let prepared = match request::prepare(spec, detail.as_deref(), &step.draft, env) {
-        Ok(p) => p,
-        Err(e) => {
-            result.error = Some(format!("{e} ({})", e.hint()));
-            return result;
-        }
-    };
-    result.url = prepared.redact(prepared.url.as_str());
-    if let Some(d) = &detail {
-        result
-            .findings
-            .extend(contract.check_request(d, &prepared.parts()).findings);
-    }
-    let mut send = options.send.clone();
-    if let Some(t) = step.timeout {
-        send.timeout = t;
-    }
-    let mut attempt = 0;
-    let exchange = loop {
-        match session
-            .send(&prepared, &send, options.cancel.as_ref())
-            .await
-        {
-            Ok(ex) => break ex,
-            Err(RequestError::Cancelled) => {
-                result.outcome = StepOutcome::Skipped;
-                result.error = Some("cancelled".into());
-                return result;
-            }
-            Err(e) if attempt < step.retries => {
-                attempt += 1;
-                tracing::debug!("step {}: attempt {attempt} failed: {e}", step.name);
-            }
-            Err(e) => {
-                result.error = Some(prepared.redact(&format!("{e} ({})", e.hint())));
-                return result;
-            }
-        }
-    };
-    if let Some(d) = &detail {
-        result
-            .findings
-            .extend(contract.check_response(d, &exchange.parts()).findings);
-    }
-    // Parsed once, and only when an assertion or extraction reads the body as JSON.
-    let needs_json = step
-        .assertions
-        .iter()
-        .any(|a| matches!(a, Assertion::Json { .. }))
-        || step
-            .extractions
-            .iter()
-            .any(|x| matches!(x.from, Source::Json { .. }));
-    let json: Option<Value> = if needs_json {
-        serde_json::from_slice(&exchange.body).ok()
-    } else {
-        None
-    };
-    result.assertions = step
-        .assertions
-        .iter()
-        .map(|a| evaluate(a, &exchange, json.as_ref()))
-        .collect();
-    for x in &step.extractions {
-        match extract(x, &exchange, json.as_ref()) {
-            Some(v) => extracted.push((x.var.clone(), v)),
-            None => result.assertions.push(AssertionResult {
-                assertion: Assertion::Json {
-                    path: String::new(),
-                    test: Test::Exists(true),
-                },
-                passed: false,
-                actual: Value::Null,
-                message: format!(
-                    "could not extract `{}`: {:?} is not in the response",
-                    x.var, x.from
-                ),
-            }),
-        }
-    }
-    result.outcome = if result.findings.is_empty() && result.assertions.iter().all(|a| a.passed) {
-        StepOutcome::Passed
-    } else {
-        StepOutcome::Failed
-    };
-    result.exchange = Some(exchange);
-    result
+    (result, extracted)
 }
 
 /// Response bytes kept per step in the store by default.
 pub const STORED_BODY_CAP: usize = 256 * 1024;
 
 impl StepResult {
-    /// The step as the store keeps it (body cut at `body_cap`).
+    /// The step as the store keeps it (and reports show it): masked, the body cut at
+    /// `body_cap`.
     pub fn record(&self, body_cap: usize) -> crate::store::StepRecord {
-        let mut r = crate::store::StepRecord {
+        let e = self.exchange.as_ref();
+        let (body, cut) = e
+            .map(|e| self.mask.bytes_capped(&e.body, body_cap))
+            .unwrap_or_default();
+        crate::store::StepRecord {
             seq: self.seq as i64,
             name: self.name.clone(),
             operation_id: self.operation_id.clone(),
             method: self.method.clone(),
             url: self.url.clone(),
             outcome: self.outcome,
-            status: self.exchange.as_ref().map(|e| e.status),
-            elapsed_ms: self.exchange.as_ref().map(|e| e.elapsed_ms),
-            ttfb_ms: self.exchange.as_ref().map(|e| e.ttfb_ms),
+            status: e.map(|e| e.status),
+            elapsed_ms: e.map(|e| e.elapsed_ms),
+            ttfb_ms: e.map(|e| e.ttfb_ms),
             findings: serde_json::to_value(&self.findings).unwrap_or(Value::Null),
             assertions: serde_json::to_value(&self.assertions).unwrap_or(Value::Null),
             error: self.error.clone(),
-            response_headers: self
-                .exchange
-                .as_ref()
-                .map(|e| e.headers.clone())
-                .unwrap_or_default(),
-            response_body: Vec::new(),
-            body_truncated: self.exchange.as_ref().is_some_and(|e| e.truncated),
-        };
-        if let Some(e) = &self.exchange {
-            r.keep_body(&e.body, body_cap);
+            response_headers: e.map(|e| self.mask.headers(&e.headers)).unwrap_or_default(),
+            response_body: body,
+            body_truncated: cut || e.is_some_and(|e| e.truncated),
+            request: self.request.clone(),
         }
-        r
     }
 }
 
@@ -512,8 +495,8 @@ pub struct OperationCoverage {
     pub statuses: Vec<u16>,
 }
 
-/// The contract coverage of a run's results.
-pub fn coverage(spec: &crate::spec::Spec, results: &[StepResult]) -> Coverage {
+/// The contract coverage of a run's recorded steps.
+pub fn coverage(spec: &crate::spec::Spec, results: &[crate::store::StepRecord]) -> Coverage {
     let mut out = Coverage {
         operations: spec.operations().len(),
         ..Coverage::default()
@@ -523,7 +506,7 @@ pub fn coverage(spec: &crate::spec::Spec, results: &[StepResult]) -> Coverage {
         let mut statuses: Vec<u16> = results
             .iter()
             .filter(|r| r.operation_id.as_deref() == Some(op.id.as_str()))
-            .filter_map(|r| r.exchange.as_ref().map(|e| e.status))
+            .filter_map(|r| r.status)
             .collect();
         statuses.sort_unstable();
         statuses.dedup();

@@ -21,10 +21,11 @@ pub use form::{form_schema, operation_form, BodyField, OperationForm, ParamField
 
 use crate::contract::{Contract, Finding};
 use crate::exchange::{self, ExchangeError};
-use crate::request::{Draft, Environment, SendOptions};
+use crate::call::{self, Call, Context};
+use crate::request::{Draft, Environment, SendOptions, Session};
 use crate::spec::{LoadOptions, Spec, SpecError};
-use crate::store::{HistoryEntry, SavedRequest, StepOutcome, Store, StoreError};
-use crate::suite::{self, Event, RunOptions, Step, Summary};
+use crate::store::{SavedRequest, StepOutcome, Store, StoreError};
+use crate::suite::{Event, RunOptions, Summary};
 
 /// Response bodies kept for the UI to page through (the most recent calls).
 const KEPT_BODIES: usize = 20;
@@ -48,17 +49,29 @@ pub enum WorkbenchError {
     /// Import or export failed.
     #[error(transparent)]
     Exchange(#[from] ExchangeError),
+    /// A run could not start.
+    #[error(transparent)]
+    Run(#[from] crate::run::RunError),
+    /// Any other engine error.
+    #[error(transparent)]
+    Engine(#[from] crate::Error),
+    /// An error already turned into data (a call that could not be built).
+    #[error(transparent)]
+    Problem(#[from] crate::Problem),
 }
 
 impl WorkbenchError {
     /// A stable identifier of the error kind.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> &str {
         match self {
             WorkbenchError::NoSpec => "no-spec",
             WorkbenchError::NoOperation(_) => "no-operation",
             WorkbenchError::Spec(e) => e.kind(),
             WorkbenchError::Store(e) => e.kind(),
             WorkbenchError::Exchange(e) => e.kind(),
+            WorkbenchError::Run(e) => crate::Diagnostic::kind(e),
+            WorkbenchError::Engine(e) => crate::Diagnostic::kind(e),
+            WorkbenchError::Problem(p) => crate::Diagnostic::kind(p),
         }
     }
 
@@ -70,7 +83,20 @@ impl WorkbenchError {
             WorkbenchError::Spec(e) => e.hint().to_string(),
             WorkbenchError::Store(e) => e.hint().to_string(),
             WorkbenchError::Exchange(e) => e.hint(),
+            WorkbenchError::Run(e) => crate::Diagnostic::hint(e),
+            WorkbenchError::Engine(e) => crate::Diagnostic::hint(e),
+            WorkbenchError::Problem(p) => p.hint.clone(),
         }
+    }
+}
+
+impl crate::Diagnostic for WorkbenchError {
+    fn kind(&self) -> &str {
+        WorkbenchError::kind(self)
+    }
+
+    fn hint(&self) -> String {
+        WorkbenchError::hint(self)
     }
 }
 
@@ -232,12 +258,20 @@ pub struct HistoryRow {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RunView {
+    /// The run's id in the store (for its reports).
+    pub run_id: u32,
     /// Counts.
     pub summary: Summary,
     /// Each step: name, outcome, findings count, time.
     pub steps: Vec<RunStepView>,
     /// Operations of the spec the run exercised, of all.
     pub covered: (u32, u32),
+    /// Which environment was used by default, and why.
+    pub note: Option<String>,
+    /// Why the run stopped early.
+    pub aborted: Option<crate::Problem>,
+    /// A failure to record the run.
+    pub store_error: Option<crate::Problem>,
 }
 
 /// One step of a run, for the app.
@@ -250,6 +284,8 @@ pub struct RunStepView {
     pub outcome: StepOutcome,
     /// Findings and failed assertions, in words.
     pub reasons: Vec<String>,
+    /// Findings shown as warnings.
+    pub warnings: Vec<String>,
     /// Total time, ms.
     pub elapsed_ms: Option<f64>,
 }
@@ -280,7 +316,10 @@ pub struct Workbench {
     /// Base URL for calls whose draft names none (a collection's `baseUrl`).
     base_url: RwLock<Option<String>>,
     open: RwLock<Option<Arc<Open>>>,
-    session_send: SendOptions,
+    send_options: SendOptions,
+    /// One HTTP session for the window's sends (cookies, OAuth2 tokens, kept-alive
+    /// connections), with the environment it was made for: a new one when that changes.
+    session: Mutex<(Option<String>, Arc<Session>)>,
     bodies: Mutex<VecDeque<(u32, Vec<u8>)>>,
     next_body: Mutex<u32>,
     cancel: Mutex<CancellationToken>,
@@ -294,7 +333,8 @@ impl Workbench {
         Workbench {
             base_url: RwLock::new(None),
             open: RwLock::new(None),
-            session_send: SendOptions::default(),
+            send_options: SendOptions::default(),
+            session: Mutex::new((None, Arc::new(Session::new()))),
             bodies: Mutex::new(VecDeque::new()),
             next_body: Mutex::new(1),
             cancel: Mutex::new(CancellationToken::new()),
@@ -483,40 +523,28 @@ impl Workbench {
             .collect())
     }
 
-    /// A draft as a `curl` command line: the exact URL the engine would call (parameters
-    /// serialised, secrets masked), the draft's own headers and body.
-    pub fn curl(&self, operation_id: Option<String>, draft: Draft) -> String {
-        let mut draft = draft;
-        if draft.base_url.as_deref().is_none_or(str::is_empty) {
-            draft.base_url = self.base_url.read().ok().and_then(|b| b.clone());
-        }
-        if let Ok(open) = self.current() {
-            let spec = open.contract.spec();
-            let detail = operation_id
-                .as_deref()
-                .and_then(|id| spec.operation(id))
-                .map(|o| open.contract.detail(o));
-            let env = Environment::default();
-            if let Ok(p) = crate::request::prepare(spec, detail.as_deref(), &draft, &env) {
-                let url = p.redact(p.url.as_str());
-                let (base, rest) = match url
-                    .find("://")
-                    .and_then(|i| url[i + 3..].find('/').map(|j| i + 3 + j))
-                {
-                    Some(at) => (url[..at].to_string(), url[at..].to_string()),
-                    None => (url.clone(), "/".to_string()),
-                };
-                draft.base_url = Some(base);
-                draft.path = rest;
-                draft.params.clear();
-                draft.query.clear();
-            }
-        }
-        exchange::to_curl(&exchange::BundleRequest {
-            name: String::new(),
-            draft,
-            ..exchange::BundleRequest::default()
-        })
+    /// A draft as a `curl` command line: exactly what the one send would put on the wire
+    /// with this environment (parameters serialised, auth applied), secrets masked.
+    pub fn curl(&self, operation_id: Option<String>, draft: Draft, env: Option<String>) -> Result<String> {
+        let open = self.current()?;
+        let environment = self.environment(env.as_deref().filter(|e| !e.is_empty()))?;
+        let draft = self.with_base_url(draft);
+        let session = Session::new();
+        let ctx = Context {
+            contract: &open.contract,
+            session: &session,
+            env: &environment,
+            send: &self.send_options,
+            cancel: None,
+            accept_status: &[],
+        };
+        let call = Call {
+            operation_id: operation_id.as_deref(),
+            draft: &draft,
+            timeout: None,
+            retries: 0,
+        };
+        Ok(call::preview(&ctx, &call)?.curl)
     }
 
     /// The operations of the open spec, in document order.
@@ -562,8 +590,40 @@ impl Workbench {
         }
     }
 
-    /// Sends a draft of an operation of the open spec and checks the exchange (the same
-    /// runner as `vouch run`); the call goes to the history. Cancelled by [`Workbench::cancel`].
+    /// The session for sends with environment `env`: the window's one session, made anew
+    /// when the environment changes.
+    fn session(&self, env: Option<&str>) -> Arc<Session> {
+        let Ok(mut slot) = self.session.lock() else {
+            return Arc::new(Session::new());
+        };
+        if slot.0.as_deref() != env {
+            *slot = (env.map(str::to_string), Arc::new(Session::new()));
+        }
+        slot.1.clone()
+    }
+
+    /// Forgets the session's cookies, tokens and connections (the app's "new session").
+    pub fn reset_session(&self) {
+        if let Ok(mut slot) = self.session.lock() {
+            slot.1 = Arc::new(Session::new());
+        }
+    }
+
+    /// OAuth2 token requests the current session made.
+    pub fn token_fetches(&self) -> usize {
+        self.session.lock().map_or(0, |s| s.1.token_fetches())
+    }
+
+    fn new_cancel(&self) -> CancellationToken {
+        let token = CancellationToken::new();
+        if let Ok(mut c) = self.cancel.lock() {
+            *c = token.clone();
+        }
+        token
+    }
+
+    /// Sends a draft through the engine's one send (as `vouch check` does) on the window's
+    /// session; the call goes to the history. Cancelled by [`Workbench::cancel`].
     pub async fn send(
         &self,
         operation_id: Option<String>,
@@ -571,82 +631,53 @@ impl Workbench {
         env: Option<String>,
     ) -> Result<CallView> {
         let open = self.current()?;
-        let env = self.environment(env.as_deref())?;
-        let token = CancellationToken::new();
-        if let Ok(mut c) = self.cancel.lock() {
-            *c = token.clone();
-        }
-        let mut draft = draft;
-        if draft.base_url.as_deref().is_none_or(str::is_empty) {
-            draft.base_url = self.base_url.read().ok().and_then(|b| b.clone());
-        }
-        let step = Step {
-            name: format!("{} {}", draft.method, draft.path),
-            operation_id,
-            draft: draft.clone(),
-            assertions: Vec::new(),
-            extractions: Vec::new(),
+        let env_name = env.filter(|e| !e.is_empty());
+        let environment = self.environment(env_name.as_deref())?;
+        let token = self.new_cancel();
+        let draft = self.with_base_url(draft);
+        let session = self.session(env_name.as_deref());
+        let ctx = Context {
+            contract: &open.contract,
+            session: &session,
+            env: &environment,
+            send: &self.send_options,
+            cancel: Some(&token),
+            accept_status: &[],
+        };
+        let call = Call {
+            operation_id: operation_id.as_deref(),
+            draft: &draft,
             timeout: None,
             retries: 0,
         };
-        let options = RunOptions {
-            send: self.session_send.clone(),
-            cancel: Some(token),
-            concurrency: 1,
-        };
-        let mut result = None;
-        suite::run(
-            &open.contract,
-            &[step],
-            &env,
-            &options,
-            |_: &Event| {},
-            |r: &suite::StepResult| result = Some(r.clone()),
-        )
-        .await;
-        let r = result.expect("one step ran");
-        let body_id = r.exchange.as_ref().map(|ex| self.keep(ex.body.clone()));
-        let view = CallView {
-            body_id,
-            outcome: r.outcome,
-            method: r.method.clone(),
-            url: r.url.clone(),
-            status: r.exchange.as_ref().map(|e| e.status),
-            elapsed_ms: r
-                .exchange
-                .as_ref()
-                .map(|e| (e.elapsed_ms * 10.0).round() / 10.0),
-            size: r
-                .exchange
-                .as_ref()
-                .map(|e| e.size.min(u32::MAX as u64) as u32),
-            content_type: r
-                .exchange
-                .as_ref()
-                .and_then(|e| e.header("content-type").map(str::to_string)),
-            headers: r
-                .exchange
-                .as_ref()
-                .map(|e| e.headers.clone())
-                .unwrap_or_default(),
-            findings: r.findings.clone(),
-            error: r.error.clone(),
-        };
+        let checked = call::send(&ctx, &call).await;
         // History is a convenience: a store that cannot be written does not fail the call.
         if let Ok(mut store) = self.store() {
-            let _ = store.add_history(&HistoryEntry {
-                id: 0,
-                at: String::new(),
-                method: view.method.clone(),
-                url: view.url.clone(),
-                operation_id: r.operation_id.clone(),
-                status: view.status,
-                elapsed_ms: view.elapsed_ms,
-                findings: serde_json::to_value(&view.findings).unwrap_or_default(),
-                draft: serde_json::to_value(&draft).unwrap_or_default(),
-            });
+            let _ = call::record_history(&mut store, &checked, &draft);
         }
-        Ok(view)
+        let e = checked.exchange.as_ref();
+        let body_id = e.map(|ex| self.keep(checked.mask.bytes(&ex.body)));
+        Ok(CallView {
+            body_id,
+            outcome: checked.outcome(true),
+            method: checked.method.clone(),
+            url: checked.url.clone(),
+            status: e.map(|e| e.status),
+            elapsed_ms: e.map(|e| (e.elapsed_ms * 10.0).round() / 10.0),
+            size: e.map(|e| e.size.min(u32::MAX as u64) as u32),
+            content_type: e.and_then(|e| e.header("content-type").map(str::to_string)),
+            headers: e.map(|e| checked.mask.headers(&e.headers)).unwrap_or_default(),
+            findings: checked.findings.clone(),
+            error: checked.error.as_ref().map(crate::Problem::line),
+        })
+    }
+
+    /// The draft with the window's base URL when it names none.
+    fn with_base_url(&self, mut draft: Draft) -> Draft {
+        if draft.base_url.as_deref().is_none_or(str::is_empty) {
+            draft.base_url = self.base_url.read().ok().and_then(|b| b.clone());
+        }
+        draft
     }
 
     /// What the contract says of a raw JSON body for an operation, before it is sent: a JSON
@@ -669,6 +700,7 @@ impl Workbench {
                     expected: Value::String("JSON".into()),
                     actual: Value::Null,
                     message: format!("not JSON: {e}"),
+                    severity: crate::contract::Severity::Error,
                 }])
             }
         };
@@ -847,72 +879,79 @@ impl Workbench {
         Ok(out)
     }
 
-    /// Runs a collection (or `collection/suite`) against the open spec, reporting progress;
-    /// the run is recorded in the store.
+    /// Runs a collection (or `collection/suite`) through the engine's one run (as `vouch
+    /// run` does: a fresh session, every step recorded), reporting progress.
     pub async fn run(
         &self,
         target: &str,
         env: Option<String>,
         on_event: impl FnMut(&Event) + Send,
     ) -> Result<RunView> {
-        let open = self.current()?;
-        let env = self.environment(env.as_deref())?;
         let mut store = self.store()?;
-        let t = suite::from_store(&store, target)?;
-        let run_id = store.start_run(Some(t.collection.id), t.suite_id, &t.name, None)?;
-        let token = CancellationToken::new();
-        if let Ok(mut c) = self.cancel.lock() {
-            *c = token.clone();
-        }
-        let options = RunOptions {
-            send: self.session_send.clone(),
-            cancel: Some(token),
-            concurrency: 1,
+        let request = crate::run::RunRequest {
+            target: Some(target.to_string()),
+            env: env.filter(|e| !e.is_empty()).map(|e| match e.rsplit_once('/') {
+                // The app names a collection's environment `COLLECTION/NAME`.
+                Some((_, short)) => short.to_string(),
+                None => e,
+            }),
+            ..crate::run::RunRequest::default()
         };
-        let mut results = Vec::new();
-        let summary = suite::run(
-            &open.contract,
-            &t.steps,
-            &env,
-            &options,
-            on_event,
-            |r: &suite::StepResult| {
-                let _ = store.record_step(run_id, &r.record(suite::STORED_BODY_CAP));
-                results.push(r.clone());
-            },
-        )
-        .await;
-        let coverage = suite::coverage(open.contract.spec(), &results);
-        use crate::store::RunStatus;
-        let status = if summary.skipped > 0 {
-            RunStatus::Cancelled
-        } else if summary.errors > 0 {
-            RunStatus::Errored
-        } else if summary.failed > 0 {
-            RunStatus::Failed
-        } else {
-            RunStatus::Passed
+        let plan = crate::run::plan(&store, &request)?;
+        // The open spec's contract (validators already compiled) when it is the run's spec.
+        let open = self.current().ok();
+        let contract = match open.as_ref().filter(|o| plan.spec.source() == Some(o.source.as_str())) {
+            Some(o) => o.clone(),
+            None => Arc::new(Open {
+                source: plan.spec.source().unwrap_or_default().to_string(),
+                contract: crate::run::contract(&plan).await?,
+                modified: None,
+            }),
         };
-        store.finish_run(
-            run_id,
-            status,
-            &serde_json::to_value(summary).unwrap_or_default(),
-        )?;
+        let token = self.new_cancel();
+        let session = Session::new();
+        let ctx = Context {
+            contract: &contract.contract,
+            session: &session,
+            env: &plan.env,
+            send: &self.send_options,
+            cancel: Some(&token),
+            accept_status: &plan.accept_status,
+        };
+        let summary = crate::run::execute(&mut store, &plan, &ctx, &RunOptions { concurrency: 1 }, on_event).await?;
         Ok(RunView {
-            summary,
-            steps: results
+            run_id: summary.run_id as u32,
+            summary: summary.summary,
+            steps: summary
+                .steps
                 .iter()
                 .map(|r| RunStepView {
                     name: r.name.clone(),
                     outcome: r.outcome,
                     reasons: r.reasons(),
-                    elapsed_ms: r
-                        .exchange
-                        .as_ref()
-                        .map(|e| (e.elapsed_ms * 10.0).round() / 10.0),
+                    warnings: r.warnings(),
+                    elapsed_ms: r.elapsed_ms.map(|ms| (ms * 10.0).round() / 10.0),
                 })
                 .collect(),
-            covered: (coverage.exercised as u32, coverage.operations as u32),
+            covered: (summary.coverage.exercised as u32, summary.coverage.operations as u32),
+            note: plan.env_note.clone(),
+            aborted: summary.aborted.clone(),
+            store_error: summary.store_error.clone(),
+        })
+    }
+
+    /// A report (`junit`, `json` or `html`) of a stored run: the same bytes `vouch run`
+    /// wrote for it, given the same spec.
+    pub fn report(&self, run_id: i64, kind: &str) -> Result<String> {
+        let store = self.store()?;
+        let record = store.run(run_id)?;
+        let open = self.current()?;
+        let spec = open.contract.spec();
+        let report = crate::report::RunReport::from_record(&record, spec);
+        Ok(match kind {
+            "junit" => report.junit(Some(spec)),
+            "html" => report.html(Some(spec)),
+            _ => report.json(),
         })
     }
 
@@ -920,32 +959,30 @@ impl Workbench {
     /// returns the number of files written. Refused when a value looks like a credential.
     pub fn export(&self, collection: &str, to: &std::path::Path, postman: bool) -> Result<usize> {
         let store = self.store()?;
-        let bundle = exchange::from_store(&store, collection)?;
-        if !postman {
-            return Ok(exchange::write_folder(&bundle, to, false)?.len());
-        }
-        let text = serde_json::to_string_pretty(&exchange::to_postman(&bundle)).unwrap_or_default();
-        let found = exchange::secrets::scan(&text);
-        if !found.is_empty() {
-            return Err(ExchangeError::Secrets { found }.into());
-        }
-        std::fs::write(to, text + "\n").map_err(|e| ExchangeError::Write {
-            path: to.display().to_string(),
-            detail: e.to_string(),
-        })?;
-        Ok(1)
+        let target = if postman {
+            exchange::ExportTo::Postman(to.to_path_buf())
+        } else {
+            exchange::ExportTo::Folder(to.to_path_buf())
+        };
+        Ok(match exchange::export(&store, collection, &target, false)? {
+            exchange::Exported::Files(f) => f.len(),
+            exchange::Exported::Curl(_) => 0,
+        })
     }
 
-    /// Imports a folder or file of any supported format; returns the collection's name.
-    pub fn import(&self, path: &std::path::Path) -> Result<String> {
-        // A folder may be picked by its collection.yaml.
-        let path = match path.file_name() {
-            Some(n) if n == "collection.yaml" => path.parent().unwrap_or(path),
-            _ => path,
-        };
-        let mut bundle = exchange::import_path(path, exchange::Source::Auto)?;
-        exchange::secrets::lift(&mut bundle);
+    /// Imports a folder or file of any supported format (an OpenAPI document or a Postman
+    /// environment included); returns what was imported, by name.
+    pub async fn import(&self, path: &std::path::Path) -> Result<String> {
         let mut store = self.store()?;
-        Ok(exchange::into_store(&mut store, &bundle, false)?.name)
+        let imported = exchange::import(
+            &mut store,
+            &exchange::Input::Path(path.to_path_buf()),
+            &exchange::ImportOptions::default(),
+        )
+        .await?;
+        Ok(match imported {
+            exchange::Imported::Collection { name, .. } => name,
+            exchange::Imported::Environment { name, .. } => format!("environment {name}"),
+        })
     }
 }

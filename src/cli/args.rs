@@ -1,0 +1,159 @@
+//! Arguments shared by several commands, declared once with one meaning, and the value
+//! parsers that turn what was typed into typed values (so a bad `--var` is a usage error
+//! from clap, exit code 2, before anything runs).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+/// Where the store lives.
+#[derive(Debug, Clone, Args)]
+pub struct DataDir {
+    /// Where vouch.db lives (default: VOUCH_DATA_DIR, else the OS data directory).
+    #[arg(long = "data-dir", global = false)]
+    pub data_dir: Option<PathBuf>,
+}
+
+impl DataDir {
+    /// Opens the store.
+    pub fn open(&self) -> Result<vouch::store::Store, vouch::store::StoreError> {
+        vouch::store::Store::open_default(self.data_dir.as_deref())
+    }
+}
+
+/// The environment and variables over it.
+#[derive(Debug, Clone, Args)]
+pub struct EnvArgs {
+    /// Environment: a YAML/JSON file, or the name of one in the store (a collection's own
+    /// first, else a global one).
+    #[arg(long)]
+    pub env: Option<String>,
+    /// A variable, k=v (repeatable; over the environment's values).
+    #[arg(long = "var", value_parser = key_value)]
+    pub vars: Vec<(String, String)>,
+}
+
+/// How long a call may take.
+#[derive(Debug, Clone, Args)]
+pub struct Timeout {
+    /// Seconds allowed for each call.
+    #[arg(long, default_value_t = 30.0, value_parser = seconds)]
+    pub timeout: f64,
+}
+
+impl Timeout {
+    /// Sending options with this timeout (connecting gets at most 10 s of it).
+    pub fn send_options(&self, insecure: bool) -> vouch::request::SendOptions {
+        let timeout = Duration::from_secs_f64(self.timeout);
+        vouch::request::SendOptions {
+            timeout,
+            connect_timeout: timeout.min(Duration::from_secs(10)),
+            insecure,
+            ..vouch::request::SendOptions::default()
+        }
+    }
+}
+
+/// Undeclared statuses accepted as warnings.
+#[derive(Debug, Clone, Args)]
+pub struct AcceptStatus {
+    /// Undeclared statuses the team knows about, e.g. 401,403,404: reported as warnings,
+    /// failing nothing (repeatable; added to a collection's own setting).
+    #[arg(long = "accept-status", value_parser = statuses)]
+    pub accept_status: Vec<Vec<u16>>,
+}
+
+impl AcceptStatus {
+    /// All of them.
+    pub fn list(&self) -> Vec<u16> {
+        self.accept_status.iter().flatten().copied().collect()
+    }
+}
+
+/// Text for people, or one JSON object for machines.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// Text.
+    Text,
+    /// JSON.
+    Json,
+}
+
+/// A report to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportKind {
+    /// JUnit XML.
+    Junit,
+    /// JSON.
+    Json,
+    /// Self-contained HTML.
+    Html,
+}
+
+/// `k=v`.
+pub fn key_value(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .ok_or_else(|| format!("`{s}` is not k=v"))
+}
+
+/// `k=v`, or `k` alone (an empty value), as a query pair.
+pub fn query_pair(s: &str) -> Result<(String, String), String> {
+    Ok(key_value(s).unwrap_or_else(|_| (s.to_string(), String::new())))
+}
+
+/// `Name: value`.
+pub fn header(s: &str) -> Result<(String, String), String> {
+    s.split_once(':')
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .filter(|(k, _)| !k.is_empty())
+        .ok_or_else(|| format!("`{s}` is not 'Name: value'"))
+}
+
+/// `junit:FILE`, `json:FILE` or `html:FILE`.
+pub fn report(s: &str) -> Result<(ReportKind, PathBuf), String> {
+    let kind = match s.split_once(':') {
+        Some(("junit", f)) if !f.is_empty() => (ReportKind::Junit, f),
+        Some(("json", f)) if !f.is_empty() => (ReportKind::Json, f),
+        Some(("html", f)) if !f.is_empty() => (ReportKind::Html, f),
+        _ => return Err(format!("`{s}` is not junit:FILE, json:FILE or html:FILE")),
+    };
+    Ok((kind.0, PathBuf::from(kind.1)))
+}
+
+/// Seconds, positive and at most a day.
+pub fn seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(n) if n > 0.0 && n <= 86_400.0 => Ok(n),
+        _ => Err(format!("`{s}` is not a number of seconds between 0 and 86400")),
+    }
+}
+
+/// `401,403,404`.
+pub fn statuses(s: &str) -> Result<Vec<u16>, String> {
+    s.split(',')
+        .map(|c| match c.trim().parse::<u16>() {
+            Ok(n) if (100..=599).contains(&n) => Ok(n),
+            _ => Err(format!("`{c}` is not an HTTP status (100-599)")),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parsers() {
+        assert_eq!(key_value("a=b=c"), Ok(("a".into(), "b=c".into())));
+        assert!(key_value("ab").is_err());
+        assert_eq!(header("X-A:  1 "), Ok(("X-A".into(), "1".into())));
+        assert!(header(": 1").is_err());
+        assert_eq!(report("json:r.json").map(|r| r.0), Ok(ReportKind::Json));
+        assert!(report("xml:r").is_err());
+        assert_eq!(statuses("401, 404"), Ok(vec![401, 404]));
+        assert!(statuses("4040").is_err());
+        assert!(seconds("0").is_err());
+    }
+}

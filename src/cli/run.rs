@@ -1,0 +1,161 @@
+//! `vouch run [TARGET]`: the engine's one run, with progress on the terminal and reports.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use vouch::call::Context;
+use vouch::report::RunReport;
+use vouch::request::Session;
+use vouch::run::{self, RunRequest};
+use vouch::suite::{Event, RunOptions};
+
+use super::args::{self, AcceptStatus, DataDir, EnvArgs, ReportKind, Timeout};
+
+/// `vouch run` arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// COLLECTION or COLLECTION/SUITE in the store, a collection folder (or one of its
+    /// suites/*.yaml); omit it with --spec for a smoke suite.
+    target: Option<String>,
+    /// The spec (path or URL); default: the collection's linked spec.
+    #[arg(long)]
+    spec: Option<String>,
+    /// Base URL for every call.
+    #[arg(long)]
+    base_url: Option<String>,
+    #[command(flatten)]
+    env: EnvArgs,
+    /// Calls in flight at once (chained suites always run in order).
+    #[arg(long, default_value_t = 1)]
+    concurrency: usize,
+    #[command(flatten)]
+    data: DataDir,
+    /// A report to write: junit:FILE, json:FILE or html:FILE (repeatable).
+    #[arg(long = "report", value_parser = args::report)]
+    reports: Vec<(ReportKind, PathBuf)>,
+    #[command(flatten)]
+    timeout: Timeout,
+    #[command(flatten)]
+    accept: AcceptStatus,
+}
+
+/// Progress on stderr: a bar on a terminal, plain lines otherwise.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let b = indicatif::ProgressBar::new(0);
+            b.set_style(
+                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            b
+        });
+        Progress { bar }
+    }
+
+    fn event(&self, e: &Event) {
+        match e {
+            Event::Started { total } => {
+                if let Some(b) = &self.bar {
+                    b.set_length(*total as u64);
+                }
+            }
+            Event::StepFinished {
+                name,
+                outcome,
+                summary,
+                ..
+            } => {
+                let done = summary.passed + summary.failed + summary.errors + summary.skipped;
+                let outcome = format!("{outcome:?}").to_lowercase();
+                match &self.bar {
+                    Some(b) => {
+                        b.set_position(done as u64);
+                        b.set_message(format!("{outcome} {name}"));
+                    }
+                    None => eprintln!("[{done}/{}] {outcome} {name}", summary.total),
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Runs `vouch run`.
+pub fn run(a: Args) -> super::Result<ExitCode> {
+    let mut store = a.data.open()?;
+    let plan = run::plan(
+        &store,
+        &RunRequest {
+            target: a.target.clone(),
+            spec: a.spec.clone(),
+            env: a.env.env.clone(),
+            vars: a.env.vars.clone(),
+            base_url: a.base_url.clone(),
+            accept_status: a.accept.list(),
+        },
+    )?;
+    if let Some(note) = &plan.env_note {
+        eprintln!("note: {note}");
+    }
+    let runtime = super::runtime(true)?;
+    let contract = runtime.block_on(run::contract(&plan))?;
+    // Ctrl+C stops the run cleanly: the step in flight is dropped, the rest are skipped, and
+    // the run is recorded as cancelled.
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let on_interrupt = cancel.clone();
+    runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_interrupt.cancel();
+        }
+    });
+    let session = Session::new();
+    let send = a.timeout.send_options(false);
+    let ctx = Context {
+        contract: &contract,
+        session: &session,
+        env: &plan.env,
+        send: &send,
+        cancel: Some(&cancel),
+        accept_status: &plan.accept_status,
+    };
+    let progress = Progress::new();
+    let options = RunOptions {
+        concurrency: a.concurrency.max(1),
+    };
+    let summary = runtime.block_on(run::execute(&mut store, &plan, &ctx, &options, |e| {
+        progress.event(e)
+    }))?;
+    if let Some(b) = &progress.bar {
+        b.finish_and_clear();
+    }
+    let report = RunReport::of(&summary);
+    for (kind, file) in &a.reports {
+        let text = match kind {
+            ReportKind::Junit => report.junit(Some(contract.spec())),
+            ReportKind::Json => report.json(),
+            ReportKind::Html => report.html(Some(contract.spec())),
+        };
+        std::fs::write(file, text).map_err(|e| vouch::Error::Write {
+            path: file.display().to_string(),
+            detail: e.to_string(),
+        })?;
+    }
+    super::render::run(&mut std::io::stdout().lock(), &summary, contract.spec(), store.path())?;
+    if let Some(p) = &summary.aborted {
+        eprintln!("stopped: {}\n  hint: {}", p.message, p.hint);
+    }
+    if let Some(p) = summary.store_error {
+        return Err(p.into());
+    }
+    Ok(if summary.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

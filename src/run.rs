@@ -1,0 +1,429 @@
+//! One run: the single engine function that runs a suite or a smoke suite end to end —
+//! start the record, run every step through the one send, record each step as it finishes,
+//! work out coverage and the final status (`passed`, `failed`, `errored`, `cancelled`),
+//! finish the record — and returns a typed [`RunSummary`]. `vouch run` and the app's Run are
+//! thin callers that only render progress.
+//!
+//! What to run is resolved here too ([`plan`]): a collection or `collection/suite` of the
+//! store, a collection folder (or one of its `suites/*.yaml`) read through a scratch store,
+//! or the smoke suite of a spec; and which environment applies ([`Plan::env`]).
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::call::Context;
+use crate::contract::Contract;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::exchange::{self, ExchangeError};
+use crate::request::{Environment, RequestError};
+use crate::spec::{LoadOptions, Spec, SpecError};
+use crate::store::{RunStatus, StepRecord, Store, StoreError};
+use crate::suite::{self, Coverage, Event, RunOptions, Step, Summary};
+
+/// Why a run could not start.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// The spec could not be loaded.
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A collection folder could not be read.
+    #[error(transparent)]
+    Exchange(#[from] ExchangeError),
+    /// The environment could not be read, or names a scheme the spec lacks.
+    #[error(transparent)]
+    Request(#[from] RequestError),
+    /// Nothing to run.
+    #[error("nothing to run: no collection, folder or spec was named")]
+    NoTarget,
+    /// A stored collection has no spec and none was given.
+    #[error("collection `{0}` has no linked spec")]
+    NoSpec(String),
+    /// Several environments could apply and none was picked.
+    #[error("collection `{collection}` has {} environments ({}): pick one", names.len(), names.join(", "))]
+    ChooseEnvironment {
+        /// The collection.
+        collection: String,
+        /// Its environments.
+        names: Vec<String>,
+    },
+    /// A `suites/*.yaml` file that is not a suite.
+    #[error("{path} is not a suite file: {detail}")]
+    SuiteFile {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// The scratch folder for running a collection folder could not be made.
+    #[error("cannot create a scratch folder: {0}")]
+    Scratch(String),
+}
+
+impl Diagnostic for RunError {
+    fn kind(&self) -> &str {
+        match self {
+            RunError::Spec(e) => e.kind(),
+            RunError::Store(e) => e.kind(),
+            RunError::Exchange(e) => e.kind(),
+            RunError::Request(e) => e.kind(),
+            RunError::NoTarget => "usage",
+            RunError::NoSpec(_) => "no-spec",
+            RunError::ChooseEnvironment { .. } => "choose-environment",
+            RunError::SuiteFile { .. } => "suite-file",
+            RunError::Scratch(_) => "io",
+        }
+    }
+
+    fn hint(&self) -> String {
+        match self {
+            RunError::Spec(e) => e.hint().to_string(),
+            RunError::Store(e) => e.hint().to_string(),
+            RunError::Exchange(e) => e.hint(),
+            RunError::Request(e) => e.hint().to_string(),
+            RunError::NoTarget => "name a suite (COLLECTION or COLLECTION/SUITE), a collection folder, or a spec for a smoke suite (--spec)".into(),
+            RunError::NoSpec(_) => "give the spec (--spec in the CLI; in the app, open the spec first)".into(),
+            RunError::ChooseEnvironment { .. } => "name the environment (--env NAME in the CLI, the environment picker in the app)".into(),
+            RunError::SuiteFile { .. } => "a suite file has `name:` and `steps:` (each `request: folder/name`)".into(),
+            RunError::Scratch(_) => "check the temporary folder's free space and permissions".into(),
+        }
+    }
+}
+
+/// What was asked for.
+#[derive(Debug, Clone, Default)]
+pub struct RunRequest {
+    /// `COLLECTION`, `COLLECTION/SUITE`, a collection folder, or one of its `suites/*.yaml`;
+    /// None with `spec` for the smoke suite.
+    pub target: Option<String>,
+    /// The spec (path or URL): overrides the collection's; alone, a smoke suite.
+    pub spec: Option<String>,
+    /// An environment file, or the name of one (the collection's, else a global one).
+    pub env: Option<String>,
+    /// Variables over the environment.
+    pub vars: Vec<(String, String)>,
+    /// Base URL for every call.
+    pub base_url: Option<String>,
+    /// Undeclared statuses accepted as warnings (added to the collection's own).
+    pub accept_status: Vec<u16>,
+}
+
+/// Where the spec of a run comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SpecFrom {
+    /// A path or URL to load.
+    Source(String),
+    /// The collection's cached copy (and where it came from, for relative refs and servers).
+    Copy {
+        /// The bytes.
+        bytes: Vec<u8>,
+        /// The original location.
+        source: Option<String>,
+    },
+}
+
+impl SpecFrom {
+    /// Where it came from, for messages and to compare with an open spec.
+    pub fn source(&self) -> Option<&str> {
+        match self {
+            SpecFrom::Source(s) => Some(s),
+            SpecFrom::Copy { source, .. } => source.as_deref(),
+        }
+    }
+
+    /// Loads it.
+    pub async fn load(&self) -> Result<Spec, SpecError> {
+        match self {
+            SpecFrom::Source(s) => Spec::load(s, &LoadOptions::default()).await,
+            SpecFrom::Copy { bytes, source } => {
+                Spec::from_bytes(bytes, source.as_deref(), &LoadOptions::default())
+            }
+        }
+    }
+}
+
+/// A run, resolved: everything [`execute`] needs but the spec's compiled contract.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// What to call the run (`collection`, `collection/suite`, `smoke: SPEC`).
+    pub name: String,
+    /// The steps (empty for a smoke suite: made from the spec when it runs).
+    pub steps: Vec<Step>,
+    /// Whether the steps are the spec's smoke suite.
+    pub smoke: bool,
+    /// Base URL for every call.
+    pub base_url: Option<String>,
+    /// The spec.
+    pub spec: SpecFrom,
+    /// The environment (with `vars` applied).
+    pub env: Environment,
+    /// Its name, when one was picked or defaulted.
+    pub env_name: Option<String>,
+    /// Said to the user: which environment was used by default, and why.
+    pub env_note: Option<String>,
+    /// The stored collection (None for folders and smoke suites).
+    pub collection_id: Option<i64>,
+    /// The stored suite.
+    pub suite_id: Option<i64>,
+    /// Undeclared statuses accepted as warnings.
+    pub accept_status: Vec<u16>,
+}
+
+/// Resolves what to run. Reads the store (and a collection folder), not the network.
+pub fn plan(store: &Store, req: &RunRequest) -> Result<Plan, RunError> {
+    let Some(target) = &req.target else {
+        let spec = req.spec.clone().ok_or(RunError::NoTarget)?;
+        let (env, env_name, env_note) = environment(store, None, &[], req)?;
+        return Ok(Plan {
+            name: format!("smoke: {spec}"),
+            steps: Vec::new(),
+            smoke: true,
+            base_url: req.base_url.clone(),
+            spec: SpecFrom::Source(spec),
+            env,
+            env_name,
+            env_note,
+            collection_id: None,
+            suite_id: None,
+            accept_status: req.accept_status.clone(),
+        });
+    };
+    match folder_target(Path::new(target))? {
+        Some((dir, suite)) => from_folder(&dir, suite, req),
+        None => from_stored(store, target, req, false),
+    }
+}
+
+/// A folder, or a folder's `suites/NAME.yaml`: the folder and the suite's name.
+fn folder_target(path: &Path) -> Result<Option<(PathBuf, Option<String>)>, RunError> {
+    if path.is_dir() {
+        return Ok(Some((path.to_path_buf(), None)));
+    }
+    let in_suites = path.parent().and_then(|p| p.file_name()).is_some_and(|n| n == "suites");
+    if !(path.is_file() && in_suites) {
+        return Ok(None);
+    }
+    let shown = path.display().to_string();
+    let bad = |detail: String| RunError::SuiteFile {
+        path: shown.clone(),
+        detail,
+    };
+    let bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+    let doc = crate::spec::parse_document(&bytes, &shown).map_err(|e| bad(e.to_string()))?;
+    let suite: exchange::BundleSuite =
+        serde_json::from_value(doc).map_err(|e| bad(e.to_string()))?;
+    let dir = path
+        .parent()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    Ok(Some((dir, Some(suite.name))))
+}
+
+/// A collection folder runs from a scratch store: imported there, planned as stored.
+fn from_folder(dir: &Path, suite: Option<String>, req: &RunRequest) -> Result<Plan, RunError> {
+    let bundle = exchange::read_folder(dir)?;
+    let scratch = tempfile::tempdir().map_err(|e| RunError::Scratch(e.to_string()))?;
+    let mut store = Store::open(scratch.path())?;
+    exchange::into_store(&mut store, &bundle, false)?;
+    let target = match suite {
+        Some(s) => format!("{}/{s}", bundle.name),
+        None => bundle.name.clone(),
+    };
+    from_stored(&store, &target, req, true)
+}
+
+fn from_stored(store: &Store, target: &str, req: &RunRequest, scratch: bool) -> Result<Plan, RunError> {
+    let t = suite::from_store(store, target)?;
+    let spec = match (&req.spec, store.spec_copy(t.collection.id)?, &t.collection.spec_source) {
+        (Some(s), _, _) => SpecFrom::Source(s.clone()),
+        (None, Some(bytes), source) => SpecFrom::Copy {
+            bytes,
+            source: source.clone(),
+        },
+        (None, None, Some(source)) => SpecFrom::Source(source.clone()),
+        (None, None, None) => return Err(RunError::NoSpec(t.collection.name.clone())),
+    };
+    let names = store.environments(Some(t.collection.id))?;
+    let (env, env_name, env_note) = environment(store, Some((&t.collection.name, t.collection.id)), &names, req)?;
+    let mut accept_status = t.collection.accept_status.clone();
+    accept_status.extend(&req.accept_status);
+    Ok(Plan {
+        name: t.name,
+        steps: t.steps,
+        smoke: false,
+        base_url: req.base_url.clone(),
+        spec,
+        env,
+        env_name,
+        env_note,
+        // A folder's scratch store is gone after planning: its run is recorded unlinked.
+        collection_id: (!scratch).then_some(t.collection.id),
+        suite_id: if scratch { None } else { t.suite_id },
+        accept_status,
+    })
+}
+
+/// The environment of a run: the file or name asked for; else the collection's only one
+/// (said so); else none. Several and none picked is an error that names them.
+fn environment(
+    store: &Store,
+    collection: Option<(&str, i64)>,
+    names: &[String],
+    req: &RunRequest,
+) -> Result<(Environment, Option<String>, Option<String>), RunError> {
+    let (mut env, name, note) = match &req.env {
+        Some(e) => {
+            let env = named_environment(store, collection.map(|c| c.1), e)?;
+            let name = if Path::new(e).is_file() { env.name.clone() } else { e.clone() };
+            (env, Some(name), None)
+        }
+        None => match (collection, names) {
+            (Some((_, id)), [only]) => (
+                store.environment(Some(id), only)?,
+                Some(only.clone()),
+                Some(format!("using environment `{only}`, the collection's only one")),
+            ),
+            (Some((c, _)), [_, _, ..]) => {
+                return Err(RunError::ChooseEnvironment {
+                    collection: c.to_string(),
+                    names: names.to_vec(),
+                })
+            }
+            _ => (Environment::default(), None, None),
+        },
+    };
+    for (k, v) in &req.vars {
+        env.set(k, v);
+    }
+    Ok((env, name, note))
+}
+
+/// `--env`'s one meaning in every command: a file (YAML/JSON, the one environment format),
+/// else the name of an environment in the store (the collection's own first, else global).
+pub fn named_environment(store: &Store, collection_id: Option<i64>, arg: &str) -> Result<Environment, RunError> {
+    if Path::new(arg).is_file() {
+        return Ok(Environment::from_file(Path::new(arg))?);
+    }
+    if let Some(env) = collection_id.and_then(|id| store.environment(Some(id), arg).ok()) {
+        return Ok(env);
+    }
+    Ok(store.environment(None, arg)?)
+}
+
+/// How a run went: what `vouch run` prints and reports, what the app shows, what the store
+/// keeps (the counts and coverage totals as the run's summary).
+#[derive(Debug, Clone, Serialize)]
+pub struct RunSummary {
+    /// The run's id in the store.
+    pub run_id: i64,
+    /// What ran.
+    pub name: String,
+    /// How it ended.
+    pub status: RunStatus,
+    /// Counts.
+    pub summary: Summary,
+    /// Contract coverage.
+    pub coverage: Coverage,
+    /// The environment used.
+    pub environment: Option<String>,
+    /// Why the run stopped early (the remaining steps are skipped).
+    pub aborted: Option<Problem>,
+    /// Every step as recorded (masked), in order.
+    #[serde(skip)]
+    pub steps: Vec<StepRecord>,
+    /// A failure to record the run (the run itself went on and is reported).
+    pub store_error: Option<Problem>,
+}
+
+impl RunSummary {
+    /// What the store keeps as the run's summary: one shape for both doors.
+    pub fn stored(&self) -> serde_json::Value {
+        serde_json::json!({
+            "summary": self.summary,
+            "coverage": {
+                "operations": self.coverage.operations,
+                "exercised": self.coverage.exercised,
+                "responses_declared": self.coverage.responses_declared,
+                "responses_seen": self.coverage.responses_seen,
+            },
+            "aborted": self.aborted,
+        })
+    }
+
+    /// Whether the run passed.
+    pub fn passed(&self) -> bool {
+        self.status == RunStatus::Passed
+    }
+}
+
+/// Runs a plan against a compiled contract, recording it in `store` as it goes; `on_event`
+/// sees progress. The session is the caller's (a fresh one per run in both doors, so a
+/// suite that passes in the app passes in CI).
+pub async fn execute(
+    store: &mut Store,
+    plan: &Plan,
+    ctx: &Context<'_>,
+    options: &RunOptions,
+    on_event: impl FnMut(&Event),
+) -> Result<RunSummary, RunError> {
+    crate::request::check_schemes(ctx.contract.spec(), ctx.env)?;
+    let run_id = store.start_run(plan.collection_id, plan.suite_id, &plan.name, plan.env_name.as_deref())?;
+    let mut records = Vec::new();
+    let mut store_error = None;
+    let mut steps = if plan.smoke {
+        suite::smoke(ctx.contract.spec())
+    } else {
+        plan.steps.clone()
+    };
+    if let Some(b) = &plan.base_url {
+        for s in &mut steps {
+            s.draft.base_url = Some(b.clone());
+        }
+    }
+    let ran = suite::run(ctx, &steps, options, on_event, |r| {
+        let rec = r.record(suite::STORED_BODY_CAP);
+        if let Err(e) = store.record_step(run_id, &rec) {
+            store_error.get_or_insert(e);
+        }
+        records.push(rec);
+    })
+    .await;
+    records.sort_by_key(|r| r.seq);
+    let s = ran.summary;
+    let status = if ctx.cancel.is_some_and(|c| c.is_cancelled()) {
+        RunStatus::Cancelled
+    } else if ran.aborted.is_some() || s.errors > 0 {
+        RunStatus::Errored
+    } else if s.failed > 0 {
+        RunStatus::Failed
+    } else {
+        RunStatus::Passed
+    };
+    let mut summary = RunSummary {
+        run_id,
+        name: plan.name.clone(),
+        status,
+        summary: s,
+        coverage: suite::coverage(ctx.contract.spec(), &records),
+        environment: plan.env_name.clone(),
+        aborted: ran.aborted,
+        steps: records,
+        store_error: None,
+    };
+    if let Err(e) = store.finish_run(run_id, status, &summary.stored()) {
+        store_error.get_or_insert(e);
+    }
+    summary.store_error = store_error.map(|e| Problem::of(&e));
+    Ok(summary)
+}
+
+/// Loads a plan's spec and compiles its contract.
+pub async fn contract(plan: &Plan) -> Result<Contract, RunError> {
+    Ok(Contract::new(std::sync::Arc::new(plan.spec.load().await?)))
+}
