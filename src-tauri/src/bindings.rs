@@ -210,10 +210,17 @@ fn typescript_client_is_current() {
         std::fs::write(&committed, &fresh).expect("write ui/src/api/commands.ts");
     }
     let on_disk = std::fs::read_to_string(&committed).unwrap_or_default();
+    let first_difference = on_disk
+        .lines()
+        .zip(fresh.lines())
+        .enumerate()
+        .find(|(_, (a, b))| a != b)
+        .map(|(n, (a, b))| format!("line {}: committed `{a}`, generated `{b}`", n + 1))
+        .unwrap_or_else(|| "the files differ in length".into());
     assert!(
         on_disk == fresh,
-        "ui/src/api/commands.ts is stale (a command or argument changed in commands.rs): \
-         run VOUCH_UPDATE_BINDINGS=1 cargo test -p vouch-app"
+        "ui/src/api/commands.ts is stale (a command or argument changed in commands.rs; \
+         {first_difference}): run VOUCH_UPDATE_BINDINGS=1 cargo test -p vouch-app"
     );
 }
 
