@@ -1,6 +1,7 @@
 // End to end: the real Vouch window (debug build) under Xvfb, driven through tauri-driver and
 // WebKitWebDriver. It opens the FastAPI reference service's spec (given at start, as "Open
-// with…" does), fills a form, sends, sees a drift finding, saves the request, runs the
+// with…" does), fills a form, sends, sees a drift finding, saves the request (and stays
+// responsive while a save waits on the store's lock, held by another process), runs the
 // collection, and exports it. A screenshot of each step goes to target/e2e/.
 //
 //     xvfb-run -a node tests/e2e/run.mjs   (./dev test does this)
@@ -28,15 +29,43 @@ function start(cmd, args, env = {}) {
   return child;
 }
 
+const python = process.env.VOUCH_PYTHON ?? join(root, "tests/servers/.venv/bin/python");
+
 /** The reference service on a free port (serve.py prints it). */
 async function shop() {
-  const python = process.env.VOUCH_PYTHON ?? join(root, "tests/servers/.venv/bin/python");
   const child = start(python, [join(root, "tests/servers/serve.py"), "shop:app"]);
   const line = await new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).once("line", resolve);
     child.once("exit", (c) => reject(new Error(`the shop service exited (${c})`)));
   });
   return `http://127.0.0.1:${line.trim()}`;
+}
+
+/**
+ * Another process (as the `vouch` CLI would be) holding a write transaction on the store for
+ * `ms`: resolves once the lock is held; `released` resolves when it has committed.
+ */
+async function holdStoreLock(db, ms) {
+  const script = [
+    "import sqlite3, sys, time",
+    "c = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)",
+    'c.execute("BEGIN IMMEDIATE")',
+    'print("locked", flush=True)',
+    "time.sleep(float(sys.argv[2]))",
+    'c.execute("COMMIT")',
+    'print("released", flush=True)',
+  ].join("\n");
+  const child = start(python, ["-c", script, db, String(ms / 1000)]);
+  const lines = createInterface({ input: child.stdout });
+  const released = new Promise((resolve, reject) => {
+    lines.on("line", (l) => l.trim() === "released" && resolve());
+    child.once("exit", (c) => (c === 0 ? resolve() : reject(new Error(`the lock holder exited (${c})`))));
+  });
+  await new Promise((resolve, reject) => {
+    lines.on("line", (l) => l.trim() === "locked" && resolve());
+    child.once("exit", (c) => reject(new Error(`the lock holder exited (${c}) before locking`)));
+  });
+  return { released };
 }
 
 async function waitPort(port, ms) {
@@ -70,8 +99,9 @@ async function main() {
   const base = await shop();
   const spec = `${base}/openapi.json`;
   const port = 4444 + Math.floor(Math.random() * 1000);
+  const dataDir = join(work, "data");
   start("tauri-driver", ["--port", String(port), "--native-port", String(port + 1000)], {
-    VOUCH_DATA_DIR: join(work, "data"),
+    VOUCH_DATA_DIR: dataDir,
   });
   await waitPort(port, 20000);
   const browser = await remote({
@@ -179,6 +209,48 @@ async function main() {
       await (await $t("notice")).waitForDisplayed({ timeout: 5000 });
       const cols = await (await $t("collections")).getText();
       if (!cols.includes("read item")) throw new Error(`collections: ${cols}`);
+    });
+    await step(browser, "05b", "the window stays responsive while a save waits on the store's lock", async () => {
+      // The CLI (another process) holds a write transaction on vouch.db for 3 s; a save waits
+      // on it (the store's busy timeout is 5 s). A synchronous command would wait on the main
+      // thread and freeze the window for those seconds: here another operation's form must
+      // render within 200 ms of the click, while the save is still waiting.
+      const next = await browser.$('[data-op="POST /items"]');
+      await next.waitForDisplayed({ timeout: 5000 });
+      // One round trip each (the elements are re-rendered).
+      const heading = () => browser.execute(() => document.querySelector(".request h2")?.textContent?.trim() ?? "");
+      const notice = () => browser.execute(() => document.querySelector('[data-testid="notice"]')?.textContent ?? "");
+      if ((await heading()) === "POST /items") throw new Error("the form already shows POST /items");
+      await (await $t("save-collection")).setValue("locked");
+      await (await $t("save-name")).setValue("saved under lock");
+      const saved = (text) => text.includes("“saved under lock” in locked");
+      const lock = await holdStoreLock(join(dataDir, "vouch.db"), 3000);
+      let lockHeld = true;
+      lock.released.then(() => (lockHeld = false), () => {});
+      const t0 = Date.now();
+      await (await $t("save")).click();
+      const t1 = Date.now();
+      await next.click();
+      await browser.waitUntil(async () => (await heading()) === "POST /items", {
+        timeout: 10000,
+        interval: 5,
+        timeoutMsg: "the form of POST /items did not render",
+      });
+      const t2 = Date.now();
+      const savedAlready = saved(await notice());
+      console.log(`e2e:      save click ${t1 - t0} ms, click on POST /items to its form ${t2 - t1} ms (lock still held: ${lockHeld}, save done: ${savedAlready})`);
+      // A save on the main thread freezes the window: then the Save click itself only returns
+      // once the lock is gone (and the next click is fast again, the save being done).
+      if (t1 - t0 >= 200) throw new Error(`the Save click took ${t1 - t0} ms: the window froze while the save waited`);
+      if (!lockHeld || savedAlready) throw new Error("the window did nothing until the save was done (a command on the main thread?)");
+      if (t2 - t1 >= 200) throw new Error(`the form rendered ${t2 - t1} ms after the click (limit 200 ms): the window is blocked`);
+      await lock.released;
+      await browser.waitUntil(async () => saved(await notice()), {
+        timeout: 10000,
+        timeoutMsg: "the save did not complete once the lock was released",
+      });
+      const cols = await (await $t("collections")).getText();
+      if (!cols.includes("saved under lock")) throw new Error(`collections: ${cols}`);
     });
     await step(browser, "06", "run the collection", async () => {
       await (await $t("run-e2e")).click();

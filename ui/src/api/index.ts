@@ -1,9 +1,9 @@
-// The only module that talks to the Tauri shell. Everything else calls these typed
-// functions; their types are generated from the Rust ones (src/api/bindings, by ts-rs).
-import { invoke } from "@tauri-apps/api/core";
-import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+// The only module that talks to the Tauri shell (with ./commands, generated). Everything else
+// calls these typed functions; the commands and their types are generated from the Rust ones
+// (./commands.ts from src-tauri/src/commands.rs, ./bindings by ts-rs).
 import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 
+import * as commands from "./commands";
 import type { AppError } from "./bindings/AppError";
 import type { CallView } from "./bindings/CallView";
 import type { CollectionRow } from "./bindings/CollectionRow";
@@ -59,34 +59,34 @@ export const dialogs = {
     (await saveDialog({ defaultPath, filters: [{ name: "Postman collection", extensions: ["json"] }] })) as string | null,
 };
 
+/**
+ * Every command of the shell, as the rest of the UI calls them. The functions are generated
+ * from the Rust declaration of the commands (src-tauri/src/commands.rs → ./commands.ts), so a
+ * renamed command or argument fails the Rust drift test and this type check.
+ */
 export const api = {
-  startup: () => invoke<string | null>("startup"),
-  openSpec: (source: string) => invoke<SpecSummary>("open_spec", { source }),
-  openText: (text: string) => invoke<SpecSummary>("open_text", { text }),
-  operations: () => invoke<OperationRow[]>("operations"),
-  operationForm: (id: string) => invoke<OperationForm>("operation_form", { id }),
-  send: (operationId: string | null, draft: Draft, env: string | null) =>
-    invoke<CallView>("send", { operationId, draft, env }),
-  cancel: () => invoke<void>("cancel"),
-  lintBody: (operationId: string, text: string) => invoke<Finding[]>("lint_body", { operationId, text }),
+  startup: commands.startup,
+  openSpec: commands.openSpec,
+  openText: commands.openText,
+  operations: commands.operations,
+  operationForm: commands.operationForm,
+  send: commands.send,
+  cancel: commands.cancel,
+  lintBody: commands.lintBody,
   /** Raw bytes of a response body (binary IPC, never JSON). */
-  bodyBytes: (bodyId: number, offset: number, len: number) => invoke<ArrayBuffer>("body_bytes", { bodyId, offset, len }),
-  collections: () => invoke<CollectionRow[]>("collections"),
-  saveRequest: (collection: string, name: string, operationId: string | null, draft: Draft) =>
-    invoke<void>("save_request", { collection, name, operationId, draft }),
-  runSuite: (target: string, env: string | null) => invoke<RunView>("run_suite", { target, env }),
-  onRunEvent: (f: (e: Event) => void): Promise<UnlistenFn> =>
-    listen<Event>("run-event", (m) => f(m.payload)),
-  exportCollection: (name: string, to: string, postman: boolean) =>
-    invoke<number>("export_collection", { name, to, postman }),
-  specChanged: () => invoke<boolean>("spec_changed"),
-  createSuite: (collection: string, name: string, requests: string[]) =>
-    invoke<void>("create_suite", { collection, name, requests }),
-  runs: (target: string, limit: number) => invoke<RunPoint[]>("runs", { target, limit }),
-  environments: () => invoke<string[]>("environments"),
-  environmentView: (name: string) => invoke<EnvView>("environment_view", { name }),
-  saveEnvironment: (env: EnvView) => invoke<void>("save_environment", { env }),
-  history: (limit: number) => invoke<HistoryRow[]>("history", { limit }),
-  curl: (operationId: string | null, draft: Draft) => invoke<string>("curl", { operationId, draft }),
-  importCollection: (path: string) => invoke<string>("import_collection", { path }),
+  bodyBytes: commands.bodyBytes,
+  collections: commands.collections,
+  saveRequest: commands.saveRequest,
+  runSuite: commands.runSuite,
+  onRunEvent: commands.onRunEvent,
+  exportCollection: commands.exportCollection,
+  specChanged: commands.specChanged,
+  createSuite: commands.createSuite,
+  runs: commands.runs,
+  environments: commands.environments,
+  environmentView: commands.environmentView,
+  saveEnvironment: commands.saveEnvironment,
+  history: commands.history,
+  curl: commands.curl,
+  importCollection: commands.importCollection,
 };

@@ -1,0 +1,197 @@
+//! The app's IPC contract, declared once: every command the UI may call, with its arguments,
+//! its result and its one-line body calling the engine ([`Workbench`]). From the one list
+//! below, [`commands!`] generates the `#[tauri::command]` functions, the invoke [`handler`],
+//! and (in tests) the TypeScript client `ui/src/api/commands.ts`, whose drift test is in
+//! `bindings.rs`.
+//!
+//! Every command is `async`, so none runs on the main thread (a synchronous Tauri command
+//! would, freezing the window while it waits, e.g. on the store's lock held by `vouch` in
+//! another process). A `blocking` body runs on the blocking pool
+//! (`tauri::async_runtime::spawn_blocking`) with its own handle on the shared workbench; an
+//! `async` body is awaited on the async runtime. A body is a `vouch::workbench::Result` of the
+//! command's result type; errors cross as [`AppError`] (`{kind, message, hint}`).
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use tauri::ipc::Response;
+use tauri::{AppHandle, Emitter, State};
+use vouch::contract::Finding;
+use vouch::request::Draft;
+use vouch::workbench::{
+    CallView, CollectionRow, EnvView, HistoryRow, OperationForm, OperationRow, RunPoint, RunView,
+    SpecSummary, Workbench, WorkbenchError,
+};
+
+/// An error as the UI receives it.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct AppError {
+    kind: String,
+    message: String,
+    hint: String,
+}
+
+impl From<WorkbenchError> for AppError {
+    fn from(e: WorkbenchError) -> Self {
+        AppError {
+            kind: e.kind().into(),
+            message: e.to_string(),
+            hint: e.hint(),
+        }
+    }
+}
+
+impl AppError {
+    /// A command that did not finish (its blocking task panicked or was cancelled).
+    fn internal(e: impl std::fmt::Display) -> Self {
+        AppError {
+            kind: "internal".into(),
+            message: format!("the command did not finish: {e}"),
+            hint: "this is a bug in Vouch: please report it".into(),
+        }
+    }
+}
+
+/// What a command returns to the UI.
+pub type Reply<T> = Result<T, AppError>;
+
+/// What the app was started with (`vouch-app SPEC`), for the UI to open first.
+pub struct Startup(pub Option<String>);
+
+/// The event a suite run reports its progress with (a `vouch::suite::Event`).
+pub const RUN_EVENT: &str = "run-event";
+
+/// Declares the commands: for each, `fn name(arg: Type, ...) -> Result [as "TsType"] = mode
+/// |wb[, injected: Type...]| body;` where `mode` is `blocking` or `async`, `wb` names the
+/// shared `Arc<Workbench>`, and injected parameters (managed state, the app handle) are
+/// Tauri's, not the UI's. `as "TsType"` overrides the result's TypeScript type (raw bytes).
+macro_rules! commands {
+    ($(
+        $(#[doc = $doc:literal])*
+        fn $name:ident($($arg:ident: $argty:ty),* $(,)?) -> $ret:ty $(as $ts:literal)?
+            = $mode:ident |$wb:ident $(, $inj:ident: $injty:ty)*| $body:expr;
+    )*) => {
+        $(
+            $(#[doc = $doc])*
+            #[tauri::command]
+            async fn $name(
+                $($arg: $argty,)*
+                $($inj: $injty,)*
+                $wb: State<'_, Arc<Workbench>>,
+            ) -> Reply<$ret> {
+                let $wb: Arc<Workbench> = Arc::clone(&$wb);
+                commands!(@run $mode $ret, $body)
+            }
+        )*
+
+        /// The invoke handler of every command.
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name),*]
+        }
+
+        /// Declares every command to the TypeScript client generator.
+        #[cfg(test)]
+        pub(crate) fn declare(ts: &mut crate::bindings::Client) {
+            $(
+                let args: Vec<(&str, String)> = vec![$((stringify!($arg), ts.ty::<$argty>())),*];
+                let ret = commands!(@ts ts, $ret $(, $ts)?);
+                ts.command(stringify!($name), &[$($doc),*], &args, &ret);
+            )*
+        }
+    };
+    (@run blocking $ret:ty, $body:expr) => {
+        Ok(tauri::async_runtime::spawn_blocking(move || -> vouch::workbench::Result<$ret> { $body })
+            .await
+            .map_err(AppError::internal)??)
+    };
+    (@run async $ret:ty, $body:expr) => {{
+        let out: vouch::workbench::Result<$ret> = $body;
+        Ok(out?)
+    }};
+    (@ts $g:ident, $ret:ty) => {
+        $g.result::<$ret>()
+    };
+    (@ts $g:ident, $ret:ty, $ts:literal) => {
+        String::from($ts)
+    };
+}
+
+commands! {
+    /// What the app was started with (`vouch-app SPEC`), for the UI to open first.
+    fn startup() -> Option<String> = async |_wb, startup: State<'_, Startup>| Ok(startup.0.clone());
+
+    /// Opens a spec from a path or URL, or a collection folder (imported, its spec opened).
+    fn open_spec(source: String) -> SpecSummary = async |wb| wb.open(&source).await;
+
+    /// Opens a spec pasted as text.
+    fn open_text(text: String) -> SpecSummary = blocking |wb| wb.open_text(&text);
+
+    /// The operations of the open spec, in document order.
+    fn operations() -> Vec<OperationRow> = blocking |wb| wb.operations();
+
+    /// The request form of an operation.
+    fn operation_form(id: String) -> OperationForm = blocking |wb| wb.form(&id);
+
+    /// Sends a draft and checks the exchange against the contract (cancelled by `cancel`).
+    fn send(operation_id: Option<String>, draft: Draft, env: Option<String>) -> CallView
+        = async |wb| wb.send(operation_id, draft, env).await;
+
+    /// Cancels the call in flight, if any.
+    fn cancel() -> () = blocking |wb| { wb.cancel(); Ok(()) };
+
+    /// What the contract says of a raw JSON body for an operation, before it is sent.
+    fn lint_body(operation_id: String, text: String) -> Vec<Finding>
+        = blocking |wb| wb.lint_body(&operation_id, &text);
+
+    /// A page of a response body as raw bytes (a binary IPC response, not JSON); empty when
+    /// the body is gone.
+    fn body_bytes(body_id: u32, offset: u32, len: u32) -> Response as "ArrayBuffer"
+        = blocking |wb| Ok(Response::new(wb.body_slice(body_id, offset, len).unwrap_or_default()));
+
+    /// The collections in the store with their requests' names.
+    fn collections() -> Vec<CollectionRow> = blocking |wb| wb.collections();
+
+    /// Saves a draft into a collection (created, and linked to the open spec, when new).
+    fn save_request(collection: String, name: String, operation_id: Option<String>, draft: Draft) -> ()
+        = blocking |wb| wb.save(&collection, &name, operation_id, draft);
+
+    /// Runs a collection (or `collection/suite`), reporting progress as `run-event` events.
+    fn run_suite(target: String, env: Option<String>) -> RunView
+        = async |wb, app: AppHandle| wb.run(&target, env, |e| { let _ = app.emit(RUN_EVENT, e); }).await;
+
+    /// Exports a collection as a Vouch folder (`postman`: a Postman v2.1 file at `to`); returns
+    /// the number of files written.
+    fn export_collection(name: String, to: String, postman: bool) -> usize
+        = blocking |wb| wb.export(&name, std::path::Path::new(&to), postman);
+
+    /// Imports a folder or file of any supported format; returns the collection's name.
+    fn import_collection(path: String) -> String
+        = blocking |wb| wb.import(std::path::Path::new(&path));
+
+    /// Whether the open spec's file changed since it was read (the app then reloads it).
+    fn spec_changed() -> bool = blocking |wb| Ok(wb.spec_changed());
+
+    /// Creates a suite in a collection: its saved requests named in order.
+    fn create_suite(collection: String, name: String, requests: Vec<String>) -> ()
+        = blocking |wb| wb.create_suite(&collection, &name, &requests);
+
+    /// The last `limit` runs of a target (`collection` or `collection/suite`), oldest first.
+    fn runs(target: String, limit: usize) -> Vec<RunPoint> = blocking |wb| wb.runs(&target, limit);
+
+    /// Environments a call can use: the global ones and the collections' (`COLLECTION/NAME`).
+    fn environments() -> Vec<String> = blocking |wb| wb.environments();
+
+    /// An environment for editing: secret values are masked.
+    fn environment_view(name: String) -> EnvView = blocking |wb| wb.environment_view(&name);
+
+    /// Saves an environment (created when new); a secret sent without a value keeps its value.
+    fn save_environment(env: EnvView) -> () = blocking |wb| wb.save_environment(&env);
+
+    /// The most recent calls, newest first.
+    fn history(limit: usize) -> Vec<HistoryRow> = blocking |wb| wb.history(limit);
+
+    /// A draft as a `curl` command line (secrets masked).
+    fn curl(operation_id: Option<String>, draft: Draft) -> String
+        = blocking |wb| Ok(wb.curl(operation_id, draft));
+}

@@ -1,0 +1,138 @@
+// Generated from src-tauri/src/commands.rs: do not edit. Regenerate with
+// `VOUCH_UPDATE_BINDINGS=1 cargo test -p vouch-app` (a test fails when this drifts).
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+
+import type { CallView } from "./bindings/CallView";
+import type { CollectionRow } from "./bindings/CollectionRow";
+import type { Draft } from "./bindings/Draft";
+import type { EnvView } from "./bindings/EnvView";
+import type { Event } from "./bindings/Event";
+import type { Finding } from "./bindings/Finding";
+import type { HistoryRow } from "./bindings/HistoryRow";
+import type { OperationForm } from "./bindings/OperationForm";
+import type { OperationRow } from "./bindings/OperationRow";
+import type { RunPoint } from "./bindings/RunPoint";
+import type { RunView } from "./bindings/RunView";
+import type { SpecSummary } from "./bindings/SpecSummary";
+
+/** What the app was started with (`vouch-app SPEC`), for the UI to open first. */
+export function startup(): Promise<string | null> {
+  return invoke<string | null>("startup");
+}
+
+/** Opens a spec from a path or URL, or a collection folder (imported, its spec opened). */
+export function openSpec(source: string): Promise<SpecSummary> {
+  return invoke<SpecSummary>("open_spec", { source });
+}
+
+/** Opens a spec pasted as text. */
+export function openText(text: string): Promise<SpecSummary> {
+  return invoke<SpecSummary>("open_text", { text });
+}
+
+/** The operations of the open spec, in document order. */
+export function operations(): Promise<Array<OperationRow>> {
+  return invoke<Array<OperationRow>>("operations");
+}
+
+/** The request form of an operation. */
+export function operationForm(id: string): Promise<OperationForm> {
+  return invoke<OperationForm>("operation_form", { id });
+}
+
+/** Sends a draft and checks the exchange against the contract (cancelled by `cancel`). */
+export function send(operationId: string | null, draft: Draft, env: string | null): Promise<CallView> {
+  return invoke<CallView>("send", { operationId, draft, env });
+}
+
+/** Cancels the call in flight, if any. */
+export function cancel(): Promise<void> {
+  return invoke<void>("cancel");
+}
+
+/** What the contract says of a raw JSON body for an operation, before it is sent. */
+export function lintBody(operationId: string, text: string): Promise<Array<Finding>> {
+  return invoke<Array<Finding>>("lint_body", { operationId, text });
+}
+
+/**
+ * A page of a response body as raw bytes (a binary IPC response, not JSON); empty when
+ * the body is gone.
+ */
+export function bodyBytes(bodyId: number, offset: number, len: number): Promise<ArrayBuffer> {
+  return invoke<ArrayBuffer>("body_bytes", { bodyId, offset, len });
+}
+
+/** The collections in the store with their requests' names. */
+export function collections(): Promise<Array<CollectionRow>> {
+  return invoke<Array<CollectionRow>>("collections");
+}
+
+/** Saves a draft into a collection (created, and linked to the open spec, when new). */
+export function saveRequest(collection: string, name: string, operationId: string | null, draft: Draft): Promise<void> {
+  return invoke<void>("save_request", { collection, name, operationId, draft });
+}
+
+/** Runs a collection (or `collection/suite`), reporting progress as `run-event` events. */
+export function runSuite(target: string, env: string | null): Promise<RunView> {
+  return invoke<RunView>("run_suite", { target, env });
+}
+
+/**
+ * Exports a collection as a Vouch folder (`postman`: a Postman v2.1 file at `to`); returns
+ * the number of files written.
+ */
+export function exportCollection(name: string, to: string, postman: boolean): Promise<number> {
+  return invoke<number>("export_collection", { name, to, postman });
+}
+
+/** Imports a folder or file of any supported format; returns the collection's name. */
+export function importCollection(path: string): Promise<string> {
+  return invoke<string>("import_collection", { path });
+}
+
+/** Whether the open spec's file changed since it was read (the app then reloads it). */
+export function specChanged(): Promise<boolean> {
+  return invoke<boolean>("spec_changed");
+}
+
+/** Creates a suite in a collection: its saved requests named in order. */
+export function createSuite(collection: string, name: string, requests: Array<string>): Promise<void> {
+  return invoke<void>("create_suite", { collection, name, requests });
+}
+
+/** The last `limit` runs of a target (`collection` or `collection/suite`), oldest first. */
+export function runs(target: string, limit: number): Promise<Array<RunPoint>> {
+  return invoke<Array<RunPoint>>("runs", { target, limit });
+}
+
+/** Environments a call can use: the global ones and the collections' (`COLLECTION/NAME`). */
+export function environments(): Promise<Array<string>> {
+  return invoke<Array<string>>("environments");
+}
+
+/** An environment for editing: secret values are masked. */
+export function environmentView(name: string): Promise<EnvView> {
+  return invoke<EnvView>("environment_view", { name });
+}
+
+/** Saves an environment (created when new); a secret sent without a value keeps its value. */
+export function saveEnvironment(env: EnvView): Promise<void> {
+  return invoke<void>("save_environment", { env });
+}
+
+/** The most recent calls, newest first. */
+export function history(limit: number): Promise<Array<HistoryRow>> {
+  return invoke<Array<HistoryRow>>("history", { limit });
+}
+
+/** A draft as a `curl` command line (secrets masked). */
+export function curl(operationId: string | null, draft: Draft): Promise<string> {
+  return invoke<string>("curl", { operationId, draft });
+}
+
+/** Progress of `runSuite`, as it runs. */
+export function onRunEvent(f: (e: Event) => void): Promise<UnlistenFn> {
+  return listen<Event>("run-event", (m) => f(m.payload));
+}
