@@ -34,10 +34,12 @@ pub struct AppError {
 
 impl From<WorkbenchError> for AppError {
     fn from(e: WorkbenchError) -> Self {
+        // Any engine error, through the one diagnostic shape.
+        let p = vouch::Problem::of(&e);
         AppError {
-            kind: e.kind().into(),
-            message: e.to_string(),
-            hint: e.hint(),
+            kind: p.kind,
+            message: p.message,
+            hint: p.hint,
         }
     }
 }
@@ -165,9 +167,10 @@ commands! {
     fn export_collection(name: String, to: String, postman: bool) -> usize
         = blocking |wb| wb.export(&name, std::path::Path::new(&to), postman);
 
-    /// Imports a folder or file of any supported format; returns the collection's name.
+    /// Imports a folder or file of any supported format (an OpenAPI document or a Postman
+    /// environment included); returns what was imported.
     fn import_collection(path: String) -> String
-        = blocking |wb| wb.import(std::path::Path::new(&path));
+        = async |wb| wb.import(std::path::Path::new(&path)).await;
 
     /// Whether the open spec's file changed since it was read (the app then reloads it).
     fn spec_changed() -> bool = blocking |wb| Ok(wb.spec_changed());
@@ -191,7 +194,15 @@ commands! {
     /// The most recent calls, newest first.
     fn history(limit: usize) -> Vec<HistoryRow> = blocking |wb| wb.history(limit);
 
-    /// A draft as a `curl` command line (secrets masked).
-    fn curl(operation_id: Option<String>, draft: Draft) -> String
-        = blocking |wb| Ok(wb.curl(operation_id, draft));
+    /// A draft as a `curl` command line: what the engine would send with this environment,
+    /// secrets masked.
+    fn curl(operation_id: Option<String>, draft: Draft, env: Option<String>) -> String
+        = blocking |wb| wb.curl(operation_id, draft, env);
+
+    /// A report of a stored run (`junit`, `json` or `html`): the bytes `vouch run` writes.
+    fn run_report(run_id: u32, kind: String) -> String
+        = blocking |wb| wb.report(i64::from(run_id), &kind);
+
+    /// Forgets the window's HTTP session: cookies, OAuth2 tokens, kept-alive connections.
+    fn reset_session() -> () = blocking |wb| { wb.reset_session(); Ok(()) };
 }

@@ -87,7 +87,10 @@ export function exportCollection(name: string, to: string, postman: boolean): Pr
   return invoke<number>("export_collection", { name, to, postman });
 }
 
-/** Imports a folder or file of any supported format; returns the collection's name. */
+/**
+ * Imports a folder or file of any supported format (an OpenAPI document or a Postman
+ * environment included); returns what was imported.
+ */
 export function importCollection(path: string): Promise<string> {
   return invoke<string>("import_collection", { path });
 }
@@ -127,9 +130,22 @@ export function history(limit: number): Promise<Array<HistoryRow>> {
   return invoke<Array<HistoryRow>>("history", { limit });
 }
 
-/** A draft as a `curl` command line (secrets masked). */
-export function curl(operationId: string | null, draft: Draft): Promise<string> {
-  return invoke<string>("curl", { operationId, draft });
+/**
+ * A draft as a `curl` command line: what the engine would send with this environment,
+ * secrets masked.
+ */
+export function curl(operationId: string | null, draft: Draft, env: string | null): Promise<string> {
+  return invoke<string>("curl", { operationId, draft, env });
+}
+
+/** A report of a stored run (`junit`, `json` or `html`): the bytes `vouch run` writes. */
+export function runReport(runId: number, kind: string): Promise<string> {
+  return invoke<string>("run_report", { runId, kind });
+}
+
+/** Forgets the window's HTTP session: cookies, OAuth2 tokens, kept-alive connections. */
+export function resetSession(): Promise<void> {
+  return invoke<void>("reset_session");
 }
 
 /** Progress of `runSuite`, as it runs. */

@@ -89,4 +89,6 @@ export const api = {
   history: commands.history,
   curl: commands.curl,
   importCollection: commands.importCollection,
+  runReport: commands.runReport,
+  resetSession: commands.resetSession,
 };

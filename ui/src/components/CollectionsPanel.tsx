@@ -152,6 +152,17 @@ export function CollectionsPanel({ collections, onSave, canSave, onRun, onExport
           <div>
             {run.summary.total} steps: {run.summary.passed} passed, {run.summary.failed} failed, {run.summary.errors} errors · coverage {run.covered[0]}/{run.covered[1]} operations
           </div>
+          {run.note && <div className="small muted" data-testid="run-note">{run.note}</div>}
+          {run.aborted && (
+            <div className="error small" data-testid="run-aborted">
+              stopped: {run.aborted.message} — {run.aborted.hint}
+            </div>
+          )}
+          {run.store_error && (
+            <div className="error small" data-testid="run-store-error">
+              not recorded: {run.store_error.message} — {run.store_error.hint}
+            </div>
+          )}
           <ul>
             {run.steps.map((s, i) => (
               <li key={i} className={`o-${s.outcome}`}>
@@ -159,6 +170,11 @@ export function CollectionsPanel({ collections, onSave, canSave, onRun, onExport
                 {s.reasons.map((r, j) => (
                   <div key={j} className="small muted">
                     {r}
+                  </div>
+                ))}
+                {s.warnings.map((w, j) => (
+                  <div key={`w${j}`} className="small muted">
+                    warning: {w}
                   </div>
                 ))}
               </li>

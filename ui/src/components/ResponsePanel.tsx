@@ -71,6 +71,8 @@ export function ResponsePanel({ call }: { call: CallView }) {
     v.scrollToIndex(line, { align: "center" });
   };
   const ok = call.outcome === "passed";
+  const failing = call.findings.filter((f) => f.severity !== "warning");
+  const warnings = call.findings.length - failing.length;
   return (
     <section className="response" aria-label="Response">
       <div className="status-line" data-testid="status-line">
@@ -82,7 +84,8 @@ export function ResponsePanel({ call }: { call: CallView }) {
         {call.elapsed_ms !== null && <span>{call.elapsed_ms} ms</span>}
         {call.size !== null && <span>{formatBytes(call.size)}</span>}
         <span className={`verdict ${ok ? "ok" : "bad"}`} data-testid="verdict">
-          {call.error ? "error" : ok ? "honours the contract" : `${call.findings.length} finding(s)`}
+          {call.error ? "error" : ok ? "honours the contract" : `${failing.length} finding(s)`}
+          {!call.error && warnings > 0 && ` · ${warnings} warning(s)`}
         </span>
       </div>
       <div className="url muted small">
@@ -92,9 +95,9 @@ export function ResponsePanel({ call }: { call: CallView }) {
       {call.findings.length > 0 && (
         <ul className="findings" data-testid="findings">
           {call.findings.map((f, i) => (
-            <li key={i} className={`finding k-${f.kind}`}>
+            <li key={i} className={`finding k-${f.kind} ${f.severity}`}>
               <button className="link" onClick={() => jump(f.location)} data-testid="finding" title="show in the body">
-                <span className="kind">{f.kind}</span> <code>{f.location || "(whole)"}</code>
+                <span className="kind">{f.kind}</span> {f.severity === "warning" && <span className="muted">(warning)</span>} <code>{f.location || "(whole)"}</code>
               </button>
               <div>{f.message}</div>
             </li>

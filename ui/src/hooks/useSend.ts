@@ -46,13 +46,14 @@ export function useSend({ build, env, setCall, attempt, clearError, onSent }: Op
     api.cancel();
   };
 
-  const copyCurl = async () => {
-    const request = build();
-    if (!request) return;
-    const text = await api.curl(request.operationId, request.draft);
-    setCurl(text);
-    navigator.clipboard?.writeText(text).catch(() => {});
-  };
+  const copyCurl = () =>
+    attempt(async () => {
+      const request = build();
+      if (!request) return;
+      const text = await api.curl(request.operationId, request.draft, env || null);
+      setCurl(text);
+      navigator.clipboard?.writeText(text).catch(() => {});
+    });
 
   const closeCurl = () => setCurl(null);
 

@@ -18,6 +18,10 @@ outcome: StepOutcome,
  */
 reasons: Array<string>, 
 /**
+ * Findings shown as warnings.
+ */
+warnings: Array<string>, 
+/**
  * Total time, ms.
  */
 elapsed_ms: number | null, };

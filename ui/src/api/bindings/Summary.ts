@@ -21,6 +21,10 @@ failed: number,
  */
 errors: number, 
 /**
- * Steps not run (cancelled).
+ * Steps not run (cancelled, or the run stopped early).
  */
-skipped: number, };
+skipped: number, 
+/**
+ * Steps with a finding shown as a warning (accepted status, request finding).
+ */
+warnings: number, };
