@@ -914,7 +914,7 @@ fn broken_collection_folders_name_the_file() {
     let head = std::fs::read_to_string(copy.join("collection.yaml")).expect("read");
     std::fs::write(
         copy.join("collection.yaml"),
-        head.replace("version: 1", "version: 9"),
+        head.replace("version: 2", "version: 9"),
     )
     .expect("write");
     let e = exchange::read_folder(&copy).expect_err("newer format");

@@ -8,6 +8,7 @@ mod exchange;
 mod fastapi_spec;
 mod inspect_cli;
 mod metaschemas;
+mod one_engine;
 mod prism;
 mod run_cli;
 mod sending;

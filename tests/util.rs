@@ -69,6 +69,12 @@ pub fn python() -> PathBuf {
 }
 
 impl Service {
+    /// A reference service of this test's own (not shared): for tests that count what the
+    /// service saw.
+    pub fn own(app: &str) -> Service {
+        Service::start(app)
+    }
+
     fn start(app: &str) -> Service {
         use std::io::BufRead;
         use std::process::{Command, Stdio};

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Literal, Union
 from uuid import UUID
 
-from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, Query, Response, UploadFile
+from fastapi import Cookie, Depends, FastAPI, File, Form, Header, HTTPException, Query, Response, UploadFile
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.security import (
     APIKeyHeader,
@@ -302,6 +302,38 @@ def slow():
     return item(1)
 
 
+# ---- a session cookie, and a crash that closes the connection ----------------------------
+
+
+class Session(BaseModel):
+    session: str
+
+
+SESSIONS = {"count": 0}
+
+
+@app.post("/session", response_model=Session)
+def open_session(response: Response) -> dict:
+    SESSIONS["count"] += 1
+    value = f"sess-{SESSIONS['count']}"
+    response.set_cookie("session", value, httponly=True)
+    return {"session": value}
+
+
+@app.get("/crash", response_model=Item)
+def crash():
+    # Unhandled: Starlette answers 500 (undeclared) and uvicorn then closes the kept-alive
+    # connection, as the FastAPI template's backend does after an unhandled error.
+    raise RuntimeError("deliberate crash")
+
+
+@app.get("/session/current", response_model=Session, responses={401: {"description": "No session"}})
+def read_session(session: Annotated[str | None, Cookie()] = None) -> dict:
+    if not session:
+        raise HTTPException(status_code=401, detail="no session cookie")
+    return {"session": session}
+
+
 # ---- OpenAPI 3.0 and Swagger 2.0 services (hand-written specs) ---------------------------
 
 LEGACY = Path(__file__).parent / "legacy"
@@ -380,3 +412,34 @@ def v2_order(order_id: int):
     if order_id == 1:
         return JSONResponse(order(1))
     return JSONResponse(order(order_id, status="lost", id=str(order_id)))
+
+
+# ---- what uvicorn serves -----------------------------------------------------------------
+
+
+class CloseAfterCrash:
+    """`GET /crash` as a real server fails after an unhandled error: a complete 500 goes out
+    on the kept-alive connection (no `Connection: close`), then the server closes that
+    connection a moment later (as when it logs the traceback first). A client that sent its
+    next request on the connection in between sees it closed before any answer."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["path"] != "/crash":
+            return await self.inner(scope, receive, send)
+        import asyncio
+
+        body = b"Internal Server Error"
+        await send({"type": "http.response.start", "status": 500,
+                    "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                                (b"content-length", str(len(body)).encode())]})
+        # The whole body, but the response is not over for the server: the error comes first.
+        await send({"type": "http.response.body", "body": body, "more_body": True})
+        await asyncio.sleep(0.3)
+        raise RuntimeError("deliberate crash after the response went out")
+
+
+fastapi_app = app
+app = CloseAfterCrash(fastapi_app)
