@@ -1,8 +1,8 @@
 //! One send: the single engine function that makes one checked call — route (with the
 //! server's base path), build, check the request, send on a long-lived [`Session`], check
 //! the response, mask — and returns findings and notes as data. `vouch check`, the app's
-//! Send and every suite step go through [`send`]; the two doors record history through
-//! [`record_history`].
+//! Send and every suite step go through [`send`]; both doors add to the history what
+//! [`Checked::history_entry`] makes of a call (masked).
 //!
 //! A call that could not be made is data too ([`Checked::error`]), so a suite records it as
 //! an errored step; `vouch check` turns it into exit code 2.
@@ -19,7 +19,7 @@ use crate::diagnostic::{Diagnostic, Problem};
 use crate::mask::Mask;
 use crate::request::{self, Draft, Environment, Exchange, RequestError, SendOptions, Session};
 use crate::spec::OperationDetail;
-use crate::store::{HistoryEntry, StepOutcome, Store};
+use crate::store::{HistoryEntry, StepOutcome};
 
 /// Body bytes a report or a stored step shows of the request and the response.
 pub const SHOWN_BODY_CAP: usize = 16 * 1024;
@@ -211,11 +211,6 @@ pub fn mask_draft(draft: &Draft, mask: &Mask) -> Draft {
     serde_json::from_value(masked).unwrap_or(d)
 }
 
-/// Adds a checked call to the history (the CLI's `check` and the app's Send both call this).
-pub fn record_history(store: &mut Store, checked: &Checked, draft: &Draft) -> crate::store::Result<()> {
-    store.add_history(&checked.history_entry(draft)).map(|_| ())
-}
-
 /// Finds the operation `method` + concrete `path` (maybe with a query) belongs to, looking
 /// past the server's own base path.
 pub fn route(
@@ -255,9 +250,16 @@ fn operation(ctx: &Context<'_>, call: &Call<'_>) -> Result<Arc<OperationDetail>,
         Some(id) => spec
             .operation(id)
             .map(|o| ctx.contract.detail(o))
-            .ok_or_else(|| format!("the spec has no operation `{id}`: sent without a contract check")),
-        None => route(ctx, &call.draft.method, &call.draft.path, call.draft.base_url.as_deref())
-            .map_err(|e| format!("{e}: sent without a contract check")),
+            .ok_or_else(|| {
+                format!("the spec has no operation `{id}`: sent without a contract check")
+            }),
+        None => route(
+            ctx,
+            &call.draft.method,
+            &call.draft.path,
+            call.draft.base_url.as_deref(),
+        )
+        .map_err(|e| format!("{e}: sent without a contract check")),
     }
 }
 
@@ -343,38 +345,52 @@ pub async fn send(ctx: &Context<'_>, call: &Call<'_>) -> Checked {
             .extend(v.findings.into_iter().map(|f| warn(f, true)));
         out.notes.extend(v.notes);
     }
-    let mut options = ctx.send.clone();
-    if let Some(t) = call.timeout {
-        options.timeout = t;
-    }
-    let mut attempt = 0;
-    let exchange = loop {
-        match ctx.session.send(&prepared, &options, ctx.cancel).await {
-            Ok(ex) => break ex,
-            Err(e) if attempt < call.retries && !matches!(e, RequestError::Cancelled | RequestError::Token { .. }) => {
-                attempt += 1;
-                tracing::debug!("{} {}: attempt {attempt} failed: {e}", out.method, out.url);
-            }
-            Err(e) => {
-                out.error = Some(Problem::of(&e).masked(&out.mask));
-                finish(&mut out);
-                return out;
-            }
+    let exchange = match exchange(ctx, call, &prepared, &out).await {
+        Ok(e) => e,
+        Err(e) => {
+            out.error = Some(Problem::of(&e).masked(&out.mask));
+            finish(&mut out);
+            return out;
         }
     };
     if let Some(d) = &detail {
         let v = ctx.contract.check_response(d, &exchange.parts());
         let accepted = ctx.accept_status.contains(&exchange.status);
-        out.findings.extend(
-            v.findings
-                .into_iter()
-                .map(|f| warn(f, accepted)),
-        );
+        out.findings
+            .extend(v.findings.into_iter().map(|f| warn(f, accepted)));
         out.notes.extend(v.notes);
     }
     out.exchange = Some(exchange);
     finish(&mut out);
     out
+}
+
+/// Sends a prepared request on the context's session, again after a failure to get a
+/// response when the call allows retries (never after a cancel or a failed token fetch).
+async fn exchange(
+    ctx: &Context<'_>,
+    call: &Call<'_>,
+    prepared: &request::Prepared,
+    out: &Checked,
+) -> Result<Exchange, RequestError> {
+    let mut options = ctx.send.clone();
+    if let Some(t) = call.timeout {
+        options.timeout = t;
+    }
+    let mut attempt = 0;
+    loop {
+        match ctx.session.send(prepared, &options, ctx.cancel).await {
+            Ok(ex) => return Ok(ex),
+            Err(e)
+                if attempt < call.retries
+                    && !matches!(e, RequestError::Cancelled | RequestError::Token { .. }) =>
+            {
+                attempt += 1;
+                tracing::debug!("{} {}: attempt {attempt} failed: {e}", out.method, out.url);
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// A request finding, or a status finding about an accepted status, becomes a warning.

@@ -11,9 +11,6 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
     // `VOUCH_LOG=debug` logs each exchange; every secret the engine knows is masked first.
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_env("VOUCH_LOG"))
-        .with_writer(vouch::mask::LogWriter)
-        .init();
+    vouch::mask::init_log();
     cli::main()
 }

@@ -107,7 +107,8 @@ impl Mask {
             }
         }
         if changed {
-            self.forms.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+            self.forms
+                .sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
             self.matcher = Arc::default();
         }
     }
@@ -117,7 +118,8 @@ impl Mask {
     pub fn add_basic(&mut self, username: &str, password: &str) {
         use base64::Engine;
         self.add(password);
-        let token = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
+        let token =
+            base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
         self.add(&token);
     }
 
@@ -130,7 +132,8 @@ impl Mask {
             }
         }
         if self.forms.len() != before {
-            self.forms.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+            self.forms
+                .sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
             self.matcher = Arc::default();
         }
     }
@@ -329,6 +332,15 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogWriter {
     }
 }
 
+/// Both doors' log: `VOUCH_LOG=debug` (or any `tracing` filter) logs each exchange to
+/// stderr, every secret the engine knows masked first. Off by default.
+pub fn init_log() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_env("VOUCH_LOG"))
+        .with_writer(LogWriter)
+        .try_init();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,7 +357,10 @@ mod tests {
             ("Basic YWxpY2U6cGEgc3M6d8O2cmQ=", "Basic ••••••"),
             ("pw=pa+ss%3Aw%C3%B6rd", "pw=••••••"),
             ("got \"sk_live_0123456…\"", "got \"••••••…\""),
-            ("{\"k\": \"sk_live_0123456789abcdefghij\"}", "{\"k\": \"••••••\"}"),
+            (
+                "{\"k\": \"sk_live_0123456789abcdefghij\"}",
+                "{\"k\": \"••••••\"}",
+            ),
             ("nothing here", "nothing here"),
         ];
         for (input, want) in cases {

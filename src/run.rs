@@ -204,7 +204,10 @@ fn folder_target(path: &Path) -> Result<Option<(PathBuf, Option<String>)>, RunEr
     if path.is_dir() {
         return Ok(Some((path.to_path_buf(), None)));
     }
-    let in_suites = path.parent().and_then(|p| p.file_name()).is_some_and(|n| n == "suites");
+    let in_suites = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .is_some_and(|n| n == "suites");
     if !(path.is_file() && in_suites) {
         return Ok(None);
     }
@@ -238,9 +241,18 @@ fn from_folder(dir: &Path, suite: Option<String>, req: &RunRequest) -> Result<Pl
     from_stored(&store, &target, req, true)
 }
 
-fn from_stored(store: &Store, target: &str, req: &RunRequest, scratch: bool) -> Result<Plan, RunError> {
+fn from_stored(
+    store: &Store,
+    target: &str,
+    req: &RunRequest,
+    scratch: bool,
+) -> Result<Plan, RunError> {
     let t = suite::from_store(store, target)?;
-    let spec = match (&req.spec, store.spec_copy(t.collection.id)?, &t.collection.spec_source) {
+    let spec = match (
+        &req.spec,
+        store.spec_copy(t.collection.id)?,
+        &t.collection.spec_source,
+    ) {
         (Some(s), _, _) => SpecFrom::Source(s.clone()),
         (None, Some(bytes), source) => SpecFrom::Copy {
             bytes,
@@ -250,7 +262,12 @@ fn from_stored(store: &Store, target: &str, req: &RunRequest, scratch: bool) -> 
         (None, None, None) => return Err(RunError::NoSpec(t.collection.name.clone())),
     };
     let names = store.environments(Some(t.collection.id))?;
-    let (env, env_name, env_note) = environment(store, Some((&t.collection.name, t.collection.id)), &names, req)?;
+    let (env, env_name, env_note) = environment(
+        store,
+        Some((&t.collection.name, t.collection.id)),
+        &names,
+        req,
+    )?;
     let mut accept_status = t.collection.accept_status.clone();
     accept_status.extend(&req.accept_status);
     Ok(Plan {
@@ -280,14 +297,20 @@ fn environment(
     let (mut env, name, note) = match &req.env {
         Some(e) => {
             let env = named_environment(store, collection.map(|c| c.1), e)?;
-            let name = if Path::new(e).is_file() { env.name.clone() } else { e.clone() };
+            let name = if Path::new(e).is_file() {
+                env.name.clone()
+            } else {
+                e.clone()
+            };
             (env, Some(name), None)
         }
         None => match (collection, names) {
             (Some((_, id)), [only]) => (
                 store.environment(Some(id), only)?,
                 Some(only.clone()),
-                Some(format!("using environment `{only}`, the collection's only one")),
+                Some(format!(
+                    "using environment `{only}`, the collection's only one"
+                )),
             ),
             (Some((c, _)), [_, _, ..]) => {
                 return Err(RunError::ChooseEnvironment {
@@ -306,7 +329,11 @@ fn environment(
 
 /// `--env`'s one meaning in every command: a file (YAML/JSON, the one environment format),
 /// else the name of an environment in the store (the collection's own first, else global).
-pub fn named_environment(store: &Store, collection_id: Option<i64>, arg: &str) -> Result<Environment, RunError> {
+pub fn named_environment(
+    store: &Store,
+    collection_id: Option<i64>,
+    arg: &str,
+) -> Result<Environment, RunError> {
     if Path::new(arg).is_file() {
         return Ok(Environment::from_file(Path::new(arg))?);
     }
@@ -373,7 +400,12 @@ pub async fn execute(
     on_event: impl FnMut(&Event),
 ) -> Result<RunSummary, RunError> {
     crate::request::check_schemes(ctx.contract.spec(), ctx.env)?;
-    let run_id = store.start_run(plan.collection_id, plan.suite_id, &plan.name, plan.env_name.as_deref())?;
+    let run_id = store.start_run(
+        plan.collection_id,
+        plan.suite_id,
+        &plan.name,
+        plan.env_name.as_deref(),
+    )?;
     let mut records = Vec::new();
     let mut store_error = None;
     let mut steps = if plan.smoke {

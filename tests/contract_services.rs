@@ -21,13 +21,7 @@ fn contract(spec_path: &str) -> Contract {
     Contract::new(Arc::new(spec))
 }
 
-fn call(
-    c: &Contract,
-    method: &str,
-    path: &str,
-    body: Option<Body>,
-    env: &Environment,
-) -> Checked {
+fn call(c: &Contract, method: &str, path: &str, body: Option<Body>, env: &Environment) -> Checked {
     let draft = Draft {
         method: method.into(),
         path: path.into(),
@@ -179,7 +173,10 @@ fn invalid_requests_are_reported_and_still_sent() {
         Some(Body::Json(json!({"name": "lamp", "price": 12.5}))),
         &env,
     );
-    assert_eq!((r.status().expect("a response"), lines(&r)), (201, Vec::<String>::new()));
+    assert_eq!(
+        (r.status().expect("a response"), lines(&r)),
+        (201, Vec::<String>::new())
+    );
 }
 
 #[test]
@@ -238,7 +235,10 @@ fn openapi30_contract() {
         Some(Body::Json(json!({"name": "rex", "weight": 3}))),
         &Environment::default(),
     );
-    assert_eq!((r.status().expect("a response"), lines(&r)), (201, Vec::<String>::new()));
+    assert_eq!(
+        (r.status().expect("a response"), lines(&r)),
+        (201, Vec::<String>::new())
+    );
 }
 
 #[test]
@@ -295,7 +295,8 @@ auth:
             (200, Vec::<String>::new()),
             "{path}"
         );
-        let body: serde_json::Value = serde_json::from_slice(&r.exchange.as_ref().expect("a response").body).expect("json");
+        let body: serde_json::Value =
+            serde_json::from_slice(&r.exchange.as_ref().expect("a response").body).expect("json");
         assert_eq!(body["scheme"], scheme);
     }
     // The OAuth2 token was fetched once and reused for the second call.
@@ -337,8 +338,12 @@ fn multipart_upload_with_a_file() {
         },
     ]);
     let r = call(&c, "POST", "/upload", Some(body), &Environment::default());
-    assert_eq!((r.status().expect("a response"), lines(&r)), (200, Vec::<String>::new()));
-    let echoed: serde_json::Value = serde_json::from_slice(&r.exchange.as_ref().expect("a response").body).expect("json");
+    assert_eq!(
+        (r.status().expect("a response"), lines(&r)),
+        (200, Vec::<String>::new())
+    );
+    let echoed: serde_json::Value =
+        serde_json::from_slice(&r.exchange.as_ref().expect("a response").body).expect("json");
     assert_eq!(
         echoed,
         json!({"title": "Q3", "filename": "report.csv", "size": 8})

@@ -140,24 +140,52 @@ fn the_cli_and_the_app_give_the_same_verdicts_rows_and_reports() {
     std::fs::create_dir_all(&reports).expect("dir");
     let report = |k: &str| reports.join(format!("cli.{k}")).display().to_string();
     let (code, stdout, stderr) = cli(&[
-        "run", "parity/all", "--data-dir", &d,
-        "--report", &format!("json:{}", report("json")),
-        "--report", &format!("junit:{}", report("junit")),
-        "--report", &format!("html:{}", report("html")),
+        "run",
+        "parity/all",
+        "--data-dir",
+        &d,
+        "--report",
+        &format!("json:{}", report("json")),
+        "--report",
+        &format!("junit:{}", report("junit")),
+        "--report",
+        &format!("html:{}", report("html")),
     ]);
     assert_eq!(code, 1, "{stdout}{stderr}");
-    assert!(stderr.contains("note: using environment `local`, the collection's only one"), "{stderr}");
-    assert!(stdout.contains("9 steps: 6 passed, 3 failed, 0 errors"), "{stdout}");
+    assert!(
+        stderr.contains("note: using environment `local`, the collection's only one"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("9 steps: 6 passed, 3 failed, 0 errors"),
+        "{stdout}"
+    );
     let wb = Workbench::new(Some(data.path().to_path_buf()));
     let rt = runtime();
-    rt.block_on(wb.open(&service.url("/openapi.json"))).expect("open");
-    let view = rt.block_on(wb.run("parity/all", None, |_| {})).expect("app run");
-    assert_eq!((view.summary.passed, view.summary.failed, view.summary.errors), (6, 3, 0));
-    assert_eq!(view.note.as_deref(), Some("using environment `local`, the collection's only one"));
+    rt.block_on(wb.open(&service.url("/openapi.json")))
+        .expect("open");
+    let view = rt
+        .block_on(wb.run("parity/all", None, |_| {}))
+        .expect("app run");
+    assert_eq!(
+        (
+            view.summary.passed,
+            view.summary.failed,
+            view.summary.errors
+        ),
+        (6, 3, 0)
+    );
+    assert_eq!(
+        view.note.as_deref(),
+        Some("using environment `local`, the collection's only one")
+    );
 
     let store = Store::open(data.path()).expect("store");
     let ids = store.recent_runs(2).expect("runs");
-    let (app_run, cli_run) = (store.run(ids[0]).expect("app"), store.run(ids[1]).expect("cli"));
+    let (app_run, cli_run) = (
+        store.run(ids[0]).expect("app"),
+        store.run(ids[1]).expect("cli"),
+    );
     assert_eq!(
         stable(&rows(&cli_run).to_string()),
         stable(&rows(&app_run).to_string()),
@@ -165,25 +193,54 @@ fn the_cli_and_the_app_give_the_same_verdicts_rows_and_reports() {
     );
     // The step after the crash passed: the closed connection was not its fault.
     let after = &cli_run.steps[7];
-    assert_eq!((after.name.as_str(), after.status), ("after the crash", Some(200)));
-    assert_eq!(cli_run.steps[3].status, Some(200), "the session cookie went along");
+    assert_eq!(
+        (after.name.as_str(), after.status),
+        ("after the crash", Some(200))
+    );
+    assert_eq!(
+        cli_run.steps[3].status,
+        Some(200),
+        "the session cookie went along"
+    );
     for kind in ["json", "junit", "html"] {
         let from_cli = std::fs::read_to_string(report(kind)).expect("cli report");
         let from_app = wb.report(ids[0], kind).expect("app report");
-        assert_eq!(stable(&from_cli), stable(&from_app), "{kind} reports differ");
+        assert_eq!(
+            stable(&from_cli),
+            stable(&from_app),
+            "{kind} reports differ"
+        );
     }
 
     // One calls: `vouch check` and the app's Send, call for call.
     let env_file = data.path().join("env.yaml");
-    std::fs::write(&env_file, env.replace("variables:", "name: oauth\nvariables:")).expect("env");
+    std::fs::write(
+        &env_file,
+        env.replace("variables:", "name: oauth\nvariables:"),
+    )
+    .expect("env");
     let mut s = Store::open(data.path()).expect("store");
-    s.save_environment(None, &Environment::from_file(&env_file).expect("env")).expect("global env");
+    s.save_environment(None, &Environment::from_file(&env_file).expect("env"))
+        .expect("global env");
     let spec = service.url("/openapi.json");
-    let calls = [("GET", "/items/2"), ("GET", "/drift/formats"), ("GET", "/items/999"), ("GET", "/me/oauth")];
+    let calls = [
+        ("GET", "/items/2"),
+        ("GET", "/drift/formats"),
+        ("GET", "/items/999"),
+        ("GET", "/me/oauth"),
+    ];
     for (method, path) in calls {
         let (code, stdout, stderr) = cli(&[
-            "check", &spec, method, path, "--data-dir", &d, "--env", &env_file.display().to_string(),
-            "--format", "json",
+            "check",
+            &spec,
+            method,
+            path,
+            "--data-dir",
+            &d,
+            "--env",
+            &env_file.display().to_string(),
+            "--format",
+            "json",
         ]);
         assert!(code < 2, "{stderr}");
         let printed: Value = serde_json::from_str(&stdout).expect("json");
@@ -192,7 +249,9 @@ fn the_cli_and_the_app_give_the_same_verdicts_rows_and_reports() {
             path: path.into(),
             ..Draft::default()
         };
-        let view = rt.block_on(wb.send(None, draft, Some("oauth".into()))).expect("send");
+        let view = rt
+            .block_on(wb.send(None, draft, Some("oauth".into())))
+            .expect("send");
         assert_eq!(
             printed["findings"],
             serde_json::to_value(&view.findings).expect("json"),
@@ -202,7 +261,14 @@ fn the_cli_and_the_app_give_the_same_verdicts_rows_and_reports() {
     let history = store.history(8).expect("history");
     for pair in history.chunks(2) {
         let strip = |h: &vouch::store::HistoryEntry| {
-            json!([h.method, h.url, h.operation_id, h.status, h.findings, h.draft])
+            json!([
+                h.method,
+                h.url,
+                h.operation_id,
+                h.status,
+                h.findings,
+                h.draft
+            ])
         };
         assert_eq!(strip(&pair[0]), strip(&pair[1]), "history rows differ");
     }
@@ -210,14 +276,22 @@ fn the_cli_and_the_app_give_the_same_verdicts_rows_and_reports() {
     // Two app sends in a row share the session: its cookie, and one token fetch.
     let issued = |rt: &tokio::runtime::Runtime| -> u64 {
         let bytes = rt
-            .block_on(async { reqwest::get(service.url("/tokens-issued")).await?.bytes().await })
+            .block_on(async {
+                reqwest::get(service.url("/tokens-issued"))
+                    .await?
+                    .bytes()
+                    .await
+            })
             .expect("tokens");
         let v: Value = serde_json::from_slice(&bytes).expect("json");
         v["count"].as_u64().unwrap_or(0)
     };
     wb.reset_session();
     let before = issued(&rt);
-    let send = |draft: Draft| rt.block_on(wb.send(None, draft, Some("oauth".into()))).expect("send");
+    let send = |draft: Draft| {
+        rt.block_on(wb.send(None, draft, Some("oauth".into())))
+            .expect("send")
+    };
     let plain = |mut d: Draft| {
         d.base_url = Some(service.base.clone());
         d
@@ -233,7 +307,9 @@ fn the_cli_and_the_app_give_the_same_verdicts_rows_and_reports() {
 /// Every form the planted secret could take on the wire.
 fn forms(secret: &str, user: &str) -> Vec<String> {
     use base64::Engine;
-    let pct: String = percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC).to_string();
+    let pct: String =
+        percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC)
+            .to_string();
     let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
     vec![
         secret.to_string(),
@@ -246,7 +322,10 @@ fn forms(secret: &str, user: &str) -> Vec<String> {
 
 fn assert_clean(what: &str, text: &str, forms: &[String]) {
     for f in forms {
-        assert!(!text.contains(f.as_str()), "{what} holds the secret as {f}:\n{text}");
+        assert!(
+            !text.contains(f.as_str()),
+            "{what} holds the secret as {f}:\n{text}"
+        );
     }
 }
 
@@ -290,10 +369,23 @@ fn a_planted_secret_never_reaches_a_stored_or_printed_byte() {
         vec!["GET", "/echo-header", "-H", "X-Request-Id: {{key}}"],
         vec!["GET", "/search", "--query", "q={{key}}"],
         vec!["GET", "/me/basic"],
-        vec!["POST", "/token", "-H", "Content-Type: application/x-www-form-urlencoded", "--body",
-             "username=alice&password=wJal%2FK7%2BbPx%3DZq9"],
+        vec![
+            "POST",
+            "/token",
+            "-H",
+            "Content-Type: application/x-www-form-urlencoded",
+            "--body",
+            "username=alice&password=wJal%2FK7%2BbPx%3DZq9",
+        ],
     ] {
-        let mut a = vec!["check", spec.as_str(), "--env", e.as_str(), "--data-dir", d.as_str()];
+        let mut a = vec![
+            "check",
+            spec.as_str(),
+            "--env",
+            e.as_str(),
+            "--data-dir",
+            d.as_str(),
+        ];
         a.extend(args);
         let (code, out, err) = cli(&a);
         assert!(code < 2, "{err}");
@@ -305,8 +397,16 @@ fn a_planted_secret_never_reaches_a_stored_or_printed_byte() {
     std::fs::create_dir_all(&reports).expect("dir");
     let r = |k: &str| reports.join(format!("run.{k}")).display().to_string();
     let (code, out, err) = cli(&[
-        "run", "planted/all", "--data-dir", &d, "--report", &format!("json:{}", r("json")),
-        "--report", &format!("junit:{}", r("junit")), "--report", &format!("html:{}", r("html")),
+        "run",
+        "planted/all",
+        "--data-dir",
+        &d,
+        "--report",
+        &format!("json:{}", r("json")),
+        "--report",
+        &format!("junit:{}", r("junit")),
+        "--report",
+        &format!("html:{}", r("html")),
     ]);
     assert!(code < 2, "{err}");
     assert!(err.contains("DEBUG"), "the debug log is on: {err}");
@@ -322,7 +422,10 @@ fn a_planted_secret_never_reaches_a_stored_or_printed_byte() {
     rt.block_on(wb.open(&spec)).expect("open");
     let mut store = Store::open(data.path()).expect("store");
     store
-        .save_environment(None, &Environment::from_bytes(env.as_bytes(), "planted").expect("env"))
+        .save_environment(
+            None,
+            &Environment::from_bytes(env.as_bytes(), "planted").expect("env"),
+        )
         .expect("global");
     for (_, draft) in &requests {
         let view = rt
@@ -332,9 +435,13 @@ fn a_planted_secret_never_reaches_a_stored_or_printed_byte() {
         if let Some(id) = view.body_id {
             printed += &String::from_utf8_lossy(&wb.body_slice(id, 0, 1 << 20).unwrap_or_default());
         }
-        printed += &wb.curl(None, draft.clone(), Some("planted".into())).expect("curl");
+        printed += &wb
+            .curl(None, draft.clone(), Some("planted".into()))
+            .expect("curl");
     }
-    let view = rt.block_on(wb.run("planted/all", None, |_| {})).expect("run");
+    let view = rt
+        .block_on(wb.run("planted/all", None, |_| {}))
+        .expect("run");
     printed += &serde_json::to_string(&view).expect("json");
     for k in ["json", "junit", "html"] {
         printed += &wb.report(i64::from(view.run_id), k).expect("report");
@@ -369,12 +476,21 @@ fn a_connection_closed_after_a_500_errors_no_innocent_step() {
     collection(data.path(), &service, "closing", &requests, &env);
     let json = data.path().join("r.json");
     let (code, stdout, stderr) = cli(&[
-        "run", "closing/all", "--data-dir", &d, "--report", &format!("json:{}", json.display()),
+        "run",
+        "closing/all",
+        "--data-dir",
+        &d,
+        "--report",
+        &format!("json:{}", json.display()),
     ]);
     assert_eq!(code, 1, "{stdout}{stderr}");
     // The idempotent read after the crash was sent again on a fresh connection and passed.
-    assert!(stderr.contains("retrying on a fresh connection"), "{stderr}");
-    let report: Value = serde_json::from_slice(&std::fs::read(&json).expect("report")).expect("json");
+    assert!(
+        stderr.contains("retrying on a fresh connection"),
+        "{stderr}"
+    );
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(&json).expect("report")).expect("json");
     let results = report["results"].as_array().expect("results");
     assert_eq!(results[1]["outcome"], "passed", "{:#}", results[1]);
     // The POST after the second crash was not retried: its error says what happened.
@@ -387,7 +503,13 @@ fn a_connection_closed_after_a_500_errors_no_innocent_step() {
     // A failed step carries what was sent and what came back.
     let crash = &results[0];
     assert_eq!(crash["outcome"], "failed");
-    assert!(crash["request"]["curl"].as_str().unwrap_or("").starts_with("curl -X GET"), "{crash:#}");
+    assert!(
+        crash["request"]["curl"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("curl -X GET"),
+        "{crash:#}"
+    );
     assert_eq!(crash["response"]["status"], 500);
     assert_eq!(crash["response"]["body"], "Internal Server Error");
 }
@@ -398,20 +520,57 @@ fn accepted_statuses_are_warnings_not_failures() {
     let spec = service.url("/openapi.json");
     let (code, stdout, _) = cli(&["check", &spec, "GET", "/items/999", "--no-history"]);
     assert_eq!(code, 1, "{stdout}");
-    let (code, stdout, _) = cli(&["check", &spec, "GET", "/items/999", "--accept-status", "401,404", "--no-history"]);
+    let (code, stdout, _) = cli(&[
+        "check",
+        &spec,
+        "GET",
+        "/items/999",
+        "--accept-status",
+        "401,404",
+        "--no-history",
+    ]);
     assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("status (warning) status 404 is not declared"), "{stdout}");
+    assert!(
+        stdout.contains("status (warning) status 404 is not declared"),
+        "{stdout}"
+    );
     // The same in a run, and as a collection's own setting in its folder.
     let data = tempfile::tempdir().expect("tmp");
     let d = data.path().to_str().expect("utf-8").to_string();
     let env = format!("variables:\n  baseUrl: {}\n", service.base);
-    collection(data.path(), service, "known", &[("missing", get("/items/999"))], &env);
-    let (code, stdout, _) = cli(&["run", "known/all", "--data-dir", &d, "--accept-status", "404"]);
+    collection(
+        data.path(),
+        service,
+        "known",
+        &[("missing", get("/items/999"))],
+        &env,
+    );
+    let (code, stdout, _) = cli(&[
+        "run",
+        "known/all",
+        "--data-dir",
+        &d,
+        "--accept-status",
+        "404",
+    ]);
     assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("1 step: 1 passed, 0 failed, 0 errors, 1 step with warnings"), "{stdout}");
-    assert!(stdout.contains("warning: status: status 404 is not declared"), "{stdout}");
+    assert!(
+        stdout.contains("1 step: 1 passed, 0 failed, 0 errors, 1 step with warnings"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("warning: status: status 404 is not declared"),
+        "{stdout}"
+    );
     let folder = data.path().join("known");
-    let (code, _, err) = cli(&["export", "known", "--to", folder.to_str().expect("utf-8"), "--data-dir", &d]);
+    let (code, _, err) = cli(&[
+        "export",
+        "known",
+        "--to",
+        folder.to_str().expect("utf-8"),
+        "--data-dir",
+        &d,
+    ]);
     assert_eq!(code, 0, "{err}");
     let head = folder.join("collection.yaml");
     let text = std::fs::read_to_string(&head).expect("read");
@@ -429,20 +588,40 @@ fn a_credential_that_cannot_be_had_stops_the_run_once() {
         "variables:\n  baseUrl: {}\nauth:\n  OAuth2PasswordBearer: {{username: alice, password: wrong}}\n",
         service.base
     );
-    let requests = [("a", get("/me/oauth")), ("b", get("/me/oauth")), ("c", get("/me/oauth"))];
+    let requests = [
+        ("a", get("/me/oauth")),
+        ("b", get("/me/oauth")),
+        ("c", get("/me/oauth")),
+    ];
     collection(data.path(), service, "badauth", &requests, &env);
     let (code, stdout, stderr) = cli(&["run", "badauth/all", "--data-dir", &d]);
     assert_eq!(code, 1, "{stdout}{stderr}");
-    assert!(stdout.contains("3 steps: 0 passed, 0 failed, 1 error"), "{stdout}");
+    assert!(
+        stdout.contains("3 steps: 0 passed, 0 failed, 1 error"),
+        "{stdout}"
+    );
     assert!(stdout.contains("stopped: 2 steps not run"), "{stdout}");
     assert_eq!(stderr.matches("OAuth2 token from").count(), 1, "{stderr}");
     // A misspelt scheme name is an error that lists the spec's schemes.
     let typo = tempfile::tempdir().expect("tmp");
-    let env = format!("variables:\n  baseUrl: {}\nauth:\n  OAuth2PaswordBearer: {{username: alice}}\n", service.base);
+    let env = format!(
+        "variables:\n  baseUrl: {}\nauth:\n  OAuth2PaswordBearer: {{username: alice}}\n",
+        service.base
+    );
     collection(typo.path(), service, "typo", &[("a", get("/items"))], &env);
-    let (code, _, stderr) = cli(&["run", "typo/all", "--data-dir", typo.path().to_str().expect("utf-8")]);
+    let (code, _, stderr) = cli(&[
+        "run",
+        "typo/all",
+        "--data-dir",
+        typo.path().to_str().expect("utf-8"),
+    ]);
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("`OAuth2PaswordBearer`, which is not a security scheme of the spec (it has: "), "{stderr}");
+    assert!(
+        stderr.contains(
+            "`OAuth2PaswordBearer`, which is not a security scheme of the spec (it has: "
+        ),
+        "{stderr}"
+    );
     assert!(stderr.contains("OAuth2PasswordBearer"), "{stderr}");
 }
 
@@ -454,19 +633,42 @@ fn one_environment_format_and_a_default_environment() {
     let data = tempfile::tempdir().expect("tmp");
     let d = data.path().to_str().expect("utf-8");
     let base = format!("baseUrl={}", service.base);
-    let (code, stdout, stderr) = cli(&["run", chain.to_str().expect("utf-8"), "--data-dir", d, "--var", &base]);
+    let (code, stdout, stderr) = cli(&[
+        "run",
+        chain.to_str().expect("utf-8"),
+        "--data-dir",
+        d,
+        "--var",
+        &base,
+    ]);
     assert_eq!(code, 0, "{stdout}{stderr}");
-    assert!(stderr.contains("note: using environment `local`, the collection's only one"), "{stderr}");
+    assert!(
+        stderr.contains("note: using environment `local`, the collection's only one"),
+        "{stderr}"
+    );
     // The folder's environment file is what --env FILE reads.
     let file = demo.join("environments/local.yaml");
     let (code, stdout, stderr) = cli(&[
-        "run", chain.to_str().expect("utf-8"), "--data-dir", d, "--env", file.to_str().expect("utf-8"), "--var", &base,
+        "run",
+        chain.to_str().expect("utf-8"),
+        "--data-dir",
+        d,
+        "--env",
+        file.to_str().expect("utf-8"),
+        "--var",
+        &base,
     ]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     // The older list shape is still read.
     let old = Environment::from_bytes(b"name: local\nvariables:\n- name: baseUrl\n  value: http://x\n- name: t\n  secret: true\ncredentials: [HTTPBearer]\n", "x")
         .expect("older shape");
-    assert_eq!((old.variables["baseUrl"].value.as_str(), old.variables["t"].secret), ("http://x", true));
+    assert_eq!(
+        (
+            old.variables["baseUrl"].value.as_str(),
+            old.variables["t"].secret
+        ),
+        ("http://x", true)
+    );
     // Several environments and none picked: the error names them.
     let copy = tempfile::tempdir().expect("tmp");
     let (code, _, err) = cli(&["import", demo.to_str().expect("utf-8"), "--data-dir", d]);
@@ -474,12 +676,18 @@ fn one_environment_format_and_a_default_environment() {
     let mut store = Store::open(data.path()).expect("store");
     let c = store.collection("shop").expect("shop");
     store
-        .save_environment(Some(c.id), &Environment::from_bytes(b"name: staging\n", "staging").expect("env"))
+        .save_environment(
+            Some(c.id),
+            &Environment::from_bytes(b"name: staging\n", "staging").expect("env"),
+        )
         .expect("save");
     drop(copy);
     let (code, _, stderr) = cli(&["run", "shop/chain", "--data-dir", d]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("collection `shop` has 2 environments (local, staging): pick one"), "{stderr}");
+    assert!(
+        stderr.contains("collection `shop` has 2 environments (local, staging): pick one"),
+        "{stderr}"
+    );
     assert!(stderr.contains("--env NAME"), "{stderr}");
 }
 
@@ -491,10 +699,20 @@ fn the_debug_log_says_more_and_masks() {
         .port();
     let spec = Service::shop().url("/openapi.json");
     let (code, _, stderr) = cli(&[
-        "check", &spec, "GET", "/search?q=zz-secret-zz", "--base-url", &format!("http://127.0.0.1:{port}"),
-        "--var", "k=1", "--no-history",
+        "check",
+        &spec,
+        "GET",
+        "/search?q=zz-secret-zz",
+        "--base-url",
+        &format!("http://127.0.0.1:{port}"),
+        "--var",
+        "k=1",
+        "--no-history",
     ]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("DEBUG") && stderr.contains("Connection refused"), "{stderr}");
+    assert!(
+        stderr.contains("DEBUG") && stderr.contains("Connection refused"),
+        "{stderr}"
+    );
     assert!(stderr.contains("hint: is the service running"), "{stderr}");
 }

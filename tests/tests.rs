@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod check_cli;
+mod code_shape;
 mod contract_services;
 mod corpus;
 mod exchange;

@@ -176,9 +176,7 @@ fn open_fill_send_save_run_export() {
         location: vouch::spec::ParamLocation::Query,
         value: json!("red lamp"),
     }];
-    let curl = wb
-        .curl(Some(search.id.clone()), draft, None)
-        .expect("curl");
+    let curl = wb.curl(Some(search.id.clone()), draft, None).expect("curl");
     assert!(
         curl.contains(&format!("'{}/search?q=red%20lamp'", Service::shop().base))
             || curl.contains(&format!("'{}/search?q=red+lamp'", Service::shop().base)),

@@ -16,6 +16,8 @@ use std::sync::Arc;
 use vouch::workbench::Workbench;
 
 fn main() {
+    // `VOUCH_LOG=debug` logs each exchange, secrets masked, as the CLI does.
+    vouch::mask::init_log();
     let first_arg = std::env::args().nth(1);
     let context = tauri::generate_context!();
     let result = tauri::Builder::default()

@@ -126,7 +126,9 @@ pub fn report(s: &str) -> Result<(ReportKind, PathBuf), String> {
 pub fn seconds(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(n) if n > 0.0 && n <= 86_400.0 => Ok(n),
-        _ => Err(format!("`{s}` is not a number of seconds between 0 and 86400")),
+        _ => Err(format!(
+            "`{s}` is not a number of seconds between 0 and 86400"
+        )),
     }
 }
 

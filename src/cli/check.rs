@@ -127,8 +127,12 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
     }
     if !a.no_history {
         // History is a convenience: a store that cannot be opened does not fail the check.
-        if let Err(e) = a.data.open().and_then(|mut s| call::record_history(&mut s, &checked, &draft)) {
-            eprintln!("warning: the call was not added to the history: {e}\n  hint: {}", e.hint());
+        let entry = checked.history_entry(&draft);
+        if let Err(e) = a.data.open().and_then(|mut s| s.add_history(&entry)) {
+            eprintln!(
+                "warning: the call was not added to the history: {e}\n  hint: {}",
+                e.hint()
+            );
         }
     }
     let Some(report) = checked.report() else {

@@ -74,7 +74,8 @@ pub fn import(a: ImportArgs) -> super::Result<ExitCode> {
         collection: a.collection.clone(),
     };
     let mut store = a.data.open()?;
-    let imported = super::runtime(false)?.block_on(exchange::import(&mut store, &input, &options))?;
+    let imported =
+        super::runtime(false)?.block_on(exchange::import(&mut store, &input, &options))?;
     let mut out = std::io::stdout().lock();
     match a.format {
         Format::Json => writeln!(out, "{}", super::render::imported_json(&imported))?,

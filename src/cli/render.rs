@@ -110,6 +110,11 @@ pub fn inspection(out: &mut impl Write, r: &Inspection) -> std::io::Result<()> {
             )?;
         }
     }
+    problems(out, r)
+}
+
+/// The problems section of `vouch inspect`'s text.
+fn problems(out: &mut impl Write, r: &Inspection) -> std::io::Result<()> {
     if !r.problems.is_empty() {
         let warnings = r.problems.len() - r.error_count();
         writeln!(
@@ -147,7 +152,6 @@ pub fn count(n: usize, noun: &str) -> String {
         format!("{n} {noun}s")
     }
 }
-
 
 /// `vouch run`'s text: each step that did not pass cleanly with its reasons, then the counts.
 pub fn run(
@@ -195,7 +199,11 @@ pub fn run(
         store.display()
     )?;
     if n.skipped > 0 {
-        let why = if s.aborted.is_some() { "stopped" } else { "cancelled" };
+        let why = if s.aborted.is_some() {
+            "stopped"
+        } else {
+            "cancelled"
+        };
         writeln!(out, "{why}: {} not run", count(n.skipped, "step"))?;
     }
     Ok(())

@@ -146,7 +146,12 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
             detail: e.to_string(),
         })?;
     }
-    super::render::run(&mut std::io::stdout().lock(), &summary, contract.spec(), store.path())?;
+    super::render::run(
+        &mut std::io::stdout().lock(),
+        &summary,
+        contract.spec(),
+        store.path(),
+    )?;
     if let Some(p) = &summary.aborted {
         eprintln!("stopped: {}\n  hint: {}", p.message, p.hint);
     }

@@ -233,6 +233,7 @@ impl Contract {
         }
     }
 
+    // Kept whole: one decision over the body's states (none, empty, truncated, not JSON, schema) in the order they are reported.
     fn check_body(&self, declared: &Response, resp: &ResponseParts<'_>, v: &mut Verdict) {
         if resp.method.eq_ignore_ascii_case("HEAD") || resp.status == 304 {
             return;

@@ -425,6 +425,7 @@ impl Reporter<'_> {
     /// An `anyOf`/`oneOf` nothing matched: report inside the branch the value was meant for
     /// (by `discriminator`, else the closest), so the finding points at `/method/last4`
     /// rather than at `/method`.
+    // Kept whole: the union's branch choice and the report inside it share the validator's state.
     fn report_union(
         &self,
         err: &ValidationError<'_>,
@@ -524,6 +525,7 @@ impl Reporter<'_> {
     /// The branch a `discriminator` next to the failing `oneOf`/`anyOf` selects; `Err` with a
     /// finding when the discriminating property is missing or names no branch. None when there
     /// is no discriminator.
+    // Kept whole: mapping and implicit discriminator names resolved in the order OpenAPI gives them.
     #[allow(clippy::type_complexity)]
     fn by_discriminator(
         &self,

@@ -122,7 +122,11 @@ fn sniff(bytes: &[u8], name: &str) -> Sniffed {
 
 /// Imports a collection (any supported format, an OpenAPI document included) or a Postman
 /// environment into the store. Credentials found become secret variables.
-pub async fn import(store: &mut Store, input: &Input, o: &ImportOptions) -> Result<Imported, crate::Error> {
+pub async fn import(
+    store: &mut Store,
+    input: &Input,
+    o: &ImportOptions,
+) -> Result<Imported, crate::Error> {
     // A folder may be picked by its collection.yaml.
     let input = match input {
         Input::Path(p) if p.file_name().is_some_and(|n| n == "collection.yaml") => {
@@ -144,7 +148,9 @@ pub async fn import(store: &mut Store, input: &Input, o: &ImportOptions) -> Resu
         (Sniffed::OpenApi, Some((bytes, name))) => {
             let spec = match &input {
                 // From a file: loaded from there, so its relative `$ref`s resolve.
-                Input::Path(p) => Spec::load(&p.display().to_string(), &LoadOptions::default()).await?,
+                Input::Path(p) => {
+                    Spec::load(&p.display().to_string(), &LoadOptions::default()).await?
+                }
                 Input::Bytes { .. } => Spec::from_bytes(bytes, None, &LoadOptions::default())?,
             };
             super::from_spec(&spec, name, Some(bytes.clone()))
@@ -163,7 +169,9 @@ pub async fn import(store: &mut Store, input: &Input, o: &ImportOptions) -> Resu
                 .into())
             }
         },
-        (_, Some((bytes, name))) => super::import_bytes(bytes, name, o.from.unwrap_or(Source::Auto))?,
+        (_, Some((bytes, name))) => {
+            super::import_bytes(bytes, name, o.from.unwrap_or(Source::Auto))?
+        }
         (_, None) => match &input {
             Input::Path(p) => super::import_path(p, o.from.unwrap_or(Source::Auto))?,
             Input::Bytes { .. } => unreachable!("bytes are always read"),
@@ -185,7 +193,11 @@ pub async fn import(store: &mut Store, input: &Input, o: &ImportOptions) -> Resu
     })
 }
 
-fn import_environment(store: &mut Store, mut env: Environment, o: &ImportOptions) -> Result<Imported, crate::Error> {
+fn import_environment(
+    store: &mut Store,
+    mut env: Environment,
+    o: &ImportOptions,
+) -> Result<Imported, crate::Error> {
     if let Some(n) = &o.name {
         env.name = n.clone();
     }
@@ -231,12 +243,18 @@ pub enum Exported {
 
 /// Exports a collection of the store; refused (nothing written) when a value looks like a
 /// credential, unless `force`.
-pub fn export(store: &Store, collection: &str, to: &ExportTo, force: bool) -> Result<Exported, ExchangeError> {
+pub fn export(
+    store: &Store,
+    collection: &str,
+    to: &ExportTo,
+    force: bool,
+) -> Result<Exported, ExchangeError> {
     let bundle = super::from_store(store, collection)?;
     match to {
         ExportTo::Folder(dir) => Ok(Exported::Files(super::write_folder(&bundle, dir, force)?)),
         ExportTo::Postman(file) => {
-            let text = serde_json::to_string_pretty(&super::to_postman(&bundle)).unwrap_or_default();
+            let text =
+                serde_json::to_string_pretty(&super::to_postman(&bundle)).unwrap_or_default();
             scanned(&text, force)?;
             write(file, &(text + "\n"))?;
             Ok(Exported::Files(vec![file.clone()]))

@@ -76,6 +76,7 @@ fn bad(detail: &str) -> ExchangeError {
 }
 
 /// Reads a `curl …` command line into a one-request collection.
+// Kept whole: one match over cURL's flags.
 pub fn from_curl(line: &str) -> Result<Bundle> {
     let w = words(line.trim())?;
     if w.first().map(String::as_str) != Some("curl") {
@@ -172,7 +173,12 @@ fn quote(s: &str) -> String {
 
 /// A request exactly as sent (URL with its query, headers, body text) as a cURL command
 /// line. Callers pass values already masked.
-pub fn curl_line(method: &str, url: &str, headers: &[(String, String)], body: Option<&str>) -> String {
+pub fn curl_line(
+    method: &str,
+    url: &str,
+    headers: &[(String, String)],
+    body: Option<&str>,
+) -> String {
     let mut out = format!("curl -X {} {}", method.to_ascii_uppercase(), quote(url));
     for (k, v) in headers {
         out.push_str(&format!(" \\\n  -H {}", quote(&format!("{k}: {v}"))));

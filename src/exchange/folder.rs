@@ -149,6 +149,7 @@ fn yaml<T: Serialize>(value: &T) -> Result<Vec<u8>> {
 }
 
 /// Renders a bundle as the files of a folder (relative path → content), without writing.
+// Kept whole: one file kind after another, sharing the taken-names sets that keep file names unique.
 pub fn render(bundle: &Bundle) -> Result<BTreeMap<PathBuf, Vec<u8>>> {
     let mut files = BTreeMap::new();
     let spec_file = bundle.spec.as_ref().map(|s| match &s.copy {
@@ -428,11 +429,12 @@ pub fn read_folder(dir: &Path) -> Result<Bundle> {
             if what == 0 {
                 let shown = path.display().to_string();
                 let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-                let env = Environment::from_bytes(&read_bytes(&path)?, stem)
-                    .map_err(|e| ExchangeError::Format {
+                let env = Environment::from_bytes(&read_bytes(&path)?, stem).map_err(|e| {
+                    ExchangeError::Format {
                         path: shown,
                         detail: e.to_string(),
-                    })?;
+                    }
+                })?;
                 bundle.environments.push(env);
             } else {
                 bundle.suites.push(read_yaml(&path)?);

@@ -149,6 +149,7 @@ fn add_env_data(bundle: &mut Bundle, data: Option<&Value>) {
 }
 
 /// Reads an Insomnia export.
+// Kept whole: the v4 and v5 export shapes read side by side into one bundle.
 pub fn from_insomnia(doc: &Value, name: &str) -> Result<Bundle> {
     if let Some(resources) = doc.get("resources").and_then(Value::as_array) {
         let format = doc

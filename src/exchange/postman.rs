@@ -213,6 +213,7 @@ fn kv(list: Option<&Value>) -> Vec<(String, String)> {
     }
 }
 
+// Kept whole: Postman's request fields mapped to a draft one by one.
 fn request_draft(
     request: &Value,
     auth: Option<&Value>,
@@ -478,6 +479,7 @@ pub fn to_postman(bundle: &Bundle) -> Value {
     out
 }
 
+// Kept whole: Postman's item fields (auth, scripts, body modes) mapped one by one.
 fn request_item(r: &BundleRequest) -> Value {
     let d = &r.draft;
     let mut path = d.path.clone();

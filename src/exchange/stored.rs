@@ -94,6 +94,7 @@ pub fn from_store(store: &Store, name: &str) -> Result<Bundle> {
 /// Writes a bundle into the store as a new collection, all or nothing. An existing collection
 /// of the same name is a conflict, unless `replace` (then it is deleted in the same
 /// transaction, its run records kept).
+// Kept whole: one transaction: all of the bundle is written or none of it.
 pub fn into_store(store: &mut Store, bundle: &Bundle, replace: bool) -> Result<Collection> {
     let outcome = store.atomically(|store| {
         match store.collection(&bundle.name) {

@@ -273,18 +273,81 @@ pub fn prepare(
 ) -> Result<Prepared> {
     let mut mask = env.mask();
     let base = base_url(spec, op, draft.base_url.as_deref(), env)?;
+    let values = param_values(op, draft, env)?;
     let (raw_path, raw_query) = match draft.path.split_once('?') {
         Some((p, q)) => (p, Some(q)),
         None => (draft.path.as_str(), None),
     };
     let raw_path = env.interpolate(raw_path, "the path")?;
-    let declared = |name: &str, loc: ParamLocation| {
-        op.and_then(|o| {
-            o.parameters
-                .iter()
-                .find(|p| p.name == name && p.location == loc)
-        })
+    let (path, path_params) = fill_path(op, &base, &raw_path, &values);
+    let mut url_text = base.as_str().trim_end_matches('/').to_string();
+    if !path.starts_with('/') {
+        url_text.push('/');
+    }
+    url_text.push_str(&path);
+    let mut headers: Vec<(String, String)> = Vec::new();
+    let mut cookies: Vec<String> = Vec::new();
+    let query = query_and_headers(
+        draft,
+        env,
+        raw_query,
+        &values,
+        &mut headers,
+        &mut cookies,
+        &mut mask,
+    )?;
+    if !query.is_empty() {
+        url_text.push('?');
+        url_text.push_str(&query.join("&"));
+    }
+    let mut url = Url::parse(&url_text).map_err(|e| RequestError::InvalidUrl {
+        url: url_text.clone(),
+        detail: e.to_string(),
+    })?;
+    let body = encode_body(draft, env, &mut headers)?;
+    // Auth: the draft's own, else the environment's credentials for the operation's schemes.
+    let auth = match &draft.auth {
+        Some(a) => Some(a.interpolate(env)?),
+        None => match op {
+            Some(o) => auth::from_environment(spec, o, env, &base)?,
+            None => None,
+        },
     };
+    let mut oauth = None;
+    if let Some(a) = auth {
+        a.mask_into(&mut mask);
+        oauth = a.apply(&mut headers, &mut cookies, &mut url);
+    }
+    if !cookies.is_empty() {
+        headers.push(("Cookie".into(), cookies.join("; ")));
+    }
+    if let Some((k, _)) = headers
+        .iter()
+        .find(|(k, v)| k.contains(['\r', '\n']) || v.contains(['\r', '\n']))
+    {
+        return Err(RequestError::Invalid(format!(
+            "header `{}` contains a line break",
+            k.trim()
+        )));
+    }
+    Ok(Prepared {
+        method: draft.method.to_ascii_uppercase(),
+        url,
+        headers,
+        body,
+        path_params,
+        oauth,
+        mask,
+    })
+}
+
+/// Each parameter value of the draft, interpolated, with its declaration (or a plain one
+/// when the operation declares none of that name).
+fn param_values(
+    op: Option<&OperationDetail>,
+    draft: &Draft,
+    env: &Environment,
+) -> Result<Vec<(crate::spec::Parameter, Value)>> {
     let fallback = |name: &str, loc: ParamLocation| crate::spec::Parameter {
         name: name.into(),
         location: loc,
@@ -309,16 +372,30 @@ pub fn prepare(
             &p.value,
             &format!("{} parameter `{}`", label(p.location), p.name),
         )?;
-        let decl = declared(&p.name, p.location)
+        let decl = op
+            .and_then(|o| {
+                o.parameters
+                    .iter()
+                    .find(|d| d.name == p.name && d.location == p.location)
+            })
             .cloned()
             .unwrap_or_else(|| fallback(&p.name, p.location));
         values.push((decl, v));
     }
+    Ok(values)
+}
 
-    // Path: fill `{name}` placeholders; a concrete path is taken as it is.
+/// The path with its `{name}` placeholders filled (a concrete path is taken as it is), and
+/// the path parameters as put in the URL (read back from a concrete path by the template).
+fn fill_path(
+    op: Option<&OperationDetail>,
+    base: &Url,
+    raw_path: &str,
+    values: &[(crate::spec::Parameter, Value)],
+) -> (String, Vec<(String, String)>) {
     let mut path = String::new();
     let mut path_params = Vec::new();
-    let mut rest = raw_path.as_str();
+    let mut rest = raw_path;
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}') else {
             break;
@@ -342,26 +419,32 @@ pub fn prepare(
     if let Some(o) = op {
         if path_params.is_empty() && !raw_path.contains('{') {
             if let Some(found) =
-                route::match_template(&o.operation.path, &strip_base(&base, &raw_path))
+                route::match_template(&o.operation.path, &strip_base(base, raw_path))
             {
                 path_params = found;
             }
         }
     }
+    (path, path_params)
+}
 
-    let mut url_text = base.as_str().trim_end_matches('/').to_string();
-    if !path.starts_with('/') {
-        url_text.push('/');
-    }
-    url_text.push_str(&path);
+/// The query pairs (the path's own, parameters by style, the draft's extra pairs), and the
+/// header and cookie parameters and extra headers; credential-named values join the mask.
+fn query_and_headers(
+    draft: &Draft,
+    env: &Environment,
+    raw_query: Option<&str>,
+    values: &[(crate::spec::Parameter, Value)],
+    headers: &mut Vec<(String, String)>,
+    cookies: &mut Vec<String>,
+    mask: &mut crate::mask::Mask,
+) -> Result<Vec<String>> {
     let mut query: Vec<String> = Vec::new();
     if let Some(q) = raw_query {
         let q = env.interpolate(q, "the query string")?;
         query.extend(q.split('&').filter(|s| !s.is_empty()).map(str::to_string));
     }
-    let mut headers: Vec<(String, String)> = Vec::new();
-    let mut cookies: Vec<String> = Vec::new();
-    for (d, v) in &values {
+    for (d, v) in values {
         match d.location {
             ParamLocation::Query => {
                 for (k, val) in params::query_pairs(d, v) {
@@ -383,7 +466,7 @@ pub fn prepare(
         let k = env.interpolate(k, "a query name")?;
         let v = env.interpolate(v, &format!("query `{k}`"))?;
         if is_sensitive_header(&k) {
-            mask_credential(&mut mask, &v);
+            mask_credential(mask, &v);
         }
         query.push(format!(
             "{}={}",
@@ -391,23 +474,22 @@ pub fn prepare(
             params::encode_query(&v, false)
         ));
     }
-    if !query.is_empty() {
-        url_text.push('?');
-        url_text.push_str(&query.join("&"));
-    }
-    let mut url = Url::parse(&url_text).map_err(|e| RequestError::InvalidUrl {
-        url: url_text.clone(),
-        detail: e.to_string(),
-    })?;
     for (k, v) in &draft.headers {
         let v = env.interpolate(v, &format!("header `{k}`"))?;
         if is_sensitive_header(k) {
-            mask_credential(&mut mask, &v);
+            mask_credential(mask, &v);
         }
         headers.push((k.clone(), v));
     }
+    Ok(query)
+}
 
-    // Body.
+/// The body's bytes; its media type becomes the Content-Type unless a header says one.
+fn encode_body(
+    draft: &Draft,
+    env: &Environment,
+    headers: &mut Vec<(String, String)>,
+) -> Result<Option<Vec<u8>>> {
     let explicit_type = headers
         .iter()
         .any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
@@ -444,40 +526,7 @@ pub fn prepare(
     if let (Some(ct), false) = (content_type, explicit_type) {
         headers.push(("Content-Type".into(), ct));
     }
-
-    // Auth.
-    let auth = match &draft.auth {
-        Some(a) => Some(a.interpolate(env)?),
-        None => match op {
-            Some(o) => auth::from_environment(spec, o, env, &base)?,
-            None => None,
-        },
-    };
-    let mut oauth = None;
-    if let Some(a) = auth {
-        a.mask_into(&mut mask);
-        oauth = a.apply(&mut headers, &mut cookies, &mut url);
-    }
-    if !cookies.is_empty() {
-        headers.push(("Cookie".into(), cookies.join("; ")));
-    }
-    for (k, v) in &headers {
-        if k.contains(['\r', '\n']) || v.contains(['\r', '\n']) {
-            return Err(RequestError::Invalid(format!(
-                "header `{}` contains a line break",
-                k.trim()
-            )));
-        }
-    }
-    Ok(Prepared {
-        method: draft.method.to_ascii_uppercase(),
-        url,
-        headers,
-        body,
-        path_params,
-        oauth,
-        mask,
-    })
+    Ok(body)
 }
 
 /// A credential typed into a header or query value (`Bearer abc`, `Basic …`, a key): the

@@ -108,7 +108,10 @@ type ClientKey = (bool, usize, Duration, bool);
 
 /// Methods that may be sent twice with the effect of once (RFC 9110 §9.2.2).
 fn idempotent(method: &str) -> bool {
-    matches!(method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE")
+    matches!(
+        method,
+        "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE"
+    )
 }
 
 /// Whether a failure before any response byte is the server having closed the connection
@@ -146,7 +149,8 @@ impl Session {
 
     /// OAuth2 token requests this session has made.
     pub fn token_fetches(&self) -> usize {
-        self.token_fetches.load(std::sync::atomic::Ordering::Relaxed)
+        self.token_fetches
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     fn client(&self, o: &SendOptions, fresh: bool) -> Result<reqwest::Client> {
@@ -247,30 +251,10 @@ impl Session {
             }
             builder
         };
-        let map_err = |e: reqwest::Error| {
-            tracing::debug!("{} {url}: {}", req.method, causes(&e));
-            if e.is_timeout() {
-                RequestError::Timeout {
-                    url: url.clone(),
-                    seconds: o.timeout.as_secs_f64(),
-                }
-            } else if e.is_redirect() {
-                RequestError::Redirects { url: url.clone() }
-            } else if e.is_connect() {
-                RequestError::Connect {
-                    url: url.clone(),
-                    detail: causes(&e),
-                }
-            } else {
-                RequestError::Transport {
-                    url: url.clone(),
-                    detail: causes(&e),
-                }
-            }
-        };
+        let map_err = |e: reqwest::Error| transport_error(e, &url, o.timeout);
         let origin = req.url.origin().ascii_serialization();
         let started = Instant::now();
-        let mut resp = match build(&client).send().await {
+        let resp = match build(&client).send().await {
             Ok(r) => r,
             // A kept-alive connection the server closed after its previous response (uvicorn
             // does after an unhandled 500): an idempotent request is sent once more on a
@@ -298,40 +282,77 @@ impl Session {
         if let Ok(mut a) = self.answered.lock() {
             a.insert(origin);
         }
-        let ttfb = started.elapsed();
-        let status = resp.status().as_u16();
-        let http_version = format!("{:?}", resp.version());
-        let headers = resp
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        let final_url = resp.url().to_string();
-        let expected = resp.content_length().unwrap_or(0) as usize;
-        let mut body = Vec::with_capacity(expected.min(o.max_body_bytes));
-        let mut size: u64 = 0;
-        while let Some(chunk) = resp.chunk().await.map_err(map_err)? {
-            size += chunk.len() as u64;
-            let room = o.max_body_bytes.saturating_sub(body.len());
-            body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        }
-        let elapsed = started.elapsed();
-        Ok(Exchange {
-            method: req.method.clone(),
-            url: final_url,
-            status,
-            http_version,
-            headers,
-            truncated: size > body.len() as u64,
-            body,
-            size,
-            ttfb_ms: ttfb.as_secs_f64() * 1000.0,
-            elapsed_ms: elapsed.as_secs_f64() * 1000.0,
-        })
+        read(resp, started, &req.method, o).await.map_err(map_err)
     }
+}
+
+/// What a failed send was: a timeout, a redirect loop, a refused connection, or another
+/// transport failure (each with the chain of causes, and logged in full at debug level).
+fn transport_error(e: reqwest::Error, url: &str, timeout: Duration) -> RequestError {
+    tracing::debug!("{url}: {}", causes(&e));
+    if e.is_timeout() {
+        RequestError::Timeout {
+            url: url.to_string(),
+            seconds: timeout.as_secs_f64(),
+        }
+    } else if e.is_redirect() {
+        RequestError::Redirects {
+            url: url.to_string(),
+        }
+    } else if e.is_connect() {
+        RequestError::Connect {
+            url: url.to_string(),
+            detail: causes(&e),
+        }
+    } else {
+        RequestError::Transport {
+            url: url.to_string(),
+            detail: causes(&e),
+        }
+    }
+}
+
+/// Reads a response: head, then the body up to the cap (the rest read and dropped), with
+/// the time to the head and to the last byte.
+async fn read(
+    mut resp: reqwest::Response,
+    started: Instant,
+    method: &str,
+    o: &SendOptions,
+) -> std::result::Result<Exchange, reqwest::Error> {
+    let ttfb = started.elapsed();
+    let status = resp.status().as_u16();
+    let http_version = format!("{:?}", resp.version());
+    let headers = resp
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let final_url = resp.url().to_string();
+    let expected = resp.content_length().unwrap_or(0) as usize;
+    let mut body = Vec::with_capacity(expected.min(o.max_body_bytes));
+    let mut size: u64 = 0;
+    while let Some(chunk) = resp.chunk().await? {
+        size += chunk.len() as u64;
+        let room = o.max_body_bytes.saturating_sub(body.len());
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+    }
+    let elapsed = started.elapsed();
+    Ok(Exchange {
+        method: method.to_string(),
+        url: final_url,
+        status,
+        http_version,
+        headers,
+        truncated: size > body.len() as u64,
+        body,
+        size,
+        ttfb_ms: ttfb.as_secs_f64() * 1000.0,
+        elapsed_ms: elapsed.as_secs_f64() * 1000.0,
+    })
 }

@@ -219,6 +219,7 @@ fn meta_schema_problems(dialect: Dialect, doc: &Value) -> Vec<Problem> {
 }
 
 /// Checks over operations that hold for every version.
+// Kept whole: a list of independent checks over one pass through the operations.
 fn semantic_problems(spec: &Spec) -> Vec<Problem> {
     let mut out = Vec::new();
     let mut first_with_id: HashMap<&str, &str> = HashMap::new();
@@ -349,6 +350,7 @@ fn normalise_template(path: &str) -> String {
 }
 
 /// Swagger 2.0 rules about body, formData and file parameters, on the original document.
+// Kept whole: the Swagger 2.0 parameter rules, one after the other, over one pass.
 fn swagger2_problems(docs: &Documents, original: &Value) -> Vec<Problem> {
     let mut out = Vec::new();
     let global_consumes = original.get("consumes");

@@ -200,6 +200,7 @@ impl Store {
     }
 
     /// A run with its steps.
+    // Kept whole: reading a run row and its step rows column by column.
     pub fn run(&self, run_id: i64) -> Result<RunRecord> {
         let head = self
             .conn
@@ -276,9 +277,7 @@ impl Store {
                 response_headers: from_json("response headers", &headers)?,
                 response_body: body.unwrap_or_default(),
                 body_truncated: truncated,
-                request: request
-                    .map(|r| from_json("request", &r))
-                    .transpose()?,
+                request: request.map(|r| from_json("request", &r)).transpose()?,
             });
         }
         let (target, environment, started_at, finished_at, status, summary) = head;

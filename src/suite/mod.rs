@@ -175,6 +175,7 @@ fn tally(summary: &mut Summary, r: &StepResult) {
 /// Runs `steps` in order through the one send, with `ctx`'s environment (extracted variables
 /// are added to a copy of it). `on_event` sees progress; `on_step` gets each finished step
 /// before the next starts. A step whose credentials cannot be obtained stops the run.
+// Kept whole: the ordered loop and the concurrent window share the tally and the stop rule.
 pub async fn run(
     ctx: &Context<'_>,
     steps: &[Step],
@@ -191,20 +192,23 @@ pub async fn run(
     };
     on_event(&Event::Started { total: steps.len() });
     let chained = steps.iter().any(|s| !s.extractions.is_empty());
-    let stopped = |ran: &Ran| ran.aborted.is_some() || ctx.cancel.is_some_and(CancellationToken::is_cancelled);
-    let mut finished_step = |ran: &mut Ran, result: &StepResult, on_event: &mut dyn FnMut(&Event)| {
-        tally(&mut ran.summary, result);
-        if ran.aborted.is_none() {
-            ran.aborted = result.problem.clone().filter(fatal);
-        }
-        on_step(result);
-        on_event(&Event::StepFinished {
-            seq: result.seq,
-            name: result.name.clone(),
-            outcome: result.outcome,
-            summary: ran.summary,
-        });
+    let stopped = |ran: &Ran| {
+        ran.aborted.is_some() || ctx.cancel.is_some_and(CancellationToken::is_cancelled)
     };
+    let mut finished_step =
+        |ran: &mut Ran, result: &StepResult, on_event: &mut dyn FnMut(&Event)| {
+            tally(&mut ran.summary, result);
+            if ran.aborted.is_none() {
+                ran.aborted = result.problem.clone().filter(fatal);
+            }
+            on_step(result);
+            on_event(&Event::StepFinished {
+                seq: result.seq,
+                name: result.name.clone(),
+                outcome: result.outcome,
+                summary: ran.summary,
+            });
+        };
     let mut done = 0;
     if options.concurrency > 1 && !chained {
         use futures_util::stream::{FuturesUnordered, StreamExt};

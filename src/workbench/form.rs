@@ -117,6 +117,7 @@ fn is_null_schema(v: &Value) -> bool {
     v.get("type").and_then(Value::as_str) == Some("null")
 }
 
+// Kept whole: a recursive walk whose cases (refs, nullable anyOf, combinators, properties, items) share the walk's state.
 fn inline(spec: &Spec, loc: &Loc, depth: usize, seen: &mut HashSet<String>) -> Value {
     let Some((schema, at)) = spec.deref(loc) else {
         return Value::Object(Map::new());

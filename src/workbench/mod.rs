@@ -19,9 +19,9 @@ use tokio_util::sync::CancellationToken;
 
 pub use form::{form_schema, operation_form, BodyField, OperationForm, ParamField};
 
+use crate::call::{self, Call, Context};
 use crate::contract::{Contract, Finding};
 use crate::exchange::{self, ExchangeError};
-use crate::call::{self, Call, Context};
 use crate::request::{Draft, Environment, SendOptions, Session};
 use crate::spec::{LoadOptions, Spec, SpecError};
 use crate::store::{SavedRequest, StepOutcome, Store, StoreError};
@@ -525,7 +525,12 @@ impl Workbench {
 
     /// A draft as a `curl` command line: exactly what the one send would put on the wire
     /// with this environment (parameters serialised, auth applied), secrets masked.
-    pub fn curl(&self, operation_id: Option<String>, draft: Draft, env: Option<String>) -> Result<String> {
+    pub fn curl(
+        &self,
+        operation_id: Option<String>,
+        draft: Draft,
+        env: Option<String>,
+    ) -> Result<String> {
         let open = self.current()?;
         let environment = self.environment(env.as_deref().filter(|e| !e.is_empty()))?;
         let draft = self.with_base_url(draft);
@@ -652,9 +657,13 @@ impl Workbench {
         };
         let checked = call::send(&ctx, &call).await;
         // History is a convenience: a store that cannot be written does not fail the call.
-        if let Ok(mut store) = self.store() {
-            let _ = call::record_history(&mut store, &checked, &draft);
-        }
+        // Written off the async workers: another process may hold the store's lock.
+        let entry = checked.history_entry(&draft);
+        let data_dir = self.data_dir.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            Store::open_default(data_dir.as_deref()).and_then(|mut s| s.add_history(&entry))
+        })
+        .await;
         let e = checked.exchange.as_ref();
         let body_id = e.map(|ex| self.keep(checked.mask.bytes(&ex.body)));
         Ok(CallView {
@@ -666,7 +675,9 @@ impl Workbench {
             elapsed_ms: e.map(|e| (e.elapsed_ms * 10.0).round() / 10.0),
             size: e.map(|e| e.size.min(u32::MAX as u64) as u32),
             content_type: e.and_then(|e| e.header("content-type").map(str::to_string)),
-            headers: e.map(|e| checked.mask.headers(&e.headers)).unwrap_or_default(),
+            headers: e
+                .map(|e| checked.mask.headers(&e.headers))
+                .unwrap_or_default(),
             findings: checked.findings.clone(),
             error: checked.error.as_ref().map(crate::Problem::line),
         })
@@ -890,17 +901,22 @@ impl Workbench {
         let mut store = self.store()?;
         let request = crate::run::RunRequest {
             target: Some(target.to_string()),
-            env: env.filter(|e| !e.is_empty()).map(|e| match e.rsplit_once('/') {
-                // The app names a collection's environment `COLLECTION/NAME`.
-                Some((_, short)) => short.to_string(),
-                None => e,
-            }),
+            env: env
+                .filter(|e| !e.is_empty())
+                .map(|e| match e.rsplit_once('/') {
+                    // The app names a collection's environment `COLLECTION/NAME`.
+                    Some((_, short)) => short.to_string(),
+                    None => e,
+                }),
             ..crate::run::RunRequest::default()
         };
         let plan = crate::run::plan(&store, &request)?;
         // The open spec's contract (validators already compiled) when it is the run's spec.
         let open = self.current().ok();
-        let contract = match open.as_ref().filter(|o| plan.spec.source() == Some(o.source.as_str())) {
+        let contract = match open
+            .as_ref()
+            .filter(|o| plan.spec.source() == Some(o.source.as_str()))
+        {
             Some(o) => o.clone(),
             None => Arc::new(Open {
                 source: plan.spec.source().unwrap_or_default().to_string(),
@@ -918,7 +934,14 @@ impl Workbench {
             cancel: Some(&token),
             accept_status: &plan.accept_status,
         };
-        let summary = crate::run::execute(&mut store, &plan, &ctx, &RunOptions { concurrency: 1 }, on_event).await?;
+        let summary = crate::run::execute(
+            &mut store,
+            &plan,
+            &ctx,
+            &RunOptions { concurrency: 1 },
+            on_event,
+        )
+        .await?;
         Ok(RunView {
             run_id: summary.run_id as u32,
             summary: summary.summary,
@@ -933,7 +956,10 @@ impl Workbench {
                     elapsed_ms: r.elapsed_ms.map(|ms| (ms * 10.0).round() / 10.0),
                 })
                 .collect(),
-            covered: (summary.coverage.exercised as u32, summary.coverage.operations as u32),
+            covered: (
+                summary.coverage.exercised as u32,
+                summary.coverage.operations as u32,
+            ),
             note: plan.env_note.clone(),
             aborted: summary.aborted.clone(),
             store_error: summary.store_error.clone(),
@@ -964,10 +990,12 @@ impl Workbench {
         } else {
             exchange::ExportTo::Folder(to.to_path_buf())
         };
-        Ok(match exchange::export(&store, collection, &target, false)? {
-            exchange::Exported::Files(f) => f.len(),
-            exchange::Exported::Curl(_) => 0,
-        })
+        Ok(
+            match exchange::export(&store, collection, &target, false)? {
+                exchange::Exported::Files(f) => f.len(),
+                exchange::Exported::Curl(_) => 0,
+            },
+        )
     }
 
     /// Imports a folder or file of any supported format (an OpenAPI document or a Postman
