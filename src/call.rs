@@ -54,6 +54,19 @@ pub struct Call<'a> {
     pub retries: u32,
 }
 
+impl<'a> Call<'a> {
+    /// A call of `draft` (to `operation_id`, else routed), with the context's timeout and
+    /// no retries: what an ad-hoc Send or `vouch check` makes.
+    pub fn of(operation_id: Option<&'a str>, draft: &'a Draft) -> Call<'a> {
+        Call {
+            operation_id,
+            draft,
+            timeout: None,
+            retries: 0,
+        }
+    }
+}
+
 /// Why a call cannot even be routed.
 #[derive(Debug, Error)]
 #[non_exhaustive]

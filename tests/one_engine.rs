@@ -716,3 +716,33 @@ fn the_debug_log_says_more_and_masks() {
     );
     assert!(stderr.contains("hint: is the service running"), "{stderr}");
 }
+
+#[test]
+fn the_apps_import_reads_openapi_documents_and_postman_environments() {
+    let data = tempfile::tempdir().expect("tmp");
+    let wb = Workbench::new(Some(data.path().to_path_buf()));
+    let rt = runtime();
+    let spec = crate::util::spec_path("oai-examples/v3.0/petstore.yaml");
+    let name = rt
+        .block_on(wb.import(Path::new(&spec)))
+        .expect("openapi import");
+    let row = wb
+        .collections()
+        .expect("collections")
+        .into_iter()
+        .find(|c| c.name == name)
+        .expect("imported collection");
+    assert!(
+        !row.requests.is_empty(),
+        "one request per operation: {row:?}"
+    );
+    let env = crate::util::corpus()
+        .join("collections/insomnia/importer-fixtures/postman-env/basic-input.json");
+    let what = rt.block_on(wb.import(&env)).expect("environment import");
+    assert!(what.starts_with("environment "), "{what}");
+    assert!(wb
+        .environments()
+        .expect("envs")
+        .iter()
+        .any(|e| what.ends_with(e.as_str())));
+}

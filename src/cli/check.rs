@@ -114,12 +114,7 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
             accept_status: &accept,
         };
         let op = call::route(&ctx, &draft.method, &draft.path, draft.base_url.as_deref())?;
-        let call = Call {
-            operation_id: Some(&op.operation.id),
-            draft: &draft,
-            timeout: None,
-            retries: 0,
-        };
+        let call = Call::of(Some(&op.operation.id), &draft);
         super::Result::Ok(call::send(&ctx, &call).await)
     })?;
     if let Some(p) = &checked.error {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{secrets, Bundle, ExchangeError, Source, MAX_IMPORT_BYTES};
+use super::{secrets, Bundle, ExchangeError, Source};
 use crate::request::Environment;
 use crate::spec::{LoadOptions, Spec};
 use crate::store::Store;
@@ -78,25 +78,7 @@ fn read(input: &Input) -> Result<Option<(Vec<u8>, String)>, ExchangeError> {
     match input {
         Input::Bytes { bytes, name } => Ok(Some((bytes.clone(), name.clone()))),
         Input::Path(p) if p.is_dir() => Ok(None),
-        Input::Path(p) => {
-            let shown = p.display().to_string();
-            let meta = std::fs::metadata(p).map_err(|e| ExchangeError::Read {
-                path: shown.clone(),
-                detail: e.to_string(),
-            })?;
-            if meta.len() > MAX_IMPORT_BYTES {
-                return Err(ExchangeError::TooLarge {
-                    path: shown,
-                    size: meta.len(),
-                    limit: MAX_IMPORT_BYTES,
-                });
-            }
-            let bytes = std::fs::read(p).map_err(|e| ExchangeError::Read {
-                path: shown.clone(),
-                detail: e.to_string(),
-            })?;
-            Ok(Some((bytes, shown)))
-        }
+        Input::Path(p) => Ok(Some((super::read_file(p)?, p.display().to_string()))),
     }
 }
 

@@ -71,11 +71,11 @@ impl ExchangeError {
         match self {
             ExchangeError::Read { .. } => "check the path and its permissions".into(),
             ExchangeError::Write { .. } => "check that the target folder is writable and has room".into(),
-            ExchangeError::Format { .. } => "pass --from postman|insomnia|har|curl|vouch to say what it is; a truncated file must be exported again".into(),
+            ExchangeError::Format { .. } => "say what it is (--from postman|insomnia|har|curl|vouch|openapi in the CLI); a truncated file must be exported again".into(),
             ExchangeError::Unsupported { .. } => "export it again from its tool in a newer format (Postman: Collection v2.1)".into(),
             ExchangeError::TooLarge { .. } => "split the collection, or remove recorded responses from it".into(),
-            ExchangeError::Secrets { .. } => "move the values into secret environment variables and use {{name}}, or pass --force if they are not secret".into(),
-            ExchangeError::Conflict { .. } => "pass --replace to overwrite it, or --name to import under another name".into(),
+            ExchangeError::Secrets { .. } => "move the values into secret environment variables and use {{name}}; if they are not secret, export with --force (CLI)".into(),
+            ExchangeError::Conflict { .. } => "import under another name (--name), or replace it (--replace in the CLI); in the app, rename or delete the existing one first".into(),
             ExchangeError::Store(e) => e.hint().to_string(),
         }
     }

@@ -338,29 +338,9 @@ fn remove_export(dir: &Path) -> std::io::Result<()> {
     walk(dir, true).map(|_| ())
 }
 
-/// A file's bytes, refused above the import size limit.
-fn read_bytes(path: &Path) -> Result<Vec<u8>> {
-    let shown = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| ExchangeError::Read {
-        path: shown.clone(),
-        detail: e.to_string(),
-    })?;
-    if meta.len() > super::MAX_IMPORT_BYTES {
-        return Err(ExchangeError::TooLarge {
-            path: shown,
-            size: meta.len(),
-            limit: super::MAX_IMPORT_BYTES,
-        });
-    }
-    std::fs::read(path).map_err(|e| ExchangeError::Read {
-        path: shown,
-        detail: e.to_string(),
-    })
-}
-
 fn read_yaml<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
     let shown = path.display().to_string();
-    let bytes = read_bytes(path)?;
+    let bytes = super::read_file(path)?;
     let doc = crate::spec::parse_document(&bytes, &shown).map_err(|e| ExchangeError::Format {
         path: shown.clone(),
         detail: e.to_string(),
@@ -429,12 +409,13 @@ pub fn read_folder(dir: &Path) -> Result<Bundle> {
             if what == 0 {
                 let shown = path.display().to_string();
                 let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-                let env = Environment::from_bytes(&read_bytes(&path)?, stem).map_err(|e| {
-                    ExchangeError::Format {
-                        path: shown,
-                        detail: e.to_string(),
-                    }
-                })?;
+                let env =
+                    Environment::from_bytes(&super::read_file(&path)?, stem).map_err(|e| {
+                        ExchangeError::Format {
+                            path: shown,
+                            detail: e.to_string(),
+                        }
+                    })?;
                 bundle.environments.push(env);
             } else {
                 bundle.suites.push(read_yaml(&path)?);

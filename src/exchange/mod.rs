@@ -242,6 +242,18 @@ pub fn import_path(path: &std::path::Path, from: Source) -> Result<Bundle> {
             }),
         };
     }
+    let bytes = read_file(path)?;
+    import_bytes(&bytes, &shown, from)
+}
+
+/// A file's bytes, refused before reading when it is over [`MAX_IMPORT_BYTES`]: the one
+/// read of everything an import or a collection folder brings.
+pub(crate) fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| ExchangeError::Read {
+        path: shown.clone(),
+        detail: e.to_string(),
+    })?;
     if meta.len() > MAX_IMPORT_BYTES {
         return Err(ExchangeError::TooLarge {
             path: shown,
@@ -249,11 +261,10 @@ pub fn import_path(path: &std::path::Path, from: Source) -> Result<Bundle> {
             limit: MAX_IMPORT_BYTES,
         });
     }
-    let bytes = std::fs::read(path).map_err(|e| ExchangeError::Read {
-        path: shown.clone(),
+    std::fs::read(path).map_err(|e| ExchangeError::Read {
+        path: shown,
         detail: e.to_string(),
-    })?;
-    import_bytes(&bytes, &shown, from)
+    })
 }
 
 /// Reads one file's content (`name` is for messages) into a bundle.

@@ -161,7 +161,7 @@ impl SpecError {
             }
             SpecError::UnsupportedVersion { .. } => "Vouch reads Swagger 2.0 and OpenAPI 3.0.x, 3.1.x and 3.2.x",
             SpecError::Fetch { .. } => "check that the server is running and the URL is right",
-            SpecError::Timeout { .. } => "the server is slow or stuck; try again, or raise --timeout",
+            SpecError::Timeout { .. } => "the server is slow or stuck; try again, or raise the timeout (--timeout in the CLI)",
             SpecError::BadSource { .. } => "give a path to a .json/.yaml file or an http(s):// URL",
             SpecError::Unusable { .. } => "fix the document at the pointer shown",
         }

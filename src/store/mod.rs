@@ -99,8 +99,8 @@ impl StoreError {
     /// What the user can do about it.
     pub fn hint(&self) -> &'static str {
         match self {
-            StoreError::Open { .. } => "check the permissions of the data directory, or choose another with --data-dir / VOUCH_DATA_DIR",
-            StoreError::TooNew { .. } => "use the newer Vouch, or another --data-dir",
+            StoreError::Open { .. } => "check the permissions of the data directory, or choose another (--data-dir in the CLI, VOUCH_DATA_DIR for the CLI and the app)",
+            StoreError::TooNew { .. } => "use the newer Vouch, or another data directory (--data-dir in the CLI, VOUCH_DATA_DIR for both)",
             StoreError::Migrate { .. } => "the file is unchanged; keep a copy and report the message",
             StoreError::Exists { .. } => "pick another name, or replace the existing one",
             StoreError::NotFound { .. } => "list what exists with the app or the CLI",

@@ -543,13 +543,7 @@ impl Workbench {
             cancel: None,
             accept_status: &[],
         };
-        let call = Call {
-            operation_id: operation_id.as_deref(),
-            draft: &draft,
-            timeout: None,
-            retries: 0,
-        };
-        Ok(call::preview(&ctx, &call)?.curl)
+        Ok(call::preview(&ctx, &Call::of(operation_id.as_deref(), &draft))?.curl)
     }
 
     /// The operations of the open spec, in document order.
@@ -649,13 +643,7 @@ impl Workbench {
             cancel: Some(&token),
             accept_status: &[],
         };
-        let call = Call {
-            operation_id: operation_id.as_deref(),
-            draft: &draft,
-            timeout: None,
-            retries: 0,
-        };
-        let checked = call::send(&ctx, &call).await;
+        let checked = call::send(&ctx, &Call::of(operation_id.as_deref(), &draft)).await;
         // History is a convenience: a store that cannot be written does not fail the call.
         // Written off the async workers: another process may hold the store's lock.
         let entry = checked.history_entry(&draft);
