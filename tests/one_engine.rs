@@ -475,6 +475,8 @@ fn a_connection_closed_after_a_500_errors_no_innocent_step() {
     ];
     collection(data.path(), &service, "closing", &requests, &env);
     let json = data.path().join("r.json");
+    let junit = data.path().join("r.xml");
+    let html = data.path().join("r.html");
     let (code, stdout, stderr) = cli(&[
         "run",
         "closing/all",
@@ -482,6 +484,10 @@ fn a_connection_closed_after_a_500_errors_no_innocent_step() {
         &d,
         "--report",
         &format!("json:{}", json.display()),
+        "--report",
+        &format!("junit:{}", junit.display()),
+        "--report",
+        &format!("html:{}", html.display()),
     ]);
     assert_eq!(code, 1, "{stdout}{stderr}");
     // The idempotent read after the crash was sent again on a fresh connection and passed.
@@ -512,6 +518,31 @@ fn a_connection_closed_after_a_500_errors_no_innocent_step() {
     );
     assert_eq!(crash["response"]["status"], 500);
     assert_eq!(crash["response"]["body"], "Internal Server Error");
+    // JUnit and HTML say the same: the request as a cURL line, the response with its body.
+    let junit = std::fs::read_to_string(&junit).expect("junit");
+    let doc = roxmltree::Document::parse(&junit).expect("well-formed");
+    let case = doc
+        .descendants()
+        .find(|n| {
+            n.has_tag_name("testcase") && n.attribute("name") == Some("crash_crash_get GET /crash")
+        })
+        .expect("the crash's testcase");
+    let out = case
+        .children()
+        .find(|n| n.has_tag_name("system-out"))
+        .and_then(|n| n.text())
+        .unwrap_or("");
+    assert!(
+        out.contains("curl -X GET")
+            && out.contains("response: 500")
+            && out.contains("Internal Server Error"),
+        "{out}"
+    );
+    let html = std::fs::read_to_string(&html).expect("html");
+    assert!(
+        html.contains("<details><summary>request and response</summary><pre>request:\ncurl -X GET"),
+        "{html}"
+    );
 }
 
 #[test]

@@ -327,6 +327,11 @@ mod tests {
             Err(RequestError::UnknownVariable { .. })
         ));
         assert!(Environment::from_bytes(b"variables: [1, 2", "bad").is_err());
+        // A value extracted into a secret variable stays secret.
+        let mut env = env;
+        env.set("token", "from-a-response");
+        assert!(env.variables["token"].secret);
+        assert_eq!(env.secret_values(), vec!["from-a-response".to_string()]);
         assert!(Environment::from_bytes(b"colour: blue", "bad").is_err());
     }
 }

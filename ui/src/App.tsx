@@ -1,4 +1,4 @@
-import { dialogs } from "./api";
+import { api, dialogs } from "./api";
 import { CollectionsPanel } from "./components/CollectionsPanel";
 import { EnvironmentEditor } from "./components/EnvironmentEditor";
 import { Header } from "./components/Header";
@@ -51,6 +51,12 @@ export function App() {
         env={environments.env}
         onEnv={environments.setEnv}
         onEditEnv={environments.edit}
+        onNewSession={() =>
+          attempt(async () => {
+            await api.resetSession();
+            notify("a new HTTP session: cookies, tokens and connections forgotten");
+          })
+        }
         theme={theme}
         onTheme={toggle}
       />

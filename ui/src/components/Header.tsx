@@ -16,12 +16,13 @@ interface Props {
   env: string;
   onEnv: (env: string) => void;
   onEditEnv: () => void;
+  onNewSession: () => void;
   theme: Theme;
   onTheme: () => void;
 }
 
 /** The top bar: open a spec (path, URL, file, pasted, recent), where calls go, the environment, the theme. */
-export function Header({ source, onSource, onOpen, busy, onBrowse, onTogglePaste, recent, spec, baseUrl, onBaseUrl, envs, env, onEnv, onEditEnv, theme, onTheme }: Props) {
+export function Header({ source, onSource, onOpen, busy, onBrowse, onTogglePaste, recent, spec, baseUrl, onBaseUrl, envs, env, onEnv, onEditEnv, onNewSession, theme, onTheme }: Props) {
   return (
     <header>
       <strong className="brand">Vouch</strong>
@@ -86,6 +87,9 @@ export function Header({ source, onSource, onOpen, busy, onBrowse, onTogglePaste
       )}
       <button data-testid="edit-env" onClick={onEditEnv} title="Edit or create an environment">
         Env…
+      </button>
+      <button data-testid="new-session" onClick={onNewSession} title="Forget the session's cookies, OAuth2 tokens and connections">
+        New session
       </button>
       <button className="theme" onClick={onTheme} aria-label="Switch theme">
         {theme === "dark" ? "☀" : "☾"}
