@@ -513,7 +513,7 @@ fn a_connection_closed_after_a_500_errors_no_innocent_step() {
         crash["request"]["curl"]
             .as_str()
             .unwrap_or("")
-            .starts_with("curl -X GET"),
+            .starts_with("curl -X 'GET'"),
         "{crash:#}"
     );
     assert_eq!(crash["response"]["status"], 500);
@@ -533,14 +533,14 @@ fn a_connection_closed_after_a_500_errors_no_innocent_step() {
         .and_then(|n| n.text())
         .unwrap_or("");
     assert!(
-        out.contains("curl -X GET")
+        out.contains("curl -X 'GET'")
             && out.contains("response: 500")
             && out.contains("Internal Server Error"),
         "{out}"
     );
     let html = std::fs::read_to_string(&html).expect("html");
     assert!(
-        html.contains("<details><summary>request and response</summary><pre>request:\ncurl -X GET"),
+        html.contains("<details><summary>request and response</summary><pre>request:\ncurl -X &apos;GET&apos;"),
         "{html}"
     );
 }

@@ -13,6 +13,7 @@ mod one_engine;
 mod prism;
 mod run_cli;
 mod sending;
+mod shared;
 mod store;
 mod suites;
 mod url_loading;

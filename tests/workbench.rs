@@ -165,7 +165,7 @@ fn open_fill_send_save_run_export() {
         )
         .expect("curl");
     assert!(
-        curl.starts_with("curl -X POST") && curl.contains("--data-raw"),
+        curl.starts_with("curl -X 'POST'") && curl.contains("--data-raw"),
         "{curl}"
     );
     // Parameters serialised into the exact URL the engine calls.
@@ -204,9 +204,40 @@ fn a_collection_folder_opens_with_its_base_url() {
         .expect("cols")
         .iter()
         .any(|c| c.name == "shop" && c.requests.len() == 31));
-    // Opening it again replaces the earlier import.
+    // What is saved and set in the window survives opening the folder again (it is never
+    // re-imported over the store's working copy).
+    let rows = wb.operations().expect("rows");
+    let list = rows
+        .iter()
+        .find(|r| r.path == "/items" && r.method == "GET")
+        .expect("op");
+    wb.save(
+        "shop",
+        "mine",
+        Some(list.id.clone()),
+        wb.form(&list.id).expect("form").draft,
+    )
+    .expect("save");
+    let mut env = wb.environment_view("shop/local").expect("env");
+    env.variables.push(vouch::workbench::VarView {
+        name: "token".into(),
+        value: Some("typed-in-the-window".into()),
+        secret: true,
+    });
+    wb.save_environment(&env).expect("save env");
     rt.block_on(wb.open(demo.to_str().expect("utf-8")))
         .expect("reopen");
+    let shop = wb
+        .collections()
+        .expect("cols")
+        .into_iter()
+        .find(|c| c.name == "shop")
+        .expect("shop");
+    assert!(shop.requests.iter().any(|r| r == "mine"), "{shop:?}");
+    let store = vouch::store::Store::open(data.path()).expect("store");
+    let c = store.collection("shop").expect("shop");
+    let local = store.environment(Some(c.id), "local").expect("local");
+    assert_eq!(local.variables["token"].value, "typed-in-the-window");
     // A draft naming its own base URL goes there (the reference service on a free port).
     let rows = wb.operations().expect("rows");
     let list = rows

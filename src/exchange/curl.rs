@@ -179,7 +179,11 @@ pub fn curl_line(
     headers: &[(String, String)],
     body: Option<&str>,
 ) -> String {
-    let mut out = format!("curl -X {} {}", method.to_ascii_uppercase(), quote(url));
+    let mut out = format!(
+        "curl -X {} {}",
+        quote(&method.to_ascii_uppercase()),
+        quote(url)
+    );
     for (k, v) in headers {
         out.push_str(&format!(" \\\n  -H {}", quote(&format!("{k}: {v}"))));
     }
@@ -210,7 +214,11 @@ pub fn to_curl(r: &BundleRequest) -> String {
                 .join("&"),
         );
     }
-    let mut out = format!("curl -X {} {}", d.method.to_ascii_uppercase(), quote(&url));
+    let mut out = format!(
+        "curl -X {} {}",
+        quote(&d.method.to_ascii_uppercase()),
+        quote(&url)
+    );
     for (k, v) in &d.headers {
         out.push_str(&format!(" \\\n  -H {}", quote(&format!("{k}: {v}"))));
     }

@@ -96,6 +96,21 @@ pub fn from_store(store: &Store, name: &str) -> Result<Bundle> {
 /// transaction, its run records kept).
 // Kept whole: one transaction: all of the bundle is written or none of it.
 pub fn into_store(store: &mut Store, bundle: &Bundle, replace: bool) -> Result<Collection> {
+    // Shared material: a method must be an HTTP token (it ends up in cURL lines).
+    if let Some(r) = bundle
+        .requests
+        .iter()
+        .find(|r| !crate::request::is_method(&r.draft.method))
+    {
+        return Err(ExchangeError::Format {
+            path: bundle.name.clone(),
+            detail: format!(
+                "request `{}`: `{}` is not an HTTP method",
+                r.key(),
+                r.draft.method
+            ),
+        });
+    }
     let outcome = store.atomically(|store| {
         match store.collection(&bundle.name) {
             Ok(_) if replace => store.delete_collection(&bundle.name)?,

@@ -162,6 +162,15 @@ impl Prepared {
     }
 }
 
+/// Whether `method` is an HTTP method token (RFC 9110 §5.6.2): what is sent, indexed,
+/// imported and written into a cURL line; anything else (`GET$(curl …|sh)`) is refused.
+pub fn is_method(method: &str) -> bool {
+    !method.is_empty()
+        && method
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
 /// Whether a header's value is a credential by its name alone (`Authorization`, cookies,
 /// API keys, tokens, secrets): such values are masked in history and never exported.
 pub fn is_sensitive_header(name: &str) -> bool {
@@ -271,6 +280,12 @@ pub fn prepare(
     draft: &Draft,
     env: &Environment,
 ) -> Result<Prepared> {
+    if !is_method(&draft.method) {
+        return Err(RequestError::Invalid(format!(
+            "`{}` is not an HTTP method",
+            draft.method
+        )));
+    }
     let mut mask = env.mask();
     let base = base_url(spec, op, draft.base_url.as_deref(), env)?;
     let values = param_values(op, draft, env)?;

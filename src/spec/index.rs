@@ -116,7 +116,8 @@ pub(crate) fn list(docs: &Documents, section: &str, problems: &mut Vec<Problem>)
         // OpenAPI 3.2: methods beyond the fixed fields.
         if let Some(extra) = obj.get("additionalOperations").and_then(Value::as_object) {
             let at = item_loc.child("additionalOperations");
-            for (m, op) in extra {
+            // Only HTTP method tokens: a key like `GET$(…)` would end up in a cURL line.
+            for (m, op) in extra.iter().filter(|(m, _)| crate::request::is_method(m)) {
                 push(
                     m,
                     op,

@@ -376,15 +376,22 @@ impl Workbench {
     }
 
     /// Opens a spec from a path or URL (replacing the open one). A collection folder is
-    /// imported (replacing its earlier import) and its spec opened, calls going to its
-    /// environments' `baseUrl`.
+    /// imported the first time (its credentials lifted into secrets) and its spec opened,
+    /// calls going to its environments' `baseUrl`. A collection already in the store is kept
+    /// as it is: opening its folder again never deletes what was saved or set in the window.
     pub async fn open(&self, source: &str) -> Result<SpecSummary> {
         let dir = std::path::Path::new(source);
         if dir.join("collection.yaml").is_file() {
             let mut bundle = exchange::read_folder(dir)?;
-            exchange::secrets::lift(&mut bundle);
             let mut store = self.store()?;
-            exchange::into_store(&mut store, &bundle, true)?;
+            let c = match store.collection(&bundle.name) {
+                Ok(c) => c,
+                Err(StoreError::NotFound { .. }) => {
+                    exchange::secrets::lift(&mut bundle);
+                    exchange::into_store(&mut store, &bundle, false)?
+                }
+                Err(e) => return Err(e.into()),
+            };
             let spec_source = bundle
                 .spec
                 .as_ref()
@@ -396,15 +403,20 @@ impl Workbench {
                     })
                 })?;
             let spec = Spec::load(&spec_source, &LoadOptions::default()).await?;
-            let base = bundle
-                .environments
-                .iter()
-                .find_map(|e| e.variables.get("baseUrl").map(|v| v.value.clone()));
+            // The stored environments: what was set in the window wins over the folder.
+            let mut base = None;
+            for name in store.environments(Some(c.id))? {
+                let env = store.environment(Some(c.id), &name)?;
+                if let Some(v) = env.variables.get("baseUrl") {
+                    base = Some(v.value.clone());
+                    break;
+                }
+            }
             if let Ok(mut b) = self.base_url.write() {
                 b.clone_from(&base);
             }
             let mut summary = self.set(spec_source, spec);
-            summary.collection = Some(bundle.name);
+            summary.collection = Some(c.name);
             summary.base_url = base;
             return Ok(summary);
         }

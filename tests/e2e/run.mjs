@@ -160,7 +160,7 @@ async function main() {
       const curl = await $t("curl");
       await curl.waitForDisplayed({ timeout: 5000 });
       const text = await curl.getText();
-      if (!text.startsWith("curl -X GET") || !text.includes("/items/3")) throw new Error(`curl: ${text}`);
+      if (!text.startsWith("curl -X 'GET'") || !text.includes("/items/3")) throw new Error(`curl: ${text}`);
       const history = await (await $t("history")).getText();
       if (!history.includes("/drift/price-string")) throw new Error(`history: ${history}`);
     });
