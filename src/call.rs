@@ -21,6 +21,9 @@ use crate::request::{self, Draft, Environment, Exchange, RequestError, SendOptio
 use crate::spec::OperationDetail;
 use crate::store::{HistoryEntry, StepOutcome};
 
+/// Attempts after a failure to get a response, at most (a step may ask for fewer).
+pub const MAX_RETRIES: u32 = 5;
+
 /// Body bytes a report or a stored step shows of the request and the response.
 pub const SHOWN_BODY_CAP: usize = 16 * 1024;
 
@@ -395,11 +398,22 @@ async fn exchange(
         match ctx.session.send(prepared, &options, ctx.cancel).await {
             Ok(ex) => return Ok(ex),
             Err(e)
-                if attempt < call.retries
+                if attempt < call.retries.min(MAX_RETRIES)
                     && !matches!(e, RequestError::Cancelled | RequestError::Token { .. }) =>
             {
                 attempt += 1;
                 tracing::debug!("{} {}: attempt {attempt} failed: {e}", out.method, out.url);
+                // Backing off: 0.1 s, 0.2 s, 0.4 s… (a cancel still stops the wait).
+                let wait = tokio::time::sleep(Duration::from_millis(100 << (attempt - 1)));
+                match ctx.cancel {
+                    Some(c) => {
+                        tokio::select! {
+                            _ = wait => {}
+                            _ = c.cancelled() => return Err(RequestError::Cancelled),
+                        }
+                    }
+                    None => wait.await,
+                }
             }
             Err(e) => return Err(e),
         }

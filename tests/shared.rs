@@ -45,3 +45,56 @@ fn a_method_cannot_smuggle_a_command_into_a_curl_line() {
         "curl -X 'GET' 'http://x/a'\\''b' \\\n  -H 'X-A: $(id)' \\\n  --data-raw '`id`'"
     );
 }
+
+/// A small spec cannot make form or value generation explode: shared `$ref`s fanning out
+/// ten ways over twenty levels (10^20 paths) and sizes of a billion are bounded.
+#[test]
+fn generation_is_bounded_on_hostile_schemas() {
+    let mut schemas = serde_json::Map::new();
+    for level in 0..20 {
+        let props: serde_json::Map<String, serde_json::Value> = (0..10)
+            .map(|i| {
+                (
+                    format!("p{i}"),
+                    serde_json::json!({"$ref": format!("#/components/schemas/L{}", level + 1)}),
+                )
+            })
+            .collect();
+        let required: Vec<String> = (0..10).map(|i| format!("p{i}")).collect();
+        schemas.insert(
+            format!("L{level}"),
+            serde_json::json!({"type": "object", "properties": props, "required": required}),
+        );
+    }
+    schemas.insert(
+        "L20".into(),
+        serde_json::json!({"type": "object", "required": ["many", "long"], "properties": {
+            "many": {"type": "array", "minItems": 1_000_000_000u64, "items": {"type": "integer"}},
+            "long": {"type": "string", "minLength": 1_000_000_000u64}}}),
+    );
+    let doc = serde_json::json!({"openapi": "3.1.0", "info": {"title": "fan", "version": "1"},
+        "paths": {"/x": {"post": {"operationId": "x",
+            "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/L0"}}}},
+            "responses": {"200": {"description": "ok"}}}}},
+        "components": {"schemas": schemas}});
+    let spec = vouch::spec::Spec::from_bytes(
+        &serde_json::to_vec(&doc).expect("json"),
+        None,
+        &Default::default(),
+    )
+    .expect("spec");
+    let started = std::time::Instant::now();
+    let form = vouch::workbench::operation_form(&spec, spec.operation("x").expect("op"));
+    let sizes = (
+        serde_json::to_string(&form.body).expect("json").len(),
+        serde_json::to_string(&form.draft).expect("json").len(),
+    );
+    assert!(sizes.0 < 4 << 20 && sizes.1 < 4 << 20, "{sizes:?}");
+    let steps = vouch::suite::smoke(&spec);
+    assert_eq!(steps.len(), 1);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+    // A leaf alone: its sizes are capped, not a billion.
+    let leaf = vouch::suite::sample(&spec, &vouch::spec::Loc::root("/components/schemas/L20"));
+    assert_eq!(leaf["many"].as_array().map(Vec::len), Some(64));
+    assert_eq!(leaf["long"].as_str().map(str::len), Some(4096));
+}

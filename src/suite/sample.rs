@@ -9,13 +9,49 @@ use crate::spec::{Loc, Spec};
 /// How deep generation goes before stopping at a cycle (a recursive schema).
 const MAX_DEPTH: usize = 12;
 
+/// Schema nodes one value may take: shared `$ref`s are generated once (memoised per schema
+/// location), and a spec whose schemas still fan out past this gets `null` for the rest
+/// rather than freezing the window or hanging CI.
+const MAX_NODES: usize = 10_000;
+
+/// Sizes taken from the spec are capped: a `minItems: 1000000000` or `minLength` that large
+/// gives a bounded (if short) value instead of an allocation abort.
+const MAX_ITEMS: u64 = 64;
+const MAX_LENGTH: usize = 4096;
+
+/// What one generation has spent, and the values of the schema locations it has made.
+#[derive(Default)]
+struct Budget {
+    nodes: usize,
+    made: std::collections::HashMap<Loc, (Value, usize)>,
+}
+
 /// A value for the schema at `loc`.
 pub fn sample(spec: &Spec, loc: &Loc) -> Value {
-    gen(spec, loc, 0)
+    gen(spec, loc, 0, &mut Budget::default())
+}
+
+fn gen(spec: &Spec, loc: &Loc, depth: usize, b: &mut Budget) -> Value {
+    // A value made before is used again, and counted again: the budget is on what is made.
+    if let Some((v, size)) = b.made.get(loc) {
+        if b.nodes + size <= MAX_NODES {
+            b.nodes += size;
+            return v.clone();
+        }
+        return Value::Null;
+    }
+    if b.nodes >= MAX_NODES {
+        return Value::Null;
+    }
+    let before = b.nodes;
+    b.nodes += 1;
+    let v = gen_new(spec, loc, depth, b);
+    b.made.insert(loc.clone(), (v.clone(), b.nodes - before));
+    v
 }
 
 // Kept whole: one match over JSON Schema's keywords, the generator's single rule table.
-fn gen(spec: &Spec, loc: &Loc, depth: usize) -> Value {
+fn gen_new(spec: &Spec, loc: &Loc, depth: usize, b: &mut Budget) -> Value {
     let Some((schema, at)) = spec.deref(loc) else {
         return Value::Null;
     };
@@ -48,7 +84,7 @@ fn gen(spec: &Spec, loc: &Loc, depth: usize) -> Value {
                 .position(|a| a.get("type").and_then(Value::as_str) != Some("null"))
                 .unwrap_or(0);
             if !alts.is_empty() {
-                return gen(spec, &at.child(key).child(&pick.to_string()), depth + 1);
+                return gen(spec, &at.child(key).child(&pick.to_string()), depth + 1, b);
             }
         }
     }
@@ -56,14 +92,14 @@ fn gen(spec: &Spec, loc: &Loc, depth: usize) -> Value {
         let mut merged = Map::new();
         let mut other = None;
         for i in 0..parts.len() {
-            match gen(spec, &at.child("allOf").child(&i.to_string()), depth + 1) {
+            match gen(spec, &at.child("allOf").child(&i.to_string()), depth + 1, b) {
                 Value::Object(m) => merged.extend(m),
                 v => other = Some(v),
             }
         }
         if !merged.is_empty() || other.is_none() {
             // Properties of this schema itself too.
-            if let Value::Object(own) = object(spec, schema, &at, depth) {
+            if let Value::Object(own) = object(spec, schema, &at, depth, b) {
                 merged.extend(own);
             }
             return Value::Object(merged);
@@ -84,7 +120,7 @@ fn gen(spec: &Spec, loc: &Loc, depth: usize) -> Value {
     };
     let num = |k: &str| schema.get(k).and_then(Value::as_f64);
     match ty.as_str() {
-        "object" => object(spec, schema, &at, depth),
+        "object" => object(spec, schema, &at, depth, b),
         "array" => {
             // As few items as allowed, but one when that is allowed too.
             let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
@@ -92,11 +128,20 @@ fn gen(spec: &Spec, loc: &Loc, depth: usize) -> Value {
                 .get("maxItems")
                 .and_then(Value::as_u64)
                 .unwrap_or(u64::MAX);
-            let n = if min > 0 { min } else { 1.min(max) };
+            let n = if min > 0 { min.min(MAX_ITEMS) } else { 1.min(max) };
+            let before = b.nodes;
             let item = if schema.get("items").is_some() {
-                gen(spec, &at.child("items"), depth + 1)
+                gen(spec, &at.child("items"), depth + 1, b)
             } else {
                 json!("a")
+            };
+            // Each copy of the item counts; past the budget, one item.
+            let size = (b.nodes - before).max(1) as u64;
+            let n = if b.nodes as u64 + size * n.saturating_sub(1) > MAX_NODES as u64 {
+                n.min(1)
+            } else {
+                b.nodes += (size * n.saturating_sub(1)) as usize;
+                n
             };
             if n > 0 && schema.get("uniqueItems").and_then(Value::as_bool) == Some(true) {
                 return json!([item]);
@@ -129,7 +174,7 @@ fn gen(spec: &Spec, loc: &Loc, depth: usize) -> Value {
     }
 }
 
-fn object(spec: &Spec, schema: &Value, at: &Loc, depth: usize) -> Value {
+fn object(spec: &Spec, schema: &Value, at: &Loc, depth: usize, b: &mut Budget) -> Value {
     let mut out = Map::new();
     let required: Vec<&str> = schema
         .get("required")
@@ -146,7 +191,7 @@ fn object(spec: &Spec, schema: &Value, at: &Loc, depth: usize) -> Value {
             }
             out.insert(
                 name.clone(),
-                gen(spec, &at.child("properties").child(name), depth + 1),
+                gen(spec, &at.child("properties").child(name), depth + 1, b),
             );
         }
     }
@@ -167,7 +212,11 @@ fn string(schema: &Value) -> Value {
         Some("byte") => "YQ==".into(),
         _ => "a".into(),
     };
-    let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+    let min = schema
+        .get("minLength")
+        .and_then(Value::as_u64)
+        .unwrap_or(0)
+        .min(MAX_LENGTH as u64) as usize;
     let max = schema
         .get("maxLength")
         .and_then(Value::as_u64)

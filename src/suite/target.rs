@@ -43,10 +43,12 @@ fn to_step(r: &SavedRequest, overrides: &Value) -> Result<Step> {
             .get("timeout_ms")
             .and_then(Value::as_u64)
             .map(Duration::from_millis),
+        // Shared material: at most MAX_RETRIES, whatever the file says.
         retries: overrides
             .get("retries")
             .and_then(Value::as_u64)
-            .unwrap_or(0) as u32,
+            .unwrap_or(0)
+            .min(u64::from(crate::call::MAX_RETRIES)) as u32,
     })
 }
 

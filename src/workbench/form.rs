@@ -108,9 +108,46 @@ pub fn operation_form(spec: &Spec, op: &Operation) -> OperationForm {
     }
 }
 
+/// Schema nodes one form may hold: shared `$ref`s are inlined from one memoised walk each,
+/// and a schema that still fans out past this is left for the raw JSON editor rather than
+/// freezing the window.
+const MAX_NODES: usize = 20_000;
+
+/// The walk of one form: the schemas on the current path (cycles), the inlined schemas by
+/// location with their sizes, and the nodes spent.
+#[derive(Default)]
+struct Walk {
+    seen: HashSet<String>,
+    made: std::collections::HashMap<String, (Value, usize)>,
+    nodes: usize,
+}
+
 /// The schema at `loc`, self-contained and shaped for a request form.
 pub fn form_schema(spec: &Spec, loc: &Loc) -> Value {
-    inline(spec, loc, 0, &mut HashSet::new())
+    inline(spec, loc, 0, &mut Walk::default())
+}
+
+fn inline(spec: &Spec, loc: &Loc, depth: usize, w: &mut Walk) -> Value {
+    let key = spec
+        .deref(loc)
+        .map(|(_, at)| format!("{at:?}"))
+        .unwrap_or_default();
+    if let Some((v, size)) = w.made.get(&key) {
+        w.nodes += size;
+        if w.nodes <= MAX_NODES {
+            return v.clone();
+        }
+    }
+    if w.nodes > MAX_NODES {
+        return serde_json::json!({"description": "(too large for a form: edit as JSON)"});
+    }
+    let before = w.nodes;
+    w.nodes += 1;
+    let v = inline_new(spec, loc, depth, w);
+    if !key.is_empty() && !w.seen.contains(&key) {
+        w.made.insert(key, (v.clone(), w.nodes - before));
+    }
+    v
 }
 
 fn is_null_schema(v: &Value) -> bool {
@@ -118,19 +155,19 @@ fn is_null_schema(v: &Value) -> bool {
 }
 
 // Kept whole: a recursive walk whose cases (refs, nullable anyOf, combinators, properties, items) share the walk's state.
-fn inline(spec: &Spec, loc: &Loc, depth: usize, seen: &mut HashSet<String>) -> Value {
+fn inline_new(spec: &Spec, loc: &Loc, depth: usize, w: &mut Walk) -> Value {
     let Some((schema, at)) = spec.deref(loc) else {
         return Value::Object(Map::new());
     };
     let key = format!("{at:?}");
-    if depth > MAX_DEPTH || seen.contains(&key) {
+    if depth > MAX_DEPTH || w.seen.contains(&key) {
         // Recursive: leave the rest as free JSON.
         return serde_json::json!({"description": "(recursive: edit as JSON)"});
     }
     let Value::Object(obj) = schema else {
         return schema.clone();
     };
-    seen.insert(key.clone());
+    w.seen.insert(key.clone());
     let mut out = Map::new();
     for (k, v) in obj {
         match k.as_str() {
@@ -139,7 +176,7 @@ fn inline(spec: &Spec, loc: &Loc, depth: usize, seen: &mut HashSet<String>) -> V
                 let mut props = Map::new();
                 if let Value::Object(ps) = v {
                     for name in ps.keys() {
-                        let p = inline(spec, &at.child("properties").child(name), depth + 1, seen);
+                        let p = inline(spec, &at.child("properties").child(name), depth + 1, w);
                         // Read-only properties are the server's to set.
                         if p.get("readOnly") != Some(&Value::Bool(true)) {
                             props.insert(name.clone(), p);
@@ -149,7 +186,7 @@ fn inline(spec: &Spec, loc: &Loc, depth: usize, seen: &mut HashSet<String>) -> V
                 out.insert(k.clone(), Value::Object(props));
             }
             "items" | "additionalProperties" | "not" if v.is_object() => {
-                out.insert(k.clone(), inline(spec, &at.child(k), depth + 1, seen));
+                out.insert(k.clone(), inline(spec, &at.child(k), depth + 1, w));
             }
             "anyOf" | "oneOf" | "allOf" => {
                 let alts: Vec<Value> = v
@@ -157,7 +194,7 @@ fn inline(spec: &Spec, loc: &Loc, depth: usize, seen: &mut HashSet<String>) -> V
                     .map(|a| {
                         (0..a.len())
                             .map(|i| {
-                                inline(spec, &at.child(k).child(&i.to_string()), depth + 1, seen)
+                                inline(spec, &at.child(k).child(&i.to_string()), depth + 1, w)
                             })
                             .collect()
                     })
@@ -228,6 +265,6 @@ fn inline(spec: &Spec, loc: &Loc, depth: usize, seen: &mut HashSet<String>) -> V
             .collect();
         out.insert("required".into(), Value::Array(kept));
     }
-    seen.remove(&key);
+    w.seen.remove(&key);
     Value::Object(out)
 }
