@@ -230,7 +230,8 @@ fn folder_target(path: &Path) -> Result<Option<(PathBuf, Option<String>)>, RunEr
 
 /// A collection folder runs from a scratch store: imported there, planned as stored.
 fn from_folder(dir: &Path, suite: Option<String>, req: &RunRequest) -> Result<Plan, RunError> {
-    let bundle = exchange::read_folder(dir)?;
+    let mut bundle = exchange::read_folder(dir)?;
+    exchange::anchor_files(&mut bundle, dir);
     let scratch = tempfile::tempdir().map_err(|e| RunError::Scratch(e.to_string()))?;
     let mut store = Store::open(scratch.path())?;
     exchange::into_store(&mut store, &bundle, false)?;

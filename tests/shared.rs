@@ -92,9 +92,78 @@ fn generation_is_bounded_on_hostile_schemas() {
     assert!(sizes.0 < 4 << 20 && sizes.1 < 4 << 20, "{sizes:?}");
     let steps = vouch::suite::smoke(&spec);
     assert_eq!(steps.len(), 1);
-    assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
     // A leaf alone: its sizes are capped, not a billion.
     let leaf = vouch::suite::sample(&spec, &vouch::spec::Loc::root("/components/schemas/L20"));
     assert_eq!(leaf["many"].as_array().map(Vec::len), Some(64));
     assert_eq!(leaf["long"].as_str().map(str::len), Some(4096));
+}
+
+/// A collection's file parts read files inside its folder only: `../../outside.txt`, an
+/// absolute path, a symlink leading out are dropped (with a warning) before anything runs;
+/// a device such as `/dev/zero` is refused at send time.
+#[test]
+fn file_parts_stay_inside_the_collection() {
+    let top = tempfile::tempdir().expect("tmp");
+    let outside = top.path().join("outside.txt");
+    std::fs::write(&outside, "private").expect("write");
+    let dir = top.path().join("a/b/shared");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("inside.txt"), "shared data").expect("write");
+    std::os::unix::fs::symlink(&outside, dir.join("link.txt")).expect("symlink");
+    std::fs::write(dir.join("collection.yaml"), "version: 2\nname: hostile\n").expect("write");
+    let part = |name: &str, path: &str| {
+        format!("  - name: {name}\n    value:\n      file:\n        path: '{path}'\n")
+    };
+    let request = format!(
+        "name: upload\nseq: 0\nmethod: POST\npath: /upload\nbody:\n  multipart:\n{}{}{}{}",
+        part("up", "../../../outside.txt"),
+        part("abs", &outside.display().to_string()),
+        part("link", "link.txt"),
+        part("ok", "inside.txt"),
+    );
+    std::fs::write(dir.join("upload.yaml"), request).expect("write");
+    let bundle = exchange::read_folder(&dir).expect("reads");
+    let Some(vouch::request::Body::Multipart(parts)) = &bundle.requests[0].draft.body else {
+        panic!("multipart: {:?}", bundle.requests[0].draft.body);
+    };
+    let files: Vec<String> = parts
+        .iter()
+        .filter_map(|p| match &p.value {
+            vouch::request::PartValue::File { path, .. } => Some(path.display().to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].ends_with("inside.txt"), "{files:?}");
+    assert_eq!(bundle.warnings.len(), 3, "{:?}", bundle.warnings);
+    assert!(bundle
+        .warnings
+        .iter()
+        .all(|w| w.contains("is not a file inside the collection")));
+
+    let spec = load(&crate::util::spec_path("oai-examples/v3.0/petstore.yaml")).expect("spec");
+    let draft = Draft {
+        method: "POST".into(),
+        path: "/pets".into(),
+        base_url: Some("http://127.0.0.1:9".into()),
+        body: Some(vouch::request::Body::Multipart(vec![
+            vouch::request::Part {
+                name: "f".into(),
+                value: vouch::request::PartValue::File {
+                    path: "/dev/zero".into(),
+                    filename: None,
+                    content_type: None,
+                },
+            },
+        ])),
+        ..Draft::default()
+    };
+    let e =
+        vouch::request::prepare(&spec, None, &draft, &Environment::default()).expect_err("refused");
+    assert!(e.to_string().contains("not a regular file"), "{e}");
 }

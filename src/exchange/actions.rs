@@ -162,6 +162,10 @@ pub async fn import(
     if let Some(n) = &o.name {
         bundle.name = n.clone();
     }
+    // Parts of a file or folder were confined when read; bytes have no folder: none.
+    if let Input::Bytes { .. } = &input {
+        super::confine_files(&mut bundle, None);
+    }
     let lifted = secrets::lift(&mut bundle);
     let c = super::into_store(store, &bundle, o.replace)?;
     Ok(Imported::Collection {

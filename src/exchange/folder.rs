@@ -422,6 +422,8 @@ pub fn read_folder(dir: &Path) -> Result<Bundle> {
             }
         }
     }
+    // Shared material: file parts stay inside the folder.
+    super::confine_files(&mut bundle, Some(dir));
     Ok(bundle)
 }
 

@@ -243,7 +243,11 @@ pub fn import_path(path: &std::path::Path, from: Source) -> Result<Bundle> {
         };
     }
     let bytes = read_file(path)?;
-    import_bytes(&bytes, &shown, from)
+    let mut bundle = import_bytes(&bytes, &shown, from)?;
+    // A file's parts may name files beside it, nothing else.
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    confine_files(&mut bundle, Some(dir.unwrap_or(std::path::Path::new("."))));
+    Ok(bundle)
 }
 
 /// A file's bytes, refused before reading when it is over [`MAX_IMPORT_BYTES`]: the one
@@ -301,6 +305,61 @@ pub fn import_bytes(bytes: &[u8], name: &str, from: Source) -> Result<Bundle> {
             detail: "a Vouch collection is a folder: import the folder".into(),
         }),
         Source::Auto | Source::Curl => unreachable!("handled above"),
+    }
+}
+
+/// Confines the file parts of shared material to its folder: a part naming a file outside
+/// `root` (an absolute path, `..`, a symlink leading out), a file that does not exist, or
+/// anything but a regular file is dropped with a warning, so running a teammate's collection
+/// never reads (and uploads) a file of this machine. Kept parts keep their relative path.
+pub fn confine_files(bundle: &mut Bundle, root: Option<&std::path::Path>) {
+    use crate::request::{Body, PartValue};
+    let root = root.and_then(|r| std::fs::canonicalize(r).ok());
+    let mut warnings = Vec::new();
+    for r in &mut bundle.requests {
+        let key = r.key();
+        let Some(Body::Multipart(parts)) = &mut r.draft.body else {
+            continue;
+        };
+        for part in parts.iter_mut() {
+            let PartValue::File { path, .. } = &mut part.value else {
+                continue;
+            };
+            let inside = root.as_ref().is_some_and(|root| {
+                !path.is_absolute()
+                    && std::fs::canonicalize(root.join(&*path))
+                        .is_ok_and(|real| real.starts_with(root) && real.is_file())
+            });
+            match inside {
+                true => {}
+                false => {
+                    warnings.push(format!(
+                        "request `{key}`: file part `{}` ({}) is not a file inside the collection: dropped",
+                        part.name,
+                        path.display()
+                    ));
+                    part.value = PartValue::Text(String::new());
+                }
+            }
+        }
+    }
+    bundle.warnings.extend(warnings);
+}
+
+/// Makes the (confined, relative) file parts of a collection read from `root` absolute, so a
+/// run of the folder reads them there whatever the current directory.
+pub fn anchor_files(bundle: &mut Bundle, root: &std::path::Path) {
+    use crate::request::{Body, PartValue};
+    for r in &mut bundle.requests {
+        if let Some(Body::Multipart(parts)) = &mut r.draft.body {
+            for part in parts.iter_mut() {
+                if let PartValue::File { path, .. } = &mut part.value {
+                    if path.is_relative() {
+                        *path = root.join(&*path);
+                    }
+                }
+            }
+        }
     }
 }
 

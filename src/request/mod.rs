@@ -573,6 +573,35 @@ fn strip_base(base: &Url, path: &str) -> String {
     }
 }
 
+/// Largest file a multipart part may carry.
+pub const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A file part's bytes: a regular file (not a device such as `/dev/zero`, not a folder), at
+/// most [`MAX_PART_BYTES`].
+fn read_part(path: &std::path::Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let err = |detail: String| RequestError::File {
+        path: path.display().to_string(),
+        detail,
+    };
+    let file = std::fs::File::open(path).map_err(|e| err(e.to_string()))?;
+    let meta = file.metadata().map_err(|e| err(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(err("not a regular file".into()));
+    }
+    if meta.len() > MAX_PART_BYTES {
+        return Err(err(format!(
+            "{} bytes, over the {MAX_PART_BYTES} byte limit for a file part",
+            meta.len()
+        )));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_PART_BYTES)
+        .read_to_end(&mut bytes)
+        .map_err(|e| err(e.to_string()))?;
+    Ok(bytes)
+}
+
 /// Encodes `multipart/form-data`, reading files now so a missing file fails before sending.
 fn multipart(parts: &[Part], env: &Environment) -> Result<(Vec<u8>, String)> {
     use std::time::{SystemTime, UNIX_EPOCH};
@@ -598,10 +627,7 @@ fn multipart(parts: &[Part], env: &Environment) -> Result<(Vec<u8>, String)> {
                 filename,
                 content_type,
             } => {
-                let bytes = std::fs::read(path).map_err(|e| RequestError::File {
-                    path: path.display().to_string(),
-                    detail: e.to_string(),
-                })?;
+                let bytes = read_part(path)?;
                 let filename = filename.clone().unwrap_or_else(|| {
                     path.file_name()
                         .map(|f| f.to_string_lossy().into_owned())

@@ -128,7 +128,11 @@ fn gen_new(spec: &Spec, loc: &Loc, depth: usize, b: &mut Budget) -> Value {
                 .get("maxItems")
                 .and_then(Value::as_u64)
                 .unwrap_or(u64::MAX);
-            let n = if min > 0 { min.min(MAX_ITEMS) } else { 1.min(max) };
+            let n = if min > 0 {
+                min.min(MAX_ITEMS)
+            } else {
+                1.min(max)
+            };
             let before = b.nodes;
             let item = if schema.get("items").is_some() {
                 gen(spec, &at.child("items"), depth + 1, b)

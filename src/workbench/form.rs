@@ -193,9 +193,7 @@ fn inline_new(spec: &Spec, loc: &Loc, depth: usize, w: &mut Walk) -> Value {
                     .as_array()
                     .map(|a| {
                         (0..a.len())
-                            .map(|i| {
-                                inline(spec, &at.child(k).child(&i.to_string()), depth + 1, w)
-                            })
+                            .map(|i| inline(spec, &at.child(k).child(&i.to_string()), depth + 1, w))
                             .collect()
                     })
                     .unwrap_or_default();
