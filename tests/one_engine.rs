@@ -769,7 +769,10 @@ fn the_apps_import_reads_openapi_documents_and_postman_environments() {
     );
     let env = crate::util::corpus()
         .join("collections/insomnia/importer-fixtures/postman-env/basic-input.json");
-    let what = rt.block_on(wb.import(&env)).expect("environment import");
+    let what = rt
+        .block_on(wb.import(&env))
+        .expect("environment import")
+        .name;
     assert!(what.starts_with("environment "), "{what}");
     assert!(wb
         .environments()

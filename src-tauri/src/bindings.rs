@@ -162,6 +162,7 @@ fn generate(dir: &Path) {
     vouch::workbench::HistoryRow::export_all(&cfg).expect("HistoryRow");
     vouch::workbench::RunPoint::export_all(&cfg).expect("RunPoint");
     vouch::workbench::EnvView::export_all(&cfg).expect("EnvView");
+    vouch::workbench::ImportView::export_all(&cfg).expect("ImportView");
     vouch::suite::Event::export_all(&cfg).expect("Event");
 }
 

@@ -19,8 +19,8 @@ use tauri::{AppHandle, Emitter, State};
 use vouch::contract::Finding;
 use vouch::request::Draft;
 use vouch::workbench::{
-    CallView, CollectionRow, EnvView, HistoryRow, OperationForm, OperationRow, RunPoint, RunView,
-    SpecSummary, Workbench, WorkbenchError,
+    CallView, CollectionRow, EnvView, HistoryRow, ImportView, OperationForm, OperationRow,
+    RunPoint, RunView, SpecSummary, Workbench, WorkbenchError,
 };
 
 /// An error as the UI receives it.
@@ -169,7 +169,7 @@ commands! {
 
     /// Imports a folder or file of any supported format (an OpenAPI document or a Postman
     /// environment included); returns what was imported.
-    fn import_collection(path: String) -> String
+    fn import_collection(path: String) -> ImportView
         = async |wb| wb.import(std::path::Path::new(&path)).await;
 
     /// Whether the open spec's file changed since it was read (the app then reloads it).

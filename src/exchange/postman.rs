@@ -561,7 +561,9 @@ fn request_item(r: &BundleRequest) -> Value {
         item["event"] = Value::Array(
             r.scripts
                 .iter()
-                .map(|s| json!({"listen": s.listen, "script": {"type": "text/javascript", "exec": s.text.lines().collect::<Vec<_>>()}}))
+                // Kept as text and never run by Vouch; exported disabled so Postman does not
+                // run them either.
+                .map(|s| json!({"listen": s.listen, "disabled": true, "script": {"type": "text/javascript", "exec": s.text.lines().collect::<Vec<_>>()}}))
                 .collect(),
         );
     }

@@ -325,19 +325,31 @@ pub(crate) async fn fetch_token(
     if !grant.scopes.is_empty() {
         form.push(("scope", grant.scopes.join(" ")));
     }
-    let mut req = client.post(&grant.token_url).form(&form);
+    // A token endpoint gets a total time limit and a size cap like any other call.
+    let mut req = client
+        .post(&grant.token_url)
+        .form(&form)
+        .timeout(std::time::Duration::from_secs(30));
     if let Some(id) = &grant.client_id {
         req = req.basic_auth(id, grant.client_secret.as_deref());
     }
-    let resp = req
+    let mut resp = req
         .send()
         .await
         .map_err(|e| err(super::error::causes(&e)))?;
     let status = resp.status();
-    let body = resp
-        .bytes()
+    const MAX_TOKEN_BYTES: usize = 1024 * 1024;
+    let mut body = Vec::new();
+    while let Some(chunk) = resp
+        .chunk()
         .await
-        .map_err(|e| err(super::error::causes(&e)))?;
+        .map_err(|e| err(super::error::causes(&e)))?
+    {
+        if body.len() + chunk.len() > MAX_TOKEN_BYTES {
+            return Err(err(format!("the answer is over {MAX_TOKEN_BYTES} bytes")));
+        }
+        body.extend_from_slice(&chunk);
+    }
     if !status.is_success() {
         return Err(err(format!(
             "the token endpoint answered {status}: {}",

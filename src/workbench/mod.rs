@@ -170,6 +170,16 @@ pub struct CallView {
     pub error: Option<String>,
 }
 
+/// What an import brought in.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ImportView {
+    /// The collection's name (or `environment NAME`).
+    pub name: String,
+    /// What could not be carried over (scripts not run, file parts dropped…).
+    pub warnings: Vec<String>,
+}
+
 /// One page of a kept body.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -999,8 +1009,8 @@ impl Workbench {
     }
 
     /// Imports a folder or file of any supported format (an OpenAPI document or a Postman
-    /// environment included); returns what was imported, by name.
-    pub async fn import(&self, path: &std::path::Path) -> Result<String> {
+    /// environment included): what was imported, and what could not be carried over.
+    pub async fn import(&self, path: &std::path::Path) -> Result<ImportView> {
         let mut store = self.store()?;
         let imported = exchange::import(
             &mut store,
@@ -1009,8 +1019,11 @@ impl Workbench {
         )
         .await?;
         Ok(match imported {
-            exchange::Imported::Collection { name, .. } => name,
-            exchange::Imported::Environment { name, .. } => format!("environment {name}"),
+            exchange::Imported::Collection { name, warnings, .. } => ImportView { name, warnings },
+            exchange::Imported::Environment { name, .. } => ImportView {
+                name: format!("environment {name}"),
+                warnings: Vec::new(),
+            },
         })
     }
 }

@@ -10,6 +10,7 @@ import type { EnvView } from "./bindings/EnvView";
 import type { Event } from "./bindings/Event";
 import type { Finding } from "./bindings/Finding";
 import type { HistoryRow } from "./bindings/HistoryRow";
+import type { ImportView } from "./bindings/ImportView";
 import type { OperationForm } from "./bindings/OperationForm";
 import type { OperationRow } from "./bindings/OperationRow";
 import type { RunPoint } from "./bindings/RunPoint";
@@ -91,8 +92,8 @@ export function exportCollection(name: string, to: string, postman: boolean): Pr
  * Imports a folder or file of any supported format (an OpenAPI document or a Postman
  * environment included); returns what was imported.
  */
-export function importCollection(path: string): Promise<string> {
-  return invoke<string>("import_collection", { path });
+export function importCollection(path: string): Promise<ImportView> {
+  return invoke<ImportView>("import_collection", { path });
 }
 
 /** Whether the open spec's file changed since it was read (the app then reloads it). */

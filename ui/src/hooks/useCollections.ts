@@ -54,8 +54,9 @@ export function useCollections({ fail, attempt, notify, refreshEnvironments, bui
 
   const importFrom = (path: string) =>
     attempt(async () => {
-      const name = await api.importCollection(path);
-      notify(`imported ${name}`);
+      const imported = await api.importCollection(path);
+      const warnings = imported.warnings.length ? ` (${imported.warnings.join("; ")})` : "";
+      notify(`imported ${imported.name}${warnings}`);
       refresh();
     });
 
