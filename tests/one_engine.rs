@@ -756,7 +756,8 @@ fn the_apps_import_reads_openapi_documents_and_postman_environments() {
     let spec = crate::util::spec_path("oai-examples/v3.0/petstore.yaml");
     let name = rt
         .block_on(wb.import(Path::new(&spec)))
-        .expect("openapi import");
+        .expect("openapi import")
+        .name;
     let row = wb
         .collections()
         .expect("collections")
