@@ -167,3 +167,102 @@ fn file_parts_stay_inside_the_collection() {
         vouch::request::prepare(&spec, None, &draft, &Environment::default()).expect_err("refused");
     assert!(e.to_string().contains("not a regular file"), "{e}");
 }
+
+/// The store is private (folder 0700, database and WAL 0600); a secret cannot be un-hidden
+/// without typing a new value; an export is refused when a value around a `{{variable}}`
+/// looks like a token or an auth field holds a literal.
+#[test]
+fn secrets_stay_private_and_out_of_exports() {
+    use std::os::unix::fs::PermissionsExt;
+    let top = tempfile::tempdir().expect("tmp");
+    let data = top.path().join("data");
+    let mut store = Store::open(&data).expect("store");
+    let c = store.create_collection("c", "").expect("collection");
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&data.join("vouch.db")), 0o600);
+    assert_eq!(mode(&data.join("vouch.db-wal")), 0o600);
+
+    let env = Environment::from_bytes(
+        b"variables:\n  token: {value: t0ps3cret-value, secret: true}\n",
+        "e",
+    )
+    .expect("env");
+    store.save_environment(None, &env).expect("save");
+    let wb = vouch::workbench::Workbench::new(Some(data.clone()));
+    let mut view = wb.environment_view("e").expect("view");
+    view.variables[0].secret = false;
+    let e = wb.save_environment(&view).expect_err("un-hiding refused");
+    assert!(e.to_string().contains("cannot be un-hidden"), "{e}");
+    assert!(store.environment(None, "e").expect("env").variables["token"].secret);
+
+    let mut request = |name: &str, draft: Draft| {
+        store
+            .save_request(
+                c.id,
+                &vouch::store::SavedRequest {
+                    id: 0,
+                    folder_id: None,
+                    name: name.into(),
+                    seq: 0,
+                    operation_id: None,
+                    draft,
+                    assertions: serde_json::json!([]),
+                    extractions: serde_json::json!([]),
+                    scripts: serde_json::json!([]),
+                },
+            )
+            .expect("save")
+    };
+    request(
+        "around a variable",
+        Draft {
+            method: "GET".into(),
+            path: "{{baseUrl}}/x?api_key=sk_live_0123456789abcdefXYZ".into(),
+            ..Draft::default()
+        },
+    );
+    let out = top.path().join("out");
+    let e = exchange::export(&store, "c", &exchange::ExportTo::Folder(out.clone()), false)
+        .expect_err("refused");
+    assert!(e.to_string().contains("a Stripe key"), "{e}");
+    assert!(!out.exists(), "nothing written");
+    let c2 = store.create_collection("c2", "").expect("collection");
+    store
+        .save_request(
+            c2.id,
+            &vouch::store::SavedRequest {
+                id: 0,
+                folder_id: None,
+                name: "basic".into(),
+                seq: 0,
+                operation_id: None,
+                draft: Draft {
+                    method: "GET".into(),
+                    path: "/me".into(),
+                    auth: Some(vouch::request::Auth::Basic {
+                        username: "bob".into(),
+                        password: "builder".into(),
+                    }),
+                    ..Draft::default()
+                },
+                assertions: serde_json::json!([]),
+                extractions: serde_json::json!([]),
+                scripts: serde_json::json!([]),
+            },
+        )
+        .expect("save");
+    let e = exchange::export(
+        &store,
+        "c2",
+        &exchange::ExportTo::Folder(out.clone()),
+        false,
+    )
+    .expect_err("refused");
+    assert!(
+        e.to_string()
+            .contains("request `basic`: a literal auth value"),
+        "{e}"
+    );
+}

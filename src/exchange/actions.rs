@@ -236,6 +236,10 @@ pub fn export(
     force: bool,
 ) -> Result<Exported, ExchangeError> {
     let bundle = super::from_store(store, collection)?;
+    let literal = secrets::literal_credentials(&bundle);
+    if !literal.is_empty() && !force {
+        return Err(ExchangeError::Secrets { found: literal });
+    }
     match to {
         ExportTo::Folder(dir) => Ok(Exported::Files(super::write_folder(&bundle, dir, force)?)),
         ExportTo::Postman(file) => {

@@ -200,9 +200,11 @@ pub fn looks_like_token(v: &str) -> bool {
 }
 
 fn describe(v: &str) -> Option<&'static str> {
-    if v.contains("{{") {
-        return None;
-    }
+    // `{{variables}}` are fine; what is around them is looked at all the same
+    // (`{{baseUrl}}/x?api_key=sk_live_…` is not).
+    static TEMPLATE: OnceLock<Regex> = OnceLock::new();
+    let template = TEMPLATE.get_or_init(|| Regex::new(r"\{\{[^}]*\}\}").expect("valid"));
+    let v = &*template.replace_all(v, " ");
     if let Some((_, what)) = known().iter().find(|(re, _)| re.is_match(v)) {
         return Some(what);
     }
@@ -217,6 +219,54 @@ fn describe(v: &str) -> Option<&'static str> {
                 && entropy(t) >= 4.3
         })
         .then_some("a random-looking string")
+}
+
+/// Requests whose credentials are literal values (an auth block, a credential header or a
+/// credential query parameter not written as `{{variable}}`), named without the value:
+/// whatever their shape, they are secrets and stay out of exports.
+pub fn literal_credentials(bundle: &Bundle) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in &bundle.requests {
+        let d = &r.draft;
+        let mut values: Vec<(&str, &str)> = Vec::new();
+        for (name, value) in &d.headers {
+            if is_sensitive_header(name) {
+                // `Bearer {{token}}` keeps its scheme word: only what follows counts.
+                let v = value.split_once(' ').map_or(value.as_str(), |(_, t)| t);
+                values.push((name, v));
+            }
+        }
+        for (name, value) in &d.query {
+            if is_sensitive_query(name) {
+                values.push((name, value));
+            }
+        }
+        let auth_values: Vec<String> = match &d.auth {
+            Some(a) => {
+                let mut m = Vec::new();
+                auth_literals(a, &mut m);
+                m
+            }
+            None => Vec::new(),
+        };
+        values.extend(auth_values.iter().map(|v| ("auth", v.as_str())));
+        for (what, v) in values {
+            if literal(v) {
+                out.push(format!("request `{}`: a literal {what} value", r.key()));
+            }
+        }
+    }
+    out
+}
+
+fn auth_literals(a: &Auth, out: &mut Vec<String>) {
+    match a {
+        Auth::Basic { password, .. } => out.push(password.clone()),
+        Auth::Bearer { token } => out.push(token.clone()),
+        Auth::ApiKey { value, .. } => out.push(value.clone()),
+        Auth::OAuth2(g) => out.extend(g.client_secret.iter().chain(&g.password).cloned()),
+        Auth::All { all } => all.iter().for_each(|a| auth_literals(a, out)),
+    }
 }
 
 /// Lines of `text` that look like they carry a credential, described without the value

@@ -336,15 +336,7 @@ pub fn prepare(
     if !cookies.is_empty() {
         headers.push(("Cookie".into(), cookies.join("; ")));
     }
-    if let Some((k, _)) = headers
-        .iter()
-        .find(|(k, v)| k.contains(['\r', '\n']) || v.contains(['\r', '\n']))
-    {
-        return Err(RequestError::Invalid(format!(
-            "header `{}` contains a line break",
-            k.trim()
-        )));
-    }
+    no_line_breaks(&headers)?;
     Ok(Prepared {
         method: draft.method.to_ascii_uppercase(),
         url,
@@ -354,6 +346,20 @@ pub fn prepare(
         oauth,
         mask,
     })
+}
+
+/// Refuses a header whose name or value holds a line break (header injection).
+fn no_line_breaks(headers: &[(String, String)]) -> Result<()> {
+    match headers
+        .iter()
+        .find(|(k, v)| k.contains(['\r', '\n']) || v.contains(['\r', '\n']))
+    {
+        Some((k, _)) => Err(RequestError::Invalid(format!(
+            "header `{}` contains a line break",
+            k.trim()
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Each parameter value of the draft, interpolated, with its declaration (or a plain one

@@ -154,8 +154,10 @@ impl Store {
             path: path.display().to_string(),
             detail,
         };
+        let created = !dir.exists();
         std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
         let mut conn = Connection::open(&path).map_err(|e| open_err(e.to_string()))?;
+        private(dir, created, &path).map_err(|e| open_err(e.to_string()))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // Read the version before changing anything: a newer or foreign file stays untouched.
         let found = conn
@@ -174,6 +176,8 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted rows (an old secret) are overwritten, not left in free pages.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         migrations()
             .to_latest(&mut conn)
             .map_err(|e| StoreError::Migrate {
@@ -222,6 +226,29 @@ impl Store {
             .conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
+}
+
+/// The store is private: a data folder Vouch creates is 0700, and `vouch.db` (with its WAL
+/// and shared-memory files) 0600, whatever the umask.
+fn private(dir: &Path, created: bool, db: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if created {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = db.as_os_str().to_owned();
+            p.push(suffix);
+            let p = std::path::PathBuf::from(p);
+            if p.exists() {
+                std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (dir, created, db);
+    Ok(())
 }
 
 /// The database as of an older schema version, for upgrade tests: applies the first

@@ -507,6 +507,19 @@ impl Workbench {
             auth: old.as_ref().map(|o| o.auth.clone()).unwrap_or_default(),
         };
         for v in view.variables.iter().filter(|v| !v.name.trim().is_empty()) {
+            let was_secret = old
+                .as_ref()
+                .and_then(|o| o.variables.get(&v.name))
+                .is_some_and(|x| x.secret);
+            if was_secret && !v.secret && v.value.is_none() {
+                // Un-hiding a secret would show it, and send it into the next export.
+                return Err(crate::Problem {
+                    kind: "usage".into(),
+                    message: format!("`{}` is secret: its value cannot be un-hidden", v.name),
+                    hint: "type a new value to make it a plain variable".into(),
+                }
+                .into());
+            }
             let value = match &v.value {
                 Some(x) => x.clone(),
                 None => old
