@@ -266,3 +266,101 @@ fn secrets_stay_private_and_out_of_exports() {
         "{e}"
     );
 }
+
+/// An export touches only what it owns: files of others beside it stay byte for byte, a
+/// folder of another collection is refused, a file changed on disk since the last export is
+/// not overwritten, a symlink is never followed, and a request that went away takes only
+/// its own file with it.
+#[test]
+fn an_export_touches_only_its_own_files() {
+    let top = tempfile::tempdir().expect("tmp");
+    let data = top.path().join("data");
+    let mut store = Store::open(&data).expect("store");
+    let c = store.create_collection("mine", "").expect("collection");
+    let save = |store: &mut Store, name: &str| {
+        store
+            .save_request(
+                c.id,
+                &vouch::store::SavedRequest {
+                    id: 0,
+                    folder_id: None,
+                    name: name.into(),
+                    seq: 0,
+                    operation_id: None,
+                    draft: Draft {
+                        method: "GET".into(),
+                        path: format!("/{name}"),
+                        ..Draft::default()
+                    },
+                    assertions: serde_json::json!([]),
+                    extractions: serde_json::json!([]),
+                    scripts: serde_json::json!([]),
+                },
+            )
+            .expect("save")
+    };
+    save(&mut store, "a");
+    let gone = save(&mut store, "b");
+    let out = top.path().join("repo");
+    std::fs::create_dir_all(out.join("k8s")).expect("dir");
+    let deploy = "apiVersion: apps/v1\nkind: Deployment\n";
+    std::fs::write(out.join("k8s/deploy.yaml"), deploy).expect("write");
+    std::fs::write(
+        out.join("collection.yaml"),
+        "version: 2\nname: mine\ndescription: written by hand\n",
+    )
+    .expect("write");
+    let to = exchange::ExportTo::Folder(out.clone());
+    // collection.yaml is not ours yet (no manifest) and differs: refused without force.
+    assert!(exchange::export(&store, "mine", &to, false).is_err());
+    exchange::export(&store, "mine", &to, true).expect("forced");
+    assert_eq!(
+        std::fs::read_to_string(out.join("k8s/deploy.yaml")).expect("read"),
+        deploy
+    );
+    assert!(out.join("a.yaml").is_file() && out.join("b.yaml").is_file());
+
+    // A request deleted in the store takes its file along; others' files stay.
+    store.delete_request(gone).expect("delete");
+    exchange::export(&store, "mine", &to, false).expect("again");
+    assert!(!out.join("b.yaml").exists());
+    assert_eq!(
+        std::fs::read_to_string(out.join("k8s/deploy.yaml")).expect("read"),
+        deploy
+    );
+
+    // Edited on disk since: not overwritten.
+    std::fs::write(
+        out.join("a.yaml"),
+        "name: a\nseq: 0\nmethod: GET\npath: /edited\n",
+    )
+    .expect("write");
+    save(&mut store, "c");
+    let e = exchange::export(&store, "mine", &to, false).expect_err("refused");
+    assert!(
+        e.to_string().contains("changed since the last export"),
+        "{e}"
+    );
+    assert!(!out.join("c.yaml").exists(), "nothing written");
+
+    // Another collection's folder, and a symlink, are refused.
+    let other = top.path().join("other");
+    std::fs::create_dir_all(&other).expect("dir");
+    std::fs::write(other.join("collection.yaml"), "version: 2\nname: theirs\n").expect("write");
+    let e = exchange::export(&store, "mine", &exchange::ExportTo::Folder(other), true)
+        .expect_err("refused");
+    assert!(
+        e.to_string().contains("another collection, `theirs`"),
+        "{e}"
+    );
+    let fresh = top.path().join("fresh");
+    std::fs::create_dir_all(&fresh).expect("dir");
+    let target = top.path().join("elsewhere.txt");
+    std::fs::write(&target, "keep").expect("write");
+    std::os::unix::fs::symlink(&target, fresh.join("a.yaml")).expect("symlink");
+    std::fs::write(fresh.join("collection.yaml"), "version: 2\nname: mine\n").expect("write");
+    let e = exchange::export(&store, "mine", &exchange::ExportTo::Folder(fresh), true)
+        .expect_err("refused");
+    assert!(e.to_string().contains("is a symlink: not followed"), "{e}");
+    assert_eq!(std::fs::read_to_string(&target).expect("read"), "keep");
+}

@@ -256,9 +256,24 @@ pub fn render(bundle: &Bundle) -> Result<BTreeMap<PathBuf, Vec<u8>>> {
     Ok(files)
 }
 
+/// The file an export keeps of what it wrote (`sha256  path` per line): the next export
+/// touches only those files, and only when they are unchanged since.
+pub const MANIFEST: &str = ".vouch-manifest";
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Writes a bundle as a folder at `dir`. The files are rendered and scanned for credentials
-/// first (refused unless `force`); a folder holding an earlier export is rewritten (its
-/// other files, e.g. `.git`, stay); any other non-empty folder is refused.
+/// first (refused unless `force`). An earlier export of the same collection is updated: the
+/// export touches only the files its manifest lists, never one changed on disk since (unless
+/// `force`), writes each file atomically before removing any it no longer needs, and never
+/// follows a symlink. A folder holding another collection, or other files in the places
+/// the export would write, is refused.
 pub fn write_folder(bundle: &Bundle, dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
     let files = render(bundle)?;
     if !force {
@@ -276,66 +291,145 @@ pub fn write_folder(bundle: &Bundle, dir: &Path, force: bool) -> Result<Vec<Path
             return Err(ExchangeError::Secrets { found });
         }
     }
-    let werr = |p: &Path, e: std::io::Error| ExchangeError::Write {
+    let werr = |p: &Path, detail: String| ExchangeError::Write {
         path: p.display().to_string(),
-        detail: e.to_string(),
+        detail,
     };
-    if dir.exists() {
-        let entries: Vec<_> = std::fs::read_dir(dir)
-            .map_err(|e| werr(dir, e))?
-            .filter_map(|e| e.ok())
-            .collect();
-        if !entries.is_empty() && !dir.join("collection.yaml").is_file() {
-            return Err(ExchangeError::Write {
-                path: dir.display().to_string(),
-                detail: "the folder is not empty and holds no Vouch collection".into(),
-            });
+    let owned = previous_export(bundle, dir)?;
+    // What would be overwritten must be ours and unchanged since we wrote it.
+    for (rel, bytes) in &files {
+        let path = dir.join(rel);
+        no_symlink(dir, rel).map_err(|d| werr(&path, d))?;
+        let Ok(current) = std::fs::read(&path) else {
+            continue;
+        };
+        if &current == bytes {
+            continue;
         }
-        remove_export(dir).map_err(|e| werr(dir, e))?;
+        let ours = owned.get(rel).is_some_and(|h| *h == sha256(&current));
+        if !ours && !force {
+            return Err(werr(
+                &path,
+                "changed since the last export, or not written by Vouch: export elsewhere, or force it".into(),
+            ));
+        }
     }
     let mut written = Vec::new();
     for (rel, bytes) in &files {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| werr(parent, e))?;
+            std::fs::create_dir_all(parent).map_err(|e| werr(parent, e.to_string()))?;
         }
-        std::fs::write(&path, bytes).map_err(|e| werr(&path, e))?;
+        atomic_write(&path, bytes).map_err(|e| werr(&path, e.to_string()))?;
         written.push(path);
     }
+    // Only now: what the last export wrote and this one does not, if unchanged since.
+    for (rel, hash) in &owned {
+        let path = dir.join(rel);
+        if files.contains_key(rel) || no_symlink(dir, rel).is_err() {
+            continue;
+        }
+        if std::fs::read(&path).is_ok_and(|b| sha256(&b) == *hash) {
+            std::fs::remove_file(&path).map_err(|e| werr(&path, e.to_string()))?;
+            remove_empty_parents(dir, &path);
+        }
+    }
+    let manifest: String = files
+        .iter()
+        .map(|(rel, bytes)| format!("{}  {}\n", sha256(bytes), rel.display()))
+        .collect();
+    let path = dir.join(MANIFEST);
+    atomic_write(&path, manifest.as_bytes()).map_err(|e| werr(&path, e.to_string()))?;
     Ok(written)
+}
+
+/// The files an earlier export into `dir` wrote, with their hashes; empty for a new or empty
+/// folder. Refused: a symlink, a folder of another collection, a non-empty folder that is no
+/// collection.
+fn previous_export(bundle: &Bundle, dir: &Path) -> Result<BTreeMap<PathBuf, String>> {
+    let werr = |detail: String| ExchangeError::Write {
+        path: dir.display().to_string(),
+        detail,
+    };
+    let Ok(meta) = std::fs::symlink_metadata(dir) else {
+        return Ok(BTreeMap::new());
+    };
+    if meta.file_type().is_symlink() || !meta.is_dir() {
+        return Err(werr("not a folder (a symlink or a file)".into()));
+    }
+    let head = dir.join("collection.yaml");
+    if !head.is_file() {
+        let empty = std::fs::read_dir(dir)
+            .map_err(|e| werr(e.to_string()))?
+            .next()
+            .is_none();
+        return if empty {
+            Ok(BTreeMap::new())
+        } else {
+            Err(werr(
+                "the folder is not empty and holds no Vouch collection".into(),
+            ))
+        };
+    }
+    let other: CollectionFile = read_yaml(&head)?;
+    if other.name != bundle.name {
+        return Err(werr(format!(
+            "the folder holds another collection, `{}`",
+            other.name
+        )));
+    }
+    let text = std::fs::read_to_string(dir.join(MANIFEST)).unwrap_or_default();
+    Ok(text
+        .lines()
+        .filter_map(|l| l.split_once("  "))
+        .map(|(hash, rel)| (PathBuf::from(rel), hash.to_string()))
+        // A manifest is shared material too: only plain relative paths inside the folder.
+        .filter(|(rel, _)| {
+            rel.components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+        })
+        .collect())
+}
+
+/// Refuses a path under `dir` that goes through a symlink (or is one).
+fn no_symlink(dir: &Path, rel: &Path) -> std::result::Result<(), String> {
+    let mut at = dir.to_path_buf();
+    for c in rel.components() {
+        at.push(c);
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(format!("{} is a symlink: not followed", at.display()))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Writes a file whole or not at all: a temporary file beside it, then a rename.
+fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".vouch-tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+/// Removes the folders above `file` (inside `dir`) that are left empty.
+fn remove_empty_parents(dir: &Path, file: &Path) {
+    let mut at = file.parent();
+    while let Some(d) = at.filter(|d| *d != dir && d.starts_with(dir)) {
+        if std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        at = d.parent();
+    }
 }
 
 fn is_spec_copy(p: &Path) -> bool {
     p.parent() == Some(Path::new("")) && p.file_stem().is_some_and(|s| s == "openapi")
-}
-
-/// Removes what an earlier export wrote (YAML files, the spec copy, emptied folders).
-fn remove_export(dir: &Path) -> std::io::Result<()> {
-    fn walk(dir: &Path, top: bool) -> std::io::Result<bool> {
-        let mut empty = true;
-        for entry in std::fs::read_dir(dir)? {
-            let entry = entry?;
-            let path = entry.path();
-            let name = entry.file_name();
-            let ty = entry.file_type()?;
-            if ty.is_dir() && !name.to_string_lossy().starts_with('.') {
-                if walk(&path, false)? {
-                    std::fs::remove_dir(&path)?;
-                } else {
-                    empty = false;
-                }
-            } else if ty.is_file()
-                && (path.extension().is_some_and(|e| e == "yaml")
-                    || (top && path.file_stem().is_some_and(|s| s == "openapi")))
-            {
-                std::fs::remove_file(&path)?;
-            } else {
-                empty = false;
-            }
-        }
-        Ok(empty)
-    }
-    walk(dir, true).map(|_| ())
 }
 
 fn read_yaml<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {

@@ -167,6 +167,20 @@ impl Store {
         Ok(hash)
     }
 
+    /// Deletes a saved request (and the suite steps naming it).
+    pub fn delete_request(&mut self, request_id: i64) -> Result<()> {
+        let n = self
+            .conn
+            .execute("DELETE FROM requests WHERE id = ?1", [request_id])?;
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                what: "request",
+                name: request_id.to_string(),
+            });
+        }
+        Ok(())
+    }
+
     /// Sets the undeclared statuses a collection accepts as warnings.
     pub fn set_accept_status(&mut self, collection_id: i64, statuses: &[u16]) -> Result<()> {
         let settings = Settings {
