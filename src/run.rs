@@ -111,6 +111,8 @@ pub struct RunRequest {
     pub base_url: Option<String>,
     /// Undeclared statuses accepted as warnings (added to the collection's own).
     pub accept_status: Vec<u16>,
+    /// Origins the spec's `$ref`s may reach beyond its own (`--allow-origin`).
+    pub allow_origins: Vec<String>,
 }
 
 /// Where the spec of a run comes from.
@@ -137,12 +139,10 @@ impl SpecFrom {
     }
 
     /// Loads it.
-    pub async fn load(&self) -> Result<Spec, SpecError> {
+    pub async fn load(&self, options: &LoadOptions) -> Result<Spec, SpecError> {
         match self {
-            SpecFrom::Source(s) => Spec::load(s, &LoadOptions::default()).await,
-            SpecFrom::Copy { bytes, source } => {
-                Spec::from_bytes(bytes, source.as_deref(), &LoadOptions::default())
-            }
+            SpecFrom::Source(s) => Spec::load(s, options).await,
+            SpecFrom::Copy { bytes, source } => Spec::from_bytes(bytes, source.as_deref(), options),
         }
     }
 }
@@ -172,6 +172,8 @@ pub struct Plan {
     pub suite_id: Option<i64>,
     /// Undeclared statuses accepted as warnings.
     pub accept_status: Vec<u16>,
+    /// Origins the spec's `$ref`s may reach beyond its own.
+    pub allow_origins: Vec<String>,
 }
 
 /// Resolves what to run. Reads the store (and a collection folder), not the network.
@@ -191,6 +193,7 @@ pub fn plan(store: &Store, req: &RunRequest) -> Result<Plan, RunError> {
             collection_id: None,
             suite_id: None,
             accept_status: req.accept_status.clone(),
+            allow_origins: req.allow_origins.clone(),
         });
     };
     match folder_target(Path::new(target))? {
@@ -284,6 +287,7 @@ fn from_stored(
         collection_id: (!scratch).then_some(t.collection.id),
         suite_id: if scratch { None } else { t.suite_id },
         accept_status,
+        allow_origins: req.allow_origins.clone(),
     })
 }
 
@@ -458,5 +462,11 @@ pub async fn execute(
 
 /// Loads a plan's spec and compiles its contract.
 pub async fn contract(plan: &Plan) -> Result<Contract, RunError> {
-    Ok(Contract::new(std::sync::Arc::new(plan.spec.load().await?)))
+    let options = LoadOptions {
+        allow_origins: plan.allow_origins.clone(),
+        ..LoadOptions::default()
+    };
+    Ok(Contract::new(std::sync::Arc::new(
+        plan.spec.load(&options).await?,
+    )))
 }

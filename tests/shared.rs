@@ -364,3 +364,110 @@ fn an_export_touches_only_its_own_files() {
     assert!(e.to_string().contains("is a symlink: not followed"), "{e}");
     assert_eq!(std::fs::read_to_string(&target).expect("read"), "keep");
 }
+
+/// A loopback server answering `body` at every path and counting its hits.
+fn counting_server(
+    body: String,
+) -> (
+    String,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    tokio::runtime::Runtime,
+) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("rt");
+    let hits = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    let app = axum::Router::new().fallback(move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+        let body = body.clone();
+        async move { body }
+    });
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    rt.spawn(async move { axum::serve(listener, app).await });
+    (base, hits, rt)
+}
+
+/// A spec reaches only its own origin (over http) or its own folder (from a file): a `$ref`
+/// to `file:///…`, to another local server, or out of the folder is a problem, not a read —
+/// unless the user allows that origin.
+#[test]
+fn a_spec_cannot_reach_other_files_or_hosts() {
+    use std::sync::atomic::Ordering;
+    let (other, other_hits, _rt1) = counting_server("X: {type: string}\n".into());
+    let spec = format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                anyOf:\n                  - $ref: 'file:///etc/hostname#/x'\n                  - $ref: '{other}/other.yaml#/X'\n                  - $ref: 'same.yaml#/X'\n"
+    );
+    let (base, _hits, _rt2) = counting_server(spec);
+    let url = format!("{base}/spec.yaml");
+    let loaded = crate::util::load(&url).expect("loads");
+    let problems: Vec<String> = loaded
+        .problems()
+        .iter()
+        .map(|p| p.message.clone())
+        .collect();
+    assert!(problems.iter().any(|p| p.contains("file:///etc/hostname") && p.contains("not followed: a local file")), "{problems:?}");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("other.yaml") && p.contains("not followed: another origin")),
+        "{problems:?}"
+    );
+    assert!(
+        !problems
+            .iter()
+            .any(|p| p.contains("same.yaml") && p.contains("not followed")),
+        "same origin is followed: {problems:?}"
+    );
+    assert_eq!(
+        other_hits.load(Ordering::SeqCst),
+        0,
+        "the other server was never called"
+    );
+    // Allowed by the user: followed.
+    let allowed = vouch::spec::LoadOptions {
+        allow_origins: vec![other.clone()],
+        ..Default::default()
+    };
+    crate::util::load_with(&url, &allowed).expect("loads");
+    assert!(other_hits.load(Ordering::SeqCst) > 0);
+
+    // From a file: inside its folder only (symlinks resolved).
+    let top = tempfile::tempdir().expect("tmp");
+    let dir = top.path().join("spec");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(top.path().join("outside.yaml"), "X: {type: string}\n").expect("write");
+    std::fs::write(dir.join("inner.yaml"), "X: {type: string}\n").expect("write");
+    std::os::unix::fs::symlink(top.path().join("outside.yaml"), dir.join("link.yaml"))
+        .expect("symlink");
+    let root = dir.join("openapi.yaml");
+    std::fs::write(
+        &root,
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: '../outside.yaml#/X'}\n    B: {$ref: 'link.yaml#/X'}\n    C: {$ref: 'inner.yaml#/X'}\n",
+    )
+    .expect("write");
+    let loaded = crate::util::load(root.to_str().expect("utf-8")).expect("loads");
+    let problems: Vec<String> = loaded
+        .problems()
+        .iter()
+        .map(|p| p.message.clone())
+        .collect();
+    assert_eq!(
+        problems
+            .iter()
+            .filter(|p| p.contains("a file outside the spec's folder"))
+            .count(),
+        2,
+        "{problems:?}"
+    );
+    assert!(
+        !problems.iter().any(|p| p.contains("inner.yaml")),
+        "{problems:?}"
+    );
+}

@@ -55,6 +55,25 @@ impl Timeout {
     }
 }
 
+/// Origins a spec's `$ref`s may reach beyond its own.
+#[derive(Debug, Clone, Args)]
+pub struct AllowOrigin {
+    /// An origin (`https://host:port`) the spec's `$ref`s may fetch from besides the spec's
+    /// own origin or folder (repeatable).
+    #[arg(long = "allow-origin")]
+    pub allow_origin: Vec<String>,
+}
+
+impl AllowOrigin {
+    /// Load options with these origins allowed.
+    pub fn load_options(&self) -> vouch::spec::LoadOptions {
+        vouch::spec::LoadOptions {
+            allow_origins: self.allow_origin.clone(),
+            ..vouch::spec::LoadOptions::default()
+        }
+    }
+}
+
 /// Undeclared statuses accepted as warnings.
 #[derive(Debug, Clone, Args)]
 pub struct AcceptStatus {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use vouch::call::{self, Call, Context};
 use vouch::contract::Contract;
 use vouch::request::{Body, Draft, Environment, Session};
-use vouch::spec::{LoadOptions, Spec};
+use vouch::spec::Spec;
 
 use super::args::{self, AcceptStatus, DataDir, EnvArgs, Format, Timeout};
 
@@ -40,6 +40,8 @@ pub struct Args {
     timeout: Timeout,
     #[command(flatten)]
     accept: AcceptStatus,
+    #[command(flatten)]
+    allow: super::args::AllowOrigin,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -102,7 +104,7 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
     let send = a.timeout.send_options(a.insecure);
     let accept = a.accept.list();
     let checked = super::runtime(false)?.block_on(async {
-        let spec = Spec::load(&a.spec, &LoadOptions::default()).await?;
+        let spec = Spec::load(&a.spec, &a.allow.load_options()).await?;
         let contract = Contract::new(std::sync::Arc::new(spec));
         let session = Session::new();
         let ctx = Context {

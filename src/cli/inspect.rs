@@ -26,6 +26,8 @@ pub struct Args {
     /// Largest accepted document, in bytes.
     #[arg(long, default_value_t = LoadOptions::default().max_bytes)]
     max_bytes: u64,
+    #[command(flatten)]
+    allow: super::args::AllowOrigin,
 }
 
 /// Runs `vouch inspect`.
@@ -33,7 +35,7 @@ pub fn run(args: Args) -> super::Result<ExitCode> {
     let options = LoadOptions {
         timeout: Duration::from_secs(args.timeout.max(1)),
         max_bytes: args.max_bytes,
-        ..LoadOptions::default()
+        ..args.allow.load_options()
     };
     let spec = super::runtime(false)?.block_on(Spec::load(&args.spec, &options))?;
     let report = Inspection::of(&spec, args.full);

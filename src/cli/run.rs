@@ -38,6 +38,8 @@ pub struct Args {
     timeout: Timeout,
     #[command(flatten)]
     accept: AcceptStatus,
+    #[command(flatten)]
+    allow: super::args::AllowOrigin,
 }
 
 /// Progress on stderr: a bar on a terminal, plain lines otherwise.
@@ -98,6 +100,7 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
             vars: a.env.vars.clone(),
             base_url: a.base_url.clone(),
             accept_status: a.accept.list(),
+            allow_origins: a.allow.allow_origin.clone(),
         },
     )?;
     if let Some(note) = &plan.env_note {

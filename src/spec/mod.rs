@@ -343,6 +343,8 @@ fn external_refs(docs: &Documents, doc: DocId) -> Vec<(Url, String, String)> {
 async fn crawl(docs: &mut Documents, fetcher: &mut source::Fetcher, problems: &mut Vec<Problem>) {
     let mut failed: HashMap<String, String> = HashMap::new();
     let mut queue = VecDeque::from([DocId::ROOT]);
+    let root = docs.url(DocId::ROOT).clone();
+    let mut total: u64 = 0;
     while let Some(doc) = queue.pop_front() {
         for (url, pointer, reference) in external_refs(docs, doc) {
             if docs.id_of(&url).is_some() {
@@ -355,14 +357,29 @@ async fn crawl(docs: &mut Documents, fetcher: &mut source::Fetcher, problems: &m
                     "more than {} documents; not loaded",
                     fetcher.options().max_documents
                 )),
-                None => {
-                    let name = source::display_name(&url);
-                    match fetcher.fetch(&url).await {
-                        Ok(bytes) => parse::parse(&bytes, &name, fetcher.options().max_depth)
-                            .map_err(|e| e.to_string()),
-                        Err(e) => Err(e.to_string()),
+                None => match source::may_reach(&root, &url, &fetcher.options().allow_origins) {
+                    Err(why) => Err(format!("not followed: {why}")),
+                    Ok(()) => {
+                        let name = source::display_name(&url);
+                        match fetcher.fetch(&url).await {
+                            Ok(bytes)
+                                if total + bytes.len() as u64
+                                    > fetcher.options().max_total_bytes =>
+                            {
+                                Err(format!(
+                                    "the spec's documents pass {} bytes in all; not loaded",
+                                    fetcher.options().max_total_bytes
+                                ))
+                            }
+                            Ok(bytes) => {
+                                total += bytes.len() as u64;
+                                parse::parse(&bytes, &name, fetcher.options().max_depth)
+                                    .map_err(|e| e.to_string())
+                            }
+                            Err(e) => Err(e.to_string()),
+                        }
                     }
-                }
+                },
             };
             match outcome {
                 Ok(value) => queue.push_back(docs.insert(url, value)),

@@ -21,6 +21,10 @@ pub struct LoadOptions {
     pub connect_timeout: Duration,
     /// Time allowed for a whole fetch, body included.
     pub timeout: Duration,
+    /// Bytes all the documents of one spec may add up to.
+    pub max_total_bytes: u64,
+    /// Origins (`https://host:port`) a spec's `$ref`s may reach beyond its own (`--allow-origin`).
+    pub allow_origins: Vec<String>,
 }
 
 impl Default for LoadOptions {
@@ -31,6 +35,8 @@ impl Default for LoadOptions {
             max_documents: 10_000,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(60),
+            max_total_bytes: 512 * 1024 * 1024,
+            allow_origins: Vec::new(),
         }
     }
 }
@@ -59,6 +65,46 @@ pub(crate) fn locate(source: &str) -> Result<Url> {
     Url::from_file_path(&abs).map_err(|_| SpecError::BadSource {
         source_name: source.to_string(),
     })
+}
+
+/// Whether the spec loaded from `root` may reference `target`: a spec fetched over http(s)
+/// reaches documents of its own origin; a spec read from a file reaches files inside its
+/// folder (after symlinks); anything else only an origin the user allowed. So a shared spec
+/// cannot read this machine's files nor make requests to intranet or cloud-metadata hosts.
+pub(crate) fn may_reach(
+    root: &Url,
+    target: &Url,
+    allow: &[String],
+) -> std::result::Result<(), String> {
+    let origin = target.origin().ascii_serialization();
+    if allow.iter().any(|a| a.trim_end_matches('/') == origin) {
+        return Ok(());
+    }
+    match (root.scheme(), target.scheme()) {
+        ("http" | "https", "http" | "https") if root.origin() == target.origin() => Ok(()),
+        ("file", "file") => {
+            let inside = root
+                .to_file_path()
+                .ok()
+                .and_then(|p| p.parent().and_then(|d| std::fs::canonicalize(d).ok()))
+                .zip(
+                    target
+                        .to_file_path()
+                        .ok()
+                        .and_then(|p| std::fs::canonicalize(p).ok()),
+                )
+                .is_some_and(|(dir, file)| file.starts_with(dir));
+            if inside {
+                Ok(())
+            } else {
+                Err("a file outside the spec's folder".into())
+            }
+        }
+        (_, "file") => Err("a local file, from a spec fetched over the network".into()),
+        _ => Err(format!(
+            "another origin ({origin}); allow it with --allow-origin {origin}"
+        )),
+    }
 }
 
 /// The name a user recognises for a document: its path for files, its URL otherwise.
