@@ -164,6 +164,19 @@ fn authorization_is_dropped_when_a_redirect_changes_host() {
     let other = send(&s, &session, "/to-other-host", &auth, &o).expect("send");
     assert!(other.url.starts_with("http://localhost:"), "{}", other.url);
     assert_eq!(text(&other), "none");
+    // An API key in a custom header (which the HTTP client would carry along) is not taken
+    // to another origin: the redirect is the answer.
+    let key = [("X-API-Key", "k-123456")];
+    let stopped = send(&s, &session, "/to-other-host", &key, &o).expect("send");
+    assert_eq!(stopped.status, 307, "{}", stopped.url);
+    assert!(
+        stopped.url.starts_with("http://127.0.0.1:"),
+        "{}",
+        stopped.url
+    );
+    // Same origin: followed.
+    let same = send(&s, &session, "/to-same-host", &key, &o).expect("send");
+    assert_eq!(same.status, 200);
 }
 
 #[test]

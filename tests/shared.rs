@@ -471,3 +471,29 @@ fn a_spec_cannot_reach_other_files_or_hosts() {
         "{problems:?}"
     );
 }
+
+/// A collection folder whose `openapi.json` is a symlink to a file elsewhere is refused: the
+/// private file is neither read into the store nor written out again on export.
+#[test]
+fn a_symlinked_spec_does_not_bring_a_private_file_along() {
+    let top = tempfile::tempdir().expect("tmp");
+    let private = top.path().join("private.json");
+    std::fs::write(
+        &private,
+        "{\"openapi\": \"3.1.0\", \"secret\": \"do not copy\"}",
+    )
+    .expect("write");
+    let dir = top.path().join("shared");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(
+        dir.join("collection.yaml"),
+        "version: 2\nname: s\nspec: openapi.json\n",
+    )
+    .expect("write");
+    std::os::unix::fs::symlink(&private, dir.join("openapi.json")).expect("symlink");
+    let e = exchange::read_folder(&dir).expect_err("refused");
+    assert!(
+        e.to_string().contains("is not a file inside the folder"),
+        "{e}"
+    );
+}

@@ -476,10 +476,19 @@ pub fn read_folder(dir: &Path) -> Result<Bundle> {
                 });
             }
             let path = dir.join(rel);
-            let bytes = std::fs::read(&path).map_err(|e| ExchangeError::Read {
-                path: path.display().to_string(),
-                detail: e.to_string(),
-            })?;
+            // The real file must be inside the folder too: a symlinked `openapi.json` does
+            // not bring a private file along.
+            let inside = std::fs::canonicalize(&path)
+                .ok()
+                .zip(std::fs::canonicalize(dir).ok())
+                .is_some_and(|(real, root)| real.starts_with(root) && real.is_file());
+            if !inside {
+                return Err(ExchangeError::Format {
+                    path: dir.join("collection.yaml").display().to_string(),
+                    detail: format!("spec `{s}` is not a file inside the folder"),
+                });
+            }
+            let bytes = super::read_file(&path)?;
             Some(SpecLink {
                 source: path.display().to_string(),
                 copy: Some(bytes),

@@ -102,9 +102,22 @@ pub struct Session {
     token_fetches: std::sync::atomic::AtomicUsize,
 }
 
-/// What makes two clients differ: TLS opt-out, redirect cap, connect timeout, and whether
-/// connections are kept for reuse (a retry after a closed connection takes a fresh one).
-type ClientKey = (bool, usize, Duration, bool);
+/// What makes two clients differ: TLS opt-out, redirect cap, connect timeout, whether
+/// connections are kept for reuse (a retry after a closed connection takes a fresh one), and
+/// whether the request carries credentials reqwest would not drop on a redirect.
+type ClientKey = (bool, usize, Duration, bool, bool);
+
+/// Whether a request carries a credential in a header reqwest keeps across redirects (an
+/// API key header, say: reqwest drops only `Authorization`, cookies and proxy credentials).
+fn custom_credentials(req: &Prepared) -> bool {
+    req.headers.iter().any(|(k, _)| {
+        super::is_sensitive_header(k)
+            && !matches!(
+                k.to_ascii_lowercase().as_str(),
+                "authorization" | "cookie" | "proxy-authorization"
+            )
+    })
+}
 
 /// Methods that may be sent twice with the effect of once (RFC 9110 §9.2.2).
 fn idempotent(method: &str) -> bool {
@@ -153,8 +166,14 @@ impl Session {
             .load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    fn client(&self, o: &SendOptions, fresh: bool) -> Result<reqwest::Client> {
-        let key = (o.insecure, o.max_redirects, o.connect_timeout, fresh);
+    fn client(&self, o: &SendOptions, fresh: bool, careful: bool) -> Result<reqwest::Client> {
+        let key = (
+            o.insecure,
+            o.max_redirects,
+            o.connect_timeout,
+            fresh,
+            careful,
+        );
         if let Some(c) = self.clients.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return Ok(c);
         }
@@ -169,7 +188,13 @@ impl Session {
             .connect_timeout(o.connect_timeout)
             .danger_accept_invalid_certs(o.insecure)
             .redirect(reqwest::redirect::Policy::custom(move |attempt| {
-                if max == 0 {
+                // With credentials in custom headers, a redirect to another origin or from
+                // https to http is not followed: the 3xx is the answer, the key stays home.
+                let leaves = attempt.previous().last().is_some_and(|from| {
+                    from.origin() != attempt.url().origin()
+                        || (from.scheme() == "https" && attempt.url().scheme() == "http")
+                });
+                if max == 0 || (careful && leaves) {
                     attempt.stop()
                 } else if attempt.previous().len() > max {
                     attempt.error("too many redirects")
@@ -227,7 +252,8 @@ impl Session {
     }
 
     async fn send_inner(&self, req: &Prepared, o: &SendOptions) -> Result<Exchange> {
-        let client = self.client(o, false)?;
+        let careful = custom_credentials(req);
+        let client = self.client(o, false, careful)?;
         let url = req.url.to_string();
         let method = reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|_| {
             RequestError::Invalid(format!("`{}` is not an HTTP method", req.method))
@@ -265,7 +291,7 @@ impl Session {
                     req.method,
                     causes(&e)
                 );
-                build(&self.client(o, true)?)
+                build(&self.client(o, true, careful)?)
                     .send()
                     .await
                     .map_err(map_err)?
