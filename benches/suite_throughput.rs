@@ -145,6 +145,7 @@ fn main() {
             send: &send,
             cancel: None,
             accept_status: &[],
+            allow_origins: &[],
         };
         let ran = rt.block_on(run(&ctx, steps, &options, |_| {}, |_| {}));
         assert_eq!(ran.summary.passed, steps.len(), "every call checks clean");

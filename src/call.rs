@@ -42,6 +42,9 @@ pub struct Context<'a> {
     pub cancel: Option<&'a CancellationToken>,
     /// Undeclared statuses the team accepts: reported as warnings, not failures.
     pub accept_status: &'a [u16],
+    /// Origins the user allowed for this call or run (`--allow-origin`, a `--base-url` given
+    /// on the command line, a base URL typed in the window): bound secrets may go there too.
+    pub allow_origins: &'a [String],
 }
 
 /// One call to make.
@@ -351,6 +354,11 @@ pub async fn send(ctx: &Context<'_>, call: &Call<'_>) -> Checked {
     };
     out.mask = prepared.mask.clone();
     crate::mask::register(&out.mask);
+    if let Err(p) = bound_origins(ctx, &prepared) {
+        out.error = Some(p.masked(&out.mask));
+        finish(&mut out);
+        return out;
+    }
     out.url = out.mask.text(prepared.url.as_str());
     out.request = Some(sent(&prepared));
     if let Some(d) = &detail {
@@ -418,6 +426,53 @@ async fn exchange(
             Err(e) => return Err(e),
         }
     }
+}
+
+/// Refuses a request that would carry a bound secret to an origin it is not bound to: by its
+/// URL (the base URL, the query), a header, the body, or an OAuth2 token request. Only this
+/// call fails; the error names the secret (never its value), the origin, and the way to
+/// allow it.
+fn bound_origins(ctx: &Context<'_>, p: &request::Prepared) -> Result<(), Problem> {
+    let origin = p.url.origin().ascii_serialization();
+    let token_origin = p
+        .oauth
+        .as_ref()
+        .and_then(|g| url::Url::parse(&g.token_url).ok())
+        .map(|u| u.origin().ascii_serialization());
+    for (name, value, origins) in ctx.env.bound_secrets() {
+        let mask = Mask::new([value]);
+        let carried = |text: &str| mask.text(text) != text;
+        let in_request = carried(p.url.as_str())
+            || p.headers.iter().any(|(_, v)| carried(v))
+            || p.body.as_ref().is_some_and(|b| mask.bytes(b) != *b);
+        let in_grant = p.oauth.as_ref().is_some_and(|g| {
+            [&g.client_secret, &g.password]
+                .into_iter()
+                .flatten()
+                .any(|s| s == value)
+        });
+        let allowed = |o: &String| origins.contains(o) || ctx.allow_origins.contains(o);
+        let to = if in_request && !allowed(&origin) {
+            Some(origin.clone())
+        } else if in_grant {
+            token_origin.clone().filter(|o| !allowed(o))
+        } else {
+            None
+        };
+        if let Some(to) = to {
+            return Err(Problem {
+                kind: "origin".into(),
+                message: format!(
+                    "secret `{name}` may not be sent to {to}: it is bound to {}",
+                    origins.join(", ")
+                ),
+                hint: format!(
+                    "if {to} is yours, allow it (--allow-origin {to} in the CLI, or set the base URL in the app's window)"
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A request finding, or a status finding about an accepted status, becomes a warning.

@@ -193,13 +193,25 @@ pub fn plan(store: &Store, req: &RunRequest) -> Result<Plan, RunError> {
             collection_id: None,
             suite_id: None,
             accept_status: req.accept_status.clone(),
-            allow_origins: req.allow_origins.clone(),
+            allow_origins: allowed(req),
         });
     };
     match folder_target(Path::new(target))? {
         Some((dir, suite)) => from_folder(&dir, suite, req),
         None => from_stored(store, target, req, false),
     }
+}
+
+/// The origins the user allowed for a run: `--allow-origin`, and the `--base-url` given.
+fn allowed(req: &RunRequest) -> Vec<String> {
+    let mut out = req.allow_origins.clone();
+    out.extend(
+        req.base_url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+            .map(|u| u.origin().ascii_serialization()),
+    );
+    out
 }
 
 /// A folder, or a folder's `suites/NAME.yaml`: the folder and the suite's name.
@@ -287,7 +299,7 @@ fn from_stored(
         collection_id: (!scratch).then_some(t.collection.id),
         suite_id: if scratch { None } else { t.suite_id },
         accept_status,
-        allow_origins: req.allow_origins.clone(),
+        allow_origins: allowed(req),
     })
 }
 

@@ -497,3 +497,130 @@ fn a_symlinked_spec_does_not_bring_a_private_file_along() {
         "{e}"
     );
 }
+
+/// A secret goes only to the origin it was bound to (its environment's baseUrl when entered
+/// on this machine): a shared request pointing elsewhere fails alone, sends nothing; the
+/// user can allow the origin for the run, or type a base URL in the window.
+#[test]
+fn secrets_are_bound_to_their_origins() {
+    use std::sync::atomic::Ordering;
+    let service = crate::util::Service::shop();
+    let (elsewhere, hits, _rt) = counting_server("{}".into());
+    let top = tempfile::tempdir().expect("tmp");
+    let data = top.path().join("data");
+    let env_file = top.path().join("local.yaml");
+    std::fs::write(
+        &env_file,
+        format!("name: local\nvariables:\n  baseUrl: {}\n  token: {{value: t-0123456789, secret: true}}\n", service.base),
+    )
+    .expect("write");
+    let env = Environment::from_file(&env_file).expect("env");
+    assert_eq!(env.variables["token"].origins, vec![service.base.clone()]);
+    let mut store = Store::open(&data).expect("store");
+    let c = store.create_collection("bound", "").expect("collection");
+    store
+        .set_spec_source(c.id, &service.url("/openapi.json"))
+        .expect("spec");
+    store.save_environment(Some(c.id), &env).expect("env");
+    for (seq, base) in ["{{baseUrl}}".to_string(), elsewhere.clone()]
+        .iter()
+        .enumerate()
+    {
+        store
+            .save_request(
+                c.id,
+                &vouch::store::SavedRequest {
+                    id: 0,
+                    folder_id: None,
+                    name: format!("r{seq}"),
+                    seq: seq as i64,
+                    operation_id: None,
+                    draft: Draft {
+                        method: "GET".into(),
+                        path: "/echo-header".into(),
+                        headers: vec![("X-Request-Id".into(), "{{token}}".into())],
+                        base_url: Some(base.clone()),
+                        ..Draft::default()
+                    },
+                    assertions: serde_json::json!([]),
+                    extractions: serde_json::json!([]),
+                    scripts: serde_json::json!([]),
+                },
+            )
+            .expect("save");
+    }
+    let d = data.to_str().expect("utf-8");
+    let out = crate::util::vouch()
+        .args(["run", "bound", "--data-dir", d])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("2 steps: 1 passed, 0 failed, 1 error"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("secret `token` may not be sent to {elsewhere}")),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("t-0123456789"));
+    assert_eq!(hits.load(Ordering::SeqCst), 0, "nothing went elsewhere");
+    let out = crate::util::vouch()
+        .args([
+            "run",
+            "bound",
+            "--data-dir",
+            d,
+            "--allow-origin",
+            &elsewhere,
+        ])
+        .output()
+        .expect("run");
+    assert!(
+        hits.load(Ordering::SeqCst) > 0,
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // The window: a secret typed there is bound to the environment's baseUrl.
+    let wb = vouch::workbench::Workbench::new(Some(data.clone()));
+    let rt = crate::util::runtime();
+    rt.block_on(wb.open(&service.url("/openapi.json")))
+        .expect("open");
+    let mut view = wb.environment_view("bound/local").expect("view");
+    view.variables.push(vouch::workbench::VarView {
+        name: "typed".into(),
+        value: Some("typed-secret-42".into()),
+        secret: true,
+    });
+    wb.save_environment(&view).expect("save");
+    let c = store.collection("bound").expect("c");
+    assert_eq!(
+        store
+            .environment(Some(c.id), "local")
+            .expect("env")
+            .variables["typed"]
+            .origins,
+        vec![service.base.clone()]
+    );
+    let draft = |base: &str| Draft {
+        method: "GET".into(),
+        path: "/echo-header".into(),
+        headers: vec![("X-Request-Id".into(), "{{typed}}".into())],
+        base_url: Some(base.into()),
+        ..Draft::default()
+    };
+    // A URL from shared material (a template) cannot move it; one typed in the window can.
+    let mut shared = draft("{{elsewhere}}");
+    shared.base_url = Some("{{baseUrl}}".into());
+    let sent = rt
+        .block_on(wb.send(None, shared, Some("bound/local".into())))
+        .expect("send");
+    assert_eq!(sent.status, Some(200), "{sent:?}");
+    let before = hits.load(Ordering::SeqCst);
+    let typed = rt
+        .block_on(wb.send(None, draft(&elsewhere), Some("bound/local".into())))
+        .expect("send");
+    assert!(typed.error.is_none(), "{typed:?}");
+    assert!(hits.load(Ordering::SeqCst) > before);
+}

@@ -33,6 +33,7 @@ async fn run(
         send: &send,
         cancel: None,
         accept_status: &[],
+        allow_origins: &[],
     };
     vouch::suite::run(&ctx, steps, options, on_event, on_step)
         .await

@@ -158,6 +158,7 @@ pub fn check(
         send: &send,
         cancel: None,
         accept_status: &[],
+        allow_origins: &[],
     };
     runtime().block_on(async {
         let op = vouch::call::route(&ctx, &draft.method, &draft.path, draft.base_url.as_deref())

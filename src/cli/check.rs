@@ -103,6 +103,14 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
     };
     let send = a.timeout.send_options(a.insecure);
     let accept = a.accept.list();
+    // The base URL given on the command line is the user's own: allowed for this call.
+    let mut allow = a.allow.allow_origin.clone();
+    allow.extend(
+        a.base_url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+            .map(|u| u.origin().ascii_serialization()),
+    );
     let checked = super::runtime(false)?.block_on(async {
         let spec = Spec::load(&a.spec, &a.allow.load_options()).await?;
         let contract = Contract::new(std::sync::Arc::new(spec));
@@ -114,6 +122,7 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
             send: &send,
             cancel: None,
             accept_status: &accept,
+            allow_origins: &allow,
         };
         let op = call::route(&ctx, &draft.method, &draft.path, draft.base_url.as_deref())?;
         let call = Call::of(Some(&op.operation.id), &draft);

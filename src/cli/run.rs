@@ -126,6 +126,7 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
         send: &send,
         cancel: Some(&cancel),
         accept_status: &plan.accept_status,
+        allow_origins: &plan.allow_origins,
     };
     let progress = Progress::new();
     let options = RunOptions {

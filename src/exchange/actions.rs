@@ -167,6 +167,11 @@ pub async fn import(
         super::confine_files(&mut bundle, None);
     }
     let lifted = secrets::lift(&mut bundle);
+    // Values imported on this machine go where the environment's baseUrl points.
+    bundle
+        .environments
+        .iter_mut()
+        .for_each(Environment::bind_secrets);
     let c = super::into_store(store, &bundle, o.replace)?;
     Ok(Imported::Collection {
         name: c.name,
@@ -188,6 +193,7 @@ fn import_environment(
         env.name = n.clone();
     }
     secrets::mark(&mut env);
+    env.bind_secrets();
     let collection_id = match &o.collection {
         Some(c) => Some(store.collection(c)?.id),
         None => None,

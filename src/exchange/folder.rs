@@ -445,21 +445,12 @@ fn read_yaml<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
     })
 }
 
-/// Reads a collection folder back into a bundle.
-pub fn read_folder(dir: &Path) -> Result<Bundle> {
-    let head: CollectionFile = read_yaml(&dir.join("collection.yaml"))?;
-    if head.version > FORMAT_VERSION || head.version == 0 {
-        return Err(ExchangeError::Unsupported {
-            path: dir.join("collection.yaml").display().to_string(),
-            detail: format!(
-                "format version {} (this Vouch reads versions 1 to {FORMAT_VERSION})",
-                head.version
-            ),
-        });
-    }
-    let spec = match head.spec {
+/// The spec a folder's `collection.yaml` names: a URL, or a file inside the folder.
+fn spec_link(dir: &Path, spec: Option<String>) -> Result<Option<SpecLink>> {
+    Ok(match spec {
         None => None,
-        Some(s) if s.contains("://") => Some(SpecLink {
+        // Only a web URL: `file:///…` would read any file of the machine.
+        Some(s) if s.starts_with("https://") || s.starts_with("http://") => Some(SpecLink {
             source: s,
             copy: None,
         }),
@@ -494,7 +485,22 @@ pub fn read_folder(dir: &Path) -> Result<Bundle> {
                 copy: Some(bytes),
             })
         }
-    };
+    })
+}
+
+/// Reads a collection folder back into a bundle.
+pub fn read_folder(dir: &Path) -> Result<Bundle> {
+    let head: CollectionFile = read_yaml(&dir.join("collection.yaml"))?;
+    if head.version > FORMAT_VERSION || head.version == 0 {
+        return Err(ExchangeError::Unsupported {
+            path: dir.join("collection.yaml").display().to_string(),
+            detail: format!(
+                "format version {} (this Vouch reads versions 1 to {FORMAT_VERSION})",
+                head.version
+            ),
+        });
+    }
+    let spec = spec_link(dir, head.spec)?;
     let mut bundle = Bundle {
         name: head.name,
         description: head.description,

@@ -142,6 +142,7 @@ fn add_env_data(bundle: &mut Bundle, data: Option<&Value>) {
                 Variable {
                     value,
                     secret: false,
+                    origins: Vec::new(),
                 },
             );
         }

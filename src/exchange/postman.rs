@@ -73,6 +73,7 @@ pub fn from_postman(doc: &Value, name: &str) -> Result<Bundle> {
                 Variable {
                     value: scalar(v.get("value")),
                     secret: v.get("type").and_then(Value::as_str) == Some("secret"),
+                    origins: Vec::new(),
                 },
             );
         }
@@ -407,6 +408,7 @@ pub fn postman_environment(doc: &Value, name: &str) -> Result<Environment> {
             Variable {
                 value: scalar(v.get("value")),
                 secret,
+                origins: Vec::new(),
             },
         );
     }

@@ -89,6 +89,7 @@ pub fn lift(bundle: &mut Bundle) -> usize {
                 Variable {
                     value,
                     secret: true,
+                    origins: Vec::new(),
                 },
             );
         }

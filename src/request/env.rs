@@ -7,13 +7,18 @@ use serde::{Deserialize, Serialize};
 use super::error::{RequestError, Result};
 
 /// One variable.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Variable {
     /// Its value.
     pub value: String,
     /// Secret values are never written to exports, reports or logs.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub secret: bool,
+    /// For a secret: the origins (`https://host:port`) it may be sent to, bound when its
+    /// value was entered on this machine (the environment's `baseUrl` then). Empty: not
+    /// bound. Shared material (a collection's URLs, a spec's servers) never moves it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub origins: Vec<String>,
 }
 
 /// Credentials for one security scheme of the spec, by the scheme's name. Which fields count
@@ -65,6 +70,9 @@ enum VarInFile {
         value: serde_json::Value,
         #[serde(default)]
         secret: bool,
+        /// Where a secret may be sent (`https://host:port`).
+        #[serde(default)]
+        origins: Vec<String>,
     },
     Plain(serde_json::Value),
 }
@@ -149,10 +157,13 @@ impl Environment {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        Environment::from_bytes(&bytes, &name).map_err(|e| match e {
+        let mut env = Environment::from_bytes(&bytes, &name).map_err(|e| match e {
             RequestError::Environment { detail, .. } => err(detail),
             other => other,
-        })
+        })?;
+        // The user's own file: its secrets go where its baseUrl points, nowhere else.
+        env.bind_secrets();
+        Ok(env)
     }
 
     /// Reads an environment from YAML or JSON text; `default_name` when it names none.
@@ -169,13 +180,18 @@ impl Environment {
                 .into_iter()
                 .map(|(k, v)| {
                     let var = match v {
-                        VarInFile::Full { value, secret } => Variable {
+                        VarInFile::Full {
+                            value,
+                            secret,
+                            origins,
+                        } => Variable {
                             value: scalar(value),
                             secret,
+                            origins,
                         },
                         VarInFile::Plain(value) => Variable {
                             value: scalar(value),
-                            secret: false,
+                            ..Variable::default()
                         },
                     };
                     (k, var)
@@ -187,6 +203,7 @@ impl Environment {
                     let var = Variable {
                         value: scalar(v.value),
                         secret: v.secret,
+                        origins: Vec::new(),
                     };
                     (v.name, var)
                 })
@@ -202,12 +219,17 @@ impl Environment {
     /// Sets (or replaces) a variable. A secret variable stays secret: a new value never
     /// downgrades it (an extraction into `token` keeps `token` masked).
     pub fn set(&mut self, name: &str, value: &str) {
-        let secret = self.variables.get(name).is_some_and(|v| v.secret);
+        let (secret, origins) = self
+            .variables
+            .get(name)
+            .map(|v| (v.secret, v.origins.clone()))
+            .unwrap_or_default();
         self.variables.insert(
             name.into(),
             Variable {
                 value: value.into(),
                 secret,
+                origins,
             },
         );
     }
@@ -219,8 +241,36 @@ impl Environment {
             Variable {
                 value: value.into(),
                 secret: true,
+                origins: Vec::new(),
             },
         );
+    }
+
+    /// Binds every unbound secret with a value to the origin of this environment's
+    /// `baseUrl` (what an environment read from the user's own file, or entered or imported
+    /// on this machine, is bound to).
+    pub fn bind_secrets(&mut self) {
+        let Some(origin) = self
+            .variables
+            .get("baseUrl")
+            .and_then(|v| url::Url::parse(&v.value).ok())
+            .map(|u| u.origin().ascii_serialization())
+        else {
+            return;
+        };
+        for v in self.variables.values_mut() {
+            if v.secret && !v.value.is_empty() && v.origins.is_empty() {
+                v.origins = vec![origin.clone()];
+            }
+        }
+    }
+
+    /// The secret variables bound to origins: (name, value, origins).
+    pub fn bound_secrets(&self) -> impl Iterator<Item = (&str, &str, &[String])> {
+        self.variables
+            .iter()
+            .filter(|(_, v)| v.secret && !v.value.is_empty() && !v.origins.is_empty())
+            .map(|(k, v)| (k.as_str(), v.value.as_str(), v.origins.as_slice()))
     }
 
     /// The mask of the secret variables (and of every credential that is a literal value

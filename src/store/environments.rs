@@ -42,8 +42,8 @@ impl Store {
         };
         for (seq, (name, var)) in env.variables.iter().enumerate() {
             tx.execute(
-                "INSERT INTO variables (environment_id, name, value, secret, seq) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, name, var.value, var.secret, seq as i64],
+                "INSERT INTO variables (environment_id, name, value, secret, seq, origins) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, name, var.value, var.secret, seq as i64, to_json(&var.origins)],
             )?;
         }
         for (scheme, creds) in &env.auth {
@@ -69,17 +69,26 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound { what: "environment", name: name.into() })?;
         let mut variables = IndexMap::new();
         let mut st = self.conn.prepare(
-            "SELECT name, value, secret FROM variables WHERE environment_id = ?1 ORDER BY seq",
+            "SELECT name, value, secret, origins FROM variables WHERE environment_id = ?1 ORDER BY seq",
         )?;
         for row in st.query_map([id], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, bool>(2)?,
+                r.get::<_, String>(3)?,
             ))
         })? {
-            let (n, value, secret) = row?;
-            variables.insert(n, Variable { value, secret });
+            let (n, value, secret, origins) = row?;
+            let origins = from_json("secret origins", &origins)?;
+            variables.insert(
+                n,
+                Variable {
+                    value,
+                    secret,
+                    origins,
+                },
+            );
         }
         let mut auth = IndexMap::new();
         let mut st = self.conn.prepare("SELECT scheme, credentials FROM environment_auth WHERE environment_id = ?1 ORDER BY scheme")?;

@@ -20,10 +20,11 @@ pub use collections::{Collection, Folder, SavedRequest, Suite, SuiteStep};
 pub use runs::{HistoryEntry, RunRecord, RunStatus, StepOutcome, StepRecord};
 
 /// The schema, one migration per released version; the array index + 1 is the version.
-static STEPS: [M<'static>; 3] = [
+static STEPS: [M<'static>; 4] = [
     M::up(include_str!("migrations/0001_init.sql")),
     M::up(include_str!("migrations/0002_request_scripts.sql")),
     M::up(include_str!("migrations/0003_step_request.sql")),
+    M::up(include_str!("migrations/0004_secret_origins.sql")),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -31,7 +32,7 @@ fn migrations() -> Migrations<'static> {
 }
 
 /// The schema version this Vouch writes.
-pub const SCHEMA_VERSION: usize = 3;
+pub const SCHEMA_VERSION: usize = 4;
 
 /// The file name of the store inside the data directory.
 pub const FILE_NAME: &str = "vouch.db";

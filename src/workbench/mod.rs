@@ -170,6 +170,16 @@ pub struct CallView {
     pub error: Option<String>,
 }
 
+/// The origin of the `baseUrl` an environment view names, if it is a URL.
+fn base_origin(view: &EnvView) -> Option<String> {
+    view.variables
+        .iter()
+        .find(|v| v.name == "baseUrl")
+        .and_then(|v| v.value.as_deref())
+        .and_then(|u| url::Url::parse(u).ok())
+        .map(|u| u.origin().ascii_serialization())
+}
+
 /// What an import brought in.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -531,6 +541,16 @@ impl Workbench {
             env.variables.insert(
                 v.name.clone(),
                 crate::request::Variable {
+                    // A value typed here is bound to the environment's baseUrl as it is now;
+                    // a kept one keeps its binding.
+                    origins: match (
+                        &v.value,
+                        old.as_ref().and_then(|o| o.variables.get(&v.name)),
+                    ) {
+                        (None, Some(kept)) => kept.origins.clone(),
+                        _ if v.secret => base_origin(view).into_iter().collect(),
+                        _ => Vec::new(),
+                    },
                     value,
                     secret: v.secret,
                 },
@@ -577,6 +597,7 @@ impl Workbench {
             send: &self.send_options,
             cancel: None,
             accept_status: &[],
+            allow_origins: &[],
         };
         Ok(call::preview(&ctx, &Call::of(operation_id.as_deref(), &draft))?.curl)
     }
@@ -668,6 +689,15 @@ impl Workbench {
         let env_name = env.filter(|e| !e.is_empty());
         let environment = self.environment(env_name.as_deref())?;
         let token = self.new_cancel();
+        // A base URL typed in the window is the user's own: allowed for this call.
+        let typed: Vec<String> = draft
+            .base_url
+            .as_deref()
+            .filter(|u| !u.contains("{{"))
+            .and_then(|u| url::Url::parse(u).ok())
+            .map(|u| u.origin().ascii_serialization())
+            .into_iter()
+            .collect();
         let draft = self.with_base_url(draft);
         let session = self.session(env_name.as_deref());
         let ctx = Context {
@@ -677,6 +707,7 @@ impl Workbench {
             send: &self.send_options,
             cancel: Some(&token),
             accept_status: &[],
+            allow_origins: &typed,
         };
         let checked = call::send(&ctx, &Call::of(operation_id.as_deref(), &draft)).await;
         // History is a convenience: a store that cannot be written does not fail the call.
@@ -956,6 +987,7 @@ impl Workbench {
             send: &self.send_options,
             cancel: Some(&token),
             accept_status: &plan.accept_status,
+            allow_origins: &plan.allow_origins,
         };
         let summary = crate::run::execute(
             &mut store,
