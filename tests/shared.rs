@@ -624,3 +624,89 @@ fn secrets_are_bound_to_their_origins() {
     assert!(typed.error.is_none(), "{typed:?}");
     assert!(hits.load(Ordering::SeqCst) > before);
 }
+
+/// Secrets are sealed at rest: after an import, a run and the history, neither `vouch.db`
+/// nor its WAL holds a byte of a planted secret; the key file is 0600; `vouch info` says
+/// what seals the store.
+#[test]
+fn secrets_are_sealed_at_rest() {
+    use std::os::unix::fs::PermissionsExt;
+    const PLANTED: &str = "planted-9f8e7d6c5b4a";
+    let service = crate::util::Service::shop();
+    let top = tempfile::tempdir().expect("tmp");
+    let data = top.path().join("data");
+    let d = data.to_str().expect("utf-8");
+    let env = top.path().join("env.postman_environment.json");
+    std::fs::write(
+        &env,
+        format!(
+            r#"{{"name": "sealed", "_postman_variable_scope": "environment", "values": [
+            {{"key": "baseUrl", "value": "{}", "enabled": true}},
+            {{"key": "token", "value": "{PLANTED}", "type": "secret", "enabled": true}}]}}"#,
+            service.base
+        ),
+    )
+    .expect("write");
+    let vouch = |args: &[&str]| {
+        let out = crate::util::vouch().args(args).output().expect("vouch");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, _, err) = vouch(&["import", env.to_str().expect("utf-8"), "--data-dir", d]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("the key sealing this store's secrets was written to"),
+        "{err}"
+    );
+    let spec = service.url("/openapi.json");
+    let (code, _, err) = vouch(&[
+        "check",
+        &spec,
+        "GET",
+        "/echo-header",
+        "-H",
+        "X-Request-Id: {{token}}",
+        "--env",
+        "sealed",
+        "--data-dir",
+        d,
+    ]);
+    assert!(code.is_some_and(|c| c < 2), "{err}");
+    let (code, _, err) = vouch(&[
+        "run",
+        "--spec",
+        &spec,
+        "--env",
+        "sealed",
+        "--data-dir",
+        d,
+        "--timeout",
+        "1",
+    ]);
+    assert!(code.is_some_and(|c| c < 2), "{err}");
+    let mut bytes = std::fs::read(data.join("vouch.db")).expect("db");
+    bytes.extend(std::fs::read(data.join("vouch.db-wal")).unwrap_or_default());
+    assert!(
+        !bytes
+            .windows(PLANTED.len())
+            .any(|w| w == PLANTED.as_bytes()),
+        "the planted secret is in vouch.db or its WAL"
+    );
+    let mode = std::fs::metadata(data.join("vouch.key"))
+        .expect("key")
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o600);
+    // And it opens again: the secret is there for the next call.
+    let store = Store::open(&data).expect("store");
+    assert_eq!(
+        store.environment(None, "sealed").expect("env").variables["token"].value,
+        PLANTED
+    );
+    let (_, out, _) = vouch(&["info", "--data-dir", d]);
+    assert!(out.contains("secrets sealed with: the key file"), "{out}");
+}

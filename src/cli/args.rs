@@ -16,9 +16,21 @@ pub struct DataDir {
 }
 
 impl DataDir {
-    /// Opens the store.
+    /// Opens the store; the first open of a new store says where the key sealing its
+    /// secrets was written.
     pub fn open(&self) -> Result<vouch::store::Store, vouch::store::StoreError> {
-        vouch::store::Store::open_default(self.data_dir.as_deref())
+        let store = vouch::store::Store::open_default(self.data_dir.as_deref())?;
+        if let vouch::store::KeySource::File {
+            path,
+            created: true,
+        } = store.key_source()
+        {
+            eprintln!(
+                "note: the key sealing this store's secrets was written to {} (mode 0600; VOUCH_MASTER_KEY overrides it)",
+                path.display()
+            );
+        }
+        Ok(store)
     }
 }
 

@@ -8,6 +8,7 @@
 mod args;
 mod check;
 mod exchange;
+mod info;
 mod inspect;
 mod render;
 mod run;
@@ -42,6 +43,8 @@ enum Command {
     /// Export a collection from the store: a Vouch folder, a Postman v2.1 file, or one request
     /// as a cURL command line.
     Export(exchange::ExportArgs),
+    /// Where the store is, what seals its secrets, and this version.
+    Info(info::Args),
 }
 
 /// Why a command stopped: an engine error (printed with its hint), or standard output gone.
@@ -98,6 +101,7 @@ pub fn main() -> ExitCode {
         Command::Run(a) => run::run(a),
         Command::Import(a) => exchange::import(a),
         Command::Export(a) => exchange::export(a),
+        Command::Info(a) => info::run(a),
     };
     match result {
         Ok(code) => code,

@@ -41,15 +41,20 @@ impl Store {
             }
         };
         for (seq, (name, var)) in env.variables.iter().enumerate() {
+            let value = if var.secret {
+                self.sealer.seal(&var.value)?
+            } else {
+                var.value.clone()
+            };
             tx.execute(
                 "INSERT INTO variables (environment_id, name, value, secret, seq, origins) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![id, name, var.value, var.secret, seq as i64, to_json(&var.origins)],
+                params![id, name, value, var.secret, seq as i64, to_json(&var.origins)],
             )?;
         }
         for (scheme, creds) in &env.auth {
             tx.execute(
                 "INSERT INTO environment_auth (environment_id, scheme, credentials) VALUES (?1, ?2, ?3)",
-                params![id, scheme, to_json(creds)],
+                params![id, scheme, self.sealer.seal(&to_json(creds))?],
             )?;
         }
         tx.commit()?;
@@ -81,6 +86,11 @@ impl Store {
         })? {
             let (n, value, secret, origins) = row?;
             let origins = from_json("secret origins", &origins)?;
+            let value = if secret {
+                self.sealer.open(&value)?
+            } else {
+                value
+            };
             variables.insert(
                 n,
                 Variable {
@@ -96,13 +106,49 @@ impl Store {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
         })? {
             let (scheme, creds) = row?;
-            auth.insert(scheme, from_json("credentials", &creds)?);
+            auth.insert(
+                scheme,
+                from_json("credentials", &self.sealer.open(&creds)?)?,
+            );
         }
         Ok(Environment {
             name: name.into(),
             variables,
             auth,
         })
+    }
+
+    /// Seals what an older Vouch stored in clear (secret values, credentials): run at every
+    /// open, a no-op once done.
+    pub(super) fn seal_legacy(&mut self) -> Result<()> {
+        let clear: Vec<(i64, String)> = self
+            .conn
+            .prepare("SELECT id, value FROM variables WHERE secret = 1 AND value != '' AND value NOT LIKE 'sealed:v1:%'")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let creds: Vec<(i64, String, String)> = self
+            .conn
+            .prepare("SELECT environment_id, scheme, credentials FROM environment_auth WHERE credentials NOT LIKE 'sealed:v1:%'")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        if clear.is_empty() && creds.is_empty() {
+            return Ok(());
+        }
+        let tx = self.conn.transaction()?;
+        for (id, value) in clear {
+            tx.execute(
+                "UPDATE variables SET value = ?2 WHERE id = ?1",
+                params![id, self.sealer.seal(&value)?],
+            )?;
+        }
+        for (env, scheme, c) in creds {
+            tx.execute(
+                "UPDATE environment_auth SET credentials = ?3 WHERE environment_id = ?1 AND scheme = ?2",
+                params![env, scheme, self.sealer.seal(&c)?],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// Names of the environments of a collection (or the global ones), sorted.

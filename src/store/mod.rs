@@ -9,6 +9,7 @@
 mod collections;
 mod environments;
 mod runs;
+mod seal;
 
 use std::path::{Path, PathBuf};
 
@@ -18,6 +19,7 @@ use thiserror::Error;
 
 pub use collections::{Collection, Folder, SavedRequest, Suite, SuiteStep};
 pub use runs::{HistoryEntry, RunRecord, RunStatus, StepOutcome, StepRecord};
+pub use seal::{KeySource, Sealer};
 
 /// The schema, one migration per released version; the array index + 1 is the version.
 static STEPS: [M<'static>; 4] = [
@@ -145,6 +147,7 @@ pub fn data_dir(explicit: Option<&Path>) -> PathBuf {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    sealer: Sealer,
 }
 
 impl Store {
@@ -185,7 +188,15 @@ impl Store {
                 path: path.display().to_string(),
                 detail: e.to_string(),
             })?;
-        Ok(Store { conn, path })
+        let sealer = Sealer::for_dir(dir)?;
+        let mut store = Store { conn, path, sealer };
+        store.seal_legacy()?;
+        Ok(store)
+    }
+
+    /// Where the key that seals secrets comes from.
+    pub fn key_source(&self) -> &KeySource {
+        &self.sealer.source
     }
 
     /// Opens the store of `data_dir(explicit)`.
