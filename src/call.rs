@@ -160,6 +160,8 @@ pub struct Checked {
     pub notes: Vec<String>,
     /// Why the call could not be made (masked).
     pub error: Option<Problem>,
+    /// The call was refused for carrying a bound secret elsewhere: (secret name, origin).
+    pub refused: Option<(String, String)>,
     /// The secrets of this call in every form, for whatever the caller records or shows.
     pub mask: Mask,
 }
@@ -324,6 +326,7 @@ pub async fn send(ctx: &Context<'_>, call: &Call<'_>) -> Checked {
         findings: Vec::new(),
         notes: Vec::new(),
         error: None,
+        refused: None,
         mask: ctx.env.mask(),
     };
     if let Some(a) = &call.draft.auth {
@@ -354,8 +357,9 @@ pub async fn send(ctx: &Context<'_>, call: &Call<'_>) -> Checked {
     };
     out.mask = prepared.mask.clone();
     crate::mask::register(&out.mask);
-    if let Err(p) = bound_origins(ctx, &prepared) {
+    if let Err((secret, origin, p)) = bound_origins(ctx, &prepared) {
         out.error = Some(p.masked(&out.mask));
+        out.refused = Some((secret, origin));
         finish(&mut out);
         return out;
     }
@@ -432,7 +436,10 @@ async fn exchange(
 /// URL (the base URL, the query), a header, the body, or an OAuth2 token request. Only this
 /// call fails; the error names the secret (never its value), the origin, and the way to
 /// allow it.
-fn bound_origins(ctx: &Context<'_>, p: &request::Prepared) -> Result<(), Problem> {
+fn bound_origins(
+    ctx: &Context<'_>,
+    p: &request::Prepared,
+) -> Result<(), (String, String, Problem)> {
     let origin = p.url.origin().ascii_serialization();
     let token_origin = p
         .oauth
@@ -460,16 +467,17 @@ fn bound_origins(ctx: &Context<'_>, p: &request::Prepared) -> Result<(), Problem
             None
         };
         if let Some(to) = to {
-            return Err(Problem {
+            let problem = Problem {
                 kind: "origin".into(),
                 message: format!(
                     "secret `{name}` may not be sent to {to}: it is bound to {}",
                     origins.join(", ")
                 ),
                 hint: format!(
-                    "if {to} is yours, allow it (--allow-origin {to} in the CLI, or set the base URL in the app's window)"
+                    "if {to} is yours, allow it (--allow-origin {to} in the CLI; in the app, allow it for this environment)"
                 ),
-            });
+            };
+            return Err((name.to_string(), to, problem));
         }
     }
     Ok(())

@@ -617,6 +617,34 @@ fn secrets_are_bound_to_their_origins() {
         .block_on(wb.send(None, shared, Some("bound/local".into())))
         .expect("send");
     assert_eq!(sent.status, Some(200), "{sent:?}");
+    // Shared material pointing elsewhere: refused, with what the window asks about.
+    let mut view = wb.environment_view("bound/local").expect("view");
+    view.variables.push(vouch::workbench::VarView {
+        name: "other".into(),
+        value: Some(elsewhere.clone()),
+        secret: false,
+    });
+    wb.save_environment(&view).expect("save");
+    let refused = rt
+        .block_on(wb.send(None, draft("{{other}}"), Some("bound/local".into())))
+        .expect("send");
+    let r = refused.refused.as_ref().expect("refused");
+    assert_eq!(
+        (r.secret.as_str(), r.origin.as_str()),
+        ("typed", elsewhere.as_str())
+    );
+    assert!(!serde_json::to_string(&refused)
+        .expect("json")
+        .contains("typed-secret-42"));
+    // The user's answer is remembered with the environment.
+    wb.allow_origin("bound/local", "typed", &elsewhere)
+        .expect("allow");
+    let before = hits.load(Ordering::SeqCst);
+    let again = rt
+        .block_on(wb.send(None, draft("{{other}}"), Some("bound/local".into())))
+        .expect("send");
+    assert!(again.error.is_none(), "{again:?}");
+    assert!(hits.load(Ordering::SeqCst) > before);
     let before = hits.load(Ordering::SeqCst);
     let typed = rt
         .block_on(wb.send(None, draft(&elsewhere), Some("bound/local".into())))

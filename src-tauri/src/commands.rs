@@ -203,6 +203,10 @@ commands! {
     fn run_report(run_id: u32, kind: String) -> String
         = blocking |wb| wb.report(i64::from(run_id), &kind);
 
+    /// Allows a secret of an environment to go to one more origin (answering a refused call).
+    fn allow_origin(env: String, secret: String, origin: String) -> ()
+        = blocking |wb| wb.allow_origin(&env, &secret, &origin);
+
     /// Forgets the window's HTTP session: cookies, OAuth2 tokens, kept-alive connections.
     fn reset_session() -> () = blocking |wb| { wb.reset_session(); Ok(()) };
 }

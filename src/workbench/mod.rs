@@ -168,6 +168,18 @@ pub struct CallView {
     pub findings: Vec<Finding>,
     /// Why the call could not be made.
     pub error: Option<String>,
+    /// Refused for carrying a bound secret to another origin: what the app asks the user.
+    pub refused: Option<Refusal>,
+}
+
+/// A call refused because a secret would go to an origin it is not bound to.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Refusal {
+    /// The secret variable's name (never its value).
+    pub secret: String,
+    /// Where the call would have taken it.
+    pub origin: String,
 }
 
 /// The origin of the `baseUrl` an environment view names, if it is a URL.
@@ -734,7 +746,31 @@ impl Workbench {
                 .unwrap_or_default(),
             findings: checked.findings.clone(),
             error: checked.error.as_ref().map(crate::Problem::line),
+            refused: checked
+                .refused
+                .clone()
+                .map(|(secret, origin)| Refusal { secret, origin }),
         })
+    }
+
+    /// Allows a secret of an environment to go to one more origin (the user's answer to a
+    /// refused call, remembered with the environment).
+    pub fn allow_origin(&self, env: &str, secret: &str, origin: &str) -> Result<()> {
+        let mut store = self.store()?;
+        let (scope, short) = self.env_scope(&store, env)?;
+        let mut e = store.environment(scope, &short)?;
+        let var = e
+            .variables
+            .get_mut(secret)
+            .ok_or_else(|| StoreError::NotFound {
+                what: "variable",
+                name: secret.into(),
+            })?;
+        if !var.origins.iter().any(|o| o == origin) {
+            var.origins.push(origin.to_string());
+        }
+        store.save_environment(scope, &e)?;
+        Ok(())
     }
 
     /// The draft with the window's base URL when it names none.

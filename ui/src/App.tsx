@@ -121,7 +121,7 @@ export function App() {
           ) : (
             <div className="empty muted">{spec.spec ? "Pick an operation." : "Open a spec to begin."}</div>
           )}
-          {call && <ResponsePanel call={call} />}
+          {call && <ResponsePanel call={call} onAllow={sender.allowAndSend} />}
         </div>
         <CollectionsPanel
           collections={collections.collections}

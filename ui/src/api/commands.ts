@@ -144,6 +144,11 @@ export function runReport(runId: number, kind: string): Promise<string> {
   return invoke<string>("run_report", { runId, kind });
 }
 
+/** Allows a secret of an environment to go to one more origin (answering a refused call). */
+export function allowOrigin(env: string, secret: string, origin: string): Promise<void> {
+  return invoke<void>("allow_origin", { env, secret, origin });
+}
+
 /** Forgets the window's HTTP session: cookies, OAuth2 tokens, kept-alive connections. */
 export function resetSession(): Promise<void> {
   return invoke<void>("reset_session");

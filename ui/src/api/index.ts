@@ -91,4 +91,5 @@ export const api = {
   importCollection: commands.importCollection,
   runReport: commands.runReport,
   resetSession: commands.resetSession,
+  allowOrigin: commands.allowOrigin,
 };

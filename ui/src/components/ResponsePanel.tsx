@@ -26,7 +26,7 @@ async function readBody(id: number): Promise<string> {
 }
 
 /** The response: status, time, size, the contract verdict, headers, and the body. */
-export function ResponsePanel({ call }: { call: CallView }) {
+export function ResponsePanel({ call, onAllow }: { call: CallView; onAllow?: (secret: string, origin: string) => void }) {
   const [lines, setLines] = useState<string[]>([]);
   const [pretty, setPretty] = useState<Pretty | null>(null);
   const [search, setSearch] = useState("");
@@ -92,6 +92,14 @@ export function ResponsePanel({ call }: { call: CallView }) {
         {call.method} {call.url}
       </div>
       {call.error && <div className="error" data-testid="call-error">{call.error}</div>}
+      {call.refused && onAllow && (
+        <div className="banner" data-testid="refused">
+          The secret <code>{call.refused.secret}</code> is bound to other origins.{" "}
+          <button data-testid="allow-origin" onClick={() => call.refused && onAllow(call.refused.secret, call.refused.origin)}>
+            Allow it to go to {call.refused.origin} (this environment) and send again
+          </button>
+        </div>
+      )}
       {call.findings.length > 0 && (
         <ul className="findings" data-testid="findings">
           {call.findings.map((f, i) => (

@@ -57,6 +57,13 @@ export function useSend({ build, env, setCall, attempt, clearError, onSent }: Op
 
   const closeCurl = () => setCurl(null);
 
+  /** The user's answer to a refused call: the origin allowed for the environment, then sent. */
+  const allowAndSend = (secret: string, origin: string) =>
+    attempt(async () => {
+      await api.allowOrigin(env, secret, origin);
+      await send();
+    });
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key === "Enter") {
@@ -69,5 +76,5 @@ export function useSend({ build, env, setCall, attempt, clearError, onSent }: Op
     return () => window.removeEventListener("keydown", onKey);
   }, [send, sending]);
 
-  return { sending, send, cancel, curl, copyCurl, closeCurl };
+  return { sending, send, cancel, curl, copyCurl, closeCurl, allowAndSend };
 }
