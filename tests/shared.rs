@@ -738,3 +738,38 @@ fn secrets_are_sealed_at_rest() {
     let (_, out, _) = vouch(&["info", "--data-dir", d]);
     assert!(out.contains("secrets sealed with: the key file"), "{out}");
 }
+
+/// A token endpoint named by a spec cannot make the session read without bound: its answer
+/// is capped (1 MB) like any other response.
+#[test]
+fn a_token_endpoint_answer_is_capped() {
+    let (base, _hits, _rt) = counting_server("x".repeat(2 << 20));
+    let doc = serde_json::json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+        "components": {"securitySchemes": {"pw": {"type": "oauth2", "flows": {"password": {"tokenUrl": format!("{base}/token"), "scopes": {}}}}}},
+        "security": [{"pw": []}],
+        "paths": {"/me": {"get": {"operationId": "me", "responses": {"200": {"description": "ok"}}}}}});
+    let spec = vouch::spec::Spec::from_bytes(
+        &serde_json::to_vec(&doc).expect("json"),
+        None,
+        &Default::default(),
+    )
+    .expect("spec");
+    let env =
+        Environment::from_bytes(b"auth:\n  pw: {username: u, password: p}\n", "e").expect("env");
+    let detail = spec.resolve(spec.operation("me").expect("op"));
+    let draft = Draft {
+        method: "GET".into(),
+        path: "/me".into(),
+        base_url: Some(base.clone()),
+        ..Draft::default()
+    };
+    let prepared = vouch::request::prepare(&spec, Some(&detail), &draft, &env).expect("prepare");
+    let session = vouch::request::Session::new();
+    let e = crate::util::runtime()
+        .block_on(session.send(&prepared, &Default::default(), None))
+        .expect_err("capped");
+    assert!(
+        e.to_string().contains("the answer is over 1048576 bytes"),
+        "{e}"
+    );
+}
