@@ -126,20 +126,6 @@ pub struct SentRequest {
     pub curl: String,
 }
 
-/// The response as received, masked: what reports show of a failed step.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ReceivedResponse {
-    /// Status code.
-    pub status: u16,
-    /// Headers (credential headers such as Set-Cookie masked by name).
-    pub headers: Vec<(String, String)>,
-    /// The body as text, up to [`SHOWN_BODY_CAP`] bytes.
-    pub body: String,
-    /// The body was longer than what is shown.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub body_truncated: bool,
-}
-
 /// A checked call: what was sent, what came back, every finding (request findings first),
 /// all masked; the raw exchange stays in memory for assertions and extraction.
 #[derive(Debug, Clone)]
@@ -185,18 +171,6 @@ impl Checked {
             _ if self.fails() || !assertions_hold => StepOutcome::Failed,
             _ => StepOutcome::Passed,
         }
-    }
-
-    /// The response as reports show it (masked, body cut at [`SHOWN_BODY_CAP`]).
-    pub fn response(&self) -> Option<ReceivedResponse> {
-        let e = self.exchange.as_ref()?;
-        let shown = &e.body[..e.body.len().min(SHOWN_BODY_CAP)];
-        Some(ReceivedResponse {
-            status: e.status,
-            headers: self.mask.headers(&e.headers),
-            body: String::from_utf8_lossy(&self.mask.bytes(shown)).into_owned(),
-            body_truncated: e.body.len() > SHOWN_BODY_CAP || e.truncated,
-        })
     }
 
     /// The call as the history keeps it: URL, findings and the draft masked (secrets in

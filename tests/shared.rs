@@ -7,6 +7,21 @@ use vouch::store::Store;
 
 use crate::util::load;
 
+/// A saved request of `draft` (no assertions, no extractions).
+fn saved(name: impl Into<String>, seq: i64, draft: Draft) -> vouch::store::SavedRequest {
+    vouch::store::SavedRequest {
+        id: 0,
+        folder_id: None,
+        name: name.into(),
+        seq,
+        operation_id: None,
+        draft,
+        assertions: serde_json::json!([]),
+        extractions: serde_json::json!([]),
+        scripts: serde_json::json!([]),
+    }
+}
+
 /// A method is an HTTP token: an import naming `GET$(…)` is refused, a draft with one is not
 /// sent, and every cURL argument is single-quoted.
 #[test]
@@ -199,20 +214,7 @@ fn secrets_stay_private_and_out_of_exports() {
 
     let mut request = |name: &str, draft: Draft| {
         store
-            .save_request(
-                c.id,
-                &vouch::store::SavedRequest {
-                    id: 0,
-                    folder_id: None,
-                    name: name.into(),
-                    seq: 0,
-                    operation_id: None,
-                    draft,
-                    assertions: serde_json::json!([]),
-                    extractions: serde_json::json!([]),
-                    scripts: serde_json::json!([]),
-                },
-            )
+            .save_request(c.id, &saved(name, 0, draft))
             .expect("save")
     };
     request(
@@ -232,13 +234,10 @@ fn secrets_stay_private_and_out_of_exports() {
     store
         .save_request(
             c2.id,
-            &vouch::store::SavedRequest {
-                id: 0,
-                folder_id: None,
-                name: "basic".into(),
-                seq: 0,
-                operation_id: None,
-                draft: Draft {
+            &saved(
+                "basic",
+                0,
+                Draft {
                     method: "GET".into(),
                     path: "/me".into(),
                     auth: Some(vouch::request::Auth::Basic {
@@ -247,10 +246,7 @@ fn secrets_stay_private_and_out_of_exports() {
                     }),
                     ..Draft::default()
                 },
-                assertions: serde_json::json!([]),
-                extractions: serde_json::json!([]),
-                scripts: serde_json::json!([]),
-            },
+            ),
         )
         .expect("save");
     let e = exchange::export(
@@ -281,21 +277,15 @@ fn an_export_touches_only_its_own_files() {
         store
             .save_request(
                 c.id,
-                &vouch::store::SavedRequest {
-                    id: 0,
-                    folder_id: None,
-                    name: name.into(),
-                    seq: 0,
-                    operation_id: None,
-                    draft: Draft {
+                &saved(
+                    name,
+                    0,
+                    Draft {
                         method: "GET".into(),
                         path: format!("/{name}"),
                         ..Draft::default()
                     },
-                    assertions: serde_json::json!([]),
-                    extractions: serde_json::json!([]),
-                    scripts: serde_json::json!([]),
-                },
+                ),
             )
             .expect("save")
     };
@@ -343,6 +333,30 @@ fn an_export_touches_only_its_own_files() {
     );
     assert!(!out.join("c.yaml").exists(), "nothing written");
 
+    // A manifest is shared material: an entry leading out of the folder is ignored, even
+    // with the right hash, and nothing outside is removed.
+    let outside = top.path().join("victim.txt");
+    std::fs::write(&outside, "keep me").expect("write");
+    let hash: String = {
+        use sha2::Digest;
+        sha2::Sha256::digest(b"keep me")
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    std::fs::write(
+        out.join("a.yaml"),
+        "name: a\nseq: 0\nmethod: GET\npath: /a\n",
+    )
+    .expect("restore");
+    let manifest = std::fs::read_to_string(out.join(".vouch-manifest")).expect("manifest");
+    std::fs::write(
+        out.join(".vouch-manifest"),
+        format!("{manifest}{hash}  ../victim.txt\n{hash}  /abs/victim.txt\n"),
+    )
+    .expect("write");
+    exchange::export(&store, "mine", &to, true).expect("export");
+    assert_eq!(std::fs::read_to_string(&outside).expect("read"), "keep me");
     // Another collection's folder, and a symlink, are refused.
     let other = top.path().join("other");
     std::fs::create_dir_all(&other).expect("dir");
@@ -529,23 +543,17 @@ fn secrets_are_bound_to_their_origins() {
         store
             .save_request(
                 c.id,
-                &vouch::store::SavedRequest {
-                    id: 0,
-                    folder_id: None,
-                    name: format!("r{seq}"),
-                    seq: seq as i64,
-                    operation_id: None,
-                    draft: Draft {
+                &saved(
+                    format!("r{seq}"),
+                    seq as i64,
+                    Draft {
                         method: "GET".into(),
                         path: "/echo-header".into(),
                         headers: vec![("X-Request-Id".into(), "{{token}}".into())],
                         base_url: Some(base.clone()),
                         ..Draft::default()
                     },
-                    assertions: serde_json::json!([]),
-                    extractions: serde_json::json!([]),
-                    scripts: serde_json::json!([]),
-                },
+                ),
             )
             .expect("save");
     }

@@ -47,7 +47,8 @@ pub struct ImportArgs {
 /// Runs `vouch import`.
 pub fn import(a: ImportArgs) -> super::Result<ExitCode> {
     let from = match a.from {
-        ImportFrom::Auto | ImportFrom::Openapi => Source::Auto,
+        ImportFrom::Auto => Source::Auto,
+        ImportFrom::Openapi => Source::OpenApi,
         ImportFrom::Vouch => Source::Vouch,
         ImportFrom::Postman => Source::Postman,
         ImportFrom::Insomnia => Source::Insomnia,
@@ -67,8 +68,7 @@ pub fn import(a: ImportArgs) -> super::Result<ExitCode> {
         Input::Path(PathBuf::from(&a.source))
     };
     let options = ImportOptions {
-        from: Some(from),
-        openapi: matches!(a.from, ImportFrom::Openapi),
+        from,
         replace: a.replace,
         name: a.name.clone(),
         collection: a.collection.clone(),

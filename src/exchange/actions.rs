@@ -31,9 +31,7 @@ pub enum Input {
 pub struct ImportOptions {
     /// The format (Auto: recognised from the content; OpenAPI documents and Postman
     /// environments included).
-    pub from: Option<Source>,
-    /// Read the input as an OpenAPI document (one request per operation).
-    pub openapi: bool,
+    pub from: Source,
     /// Replace a collection (or environment) of the same name.
     pub replace: bool,
     /// Import under this name.
@@ -117,13 +115,13 @@ pub async fn import(
         other => other.clone(),
     };
     let content = read(&input)?;
-    let auto = matches!(o.from, None | Some(Source::Auto));
-    let sniffed = match (&content, auto || o.openapi) {
+    let openapi = o.from == Source::OpenApi;
+    let sniffed = match (&content, o.from == Source::Auto || openapi) {
         (Some((bytes, name)), true) => sniff(bytes, name),
         _ => Sniffed::Other,
     };
     let mut bundle = match (sniffed, &content) {
-        (Sniffed::PostmanEnvironment(doc), Some((_, name))) if !o.openapi => {
+        (Sniffed::PostmanEnvironment(doc), Some((_, name))) if !openapi => {
             let env = super::postman_environment(&doc, name)?;
             return import_environment(store, env, o);
         }
@@ -137,7 +135,7 @@ pub async fn import(
             };
             super::from_spec(&spec, name, Some(bytes.clone()))
         }
-        (_, _) if o.openapi => match &input {
+        (_, _) if openapi => match &input {
             Input::Path(p) => {
                 let source = p.display().to_string();
                 let spec = Spec::load(&source, &LoadOptions::default()).await?;
@@ -151,11 +149,9 @@ pub async fn import(
                 .into())
             }
         },
-        (_, Some((bytes, name))) => {
-            super::import_bytes(bytes, name, o.from.unwrap_or(Source::Auto))?
-        }
+        (_, Some((bytes, name))) => super::import_bytes(bytes, name, o.from)?,
         (_, None) => match &input {
-            Input::Path(p) => super::import_path(p, o.from.unwrap_or(Source::Auto))?,
+            Input::Path(p) => super::import_path(p, o.from)?,
             Input::Bytes { .. } => unreachable!("bytes are always read"),
         },
     };

@@ -207,9 +207,10 @@ impl Bundle {
 }
 
 /// The formats `vouch import` reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Source {
     /// Guess from the content.
+    #[default]
     Auto,
     /// A Vouch collection folder.
     Vouch,
@@ -221,6 +222,8 @@ pub enum Source {
     Har,
     /// A cURL command line.
     Curl,
+    /// An OpenAPI or Swagger document: one request per operation.
+    OpenApi,
 }
 
 /// Files larger than this are refused before being read.
@@ -300,6 +303,16 @@ pub fn import_bytes(bytes: &[u8], name: &str, from: Source) -> Result<Bundle> {
         Source::Postman => from_postman(&doc, name),
         Source::Insomnia => from_insomnia(&doc, name),
         Source::Har => from_har(&doc, name),
+        Source::OpenApi => {
+            let spec =
+                crate::spec::Spec::from_bytes(bytes, None, &Default::default()).map_err(|e| {
+                    ExchangeError::Format {
+                        path: name.into(),
+                        detail: e.to_string(),
+                    }
+                })?;
+            Ok(from_spec(&spec, name, Some(bytes.to_vec())))
+        }
         Source::Vouch => Err(ExchangeError::Format {
             path: name.into(),
             detail: "a Vouch collection is a folder: import the folder".into(),

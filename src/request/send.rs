@@ -98,8 +98,6 @@ pub struct Session {
     /// Origins that answered before: a failure there may be a kept-alive connection the
     /// server has since closed.
     answered: Mutex<std::collections::HashSet<String>>,
-    /// OAuth2 token requests made (what tests and the app count).
-    token_fetches: std::sync::atomic::AtomicUsize,
 }
 
 /// What makes two clients differ: TLS opt-out, redirect cap, connect timeout, whether
@@ -158,12 +156,6 @@ impl Session {
     /// A session with an empty cookie jar.
     pub fn new() -> Session {
         Session::default()
-    }
-
-    /// OAuth2 token requests this session has made.
-    pub fn token_fetches(&self) -> usize {
-        self.token_fetches
-            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     fn client(&self, o: &SendOptions, fresh: bool, careful: bool) -> Result<reqwest::Client> {
@@ -240,8 +232,6 @@ impl Session {
                 return Ok(t);
             }
         }
-        self.token_fetches
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let (token, lifetime) = fetch_token(client, grant).await?;
         // Renew a little early so a token does not expire in flight.
         let expiry = lifetime.map(|s| Instant::now() + Duration::from_secs(s.saturating_sub(10)));

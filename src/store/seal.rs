@@ -147,11 +147,6 @@ impl Sealer {
             })?;
         String::from_utf8(plain).map_err(|_| bad("not UTF-8"))
     }
-
-    /// Whether a stored value is sealed.
-    pub fn is_sealed(stored: &str) -> bool {
-        stored.starts_with(SEALED)
-    }
 }
 
 /// Writes a new file readable by its owner only.
@@ -176,7 +171,7 @@ mod tests {
         let s = Sealer::with_key(&[7; 32], KeySource::Environment);
         let a = s.seal("sk_live_1").expect("seal");
         let b = s.seal("sk_live_1").expect("seal");
-        assert!(Sealer::is_sealed(&a) && a != b, "random nonces");
+        assert!(a.starts_with(SEALED) && a != b, "random nonces");
         assert!(!a.contains("sk_live_1"));
         assert_eq!(s.open(&a).expect("open"), "sk_live_1");
         assert_eq!(

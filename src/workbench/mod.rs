@@ -676,11 +676,6 @@ impl Workbench {
         }
     }
 
-    /// OAuth2 token requests the current session made.
-    pub fn token_fetches(&self) -> usize {
-        self.session.lock().map_or(0, |s| s.1.token_fetches())
-    }
-
     fn new_cancel(&self) -> CancellationToken {
         let token = CancellationToken::new();
         if let Ok(mut c) = self.cancel.lock() {
