@@ -193,7 +193,8 @@ fn a_collection_folder_opens_with_its_base_url() {
     let rt = runtime();
     let data = tempfile::tempdir().expect("tmp");
     let wb = Workbench::new(Some(data.path().to_path_buf()));
-    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("collections/shop");
+    // A copy: the folder stays linked, and saves below write into it.
+    let demo = crate::linked::demo_copy(data.path());
     let summary = rt
         .block_on(wb.open(demo.to_str().expect("utf-8")))
         .expect("open");

@@ -164,6 +164,8 @@ fn generate(dir: &Path) {
     vouch::workbench::EnvView::export_all(&cfg).expect("EnvView");
     vouch::workbench::ImportView::export_all(&cfg).expect("ImportView");
     vouch::suite::Event::export_all(&cfg).expect("Event");
+    vouch::exchange::link::SyncReport::export_all(&cfg).expect("SyncReport");
+    vouch::store::Trashed::export_all(&cfg).expect("Trashed");
 }
 
 fn files(dir: &Path) -> Vec<(PathBuf, String)> {

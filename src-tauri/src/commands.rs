@@ -17,7 +17,9 @@ use serde::Serialize;
 use tauri::ipc::Response;
 use tauri::{AppHandle, Emitter, State};
 use vouch::contract::Finding;
+use vouch::exchange::link::SyncReport;
 use vouch::request::Draft;
+use vouch::store::Trashed;
 use vouch::workbench::{
     CallView, CollectionRow, EnvView, HistoryRow, ImportView, OperationForm, OperationRow,
     RunPoint, RunView, SpecSummary, Workbench, WorkbenchError,
@@ -154,9 +156,24 @@ commands! {
     /// The collections in the store with their requests' names.
     fn collections() -> Vec<CollectionRow> = blocking |wb| wb.collections();
 
-    /// Saves a draft into a collection (created, and linked to the open spec, when new).
-    fn save_request(collection: String, name: String, operation_id: Option<String>, draft: Draft) -> ()
+    /// Saves a draft into a collection (created, and linked to the open spec, when new; a
+    /// request of that name updated); a collection linked to a folder is synced with it.
+    fn save_request(collection: String, name: String, operation_id: Option<String>, draft: Draft) -> Option<SyncReport>
         = blocking |wb| wb.save(&collection, &name, operation_id, draft);
+
+    /// Syncs a collection with its folder (null: it is not linked to one).
+    fn sync_collection(collection: String) -> Option<SyncReport> = blocking |wb| wb.sync(&collection);
+
+    /// Ends a conflict of a linked collection: keep this machine's version, or the folder's.
+    fn resolve_conflict(collection: String, key: String, keep_mine: bool) -> SyncReport
+        = blocking |wb| wb.resolve(&collection, &key, keep_mine);
+
+    /// What syncs took out of a collection (restorable), newest first.
+    fn trash(collection: String) -> Vec<Trashed> = blocking |wb| wb.trash(&collection);
+
+    /// Puts an item of a collection's trash back.
+    fn restore(collection: String, id: u32) -> SyncReport
+        = blocking |wb| wb.restore(&collection, i64::from(id));
 
     /// Runs a collection (or `collection/suite`), reporting progress as `run-event` events.
     fn run_suite(target: String, env: Option<String>) -> RunView

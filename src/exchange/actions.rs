@@ -169,6 +169,9 @@ pub async fn import(
         .iter_mut()
         .for_each(Environment::bind_secrets);
     let c = super::into_store(store, &bundle, o.replace)?;
+    if o.name.is_none() {
+        link_folder(store, &input, &c.name)?;
+    }
     Ok(Imported::Collection {
         name: c.name,
         requests: bundle.requests.len(),
@@ -178,6 +181,16 @@ pub async fn import(
         lifted,
         warnings: bundle.warnings,
     })
+}
+
+/// A folder imported under its own name stays linked to it (saves go back to its files).
+fn link_folder(store: &mut Store, input: &Input, name: &str) -> Result<(), ExchangeError> {
+    if let Input::Path(p) = input {
+        if p.join("collection.yaml").is_file() {
+            super::link::link(store, name, p)?;
+        }
+    }
+    Ok(())
 }
 
 fn import_environment(

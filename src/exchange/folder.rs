@@ -148,6 +148,29 @@ fn yaml<T: Serialize>(value: &T) -> Result<Vec<u8>> {
         })
 }
 
+/// A request's file, as the folder holds it.
+pub(crate) fn request_form(r: &BundleRequest) -> Result<Vec<u8>> {
+    yaml(r)
+}
+
+/// An environment's file, as the folder holds it (secret values left out).
+pub(crate) fn environment_form(env: &Environment) -> Result<Vec<u8>> {
+    yaml(&EnvironmentFile::of(env))
+}
+
+/// A suite's file, as the folder holds it.
+pub(crate) fn suite_form(s: &BundleSuite) -> Result<Vec<u8>> {
+    yaml(s)
+}
+
+/// A folder's `folder.yaml`.
+pub(crate) fn folder_form(name: &str, seq: i64) -> Result<Vec<u8>> {
+    yaml(&FolderFile {
+        name: name.into(),
+        seq,
+    })
+}
+
 /// Renders a bundle as the files of a folder (relative path → content), without writing.
 // Kept whole: one file kind after another, sharing the taken-names sets that keep file names unique.
 pub fn render(bundle: &Bundle) -> Result<BTreeMap<PathBuf, Vec<u8>>> {
@@ -392,7 +415,7 @@ fn previous_export(bundle: &Bundle, dir: &Path) -> Result<BTreeMap<PathBuf, Stri
 }
 
 /// Refuses a path under `dir` that goes through a symlink (or is one).
-fn no_symlink(dir: &Path, rel: &Path) -> std::result::Result<(), String> {
+pub(crate) fn no_symlink(dir: &Path, rel: &Path) -> std::result::Result<(), String> {
     let mut at = dir.to_path_buf();
     for c in rel.components() {
         at.push(c);
@@ -407,7 +430,7 @@ fn no_symlink(dir: &Path, rel: &Path) -> std::result::Result<(), String> {
 }
 
 /// Writes a file whole or not at all: a temporary file beside it, then a rename.
-fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".vouch-tmp");
     let tmp = PathBuf::from(tmp);
@@ -418,7 +441,7 @@ fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// Removes the folders above `file` (inside `dir`) that are left empty.
-fn remove_empty_parents(dir: &Path, file: &Path) {
+pub(crate) fn remove_empty_parents(dir: &Path, file: &Path) {
     let mut at = file.parent();
     while let Some(d) = at.filter(|d| *d != dir && d.starts_with(dir)) {
         if std::fs::remove_dir(d).is_err() {
@@ -525,9 +548,16 @@ pub fn read_folder(dir: &Path) -> Result<Bundle> {
                             detail: e.to_string(),
                         }
                     })?;
+                bundle
+                    .files
+                    .insert(super::link::environment_key(&env.name), path.clone());
                 bundle.environments.push(env);
             } else {
-                bundle.suites.push(read_yaml(&path)?);
+                let suite: BundleSuite = read_yaml(&path)?;
+                bundle
+                    .files
+                    .insert(super::link::suite_key(&suite.name), path.clone());
+                bundle.suites.push(suite);
             }
         }
     }
@@ -559,6 +589,7 @@ fn read_dir(dir: &Path, folder: &[String], top: bool, bundle: &mut Bundle) -> Re
         }
         let mut r: BundleRequest = read_yaml(&path)?;
         r.folder = folder.to_vec();
+        bundle.files.insert(super::link::request_key(&r), path);
         bundle.requests.push(r);
     }
     let mut subdirs: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -583,6 +614,9 @@ fn read_dir(dir: &Path, folder: &[String], top: bool, bundle: &mut Bundle) -> Re
         let f: FolderFile = read_yaml(&meta)?;
         let mut path = folder.to_vec();
         path.push(f.name);
+        bundle
+            .files
+            .insert(super::link::folder_key(&path), meta.clone());
         bundle.folders.push(BundleFolder {
             path: path.clone(),
             seq: f.seq,

@@ -12,10 +12,13 @@ mod error;
 mod folder;
 mod har;
 mod insomnia;
+pub mod link;
 mod openapi;
 mod postman;
 pub mod secrets;
 mod stored;
+
+use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -55,6 +58,9 @@ pub struct Bundle {
     pub environments: Vec<Environment>,
     /// What the import could not carry over, in words (scripts not run, unsupported auth…).
     pub warnings: Vec<String>,
+    /// Read from a collection folder: the file of each request, environment, suite and
+    /// folder, by its entity key ([`link::key`]), so a linked folder is written back in place.
+    pub files: BTreeMap<String, std::path::PathBuf>,
 }
 
 /// Where a collection's spec lives.

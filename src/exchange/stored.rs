@@ -88,6 +88,7 @@ pub fn from_store(store: &Store, name: &str) -> Result<Bundle> {
         suites,
         environments,
         warnings: Vec::new(),
+        files: Default::default(),
     })
 }
 

@@ -8,6 +8,7 @@
 
 mod collections;
 mod environments;
+mod links;
 mod runs;
 mod seal;
 
@@ -18,15 +19,17 @@ use rusqlite_migration::{Migrations, M};
 use thiserror::Error;
 
 pub use collections::{Collection, Folder, SavedRequest, Suite, SuiteStep};
+pub use links::{Link, Trashed};
 pub use runs::{HistoryEntry, RunRecord, RunStatus, StepOutcome, StepRecord};
 pub use seal::{KeySource, Sealer};
 
 /// The schema, one migration per released version; the array index + 1 is the version.
-static STEPS: [M<'static>; 4] = [
+static STEPS: [M<'static>; 5] = [
     M::up(include_str!("migrations/0001_init.sql")),
     M::up(include_str!("migrations/0002_request_scripts.sql")),
     M::up(include_str!("migrations/0003_step_request.sql")),
     M::up(include_str!("migrations/0004_secret_origins.sql")),
+    M::up(include_str!("migrations/0005_folder_links.sql")),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -34,7 +37,7 @@ fn migrations() -> Migrations<'static> {
 }
 
 /// The schema version this Vouch writes.
-pub const SCHEMA_VERSION: usize = 4;
+pub const SCHEMA_VERSION: usize = 5;
 
 /// The file name of the store inside the data directory.
 pub const FILE_NAME: &str = "vouch.db";

@@ -121,6 +121,8 @@ pub struct SpecSummary {
     pub collection: Option<String>,
     /// Where calls go when their draft names no base URL (the collection's `baseUrl`).
     pub base_url: Option<String>,
+    /// The sync with the collection's folder this open made (conflicts to show).
+    pub sync: Option<exchange::link::SyncReport>,
 }
 
 /// One row of the operation explorer.
@@ -226,6 +228,8 @@ pub struct CollectionRow {
     pub requests: Vec<String>,
     /// Its suites' names.
     pub suites: Vec<String>,
+    /// The folder it is linked to (saves write its files), if any.
+    pub folder: Option<String>,
 }
 
 /// An environment as the app edits it: secret values never leave the engine.
@@ -395,6 +399,7 @@ impl Workbench {
             operations: spec.operations().len(),
             collection: None,
             base_url: None,
+            sync: None,
         };
         let open = Open {
             modified: modified(&source),
@@ -408,22 +413,26 @@ impl Workbench {
     }
 
     /// Opens a spec from a path or URL (replacing the open one). A collection folder is
-    /// imported the first time (its credentials lifted into secrets) and its spec opened,
-    /// calls going to its environments' `baseUrl`. A collection already in the store is kept
-    /// as it is: opening its folder again never deletes what was saved or set in the window.
+    /// imported the first time (its credentials lifted into secrets) and stays linked: every
+    /// later open syncs the store with it (see [`exchange::link`]), so opening it again never
+    /// deletes what was saved or set in the window, and picks up what changed on disk. Calls
+    /// go to its environments' `baseUrl`.
     pub async fn open(&self, source: &str) -> Result<SpecSummary> {
         let dir = std::path::Path::new(source);
         if dir.join("collection.yaml").is_file() {
-            let mut bundle = exchange::read_folder(dir)?;
+            let bundle = exchange::read_folder(dir)?;
             let mut store = self.store()?;
             let c = match store.collection(&bundle.name) {
                 Ok(c) => c,
                 Err(StoreError::NotFound { .. }) => {
-                    exchange::secrets::lift(&mut bundle);
-                    exchange::into_store(&mut store, &bundle, false)?
+                    let input = exchange::Input::Path(dir.to_path_buf());
+                    exchange::import(&mut store, &input, &exchange::ImportOptions::default())
+                        .await?;
+                    store.collection(&bundle.name)?
                 }
                 Err(e) => return Err(e.into()),
             };
+            let sync = exchange::link::link(&mut store, &c.name, dir)?;
             let spec_source = bundle
                 .spec
                 .as_ref()
@@ -450,6 +459,7 @@ impl Workbench {
             let mut summary = self.set(spec_source, spec);
             summary.collection = Some(c.name);
             summary.base_url = base;
+            summary.sync = Some(sync);
             return Ok(summary);
         }
         let spec = Spec::load(source, &LoadOptions::default()).await?;
@@ -569,6 +579,9 @@ impl Workbench {
             );
         }
         store.save_environment(scope, &env)?;
+        if let Some((c, _)) = view.name.rsplit_once('/') {
+            self.sync_with(&mut store, c)?;
+        }
         Ok(())
     }
 
@@ -876,23 +889,28 @@ impl Workbench {
         for c in store.collections()? {
             let requests = store.requests(c.id)?.into_iter().map(|r| r.name).collect();
             let suites = store.suites(c.id)?;
+            let folder = store.link(c.id)?.map(|l| l.dir.display().to_string());
             out.push(CollectionRow {
                 name: c.name,
                 requests,
                 suites,
+                folder,
             });
         }
         Ok(out)
     }
 
-    /// Saves a draft into a collection (created, and linked to the open spec, when new).
+    /// Saves a draft into a collection (created, and linked to the open spec, when new). A
+    /// request of that name at the top of the collection is updated (its assertions and place
+    /// kept). A collection linked to a folder is synced: the request's file is written, unless
+    /// it changed on disk too (then the conflict is reported, nothing overwritten).
     pub fn save(
         &self,
         collection: &str,
         name: &str,
         operation_id: Option<String>,
         draft: Draft,
-    ) -> Result<()> {
+    ) -> Result<Option<exchange::link::SyncReport>> {
         let mut store = self.store()?;
         let c = match store.collection(collection) {
             Ok(c) => c,
@@ -905,22 +923,83 @@ impl Workbench {
             }
             Err(e) => return Err(e.into()),
         };
-        let seq = store.requests(c.id)?.len() as i64;
-        store.save_request(
-            c.id,
-            &SavedRequest {
-                id: 0,
-                folder_id: None,
-                name: name.into(),
-                seq,
+        let requests = store.requests(c.id)?;
+        match requests
+            .iter()
+            .find(|r| r.folder_id.is_none() && r.name == name)
+        {
+            Some(old) => store.update_request(&SavedRequest {
                 operation_id,
                 draft,
-                assertions: Value::Array(Vec::new()),
-                extractions: Value::Array(Vec::new()),
-                scripts: Value::Array(Vec::new()),
-            },
-        )?;
-        Ok(())
+                ..old.clone()
+            })?,
+            None => {
+                store.save_request(
+                    c.id,
+                    &SavedRequest {
+                        id: 0,
+                        folder_id: None,
+                        name: name.into(),
+                        seq: requests.len() as i64,
+                        operation_id,
+                        draft,
+                        assertions: Value::Array(Vec::new()),
+                        extractions: Value::Array(Vec::new()),
+                        scripts: Value::Array(Vec::new()),
+                    },
+                )?;
+            }
+        }
+        self.sync_with(&mut store, &c.name)
+    }
+
+    /// Syncs a collection with its folder when it is linked to one.
+    fn sync_with(
+        &self,
+        store: &mut Store,
+        collection: &str,
+    ) -> Result<Option<exchange::link::SyncReport>> {
+        match exchange::link::linked_dir(store, collection)? {
+            Some(_) => Ok(Some(exchange::link::sync(store, collection)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Syncs a collection with its folder (None: it is not linked to one): what changed on
+    /// disk is taken, what was saved here is written, conflicts are reported.
+    pub fn sync(&self, collection: &str) -> Result<Option<exchange::link::SyncReport>> {
+        let mut store = self.store()?;
+        self.sync_with(&mut store, collection)
+    }
+
+    /// Ends a conflict of a linked collection by keeping this machine's version (written to
+    /// the folder) or the folder's (this machine's goes to the trash).
+    pub fn resolve(
+        &self,
+        collection: &str,
+        key: &str,
+        keep_mine: bool,
+    ) -> Result<exchange::link::SyncReport> {
+        let mut store = self.store()?;
+        let keep = if keep_mine {
+            exchange::link::Keep::Mine
+        } else {
+            exchange::link::Keep::Theirs
+        };
+        Ok(exchange::link::resolve(&mut store, collection, key, keep)?)
+    }
+
+    /// What syncs and conflict resolutions took out of a collection, newest first.
+    pub fn trash(&self, collection: &str) -> Result<Vec<crate::store::Trashed>> {
+        let store = self.store()?;
+        let c = store.collection(collection)?;
+        Ok(store.trash(c.id)?)
+    }
+
+    /// Puts an item of the trash back (and into the folder, when linked).
+    pub fn restore(&self, collection: &str, id: i64) -> Result<exchange::link::SyncReport> {
+        let mut store = self.store()?;
+        Ok(exchange::link::restore(&mut store, collection, id)?)
     }
 
     /// Creates a suite in a collection: its saved requests named in order.
@@ -944,6 +1023,7 @@ impl Workbench {
             });
         }
         store.create_suite(c.id, name, &steps)?;
+        self.sync_with(&mut store, &c.name)?;
         Ok(())
     }
 

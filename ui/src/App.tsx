@@ -1,3 +1,5 @@
+import { useEffect } from "react";
+
 import { api, dialogs } from "./api";
 import { CollectionsPanel } from "./components/CollectionsPanel";
 import { EnvironmentEditor } from "./components/EnvironmentEditor";
@@ -31,6 +33,11 @@ export function App() {
     clearCall,
     refreshCollections: collections.refresh,
   });
+  // A collection folder just opened was synced with the store: show what that found.
+  const { synced } = collections;
+  useEffect(() => {
+    if (spec.spec?.sync) synced(spec.spec.sync);
+  }, [spec.spec, synced]);
   const runs = useRuns({ env: environments.env, attempt });
   const sender = useSend({ build: draft.build, env: environments.env, setCall, attempt, clearError, onSent: collections.historyChanged });
 
@@ -137,6 +144,10 @@ export function App() {
           run={runs.run}
           history={collections.history}
           onReopen={draft.reopen}
+          syncs={collections.syncs}
+          trash={collections.trash}
+          onResolve={collections.resolve}
+          onRestore={collections.restore}
         />
       </main>
     </div>

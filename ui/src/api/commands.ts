@@ -16,6 +16,8 @@ import type { OperationRow } from "./bindings/OperationRow";
 import type { RunPoint } from "./bindings/RunPoint";
 import type { RunView } from "./bindings/RunView";
 import type { SpecSummary } from "./bindings/SpecSummary";
+import type { SyncReport } from "./bindings/SyncReport";
+import type { Trashed } from "./bindings/Trashed";
 
 /** What the app was started with (`vouch-app SPEC`), for the UI to open first. */
 export function startup(): Promise<string | null> {
@@ -70,9 +72,32 @@ export function collections(): Promise<Array<CollectionRow>> {
   return invoke<Array<CollectionRow>>("collections");
 }
 
-/** Saves a draft into a collection (created, and linked to the open spec, when new). */
-export function saveRequest(collection: string, name: string, operationId: string | null, draft: Draft): Promise<void> {
-  return invoke<void>("save_request", { collection, name, operationId, draft });
+/**
+ * Saves a draft into a collection (created, and linked to the open spec, when new; a
+ * request of that name updated); a collection linked to a folder is synced with it.
+ */
+export function saveRequest(collection: string, name: string, operationId: string | null, draft: Draft): Promise<SyncReport | null> {
+  return invoke<SyncReport | null>("save_request", { collection, name, operationId, draft });
+}
+
+/** Syncs a collection with its folder (null: it is not linked to one). */
+export function syncCollection(collection: string): Promise<SyncReport | null> {
+  return invoke<SyncReport | null>("sync_collection", { collection });
+}
+
+/** Ends a conflict of a linked collection: keep this machine's version, or the folder's. */
+export function resolveConflict(collection: string, key: string, keepMine: boolean): Promise<SyncReport> {
+  return invoke<SyncReport>("resolve_conflict", { collection, key, keepMine });
+}
+
+/** What syncs took out of a collection (restorable), newest first. */
+export function trash(collection: string): Promise<Array<Trashed>> {
+  return invoke<Array<Trashed>>("trash", { collection });
+}
+
+/** Puts an item of a collection's trash back. */
+export function restore(collection: string, id: number): Promise<SyncReport> {
+  return invoke<SyncReport>("restore", { collection, id });
 }
 
 /** Runs a collection (or `collection/suite`), reporting progress as `run-event` events. */

@@ -16,6 +16,8 @@ import type { OperationRow } from "./bindings/OperationRow";
 import type { RunPoint } from "./bindings/RunPoint";
 import type { RunView } from "./bindings/RunView";
 import type { SpecSummary } from "./bindings/SpecSummary";
+import type { SyncReport } from "./bindings/SyncReport";
+import type { Trashed } from "./bindings/Trashed";
 
 export type {
   AppError,
@@ -30,6 +32,8 @@ export type {
   RunPoint,
   RunView,
   SpecSummary,
+  SyncReport,
+  Trashed,
 };
 import type { Finding } from "./bindings/Finding";
 export type { Finding };
@@ -92,4 +96,8 @@ export const api = {
   runReport: commands.runReport,
   resetSession: commands.resetSession,
   allowOrigin: commands.allowOrigin,
+  syncCollection: commands.syncCollection,
+  resolveConflict: commands.resolveConflict,
+  trash: commands.trash,
+  restore: commands.restore,
 };

@@ -1,6 +1,6 @@
 import { useState } from "react";
 
-import type { CollectionRow, Event, HistoryRow, RunPoint, RunView, dialogs } from "../api";
+import type { CollectionRow, Event, HistoryRow, RunPoint, RunView, SyncReport, Trashed, dialogs } from "../api";
 import { RunChart } from "./RunChart";
 
 interface Props {
@@ -17,10 +17,70 @@ interface Props {
   onCreateSuite: (collection: string, name: string, requests: string[]) => void;
   runs: RunPoint[];
   onReopen: (h: HistoryRow) => void;
+  /** The last sync of each linked collection with its folder. */
+  syncs: Record<string, SyncReport>;
+  /** What syncs took out of each collection, restorable. */
+  trash: Record<string, Trashed[]>;
+  onResolve: (collection: string, key: string, mine: boolean) => void;
+  onRestore: (collection: string, id: number) => void;
+}
+
+/** `request:items/Create item` → `items/Create item (request)`. */
+function entity(key: string): string {
+  const [kind, ...rest] = key.split(":");
+  return `${rest.join(":")} (${kind})`;
+}
+
+/** A linked collection's folder, its conflicts with it, what was held back, its trash. */
+function FolderLink({ c, sync, trash, onResolve, onRestore }: { c: CollectionRow; sync?: SyncReport; trash: Trashed[]; onResolve: Props["onResolve"]; onRestore: Props["onRestore"] }) {
+  if (!c.folder) return null;
+  return (
+    <div className="folder-link">
+      <div className="small muted" data-testid={`folder-${c.name}`} title="Saves write this folder's files; its changes are picked up">
+        ↔ {c.folder}
+      </div>
+      {sync?.conflicts.map((k) => (
+        <div key={k.key} className="conflict" role="alert" data-testid={`conflict-${k.key}`}>
+          <div>
+            <strong>{entity(k.key)}</strong>: {k.detail}
+            {k.file && <div className="small muted">{k.file}</div>}
+          </div>
+          <div className="row">
+            <button data-testid={`keep-mine-${k.key}`} onClick={() => onResolve(c.name, k.key, true)} title="Write this machine's version to the folder">
+              Keep mine
+            </button>
+            <button data-testid={`keep-theirs-${k.key}`} onClick={() => onResolve(c.name, k.key, false)} title="Take the folder's version; yours goes to the trash">
+              Keep the folder's
+            </button>
+          </div>
+        </div>
+      ))}
+      {sync?.held.map((h) => (
+        <div key={h} className="small warn" data-testid="sync-held">
+          {h}
+        </div>
+      ))}
+      {trash.length > 0 && (
+        <details data-testid={`trash-${c.name}`}>
+          <summary>Removed ({trash.length})</summary>
+          <ul>
+            {trash.map((t) => (
+              <li key={t.id} className="small">
+                {entity(t.key)}: {t.reason}{" "}
+                <button data-testid={`restore-${t.id}`} onClick={() => onRestore(c.name, t.id)}>
+                  Restore
+                </button>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </div>
+  );
 }
 
 /** Collections: save the current request, run a collection with live progress, share it. */
-export function CollectionsPanel({ collections, onSave, canSave, onRun, onExport, onImport, progress, run, history, pick, onCreateSuite, runs, onReopen }: Props) {
+export function CollectionsPanel({ collections, onSave, canSave, onRun, onExport, onImport, progress, run, history, pick, onCreateSuite, runs, onReopen, syncs, trash, onResolve, onRestore }: Props) {
   const [collection, setCollection] = useState("my collection");
   const [name, setName] = useState("");
   const [dir, setDir] = useState("");
@@ -53,6 +113,7 @@ export function CollectionsPanel({ collections, onSave, canSave, onRun, onExport
                 Export
               </button>
             </div>
+            <FolderLink c={c} sync={syncs[c.name]} trash={trash[c.name] ?? []} onResolve={onResolve} onRestore={onRestore} />
             <ul>
               {c.requests.map((r) => (
                 <li key={r} className="muted">

@@ -1,6 +1,6 @@
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 
-import { api, type CollectionRow, type HistoryRow } from "../api";
+import { api, type CollectionRow, type HistoryRow, type SyncReport, type Trashed } from "../api";
 import type { Request } from "./useDraft";
 import type { Attempt, Fail } from "./useNotices";
 
@@ -13,10 +13,30 @@ interface Options {
   build: () => Request | null;
 }
 
-/** The collections and the history of calls: save a request, compose a suite, import, export. */
+/** What a sync did, in a few words (empty when it did nothing worth saying). */
+export function describeSync(r: SyncReport): string {
+  const parts: string[] = [];
+  if (r.written.length) parts.push(`${r.written.length} written to ${r.dir}`);
+  if (r.taken.length) parts.push(`${r.taken.length} taken from the folder`);
+  if (r.trashed.length) parts.push(`${r.trashed.length} removed in the folder (in the trash, restorable)`);
+  if (r.removed.length) parts.push(`${r.removed.length} file(s) removed`);
+  if (r.conflicts.length) parts.push(`${r.conflicts.length} conflict(s) with the folder`);
+  if (r.held.length) parts.push(`not written: ${r.held.join("; ")}`);
+  return parts.join(", ");
+}
+
+/** How often linked collections are synced with their folders (a `git pull` shows up). */
+const SYNC_EVERY_MS = 4000;
+
+/**
+ * The collections and the history of calls: save a request, compose a suite, import, export;
+ * collections linked to a folder synced with it (conflicts and the trash kept per collection).
+ */
 export function useCollections({ fail, attempt, notify, refreshEnvironments, build }: Options) {
   const [collections, setCollections] = useState<CollectionRow[]>([]);
   const [history, setHistory] = useState<HistoryRow[]>([]);
+  const [syncs, setSyncs] = useState<Record<string, SyncReport>>({});
+  const [trash, setTrash] = useState<Record<string, Trashed[]>>({});
 
   /** Collections, environments and history, read again. */
   const refresh = useCallback(() => {
@@ -24,6 +44,60 @@ export function useCollections({ fail, attempt, notify, refreshEnvironments, bui
     refreshEnvironments();
     api.history(30).then(setHistory).catch(fail);
   }, [fail, refreshEnvironments]);
+
+  /** A sync's report kept (its conflicts shown), and the collection's trash read again. */
+  const synced = useCallback((r: SyncReport | null) => {
+    if (!r) return;
+    setSyncs((all) => ({ ...all, [r.collection]: r }));
+    api
+      .trash(r.collection)
+      .then((t) => setTrash((all) => ({ ...all, [r.collection]: t })))
+      .catch(() => {});
+  }, []);
+
+  // Linked collections follow their folders: synced now and then, and when the window is
+  // focused again (after a `git pull` in a terminal, say).
+  useEffect(() => {
+    const linked = collections.filter((c) => c.folder).map((c) => c.name);
+    if (linked.length === 0) return;
+    const syncAll = () => {
+      for (const name of linked) {
+        api
+          .syncCollection(name)
+          .then((r) => {
+            synced(r);
+            if (r && (r.taken.length || r.trashed.length)) {
+              notify(`${name}: ${describeSync(r)}`);
+              api.collections().then(setCollections).catch(() => {});
+              refreshEnvironments();
+            }
+          })
+          .catch(() => {});
+      }
+    };
+    const t = setInterval(syncAll, SYNC_EVERY_MS);
+    window.addEventListener("focus", syncAll);
+    return () => {
+      clearInterval(t);
+      window.removeEventListener("focus", syncAll);
+    };
+  }, [collections, synced, notify, refreshEnvironments]);
+
+  const resolve = (collection: string, key: string, mine: boolean) =>
+    attempt(async () => {
+      const r = await api.resolveConflict(collection, key, mine);
+      synced(r);
+      notify(mine ? `kept this machine's ${key}: written to the folder` : `kept the folder's ${key}: yours is in the trash`);
+      refresh();
+    });
+
+  const restore = (collection: string, id: number) =>
+    attempt(async () => {
+      const r = await api.restore(collection, id);
+      synced(r);
+      notify(`restored in ${collection}`);
+      refresh();
+    });
 
   /** A call was made: the history has one more (quietly: the call itself matters). */
   const historyChanged = useCallback(() => {
@@ -34,8 +108,10 @@ export function useCollections({ fail, attempt, notify, refreshEnvironments, bui
     attempt(async () => {
       const request = build();
       if (!request) return;
-      await api.saveRequest(collection, name, request.operationId, request.draft);
-      notify(`saved “${name}” in ${collection}`);
+      const r = await api.saveRequest(collection, name, request.operationId, request.draft);
+      synced(r);
+      const sync = r ? describeSync(r) : "";
+      notify(`saved “${name}” in ${collection}${sync ? `: ${sync}` : ""}`);
       refresh();
     });
 
@@ -60,5 +136,5 @@ export function useCollections({ fail, attempt, notify, refreshEnvironments, bui
       refresh();
     });
 
-  return { collections, history, refresh, historyChanged, save, createSuite, exportTo, importFrom };
+  return { collections, history, refresh, historyChanged, save, createSuite, exportTo, importFrom, syncs, trash, synced, resolve, restore };
 }

@@ -15,4 +15,8 @@ requests: Array<string>,
 /**
  * Its suites' names.
  */
-suites: Array<string>, };
+suites: Array<string>, 
+/**
+ * The folder it is linked to (saves write its files), if any.
+ */
+folder: string | null, };

@@ -1,0 +1,20 @@
+-- Vouch store, schema version 5: a collection opened or imported from a folder stays linked
+-- to it. The link keeps, per request, environment and suite of the folder, the SHA-256 of its
+-- shared form at the last sync (the base of a three-way merge). What a sync or a conflict
+-- resolution removes from the store goes to the trash first (sealed: it may hold secrets),
+-- from where it can be restored.
+
+CREATE TABLE links (
+    collection_id INTEGER PRIMARY KEY REFERENCES collections(id) ON DELETE CASCADE,
+    dir           TEXT NOT NULL,
+    base          TEXT NOT NULL DEFAULT '{}'
+);
+
+CREATE TABLE trash (
+    id            INTEGER PRIMARY KEY,
+    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    key           TEXT NOT NULL,
+    reason        TEXT NOT NULL,
+    content       TEXT NOT NULL,
+    removed_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);

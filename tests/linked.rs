@@ -1,0 +1,313 @@
+//! Folder-linked collections: the window's saves go to the folder's files, a `git pull`'s
+//! changes come into the store, conflicts are shown and nothing is lost (issue 12).
+
+use std::path::{Path, PathBuf};
+
+use vouch::exchange::link::SyncReport;
+use vouch::store::Store;
+use vouch::workbench::{VarView, Workbench};
+
+use crate::util::runtime;
+
+/// A copy of the demo collection folder in a temporary directory (never the repository's).
+pub fn demo_copy(tmp: &Path) -> PathBuf {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("collections/shop");
+    let copy = tmp.join("shop");
+    let mut stack = vec![demo.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("dir").flatten() {
+            let p = e.path();
+            let to = copy.join(p.strip_prefix(&demo).expect("inside"));
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+                std::fs::copy(&p, &to).expect("copy");
+            }
+        }
+    }
+    copy
+}
+
+fn open(wb: &Workbench, dir: &Path) -> SyncReport {
+    let summary = runtime()
+        .block_on(wb.open(dir.to_str().expect("utf-8")))
+        .expect("open");
+    summary.sync.expect("a folder open syncs")
+}
+
+fn stored_draft(data: &Path, name: &str) -> vouch::request::Draft {
+    let store = Store::open(data).expect("store");
+    let c = store.collection("shop").expect("shop");
+    store
+        .requests(c.id)
+        .expect("requests")
+        .into_iter()
+        .find(|r| r.name == name)
+        .unwrap_or_else(|| panic!("no request {name}"))
+        .draft
+}
+
+fn edit(file: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(file).expect("read");
+    assert!(
+        text.contains(from),
+        "{} holds no `{from}`:\n{text}",
+        file.display()
+    );
+    std::fs::write(file, text.replacen(from, to, 1)).expect("write");
+}
+
+#[test]
+fn saves_go_to_the_folder_and_reopening_keeps_local_work() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let data = tmp.path().join("data");
+    let dir = demo_copy(tmp.path());
+    let wb = Workbench::new(Some(data.clone()));
+    let first = open(&wb, &dir);
+    assert!(
+        first.conflicts.is_empty() && first.written.is_empty() && first.taken.is_empty(),
+        "a fresh import is in sync: {first:?}"
+    );
+    let row = wb
+        .collections()
+        .expect("cols")
+        .into_iter()
+        .find(|c| c.name == "shop")
+        .expect("shop");
+    assert!(row.folder.is_some(), "linked: {row:?}");
+
+    // Saved in the window: a new request's file appears, named after it, atomically.
+    let mut draft = stored_draft(&data, "Rate");
+    draft.query.push(("currency".into(), "EUR".into()));
+    let report = wb
+        .save("shop", "Rate in euros", None, draft)
+        .expect("save")
+        .expect("linked");
+    assert_eq!(report.written, ["request:Rate in euros"], "{report:?}");
+    let file = dir.join("rate-in-euros.yaml");
+    let text = std::fs::read_to_string(&file).expect("the request's file");
+    assert!(
+        text.contains("name: Rate in euros") && text.contains("EUR"),
+        "{text}"
+    );
+    assert!(
+        !std::fs::read_dir(&dir)
+            .expect("dir")
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().contains("vouch-tmp")),
+        "no temporary file left behind"
+    );
+
+    // A secret typed in the window stays in the store: the folder names it, never its value.
+    let mut env = wb.environment_view("shop/local").expect("env");
+    env.variables.push(VarView {
+        name: "token".into(),
+        value: Some("typed-in-the-window-7781".into()),
+        secret: true,
+    });
+    wb.save_environment(&env).expect("save env");
+    let env_file = std::fs::read_to_string(dir.join("environments/local.yaml")).expect("env");
+    assert!(
+        env_file.contains("token:") && env_file.contains("secret: true"),
+        "{env_file}"
+    );
+    assert!(!env_file.contains("typed-in-the-window"), "{env_file}");
+
+    // Reopening (every launch of the app does) keeps both, and finds nothing to do.
+    let again = open(&wb, &dir);
+    assert!(
+        again.conflicts.is_empty() && again.written.is_empty() && again.taken.is_empty(),
+        "{again:?}"
+    );
+    assert!(stored_draft(&data, "Rate in euros")
+        .query
+        .iter()
+        .any(|(_, v)| v == "EUR"));
+    let store = Store::open(&data).expect("store");
+    let c = store.collection("shop").expect("shop");
+    let local = store.environment(Some(c.id), "local").expect("local");
+    assert_eq!(local.variables["token"].value, "typed-in-the-window-7781");
+}
+
+#[test]
+fn changes_on_disk_are_taken_and_secrets_kept() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let data = tmp.path().join("data");
+    let dir = demo_copy(tmp.path());
+    let wb = Workbench::new(Some(data.clone()));
+    open(&wb, &dir);
+    let mut env = wb.environment_view("shop/local").expect("env");
+    env.variables.push(VarView {
+        name: "token".into(),
+        value: Some("kept-on-this-machine".into()),
+        secret: true,
+    });
+    wb.save_environment(&env).expect("save env");
+
+    // A `git pull`: a request changed, one added, one removed, the environment gained a
+    // variable.
+    edit(
+        &dir.join("rate.yaml"),
+        "path: /rate",
+        "path: /rate?from=pull",
+    );
+    std::fs::write(
+        dir.join("pulled.yaml"),
+        "name: Pulled\nseq: 40\nmethod: GET\npath: /items\nbase_url: \"{{baseUrl}}\"\n",
+    )
+    .expect("write");
+    std::fs::remove_file(dir.join("slow.yaml")).expect("rm");
+    edit(
+        &dir.join("environments/local.yaml"),
+        "variables:\n",
+        "variables:\n  region: eu\n",
+    );
+    let report = wb.sync("shop").expect("sync").expect("linked");
+    assert!(report.conflicts.is_empty(), "{report:?}");
+    for key in ["request:Rate", "request:Pulled", "environment:local"] {
+        assert!(report.taken.iter().any(|k| k == key), "{key}: {report:?}");
+    }
+    assert_eq!(report.trashed, ["request:Slow"], "{report:?}");
+    assert_eq!(stored_draft(&data, "Rate").path, "/rate?from=pull");
+    stored_draft(&data, "Pulled");
+    let store = Store::open(&data).expect("store");
+    let c = store.collection("shop").expect("shop");
+    let local = store.environment(Some(c.id), "local").expect("local");
+    assert_eq!(local.variables["region"].value, "eu");
+    assert_eq!(
+        local.variables["token"].value, "kept-on-this-machine",
+        "a pull never drops a secret typed here"
+    );
+    drop(store);
+
+    // What the pull removed waits in the trash, and comes back (into the folder too).
+    let trash = wb.trash("shop").expect("trash");
+    assert_eq!(trash.len(), 1, "{trash:?}");
+    assert_eq!(trash[0].key, "request:Slow");
+    assert!(trash[0].reason.contains("removed in the folder"));
+    let back = wb.restore("shop", trash[0].id).expect("restore");
+    assert_eq!(back.written, ["request:Slow"], "{back:?}");
+    assert!(dir.join("slow.yaml").is_file());
+    assert!(wb.trash("shop").expect("trash").is_empty());
+}
+
+#[test]
+fn a_conflict_is_shown_and_neither_side_is_lost() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let data = tmp.path().join("data");
+    let dir = demo_copy(tmp.path());
+    let wb = Workbench::new(Some(data.clone()));
+    open(&wb, &dir);
+    let file = dir.join("rate.yaml");
+
+    // The folder changed (a pull) while the window held the old version, which is saved.
+    edit(&file, "path: /rate", "path: /rate?theirs=1");
+    let mut mine = stored_draft(&data, "Rate");
+    mine.path = "/rate?mine=1".into();
+    let report = wb
+        .save("shop", "Rate", Some("rate_rate_get".into()), mine)
+        .expect("save")
+        .expect("linked");
+    assert_eq!(report.conflicts.len(), 1, "{report:?}");
+    let conflict = &report.conflicts[0];
+    assert_eq!(conflict.key, "request:Rate");
+    assert!(
+        conflict
+            .detail
+            .contains("changed here and changed in the folder"),
+        "{conflict:?}"
+    );
+    assert!(conflict
+        .file
+        .as_deref()
+        .is_some_and(|f| f.ends_with("rate.yaml")));
+    // Nothing was overwritten on either side, and it stays a conflict until resolved.
+    assert!(std::fs::read_to_string(&file)
+        .expect("read")
+        .contains("theirs=1"));
+    assert_eq!(stored_draft(&data, "Rate").path, "/rate?mine=1");
+    let again = wb.sync("shop").expect("sync").expect("linked");
+    assert_eq!(again.conflicts.len(), 1, "{again:?}");
+
+    // Keeping the folder's version: mine goes to the trash, restorable.
+    let theirs = wb.resolve("shop", "request:Rate", false).expect("resolve");
+    assert!(theirs.conflicts.is_empty(), "{theirs:?}");
+    assert_eq!(stored_draft(&data, "Rate").path, "/rate?theirs=1");
+    let trash = wb.trash("shop").expect("trash");
+    assert_eq!(trash.len(), 1, "{trash:?}");
+    assert!(trash[0].reason.contains("conflict"), "{trash:?}");
+    let restored = wb.restore("shop", trash[0].id).expect("restore");
+    assert_eq!(
+        restored.written,
+        ["request:Rate (restored)"],
+        "{restored:?}"
+    );
+    assert_eq!(stored_draft(&data, "Rate (restored)").path, "/rate?mine=1");
+    assert!(dir.join("rate-restored.yaml").is_file());
+
+    // Keeping mine: the folder gets this machine's version.
+    edit(&file, "theirs=1", "theirs=2");
+    let mut mine = stored_draft(&data, "Rate");
+    mine.path = "/rate?mine=2".into();
+    let report = wb
+        .save("shop", "Rate", Some("rate_rate_get".into()), mine)
+        .expect("save")
+        .expect("linked");
+    assert_eq!(report.conflicts.len(), 1, "{report:?}");
+    let kept = wb.resolve("shop", "request:Rate", true).expect("resolve");
+    assert_eq!(kept.written, ["request:Rate"], "{kept:?}");
+    assert!(std::fs::read_to_string(&file)
+        .expect("read")
+        .contains("mine=2"));
+    let clean = wb.sync("shop").expect("sync").expect("linked");
+    assert!(
+        clean.conflicts.is_empty() && clean.written.is_empty(),
+        "{clean:?}"
+    );
+}
+
+#[test]
+fn a_credential_is_never_written_to_the_folder() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let data = tmp.path().join("data");
+    let dir = demo_copy(tmp.path());
+    let wb = Workbench::new(Some(data.clone()));
+    open(&wb, &dir);
+    let mut draft = stored_draft(&data, "Rate");
+    draft.headers.push((
+        "Authorization".into(),
+        "Bearer sk_live_51HcredentialXYZ0123456789".into(),
+    ));
+    let report = wb
+        .save("shop", "Rate", Some("rate_rate_get".into()), draft)
+        .expect("save")
+        .expect("linked");
+    assert!(report.written.is_empty(), "{report:?}");
+    assert_eq!(report.held.len(), 1, "{report:?}");
+    assert!(report.held[0].contains("credential"), "{report:?}");
+    let text = std::fs::read_to_string(dir.join("rate.yaml")).expect("read");
+    assert!(!text.contains("sk_live"), "{text}");
+    // A planted symlink is not followed: the write is held back, the target untouched.
+    #[cfg(unix)]
+    {
+        let outside = tmp.path().join("outside.yaml");
+        std::fs::write(&outside, "untouched").expect("write");
+        std::fs::remove_file(dir.join("search.yaml")).expect("rm");
+        std::os::unix::fs::symlink(&outside, dir.join("search.yaml")).expect("symlink");
+        let mut draft = stored_draft(&data, "Search");
+        draft.path = "/search?changed=1".into();
+        let report = wb
+            .save("shop", "Search", Some("search_search_get".into()), draft)
+            .expect("save")
+            .expect("linked");
+        assert_eq!(
+            std::fs::read_to_string(&outside).expect("read"),
+            "untouched"
+        );
+        assert!(
+            report.written.iter().all(|k| k != "request:Search"),
+            "{report:?}"
+        );
+    }
+}
