@@ -263,7 +263,13 @@ fn from_stored(
     req: &RunRequest,
     scratch: bool,
 ) -> Result<Plan, RunError> {
-    let t = suite::from_store(store, target)?;
+    let mut t = suite::from_store(store, target)?;
+    // A linked collection's file parts are relative to its folder, not to where we run.
+    if let Some(link) = store.link(t.collection.id)? {
+        for step in &mut t.steps {
+            exchange::anchor_draft(&mut step.draft, &link.dir);
+        }
+    }
     let spec = match (
         &req.spec,
         store.spec_copy(t.collection.id)?,

@@ -311,3 +311,58 @@ fn a_credential_is_never_written_to_the_folder() {
         );
     }
 }
+
+/// A linked collection's file parts are read from its folder, wherever `vouch run` runs; the
+/// CLI's import links too, and `vouch sync` reports what a sync did.
+#[test]
+fn a_linked_collection_reads_its_file_parts_from_its_folder() {
+    let service = crate::util::Service::shop();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let data = tmp.path().join("data");
+    let dir = demo_copy(tmp.path());
+    std::fs::create_dir_all(dir.join("fixtures")).expect("mkdir");
+    std::fs::write(dir.join("fixtures/note.txt"), "eleven byte").expect("write");
+    edit(
+        &dir.join("upload.yaml"),
+        "  - name: file\n    value:\n      text: a\n",
+        "  - name: file\n    value:\n      file:\n        path: fixtures/note.txt\n",
+    );
+    std::fs::write(
+        dir.join("upload.yaml"),
+        std::fs::read_to_string(dir.join("upload.yaml")).expect("read")
+            + "assertions:\n- \"on\": json\n  path: $.size\n  equals: 11\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("suites/up.yaml"),
+        "name: up\nsteps:\n- request: Upload\n",
+    )
+    .expect("write");
+    let run = |args: &[&str]| {
+        let out = crate::util::vouch()
+            .env("VOUCH_DATA_DIR", &data)
+            .current_dir("/")
+            .args(args)
+            .output()
+            .expect("vouch");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let (code, out) = run(&["import", dir.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{out}");
+    let base = format!("baseUrl={}", service.base);
+    let (code, out) = run(&["run", "shop/up", "--var", &base]);
+    assert_eq!(
+        code, 0,
+        "the file part was read from the folder, not from /: {out}"
+    );
+    // A change on disk, then `vouch sync`: taken, and said.
+    edit(&dir.join("rate.yaml"), "path: /rate", "path: /rate?x=1");
+    let (code, out) = run(&["sync", "shop"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("request:Rate"), "{out}");
+    assert_eq!(stored_draft(&data, "Rate").path, "/rate?x=1");
+}

@@ -1,4 +1,5 @@
-//! `vouch import` and `vouch export`: the engine's import and export, printed.
+//! `vouch import`, `vouch export` and `vouch sync`: the engine's import, export and folder
+//! sync, printed.
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -136,4 +137,55 @@ pub fn export(a: ExportArgs) -> super::Result<ExitCode> {
         },
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `vouch sync`.
+#[derive(Debug, clap::Args)]
+pub struct SyncArgs {
+    /// The collection (linked to a folder by `vouch import FOLDER` or by opening it in the app).
+    collection: String,
+    /// Keep this machine's version of a conflicting entity (`request:items/Create item`),
+    /// writing it to the folder.
+    #[arg(long, value_name = "KEY", conflicts_with = "keep_theirs")]
+    keep_mine: Option<String>,
+    /// Keep the folder's version of a conflicting entity (this machine's goes to the trash).
+    #[arg(long, value_name = "KEY")]
+    keep_theirs: Option<String>,
+    #[command(flatten)]
+    data: DataDir,
+}
+
+/// Syncs a linked collection with its folder and prints what that did.
+pub fn sync(a: SyncArgs) -> super::Result<ExitCode> {
+    use vouch::exchange::link;
+    let mut store = a.data.open()?;
+    let report = match (&a.keep_mine, &a.keep_theirs) {
+        (Some(key), _) => link::resolve(&mut store, &a.collection, key, link::Keep::Mine)?,
+        (_, Some(key)) => link::resolve(&mut store, &a.collection, key, link::Keep::Theirs)?,
+        _ => link::sync(&mut store, &a.collection)?,
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{} ↔ {}", report.collection, report.dir)?;
+    for (what, keys) in [
+        ("written to the folder", &report.written),
+        ("taken from the folder", &report.taken),
+        ("removed from the folder", &report.removed),
+        ("removed in the folder, moved to the trash", &report.trashed),
+        ("held back", &report.held),
+    ] {
+        for k in keys {
+            writeln!(out, "  {what}: {k}")?;
+        }
+    }
+    for c in &report.conflicts {
+        writeln!(out, "  conflict: {}: {}", c.key, c.detail)?;
+    }
+    if report.conflicts.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "hint: keep one side with --keep-mine KEY or --keep-theirs KEY (the other is kept: git history or the trash)"
+    )?;
+    Ok(ExitCode::from(1))
 }

@@ -43,6 +43,9 @@ enum Command {
     /// Export a collection from the store: a Vouch folder, a Postman v2.1 file, or one request
     /// as a cURL command line.
     Export(exchange::ExportArgs),
+    /// Sync a collection with the folder it is linked to (imported or opened from): take what
+    /// changed there, write what was saved here, report conflicts (exit 1 while any remain).
+    Sync(exchange::SyncArgs),
     /// Where the store is, what seals its secrets, and this version.
     Info(info::Args),
 }
@@ -101,6 +104,7 @@ pub fn main() -> ExitCode {
         Command::Run(a) => run::run(a),
         Command::Import(a) => exchange::import(a),
         Command::Export(a) => exchange::export(a),
+        Command::Sync(a) => exchange::sync(a),
         Command::Info(a) => info::run(a),
     };
     match result {

@@ -368,15 +368,32 @@ pub fn confine_files(bundle: &mut Bundle, root: Option<&std::path::Path>) {
 /// Makes the (confined, relative) file parts of a collection read from `root` absolute, so a
 /// run of the folder reads them there whatever the current directory.
 pub fn anchor_files(bundle: &mut Bundle, root: &std::path::Path) {
-    use crate::request::{Body, PartValue};
     for r in &mut bundle.requests {
-        if let Some(Body::Multipart(parts)) = &mut r.draft.body {
-            for part in parts.iter_mut() {
-                if let PartValue::File { path, .. } = &mut part.value {
-                    if path.is_relative() {
-                        *path = root.join(&*path);
-                    }
-                }
+        anchor_draft(&mut r.draft, root);
+    }
+}
+
+/// Makes a draft's relative file parts absolute under `root` (a linked collection's folder).
+/// A part whose real file is no longer inside `root` (a symlink planted since) is emptied.
+pub fn anchor_draft(draft: &mut Draft, root: &std::path::Path) {
+    use crate::request::{Body, PartValue};
+    let real_root = std::fs::canonicalize(root).ok();
+    if let Some(Body::Multipart(parts)) = &mut draft.body {
+        for part in parts.iter_mut() {
+            let PartValue::File { path, .. } = &mut part.value else {
+                continue;
+            };
+            if path.is_absolute() {
+                continue;
+            }
+            let joined = root.join(&*path);
+            let inside = real_root.as_ref().is_some_and(|r| {
+                std::fs::canonicalize(&joined).is_ok_and(|real| real.starts_with(r))
+            });
+            if inside {
+                *path = joined;
+            } else {
+                part.value = PartValue::Text(String::new());
             }
         }
     }
