@@ -6,7 +6,7 @@
 //
 //     xvfb-run -a node tests/e2e/run.mjs   (./dev test does this)
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -298,6 +298,39 @@ async function main() {
       for (const input of await browser.$$('[data-testid="env-editor"] tbody input')) values.push(await input.getValue());
       if (values.includes("s3cr3t-e2e")) throw new Error(`secret shown: ${values}`);
       if (!values.includes("token")) throw new Error(`variable missing: ${values}`);
+    });
+    await step(browser, "09", "a collection folder stays linked: a save writes its file, a conflict is shown, kept apart, restored", async () => {
+      const folder = join(work, "shop");
+      cpSync(join(root, "collections/shop"), folder, { recursive: true });
+      await (await $t("spec-source")).setValue(folder);
+      await (await $t("open")).click();
+      await (await $t("folder-shop")).waitForDisplayed({ timeout: 20000 });
+      await (await $t("op-filter")).setValue("/rate");
+      await (await browser.$('[data-op="GET /rate"]')).click();
+      await (await $t("save-collection")).setValue("shop");
+      await (await $t("save-name")).setValue("e2e rate");
+      await (await $t("save")).waitForEnabled({ timeout: 5000 });
+      await (await $t("save")).click();
+      const file = join(folder, "e2e-rate.yaml");
+      await browser.waitUntil(async () => existsSync(file), { timeout: 5000, timeoutMsg: "the save wrote no file into the linked folder" });
+      // The folder changes (a pull) while the window holds its own version, which is saved
+      // again: a conflict. (A periodic sync may take the pull first: then try again.)
+      const conflict = await $t("conflict-request:e2e rate");
+      for (let i = 0; i < 3 && !(await conflict.isExisting()); i++) {
+        writeFileSync(file, readFileSync(file, "utf8").replace(/path: \/rate.*/, `path: /rate?pulled=${i}`));
+        await (await $t("save")).click();
+        await browser.pause(1500);
+      }
+      await conflict.waitForDisplayed({ timeout: 5000, timeoutMsg: "no conflict shown" });
+      if (!readFileSync(file, "utf8").includes("pulled=")) throw new Error("the folder's version was overwritten");
+      await (await $t("keep-theirs-request:e2e rate")).click();
+      await conflict.waitForExist({ reverse: true, timeout: 5000, timeoutMsg: "the conflict stayed" });
+      const trash = await $t("trash-shop");
+      await trash.waitForDisplayed({ timeout: 5000, timeoutMsg: "this machine's version is not in the trash" });
+      await (await trash.$("summary")).click();
+      await (await trash.$("button=Restore")).click();
+      const restored = join(folder, "e2e-rate-restored.yaml");
+      await browser.waitUntil(async () => existsSync(restored), { timeout: 5000, timeoutMsg: "restoring wrote no file" });
     });
   } finally {
     await browser.deleteSession().catch(() => {});
