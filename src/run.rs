@@ -63,6 +63,15 @@ pub enum RunError {
     /// The scratch folder for running a collection folder could not be made.
     #[error("cannot create a scratch folder: {0}")]
     Scratch(String),
+    /// The collection's file parts would read (and upload) files not approved on this
+    /// machine yet.
+    #[error("the collection uploads files not approved on this machine: {}", files.join(", "))]
+    FilesNotApproved {
+        /// The collection.
+        collection: String,
+        /// The files, as `request: path`.
+        files: Vec<String>,
+    },
 }
 
 impl Diagnostic for RunError {
@@ -77,6 +86,7 @@ impl Diagnostic for RunError {
             RunError::ChooseEnvironment { .. } => "choose-environment",
             RunError::SuiteFile { .. } => "suite-file",
             RunError::Scratch(_) => "io",
+            RunError::FilesNotApproved { .. } => "files-not-approved",
         }
     }
 
@@ -91,6 +101,7 @@ impl Diagnostic for RunError {
             RunError::ChooseEnvironment { .. } => "name the environment (--env NAME in the CLI, the environment picker in the app)".into(),
             RunError::SuiteFile { .. } => "a suite file has `name:` and `steps:` (each `request: folder/name`)".into(),
             RunError::Scratch(_) => "check the temporary folder's free space and permissions".into(),
+            RunError::FilesNotApproved { .. } => "check the files, then run with --allow-files (the app asks once per collection)".into(),
         }
     }
 }
@@ -103,7 +114,7 @@ pub struct RunRequest {
     pub target: Option<String>,
     /// The spec (path or URL): overrides the collection's; alone, a smoke suite.
     pub spec: Option<String>,
-    /// An environment file, or the name of one (the collection's, else a global one).
+    /// The name of an environment (the collection's, else a global one), or a file.
     pub env: Option<String>,
     /// Variables over the environment.
     pub vars: Vec<(String, String)>,
@@ -113,6 +124,8 @@ pub struct RunRequest {
     pub accept_status: Vec<u16>,
     /// Origins the spec's `$ref`s may reach beyond its own (`--allow-origin`).
     pub allow_origins: Vec<String>,
+    /// Let file parts read files not approved for the collection yet (`--allow-files`).
+    pub allow_files: bool,
 }
 
 /// Where the spec of a run comes from.
@@ -270,6 +283,24 @@ fn from_stored(
             exchange::anchor_draft(&mut step.draft, &link.dir);
         }
     }
+    if !req.allow_files {
+        let approved = if scratch {
+            Default::default()
+        } else {
+            store.approved_files(t.collection.id)?
+        };
+        let files: Vec<String> = file_parts(&t.steps)
+            .into_iter()
+            .filter(|(_, path)| !approved.contains(path))
+            .map(|(step, path)| format!("{step}: {path}"))
+            .collect();
+        if !files.is_empty() {
+            return Err(RunError::FilesNotApproved {
+                collection: t.collection.name.clone(),
+                files,
+            });
+        }
+    }
     let spec = match (
         &req.spec,
         store.spec_copy(t.collection.id)?,
@@ -307,6 +338,22 @@ fn from_stored(
         accept_status,
         allow_origins: allowed(req),
     })
+}
+
+/// The files the steps' file parts read: (step, path).
+pub fn file_parts(steps: &[Step]) -> Vec<(String, String)> {
+    use crate::request::{Body, PartValue};
+    let mut out = Vec::new();
+    for step in steps {
+        if let Some(Body::Multipart(parts)) = &step.draft.body {
+            for part in parts {
+                if let PartValue::File { path, .. } = &part.value {
+                    out.push((step.name.clone(), path.display().to_string()));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The environment of a run: the file or name asked for; else the collection's only one
@@ -350,20 +397,24 @@ fn environment(
     Ok((env, name, note))
 }
 
-/// `--env`'s one meaning in every command: a file (YAML/JSON, the one environment format),
-/// else the name of an environment in the store (the collection's own first, else global).
+/// `--env`'s one meaning in every command: the name of an environment in the store (the
+/// collection's own first, else global), else a file (YAML/JSON, the one environment format).
 pub fn named_environment(
     store: &Store,
     collection_id: Option<i64>,
     arg: &str,
 ) -> Result<Environment, RunError> {
-    if Path::new(arg).is_file() {
-        return Ok(Environment::from_file(Path::new(arg))?);
-    }
+    // A stored name first: the app's environment `dev` is not the `./dev` file of the
+    // directory it was started from.
     if let Some(env) = collection_id.and_then(|id| store.environment(Some(id), arg).ok()) {
         return Ok(env);
     }
-    Ok(store.environment(None, arg)?)
+    match store.environment(None, arg) {
+        Err(StoreError::NotFound { .. }) if Path::new(arg).is_file() => {
+            Ok(Environment::from_file(Path::new(arg))?)
+        }
+        other => Ok(other?),
+    }
 }
 
 /// How a run went: what `vouch run` prints and reports, what the app shows, what the store

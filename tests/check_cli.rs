@@ -196,3 +196,33 @@ fn calls_go_to_the_history_with_credentials_masked() {
     );
     assert!(search.url.contains("q=lamp"), "{}", search.url);
 }
+
+/// `--env dev` names the stored environment `dev`, even where a file `./dev` exists (the app
+/// runs from the repository, whose `./dev` script is no environment).
+#[test]
+fn a_stored_environment_wins_over_a_file_of_that_name() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let data = tmp.path().join("data");
+    std::fs::write(tmp.path().join("dev"), "#!/bin/sh\nx: y: z\n").expect("write");
+    let mut store = vouch::store::Store::open(&data).expect("store");
+    let env =
+        vouch::request::Environment::from_bytes(b"variables:\n  item: '2'\n", "dev").expect("env");
+    store.save_environment(None, &env).expect("save");
+    drop(store);
+    let out = vouch()
+        .env("VOUCH_DATA_DIR", &data)
+        .current_dir(tmp.path())
+        .args([
+            "check",
+            &Service::shop().url("/openapi.json"),
+            "GET",
+            "/items/{{item}}",
+        ])
+        .args(["--env", "dev"])
+        .output()
+        .expect("vouch");
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("/items/2"), "{text}");
+}

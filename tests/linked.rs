@@ -353,12 +353,27 @@ fn a_linked_collection_reads_its_file_parts_from_its_folder() {
     };
     let (code, out) = run(&["import", dir.to_str().expect("utf-8")]);
     assert_eq!(code, 0, "{out}");
+    let import_out = out;
     let base = format!("baseUrl={}", service.base);
+    assert!(
+        import_out.contains("uploads the file `fixtures/note.txt`"),
+        "the import lists the files: {import_out}"
+    );
+    // The first run asks for the files' approval; --allow-files gives it (remembered).
     let (code, out) = run(&["run", "shop/up", "--var", &base]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("not approved") && out.contains("Upload: ") && out.contains("note.txt"),
+        "{out}"
+    );
+    assert!(out.contains("--allow-files"), "{out}");
+    let (code, out) = run(&["run", "shop/up", "--var", &base, "--allow-files"]);
     assert_eq!(
         code, 0,
         "the file part was read from the folder, not from /: {out}"
     );
+    let (code, out) = run(&["run", "shop/up", "--var", &base]);
+    assert_eq!(code, 0, "approved once: {out}");
     // A change on disk, then `vouch sync`: taken, and said.
     edit(&dir.join("rate.yaml"), "path: /rate", "path: /rate?x=1");
     let (code, out) = run(&["sync", "shop"]);

@@ -168,6 +168,9 @@ commands! {
     fn resolve_conflict(collection: String, key: String, keep_mine: bool) -> SyncReport
         = blocking |wb| wb.resolve(&collection, &key, keep_mine);
 
+    /// Approves the files a collection's file parts read (asked when a run is refused for them).
+    fn approve_files(collection: String) -> Vec<String> = blocking |wb| wb.approve_files(&collection);
+
     /// What syncs took out of a collection (restorable), newest first.
     fn trash(collection: String) -> Vec<Trashed> = blocking |wb| wb.trash(&collection);
 

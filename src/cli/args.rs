@@ -37,8 +37,8 @@ impl DataDir {
 /// The environment and variables over it.
 #[derive(Debug, Clone, Args)]
 pub struct EnvArgs {
-    /// Environment: a YAML/JSON file, or the name of one in the store (a collection's own
-    /// first, else a global one).
+    /// Environment: the name of one in the store (a collection's own first, else a global
+    /// one), else a YAML/JSON file.
     #[arg(long)]
     pub env: Option<String>,
     /// A variable, k=v (repeatable; over the environment's values).

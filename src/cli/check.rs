@@ -74,12 +74,9 @@ fn body(arg: &Option<String>) -> Result<Option<Body>, vouch::Error> {
     }))
 }
 
-/// The environment `--env` names (a file needs no store), with `--var`s over it.
+/// The environment `--env` names (one meaning, as in `vouch run`), with `--var`s over it.
 fn environment(a: &Args) -> super::Result<Environment> {
     let mut env = match &a.env.env {
-        Some(e) if std::path::Path::new(e).is_file() => {
-            Environment::from_file(std::path::Path::new(e))?
-        }
         Some(e) => vouch::run::named_environment(&a.data.open()?, None, e)?,
         None => Environment::default(),
     };

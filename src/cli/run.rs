@@ -40,6 +40,10 @@ pub struct Args {
     accept: AcceptStatus,
     #[command(flatten)]
     allow: super::args::AllowOrigin,
+    /// Let the collection's file parts read (and upload) the files they name, inside its
+    /// folder; a stored collection remembers them as approved.
+    #[arg(long)]
+    allow_files: bool,
 }
 
 /// Progress on stderr: a bar on a terminal, plain lines otherwise.
@@ -88,11 +92,10 @@ impl Progress {
     }
 }
 
-/// Runs `vouch run`.
-pub fn run(a: Args) -> super::Result<ExitCode> {
-    let mut store = a.data.open()?;
+/// What to run; with `--allow-files`, a stored collection's files are approved for good.
+fn plan(a: &Args, store: &mut vouch::store::Store) -> super::Result<run::Plan> {
     let plan = run::plan(
-        &store,
+        store,
         &RunRequest {
             target: a.target.clone(),
             spec: a.spec.clone(),
@@ -101,8 +104,23 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
             base_url: a.base_url.clone(),
             accept_status: a.accept.list(),
             allow_origins: a.allow.allow_origin.clone(),
+            allow_files: a.allow_files,
         },
     )?;
+    if let (true, Some(id)) = (a.allow_files, plan.collection_id) {
+        let files: Vec<String> = run::file_parts(&plan.steps)
+            .into_iter()
+            .map(|(_, path)| path)
+            .collect();
+        store.approve_files(id, &files)?;
+    }
+    Ok(plan)
+}
+
+/// Runs `vouch run`.
+pub fn run(a: Args) -> super::Result<ExitCode> {
+    let mut store = a.data.open()?;
+    let plan = plan(&a, &mut store)?;
     if let Some(note) = &plan.env_note {
         eprintln!("note: {note}");
     }

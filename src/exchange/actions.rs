@@ -162,6 +162,7 @@ pub async fn import(
     if let Input::Bytes { .. } = &input {
         super::confine_files(&mut bundle, None);
     }
+    list_file_parts(&mut bundle);
     let lifted = secrets::lift(&mut bundle);
     // Values imported on this machine go where the environment's baseUrl points.
     bundle
@@ -169,9 +170,7 @@ pub async fn import(
         .iter_mut()
         .for_each(Environment::bind_secrets);
     let c = super::into_store(store, &bundle, o.replace)?;
-    if o.name.is_none() {
-        link_folder(store, &input, &c.name)?;
-    }
+    link_folder(store, &input, &c.name, o)?;
     Ok(Imported::Collection {
         name: c.name,
         requests: bundle.requests.len(),
@@ -183,10 +182,36 @@ pub async fn import(
     })
 }
 
+/// Lists the files the collection's file parts will read, so they are seen before the first
+/// run asks for their approval.
+fn list_file_parts(bundle: &mut super::Bundle) {
+    use crate::request::{Body, PartValue};
+    let mut listed = Vec::new();
+    for r in &bundle.requests {
+        if let Some(Body::Multipart(parts)) = &r.draft.body {
+            for part in parts {
+                if let PartValue::File { path, .. } = &part.value {
+                    listed.push(format!(
+                        "request `{}` uploads the file `{}`: a run asks for its approval first (--allow-files)",
+                        r.key(),
+                        path.display()
+                    ));
+                }
+            }
+        }
+    }
+    bundle.warnings.extend(listed);
+}
+
 /// A folder imported under its own name stays linked to it (saves go back to its files).
-fn link_folder(store: &mut Store, input: &Input, name: &str) -> Result<(), ExchangeError> {
+fn link_folder(
+    store: &mut Store,
+    input: &Input,
+    name: &str,
+    o: &ImportOptions,
+) -> Result<(), ExchangeError> {
     if let Input::Path(p) = input {
-        if p.join("collection.yaml").is_file() {
+        if p.join("collection.yaml").is_file() && o.name.is_none() {
             super::link::link(store, name, p)?;
         }
     }

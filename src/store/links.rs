@@ -131,6 +131,28 @@ impl Store {
         Ok((key, value))
     }
 
+    /// Approves files for a collection's file parts to read (and upload).
+    pub fn approve_files(&mut self, collection_id: i64, paths: &[String]) -> Result<()> {
+        let tx = self.conn.savepoint()?;
+        for p in paths {
+            tx.execute(
+                "INSERT OR IGNORE INTO approved_files (collection_id, path) VALUES (?1, ?2)",
+                params![collection_id, p],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The files approved for a collection's file parts.
+    pub fn approved_files(&self, collection_id: i64) -> Result<std::collections::BTreeSet<String>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT path FROM approved_files WHERE collection_id = ?1")?;
+        let rows = st.query_map([collection_id], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Deletes a suite (its steps with it).
     pub fn delete_suite(&mut self, collection_id: i64, name: &str) -> Result<()> {
         self.conn.execute(

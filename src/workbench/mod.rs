@@ -989,6 +989,24 @@ impl Workbench {
         Ok(exchange::link::resolve(&mut store, collection, key, keep)?)
     }
 
+    /// Approves the files a collection's file parts read (answering a run refused for them);
+    /// returns them.
+    pub fn approve_files(&self, collection: &str) -> Result<Vec<String>> {
+        let mut store = self.store()?;
+        let mut t = crate::suite::from_store(&store, collection)?;
+        if let Some(link) = store.link(t.collection.id)? {
+            for step in &mut t.steps {
+                exchange::anchor_draft(&mut step.draft, &link.dir);
+            }
+        }
+        let files: Vec<String> = crate::run::file_parts(&t.steps)
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+        store.approve_files(t.collection.id, &files)?;
+        Ok(files)
+    }
+
     /// What syncs and conflict resolutions took out of a collection, newest first.
     pub fn trash(&self, collection: &str) -> Result<Vec<crate::store::Trashed>> {
         let store = self.store()?;

@@ -332,6 +332,26 @@ async function main() {
       const restored = join(folder, "e2e-rate-restored.yaml");
       await browser.waitUntil(async () => existsSync(restored), { timeout: 5000, timeoutMsg: "restoring wrote no file" });
     });
+    await step(browser, "09b", "a pulled file part is approved before a run uploads it", async () => {
+      const folder = join(work, "shop");
+      mkdirSync(join(folder, "fixtures"), { recursive: true });
+      writeFileSync(join(folder, "fixtures/note.txt"), "eleven byte");
+      const upload = join(folder, "upload.yaml");
+      writeFileSync(upload, readFileSync(upload, "utf8").replace("  - name: file\n    value:\n      text: a\n", "  - name: file\n    value:\n      file:\n        path: fixtures/note.txt\n"));
+      // The window's periodic sync takes the change (a pull) and says so.
+      await browser.waitUntil(async () => (await (await $t("notice")).getText().catch(() => "")).includes("taken from the folder"), {
+        timeout: 10000,
+        timeoutMsg: "the change on disk was not picked up",
+      });
+      await (await $t("run-shop")).click();
+      const ask = await $t("approve-files");
+      await ask.waitForDisplayed({ timeout: 10000, timeoutMsg: "the run did not ask about the file" });
+      const text = await ask.getText();
+      if (!text.includes("fixtures/note.txt") || !text.includes("Upload")) throw new Error(`asked: ${text}`);
+      await (await $t("approve-files-run")).click();
+      await ask.waitForExist({ reverse: true, timeout: 10000, timeoutMsg: "still asking" });
+      await (await $t("run-result")).waitForDisplayed({ timeout: 60000, timeoutMsg: "the approved run did not run" });
+    });
   } finally {
     await browser.deleteSession().catch(() => {});
   }

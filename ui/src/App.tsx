@@ -67,6 +67,15 @@ export function App() {
         theme={theme}
         onTheme={toggle}
       />
+      {runs.approval && (
+        <div className="banner warning" data-testid="approve-files" role="alert">
+          <strong>{runs.approval.message}</strong>{" "}
+          <button data-testid="approve-files-run" onClick={runs.approveAndRun}>
+            Allow these files and run
+          </button>{" "}
+          <button onClick={runs.dismissApproval}>Not now</button>
+        </div>
+      )}
       {error && (
         <div className="banner error" data-testid="error" role="alert">
           <strong>{error.message}</strong> {error.hint && <span className="muted">— {error.hint}</span>}

@@ -18,3 +18,11 @@ CREATE TABLE trash (
     content       TEXT NOT NULL,
     removed_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
+
+-- The files a collection's file parts may read and upload, approved on this machine (a
+-- shared collection's are listed for approval before its first run reads them).
+CREATE TABLE approved_files (
+    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    path          TEXT NOT NULL,
+    PRIMARY KEY (collection_id, path)
+);

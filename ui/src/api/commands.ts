@@ -90,6 +90,11 @@ export function resolveConflict(collection: string, key: string, keepMine: boole
   return invoke<SyncReport>("resolve_conflict", { collection, key, keepMine });
 }
 
+/** Approves the files a collection's file parts read (asked when a run is refused for them). */
+export function approveFiles(collection: string): Promise<Array<string>> {
+  return invoke<Array<string>>("approve_files", { collection });
+}
+
 /** What syncs took out of a collection (restorable), newest first. */
 export function trash(collection: string): Promise<Array<Trashed>> {
   return invoke<Array<Trashed>>("trash", { collection });

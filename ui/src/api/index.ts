@@ -100,4 +100,5 @@ export const api = {
   resolveConflict: commands.resolveConflict,
   trash: commands.trash,
   restore: commands.restore,
+  approveFiles: commands.approveFiles,
 };
