@@ -381,3 +381,125 @@ fn a_linked_collection_reads_its_file_parts_from_its_folder() {
     assert!(out.contains("request:Rate"), "{out}");
     assert_eq!(stored_draft(&data, "Rate").path, "/rate?x=1");
 }
+
+/// The window's actions on saved requests, on a linked copy of the demo: open with its
+/// checks, edit a header and a check, save, rename, duplicate, move, delete and undo; checks
+/// marked against the last response.
+#[test]
+fn saved_requests_are_edited_renamed_moved_deleted_and_restored() {
+    use vouch::workbench::{CheckRow, ExtractRow};
+    let tmp = tempfile::tempdir().expect("tmp");
+    let data = tmp.path().join("data");
+    let dir = demo_copy(tmp.path());
+    let wb = Workbench::new(Some(data.clone()));
+    open(&wb, &dir);
+    let mut view = wb.open_saved("shop", "items/Create Item").expect("open");
+    assert_eq!(view.folder, ["items"]);
+    assert_eq!(
+        view.checks[0],
+        CheckRow {
+            on: "status".into(),
+            target: String::new(),
+            op: "equals".into(),
+            expected: "201".into()
+        }
+    );
+    assert_eq!(
+        view.extractions,
+        [ExtractRow {
+            var: "id".into(),
+            from: "json".into(),
+            target: "$.id".into()
+        }]
+    );
+    view.draft.headers.push(("X-Trace".into(), "e2e-1".into()));
+    view.checks.push(CheckRow {
+        on: "json".into(),
+        target: "$.price".into(),
+        op: "equals".into(),
+        expected: "1.0".into(),
+    });
+    wb.save_saved(&view).expect("save").expect("linked");
+    let file = std::fs::read_to_string(dir.join("items/create-item.yaml")).expect("file");
+    assert!(file.contains("X-Trace") && file.contains("$.price"), "{file}");
+
+    // A row that is no check is refused, naming it; nothing is saved.
+    let mut broken = view.clone();
+    broken.checks.push(CheckRow {
+        on: "json".into(),
+        target: "$[".into(),
+        op: "equals".into(),
+        expected: "1".into(),
+    });
+    let e = wb.save_saved(&broken).expect_err("invalid row");
+    assert!(e.to_string().contains("check 4"), "{e}");
+
+    let key = wb
+        .rename_request("shop", "items/Create Item", "Make Item")
+        .expect("rename");
+    assert_eq!(key, "items/Make Item");
+    assert!(dir.join("items/make-item.yaml").is_file());
+    assert!(!dir.join("items/create-item.yaml").exists());
+    let copy = wb.duplicate_request("shop", &key).expect("duplicate");
+    assert_eq!(copy, "items/Make Item (copy)");
+    let moved = wb
+        .move_request("shop", &copy, &["archive".to_string()])
+        .expect("move");
+    assert_eq!(moved, "archive/Make Item (copy)");
+    assert!(dir.join("archive/folder.yaml").is_file());
+    assert!(dir.join("archive/make-item-copy.yaml").is_file());
+    let id = wb.delete_request("shop", &moved).expect("delete");
+    assert!(!dir.join("archive/make-item-copy.yaml").exists());
+    wb.restore("shop", i64::from(id)).expect("undo");
+    let tree = wb
+        .collections()
+        .expect("cols")
+        .into_iter()
+        .find(|c| c.name == "shop")
+        .expect("shop")
+        .items;
+    let back = tree
+        .iter()
+        .find(|i| i.key == moved)
+        .expect("restored where it was");
+    assert_eq!(back.method, "POST");
+    assert!(wb.open_saved("shop", &moved).expect("open").draft.headers.len() == 1);
+
+    // Checks marked on the last response.
+    let rows = vec![
+        CheckRow {
+            on: "status".into(),
+            target: String::new(),
+            op: "equals".into(),
+            expected: "200".into(),
+        },
+        CheckRow {
+            on: "status".into(),
+            target: String::new(),
+            op: "equals".into(),
+            expected: "500".into(),
+        },
+        CheckRow {
+            on: "header".into(),
+            target: String::new(),
+            op: "equals".into(),
+            expected: "x".into(),
+        },
+    ];
+    assert_eq!(wb.evaluate_checks(&rows)[0].passed, None, "no response yet");
+    let ops = wb.operations().expect("ops");
+    let list = ops
+        .iter()
+        .find(|o| o.method == "GET" && o.path == "/items")
+        .expect("GET /items");
+    assert_eq!(list.tag.as_deref(), Some("/items"), "grouped by path");
+    let mut draft = wb.form(&list.id).expect("form").draft;
+    draft.base_url = Some(crate::util::Service::shop().base.clone());
+    runtime()
+        .block_on(wb.send(Some(list.id.clone()), draft, None))
+        .expect("send");
+    let marks = wb.evaluate_checks(&rows);
+    assert_eq!(marks[0].passed, Some(true), "{marks:?}");
+    assert_eq!(marks[1].passed, Some(false), "{marks:?}");
+    assert_eq!(marks[2].passed, None, "{marks:?}");
+}

@@ -166,6 +166,8 @@ fn generate(dir: &Path) {
     vouch::suite::Event::export_all(&cfg).expect("Event");
     vouch::exchange::link::SyncReport::export_all(&cfg).expect("SyncReport");
     vouch::store::Trashed::export_all(&cfg).expect("Trashed");
+    vouch::workbench::SavedView::export_all(&cfg).expect("SavedView");
+    vouch::workbench::CheckMark::export_all(&cfg).expect("CheckMark");
 }
 
 fn files(dir: &Path) -> Vec<(PathBuf, String)> {

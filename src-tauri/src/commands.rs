@@ -21,8 +21,8 @@ use vouch::exchange::link::SyncReport;
 use vouch::request::Draft;
 use vouch::store::Trashed;
 use vouch::workbench::{
-    CallView, CollectionRow, EnvView, HistoryRow, ImportView, OperationForm, OperationRow,
-    RunPoint, RunView, SpecSummary, Workbench, WorkbenchError,
+    CallView, CheckMark, CheckRow, CollectionRow, EnvView, HistoryRow, ImportView, OperationForm,
+    OperationRow, RunPoint, RunView, SavedView, SpecSummary, Workbench, WorkbenchError,
 };
 
 /// An error as the UI receives it.
@@ -160,6 +160,30 @@ commands! {
     /// request of that name updated); a collection linked to a folder is synced with it.
     fn save_request(collection: String, name: String, operation_id: Option<String>, draft: Draft) -> Option<SyncReport>
         = blocking |wb| wb.save(&collection, &name, operation_id, draft);
+
+    /// Opens a saved request (`key`: its folders and name joined by `/`) with its checks.
+    fn open_saved(collection: String, key: String) -> SavedView = blocking |wb| wb.open_saved(&collection, &key);
+
+    /// Saves a request opened in the window (a new one when its key is empty), checks included.
+    fn save_saved(view: SavedView) -> Option<SyncReport> = blocking |wb| wb.save_saved(&view);
+
+    /// Renames a saved request; its new key.
+    fn rename_request(collection: String, key: String, name: String) -> String
+        = blocking |wb| wb.rename_request(&collection, &key, &name);
+
+    /// Moves a saved request to a folder (made when missing; empty: the top); its new key.
+    fn move_request(collection: String, key: String, folder: Vec<String>) -> String
+        = blocking |wb| wb.move_request(&collection, &key, &folder);
+
+    /// Duplicates a saved request beside it; the copy's key.
+    fn duplicate_request(collection: String, key: String) -> String
+        = blocking |wb| wb.duplicate_request(&collection, &key);
+
+    /// Deletes a saved request into the trash; the trash item's id (restore it to undo).
+    fn delete_request(collection: String, key: String) -> u32 = blocking |wb| wb.delete_request(&collection, &key);
+
+    /// Check rows evaluated on the window's last response.
+    fn evaluate_checks(rows: Vec<CheckRow>) -> Vec<CheckMark> = blocking |wb| Ok(wb.evaluate_checks(&rows));
 
     /// Syncs a collection with its folder (null: it is not linked to one).
     fn sync_collection(collection: String) -> Option<SyncReport> = blocking |wb| wb.sync(&collection);

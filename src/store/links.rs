@@ -153,6 +153,22 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The outcome of each step name in the collection's latest run that had it (the badge
+    /// of a request in the window's tree).
+    pub fn last_outcomes(
+        &self,
+        collection_id: i64,
+    ) -> Result<std::collections::HashMap<String, String>> {
+        let mut st = self.conn.prepare(
+            "SELECT s.name, s.outcome FROM run_steps s JOIN runs r ON s.run_id = r.id
+             WHERE r.collection_id = ?1 ORDER BY r.id, s.seq",
+        )?;
+        let rows = st.query_map([collection_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Deletes a suite (its steps with it).
     pub fn delete_suite(&mut self, collection_id: i64, name: &str) -> Result<()> {
         self.conn.execute(

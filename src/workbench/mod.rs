@@ -7,6 +7,7 @@
 //! and the body stays here, read in pages through [`Workbench::body`].
 
 mod form;
+mod saved;
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -18,6 +19,7 @@ use thiserror::Error;
 use tokio_util::sync::CancellationToken;
 
 pub use form::{form_schema, operation_form, BodyField, OperationForm, ParamField};
+pub use saved::{CheckMark, CheckRow, ExtractRow, SavedView};
 
 use crate::call::{self, Call, Context};
 use crate::contract::{Contract, Finding};
@@ -123,6 +125,8 @@ pub struct SpecSummary {
     pub base_url: Option<String>,
     /// The sync with the collection's folder this open made (conflicts to show).
     pub sync: Option<exchange::link::SyncReport>,
+    /// The environment to start with (`COLLECTION/NAME`): the collection's first.
+    pub environment: Option<String>,
 }
 
 /// One row of the operation explorer.
@@ -137,7 +141,8 @@ pub struct OperationRow {
     pub path: String,
     /// Summary.
     pub summary: Option<String>,
-    /// First tag (the explorer's group).
+    /// The explorer's group: the first tag, else the path's first segment (`/items/{id}` →
+    /// `items`), so an untagged spec (FastAPI's default) is grouped by resource.
     pub tag: Option<String>,
     /// Marked deprecated.
     pub deprecated: bool,
@@ -230,6 +235,24 @@ pub struct CollectionRow {
     pub suites: Vec<String>,
     /// The folder it is linked to (saves write its files), if any.
     pub folder: Option<String>,
+    /// Its requests as the tree shows them, by folder and order.
+    pub items: Vec<TreeItem>,
+}
+
+/// A saved request in the window's tree.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TreeItem {
+    /// Its key: folder names and name, joined by `/`.
+    pub key: String,
+    /// Its name.
+    pub name: String,
+    /// Its folder's path of names.
+    pub folder: Vec<String>,
+    /// Its HTTP method.
+    pub method: String,
+    /// Its outcome in the collection's last run that had it (`passed`, `failed`…).
+    pub verdict: Option<String>,
 }
 
 /// An environment as the app edits it: secret values never leave the engine.
@@ -347,6 +370,13 @@ impl std::fmt::Debug for Workbench {
     }
 }
 
+/// An untagged operation's group: its path's first segment (None for `/`).
+fn path_group(path: &str) -> Option<String> {
+    path.split('/')
+        .find(|s| !s.is_empty())
+        .map(|s| format!("/{s}"))
+}
+
 /// The app's state: one per window.
 pub struct Workbench {
     /// Base URL for calls whose draft names none (a collection's `baseUrl`).
@@ -360,6 +390,8 @@ pub struct Workbench {
     next_body: Mutex<u32>,
     cancel: Mutex<CancellationToken>,
     data_dir: Option<PathBuf>,
+    /// The last response, for the Checks editor's "passes on the last response" marks.
+    last: Mutex<Option<crate::request::Exchange>>,
 }
 
 impl Workbench {
@@ -375,6 +407,7 @@ impl Workbench {
             next_body: Mutex::new(1),
             cancel: Mutex::new(CancellationToken::new()),
             data_dir,
+            last: Mutex::new(None),
         }
     }
 
@@ -400,6 +433,7 @@ impl Workbench {
             collection: None,
             base_url: None,
             sync: None,
+            environment: None,
         };
         let open = Open {
             modified: modified(&source),
@@ -446,7 +480,9 @@ impl Workbench {
             let spec = Spec::load(&spec_source, &LoadOptions::default()).await?;
             // The stored environments: what was set in the window wins over the folder.
             let mut base = None;
-            for name in store.environments(Some(c.id))? {
+            let names = store.environments(Some(c.id))?;
+            let first_env = names.first().map(|n| format!("{}/{n}", c.name));
+            for name in names {
                 let env = store.environment(Some(c.id), &name)?;
                 if let Some(v) = env.variables.get("baseUrl") {
                     base = Some(v.value.clone());
@@ -460,6 +496,7 @@ impl Workbench {
             summary.collection = Some(c.name);
             summary.base_url = base;
             summary.sync = Some(sync);
+            summary.environment = first_env;
             return Ok(summary);
         }
         let spec = Spec::load(source, &LoadOptions::default()).await?;
@@ -640,7 +677,7 @@ impl Workbench {
                 method: o.method.clone(),
                 path: o.path.clone(),
                 summary: o.summary.clone(),
-                tag: o.tags.first().cloned(),
+                tag: o.tags.first().cloned().or_else(|| path_group(&o.path)),
                 deprecated: o.deprecated,
             })
             .collect())
@@ -739,6 +776,9 @@ impl Workbench {
         })
         .await;
         let e = checked.exchange.as_ref();
+        if let Ok(mut last) = self.last.lock() {
+            last.clone_from(&checked.exchange);
+        }
         let body_id = e.map(|ex| self.keep(checked.mask.bytes(&ex.body)));
         Ok(CallView {
             body_id,
@@ -890,11 +930,24 @@ impl Workbench {
             let requests = store.requests(c.id)?.into_iter().map(|r| r.name).collect();
             let suites = store.suites(c.id)?;
             let folder = store.link(c.id)?.map(|l| l.dir.display().to_string());
+            let verdicts = store.last_outcomes(c.id)?;
+            let items = exchange::from_store(&store, &c.name)?
+                .requests
+                .into_iter()
+                .map(|r| TreeItem {
+                    key: r.key(),
+                    verdict: verdicts.get(&r.name).cloned(),
+                    name: r.name,
+                    folder: r.folder,
+                    method: r.draft.method,
+                })
+                .collect();
             out.push(CollectionRow {
                 name: c.name,
                 requests,
                 suites,
                 folder,
+                items,
             });
         }
         Ok(out)

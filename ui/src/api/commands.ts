@@ -4,6 +4,8 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
 import type { CallView } from "./bindings/CallView";
+import type { CheckMark } from "./bindings/CheckMark";
+import type { CheckRow } from "./bindings/CheckRow";
 import type { CollectionRow } from "./bindings/CollectionRow";
 import type { Draft } from "./bindings/Draft";
 import type { EnvView } from "./bindings/EnvView";
@@ -15,6 +17,7 @@ import type { OperationForm } from "./bindings/OperationForm";
 import type { OperationRow } from "./bindings/OperationRow";
 import type { RunPoint } from "./bindings/RunPoint";
 import type { RunView } from "./bindings/RunView";
+import type { SavedView } from "./bindings/SavedView";
 import type { SpecSummary } from "./bindings/SpecSummary";
 import type { SyncReport } from "./bindings/SyncReport";
 import type { Trashed } from "./bindings/Trashed";
@@ -78,6 +81,41 @@ export function collections(): Promise<Array<CollectionRow>> {
  */
 export function saveRequest(collection: string, name: string, operationId: string | null, draft: Draft): Promise<SyncReport | null> {
   return invoke<SyncReport | null>("save_request", { collection, name, operationId, draft });
+}
+
+/** Opens a saved request (`key`: its folders and name joined by `/`) with its checks. */
+export function openSaved(collection: string, key: string): Promise<SavedView> {
+  return invoke<SavedView>("open_saved", { collection, key });
+}
+
+/** Saves a request opened in the window (a new one when its key is empty), checks included. */
+export function saveSaved(view: SavedView): Promise<SyncReport | null> {
+  return invoke<SyncReport | null>("save_saved", { view });
+}
+
+/** Renames a saved request; its new key. */
+export function renameRequest(collection: string, key: string, name: string): Promise<string> {
+  return invoke<string>("rename_request", { collection, key, name });
+}
+
+/** Moves a saved request to a folder (made when missing; empty: the top); its new key. */
+export function moveRequest(collection: string, key: string, folder: Array<string>): Promise<string> {
+  return invoke<string>("move_request", { collection, key, folder });
+}
+
+/** Duplicates a saved request beside it; the copy's key. */
+export function duplicateRequest(collection: string, key: string): Promise<string> {
+  return invoke<string>("duplicate_request", { collection, key });
+}
+
+/** Deletes a saved request into the trash; the trash item's id (restore it to undo). */
+export function deleteRequest(collection: string, key: string): Promise<number> {
+  return invoke<number>("delete_request", { collection, key });
+}
+
+/** Check rows evaluated on the window's last response. */
+export function evaluateChecks(rows: Array<CheckRow>): Promise<Array<CheckMark>> {
+  return invoke<Array<CheckMark>>("evaluate_checks", { rows });
 }
 
 /** Syncs a collection with its folder (null: it is not linked to one). */

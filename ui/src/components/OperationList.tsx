@@ -57,6 +57,7 @@ export function OperationList({ rows, filter, onFilter, selected, onSelect }: Pr
               >
                 <span className={`method m-${r.method.toLowerCase()}`}>{r.method}</span>
                 <span className="path">{r.path}</span>
+                {r.summary && <span className="summary muted small">{r.summary}</span>}
               </button>
             );
           })}

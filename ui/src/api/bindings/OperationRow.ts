@@ -21,7 +21,8 @@ path: string,
  */
 summary: string | null, 
 /**
- * First tag (the explorer's group).
+ * The explorer's group: the first tag, else the path's first segment (`/items/{id}` →
+ * `items`), so an untagged spec (FastAPI's default) is grouped by resource.
  */
 tag: string | null, 
 /**

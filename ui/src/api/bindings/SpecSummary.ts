@@ -36,4 +36,8 @@ base_url: string | null,
 /**
  * The sync with the collection's folder this open made (conflicts to show).
  */
-sync: SyncReport | null, };
+sync: SyncReport | null, 
+/**
+ * The environment to start with (`COLLECTION/NAME`): the collection's first.
+ */
+environment: string | null, };
