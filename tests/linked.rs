@@ -421,7 +421,10 @@ fn saved_requests_are_edited_renamed_moved_deleted_and_restored() {
     });
     wb.save_saved(&view).expect("save").expect("linked");
     let file = std::fs::read_to_string(dir.join("items/create-item.yaml")).expect("file");
-    assert!(file.contains("X-Trace") && file.contains("$.price"), "{file}");
+    assert!(
+        file.contains("X-Trace") && file.contains("$.price"),
+        "{file}"
+    );
 
     // A row that is no check is refused, naming it; nothing is saved.
     let mut broken = view.clone();
@@ -463,7 +466,14 @@ fn saved_requests_are_edited_renamed_moved_deleted_and_restored() {
         .find(|i| i.key == moved)
         .expect("restored where it was");
     assert_eq!(back.method, "POST");
-    assert!(wb.open_saved("shop", &moved).expect("open").draft.headers.len() == 1);
+    assert!(
+        wb.open_saved("shop", &moved)
+            .expect("open")
+            .draft
+            .headers
+            .len()
+            == 1
+    );
 
     // Checks marked on the last response.
     let rows = vec![

@@ -400,3 +400,21 @@ fn a_killed_writer_keeps_every_committed_step() {
         }
     }
 }
+
+/// The app's first commands open a new store at once: every open succeeds (one applies the
+/// migrations, the others find them applied).
+#[test]
+fn concurrent_first_opens_of_a_new_store_all_succeed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let handles: Vec<_> = (0..8)
+        .map(|_| {
+            let d = dir.path().to_path_buf();
+            std::thread::spawn(move || Store::open(&d).map(|_| ()))
+        })
+        .collect();
+    for h in handles {
+        h.join().expect("thread").expect("open");
+    }
+    let s = Store::open(dir.path()).expect("open");
+    assert_eq!(s.schema_version().expect("version"), store::SCHEMA_VERSION);
+}

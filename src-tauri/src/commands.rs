@@ -182,6 +182,12 @@ commands! {
     /// Deletes a saved request into the trash; the trash item's id (restore it to undo).
     fn delete_request(collection: String, key: String) -> u32 = blocking |wb| wb.delete_request(&collection, &key);
 
+    /// A value of the window's state kept in the store (null: none).
+    fn ui_state(key: String) -> Option<String> = blocking |wb| wb.ui_state(&key);
+
+    /// Keeps a value of the window's state in the store.
+    fn set_ui_state(key: String, value: String) -> () = blocking |wb| wb.set_ui_state(&key, &value);
+
     /// Check rows evaluated on the window's last response.
     fn evaluate_checks(rows: Vec<CheckRow>) -> Vec<CheckMark> = blocking |wb| Ok(wb.evaluate_checks(&rows));
 

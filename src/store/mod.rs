@@ -161,6 +161,10 @@ impl Store {
             path: path.display().to_string(),
             detail,
         };
+        // Opens racing on a new file (the app's first commands come at once) would each set
+        // WAL mode, apply the migrations and make a key: one open at a time in this process.
+        static OPENING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _one = OPENING.lock().unwrap_or_else(|e| e.into_inner());
         let created = !dir.exists();
         std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
         let mut conn = Connection::open(&path).map_err(|e| open_err(e.to_string()))?;
@@ -185,12 +189,20 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // Deleted rows (an old secret) are overwritten, not left in free pages.
         conn.pragma_update(None, "secure_delete", "ON")?;
-        migrations()
-            .to_latest(&mut conn)
-            .map_err(|e| StoreError::Migrate {
-                path: path.display().to_string(),
-                detail: e.to_string(),
-            })?;
+        // One that lost a race to another process finds the schema already upgraded.
+        {
+            if let Err(e) = migrations().to_latest(&mut conn) {
+                let now = conn
+                    .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+                    .unwrap_or(0) as usize;
+                if now != SCHEMA_VERSION {
+                    return Err(StoreError::Migrate {
+                        path: path.display().to_string(),
+                        detail: e.to_string(),
+                    });
+                }
+            }
+        }
         let sealer = Sealer::for_dir(dir)?;
         let mut store = Store { conn, path, sealer };
         store.seal_legacy()?;

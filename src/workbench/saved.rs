@@ -13,6 +13,9 @@ use crate::request::Draft;
 use crate::store::{SavedRequest, Store, StoreError};
 use crate::suite::{Assertion, Extraction, Source, Test};
 
+/// The most the window may keep of its state under one key.
+const UI_STATE_CAP: usize = 4 << 20;
+
 /// One assertion as a row of the Checks editor.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -314,7 +317,14 @@ impl Workbench {
         let mut store = self.store()?;
         let c = match store.collection(&view.collection) {
             Ok(c) => c,
-            Err(StoreError::NotFound { .. }) => store.create_collection(&view.collection, "")?,
+            Err(StoreError::NotFound { .. }) => {
+                // A new collection is linked to the open spec.
+                let c = store.create_collection(&view.collection, "")?;
+                if let Ok(open) = self.current() {
+                    store.set_spec_source(c.id, &open.source)?;
+                }
+                c
+            }
             Err(e) => return Err(e.into()),
         };
         let folder_id = folder_id(&mut store, c.id, &view.folder)?;
@@ -405,6 +415,25 @@ impl Workbench {
         store.delete_request(r.id)?;
         self.sync_with(&mut store, &c.name)?;
         Ok(u32::try_from(id).unwrap_or(u32::MAX))
+    }
+
+    /// A value of the window's state kept in the store (open tabs, the last environment…).
+    pub fn ui_state(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.store()?.ui_state(key)?)
+    }
+
+    /// Keeps a value of the window's state (at most 4 MB: open tabs, not responses).
+    pub fn set_ui_state(&self, key: &str, value: &str) -> Result<()> {
+        if value.len() > UI_STATE_CAP {
+            return Err(usage(
+                format!(
+                    "the window's `{key}` is {} bytes, over {UI_STATE_CAP}",
+                    value.len()
+                ),
+                "close some tabs",
+            ));
+        }
+        Ok(self.store()?.set_ui_state(key, value)?)
     }
 
     /// Evaluates check rows on the window's last response (a row that is not a valid check

@@ -116,6 +116,8 @@ async function main() {
     },
   });
   const $t = (id) => browser.$(`[data-testid="${id}"]`);
+  /** Shows a tab of the left sidebar: spec, collections or history. */
+  const pane = async (p) => (await $t(`sidebar-${p}`)).click();
   try {
     await step(browser, "01", "spec opened from the command line", async () => {
       await (await $t("spec-title")).waitForDisplayed({ timeout: 20000 });
@@ -161,6 +163,7 @@ async function main() {
       await curl.waitForDisplayed({ timeout: 5000 });
       const text = await curl.getText();
       if (!text.startsWith("curl -X 'GET'") || !text.includes("/items/3")) throw new Error(`curl: ${text}`);
+      await pane("history");
       const history = await (await $t("history")).getText();
       if (!history.includes("/drift/price-string")) throw new Error(`history: ${history}`);
     });
@@ -175,12 +178,14 @@ async function main() {
         timeout: 5000,
         timeoutMsg: "history entry not reopened",
       });
+      await (await $t("editor-tab-auth")).click();
       await (await $t("auth-kind")).selectByAttribute("value", "bearer");
       await (await $t("auth-token")).setValue("abc");
       await (await $t("send")).click();
       await browser.waitUntil(async () => (await (await $t("status-line")).getText()).includes("200"), { timeout: 15000, timeoutMsg: "no 200" });
     });
     await step(browser, "04c", "the raw body is linted against the contract", async () => {
+      await pane("spec");
       await (await $t("op-filter")).setValue("items");
       await (await browser.$('[data-op="POST /items"]')).click();
       await (await $t("raw-toggle")).waitForClickable({ timeout: 5000 });
@@ -207,8 +212,10 @@ async function main() {
       await (await $t("save-name")).setValue("read item");
       await (await $t("save")).click();
       await (await $t("notice")).waitForDisplayed({ timeout: 5000 });
+      await pane("collections");
       const cols = await (await $t("collections")).getText();
       if (!cols.includes("read item")) throw new Error(`collections: ${cols}`);
+      await pane("spec");
     });
     await step(browser, "05b", "the window stays responsive while a save waits on the store's lock", async () => {
       // The CLI (another process) holds a write transaction on vouch.db for 3 s; a save waits
@@ -218,7 +225,7 @@ async function main() {
       const next = await browser.$('[data-op="POST /items"]');
       await next.waitForDisplayed({ timeout: 5000 });
       // One round trip each (the elements are re-rendered).
-      const heading = () => browser.execute(() => document.querySelector(".request h2")?.textContent?.trim() ?? "");
+      const heading = () => browser.execute(() => (document.querySelector(".request h2")?.textContent ?? "").replace("●", "").trim());
       const notice = () => browser.execute(() => document.querySelector('[data-testid="notice"]')?.textContent ?? "");
       if ((await heading()) === "POST /items") throw new Error("the form already shows POST /items");
       await (await $t("save-collection")).setValue("locked");
@@ -249,6 +256,7 @@ async function main() {
         timeout: 10000,
         timeoutMsg: "the save did not complete once the lock was released",
       });
+      await pane("collections");
       const cols = await (await $t("collections")).getText();
       if (!cols.includes("saved under lock")) throw new Error(`collections: ${cols}`);
     });
@@ -304,7 +312,9 @@ async function main() {
       cpSync(join(root, "collections/shop"), folder, { recursive: true });
       await (await $t("spec-source")).setValue(folder);
       await (await $t("open")).click();
+      await pane("collections");
       await (await $t("folder-shop")).waitForDisplayed({ timeout: 20000 });
+      await pane("spec");
       await (await $t("op-filter")).setValue("/rate");
       await (await browser.$('[data-op="GET /rate"]')).click();
       await (await $t("save-collection")).setValue("shop");
@@ -313,6 +323,7 @@ async function main() {
       await (await $t("save")).click();
       const file = join(folder, "e2e-rate.yaml");
       await browser.waitUntil(async () => existsSync(file), { timeout: 5000, timeoutMsg: "the save wrote no file into the linked folder" });
+      await pane("collections");
       // The folder changes (a pull) while the window holds its own version, which is saved
       // again: a conflict. (A periodic sync may take the pull first: then try again.)
       const conflict = await $t("conflict-request:e2e rate");

@@ -1,45 +1,91 @@
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 
 import { api, dialogs } from "./api";
+import { CollectionTree, type RequestActions } from "./components/CollectionTree";
 import { CollectionsPanel } from "./components/CollectionsPanel";
 import { EnvironmentEditor } from "./components/EnvironmentEditor";
 import { Header } from "./components/Header";
 import { OperationList } from "./components/OperationList";
 import { RequestPanel } from "./components/RequestPanel";
 import { ResponsePanel } from "./components/ResponsePanel";
+import { Sidebar } from "./components/Sidebar";
+import { TabBar } from "./components/TabBar";
 import { useCollections } from "./hooks/useCollections";
-import { useDraft } from "./hooks/useDraft";
 import { useEnvironments } from "./hooks/useEnvironments";
 import { useNotices } from "./hooks/useNotices";
 import { useRuns } from "./hooks/useRuns";
 import { useCallView, useSend } from "./hooks/useSend";
 import { useSpec } from "./hooks/useSpec";
+import { useTabs } from "./hooks/useTabs";
 import { useTheme } from "./hooks/useTheme";
 
 export function App() {
   const { error, notice, notify, fail, attempt, clearError, clearNotice } = useNotices();
   const { theme, toggle } = useTheme();
   const { call, setCall, clearCall } = useCallView();
-  const draft = useDraft({ attempt, clearCall });
+  const [baseUrl, setBaseUrl] = useState("");
   const environments = useEnvironments({ fail, notify });
-  const collections = useCollections({ fail, attempt, notify, refreshEnvironments: environments.refresh, build: draft.build });
+  const collections = useCollections({ fail, attempt, notify, refreshEnvironments: environments.refresh });
   const spec = useSpec({
     fail,
     attempt,
     clearError,
     notify,
-    setBaseUrl: draft.setBaseUrl,
-    clearDraft: draft.clear,
+    setBaseUrl,
     clearCall,
     refreshCollections: collections.refresh,
   });
-  // A collection folder just opened was synced with the store: show what that found.
-  const { synced } = collections;
+  const { synced, refresh } = collections;
+  const tabs = useTabs({
+    attempt,
+    notify,
+    clearCall,
+    spec: spec.spec,
+    baseUrl,
+    onSaved: (report) => {
+      synced(report);
+      refresh();
+    },
+  });
+  // A collection folder just opened: what its sync found, and its environment picked.
+  const { setEnv } = environments;
   useEffect(() => {
     if (spec.spec?.sync) synced(spec.spec.sync);
-  }, [spec.spec, synced]);
+    if (spec.spec?.environment) setEnv(spec.spec.environment);
+  }, [spec.spec, synced, setEnv]);
   const runs = useRuns({ env: environments.env, attempt });
-  const sender = useSend({ build: draft.build, env: environments.env, setCall, attempt, clearError, onSent: collections.historyChanged });
+  const sender = useSend({
+    build: tabs.build,
+    env: environments.env,
+    setCall,
+    attempt,
+    clearError,
+    onSent: () => {
+      collections.historyChanged();
+      tabs.markChecks();
+    },
+  });
+  const actions: RequestActions = {
+    open: tabs.openSaved,
+    rename: (c, key, name) =>
+      attempt(async () => {
+        tabs.renamed(c, key, await api.renameRequest(c, key, name));
+        refresh();
+      }),
+    duplicate: (c, key) =>
+      attempt(async () => {
+        const copy = await api.duplicateRequest(c, key);
+        refresh();
+        await tabs.openSaved(c, copy);
+      }),
+    move: (c, key, folder) =>
+      attempt(async () => {
+        tabs.renamed(c, key, await api.moveRequest(c, key, folder));
+        refresh();
+      }),
+    remove: collections.remove,
+  };
+  const current = tabs.tab?.saved ? `${tabs.tab.saved.collection}/${tabs.tab.saved.key}` : null;
 
   return (
     <div className="app">
@@ -52,8 +98,8 @@ export function App() {
         onTogglePaste={spec.togglePaste}
         recent={spec.recent}
         spec={spec.spec}
-        baseUrl={draft.baseUrl}
-        onBaseUrl={draft.setBaseUrl}
+        baseUrl={baseUrl}
+        onBaseUrl={setBaseUrl}
         envs={environments.envs}
         env={environments.env}
         onEnv={environments.setEnv}
@@ -113,6 +159,17 @@ export function App() {
           </button>
         </div>
       )}
+      {collections.deleted && (
+        <div className="banner notice" data-testid="deleted" role="status">
+          deleted “{collections.deleted.key}” from {collections.deleted.collection}{" "}
+          <button data-testid="undo-delete" onClick={collections.undo}>
+            Undo
+          </button>{" "}
+          <button className="link" onClick={collections.dismissDeleted}>
+            dismiss
+          </button>
+        </div>
+      )}
       {notice && (
         <div className="banner notice" data-testid="notice" role="status">
           {notice}
@@ -122,41 +179,56 @@ export function App() {
         </div>
       )}
       <main>
-        <OperationList rows={spec.rows} filter={spec.filter} onFilter={spec.setFilter} selected={draft.selected} onSelect={draft.select} />
-        <div className="work">
-          {draft.form ? (
-            <RequestPanel
-              form={draft.form}
-              state={draft.state}
-              onChange={draft.setState}
-              onSend={sender.send}
-              onCancel={sender.cancel}
-              onCurl={sender.copyCurl}
-              sending={sender.sending}
+        <Sidebar
+          spec={<OperationList rows={spec.rows} filter={spec.filter} onFilter={spec.setFilter} selected={tabs.tab?.operationId ?? null} onSelect={tabs.select} />}
+          collections={
+            <CollectionTree
+              collections={collections.collections}
+              actions={actions}
+              onRun={runs.runTarget}
+              onExport={collections.exportTo}
+              onImport={collections.importFrom}
+              pick={dialogs}
+              onCreateSuite={collections.createSuite}
+              syncs={collections.syncs}
+              trash={collections.trash}
+              onResolve={collections.resolve}
+              onRestore={collections.restore}
+              current={current}
             />
-          ) : (
-            <div className="empty muted">{spec.spec ? "Pick an operation." : "Open a spec to begin."}</div>
-          )}
+          }
+          history={collections.history}
+          onReopen={tabs.reopen}
+        />
+        <div className="work">
+          <div className="request-pane">
+            <TabBar tabs={tabs.tabs} active={tabs.active} onActivate={tabs.activate} onClose={tabs.close} />
+            {tabs.tab ? (
+              <RequestPanel
+                key={tabs.tab.id}
+                tab={tabs.tab}
+                marks={tabs.marks}
+                onChange={tabs.update}
+                onSend={sender.send}
+                onCancel={sender.cancel}
+                onCurl={sender.copyCurl}
+                onSave={tabs.save}
+                sending={sender.sending}
+              />
+            ) : (
+              <div className="empty muted">{spec.spec ? "Pick an operation, or open a saved request." : "Open a spec to begin."}</div>
+            )}
+          </div>
           {call && <ResponsePanel call={call} onAllow={sender.allowAndSend} />}
         </div>
         <CollectionsPanel
-          collections={collections.collections}
-          canSave={!!draft.form}
-          onSave={collections.save}
-          onRun={runs.runTarget}
-          onExport={collections.exportTo}
-          onImport={collections.importFrom}
-          pick={dialogs}
-          onCreateSuite={collections.createSuite}
+          key={current ?? "new"}
+          canSave={!!tabs.tab}
+          onSave={tabs.saveAs}
+          savedAt={tabs.tab?.saved ? { collection: tabs.tab.saved.collection, name: tabs.tab.saved.name } : null}
           runs={runs.runs}
           progress={runs.progress}
           run={runs.run}
-          history={collections.history}
-          onReopen={draft.reopen}
-          syncs={collections.syncs}
-          trash={collections.trash}
-          onResolve={collections.resolve}
-          onRestore={collections.restore}
         />
       </main>
     </div>

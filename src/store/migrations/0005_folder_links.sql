@@ -26,3 +26,9 @@ CREATE TABLE approved_files (
     path          TEXT NOT NULL,
     PRIMARY KEY (collection_id, path)
 );
+
+-- The window's state across restarts: open tabs, pane sizes, the last environment.
+CREATE TABLE ui_state (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

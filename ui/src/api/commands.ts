@@ -113,6 +113,16 @@ export function deleteRequest(collection: string, key: string): Promise<number> 
   return invoke<number>("delete_request", { collection, key });
 }
 
+/** A value of the window's state kept in the store (null: none). */
+export function uiState(key: string): Promise<string | null> {
+  return invoke<string | null>("ui_state", { key });
+}
+
+/** Keeps a value of the window's state in the store. */
+export function setUiState(key: string, value: string): Promise<void> {
+  return invoke<void>("set_ui_state", { key, value });
+}
+
 /** Check rows evaluated on the window's last response. */
 export function evaluateChecks(rows: Array<CheckRow>): Promise<Array<CheckMark>> {
   return invoke<Array<CheckMark>>("evaluate_checks", { rows });

@@ -17,6 +17,11 @@ import type { RunPoint } from "./bindings/RunPoint";
 import type { RunView } from "./bindings/RunView";
 import type { SpecSummary } from "./bindings/SpecSummary";
 import type { SyncReport } from "./bindings/SyncReport";
+import type { CheckMark } from "./bindings/CheckMark";
+import type { CheckRow } from "./bindings/CheckRow";
+import type { ExtractRow } from "./bindings/ExtractRow";
+import type { SavedView } from "./bindings/SavedView";
+import type { TreeItem } from "./bindings/TreeItem";
 import type { Trashed } from "./bindings/Trashed";
 
 export type {
@@ -34,6 +39,11 @@ export type {
   SpecSummary,
   SyncReport,
   Trashed,
+  CheckMark,
+  CheckRow,
+  ExtractRow,
+  SavedView,
+  TreeItem,
 };
 import type { Finding } from "./bindings/Finding";
 export type { Finding };
@@ -101,4 +111,13 @@ export const api = {
   trash: commands.trash,
   restore: commands.restore,
   approveFiles: commands.approveFiles,
+  openSaved: commands.openSaved,
+  saveSaved: commands.saveSaved,
+  renameRequest: commands.renameRequest,
+  moveRequest: commands.moveRequest,
+  duplicateRequest: commands.duplicateRequest,
+  deleteRequest: commands.deleteRequest,
+  evaluateChecks: commands.evaluateChecks,
+  uiState: commands.uiState,
+  setUiState: commands.setUiState,
 };

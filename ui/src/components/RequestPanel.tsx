@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from "react";
 
-import { api, type Auth, type Finding, type OperationForm } from "../api";
+import { api, type Auth, type CheckMark, type CheckRow, type ExtractRow, type Finding, type OperationForm } from "../api";
+import type { Row, Tab } from "../lib/tabs";
 
 // The schema form library and the code editor are the bulk of the UI's code: loaded when
 // first shown.
@@ -16,90 +17,81 @@ export interface RequestState {
 }
 
 interface Props {
-  form: OperationForm;
-  state: RequestState;
-  onChange: (s: RequestState) => void;
+  tab: Tab;
+  /** The checks marked on the last response (same order as the rows). */
+  marks: CheckMark[];
+  onChange: (patch: Partial<Tab>) => void;
   onSend: () => void;
   onCancel: () => void;
   onCurl: () => void;
+  onSave: () => void;
   sending: boolean;
 }
 
-/** The request form: parameters with their types, the body as a schema form or raw JSON. */
-export function RequestPanel({ form, state, onChange, onSend, onCancel, onCurl, sending }: Props) {
-  const set = (patch: Partial<RequestState>) => onChange({ ...state, ...patch });
+type EditorTab = "params" | "headers" | "body" | "auth" | "checks";
+
+/**
+ * The request editor of the active tab: Params (the spec's parameters and free query rows),
+ * Headers (free rows), Body (a form from the schema, or raw JSON linted by the engine), Auth,
+ * and Checks (assertions and extractions, marked on the last response).
+ */
+export function RequestPanel({ tab, marks, onChange, onSend, onCancel, onCurl, onSave, sending }: Props) {
+  const { form, state } = tab;
+  const [shown, setShown] = useState<EditorTab | null>(null);
+  // A new tab starts on its params, or on its body when it has no params.
+  const current: EditorTab = shown ?? (form && form.params.length === 0 && form.body ? "body" : "params");
+  const set = (patch: Partial<RequestState>) => onChange({ state: { ...state, ...patch } });
+  const method = form?.method ?? tab.draft.method;
+  const path = form?.path ?? tab.draft.path;
+  const counts: Record<EditorTab, number> = {
+    params: (form?.params.length ?? 0) + tab.query.length,
+    headers: tab.headers.length,
+    body: form?.body ? 1 : 0,
+    auth: state.auth ? 1 : 0,
+    checks: tab.checks.length + tab.extractions.length,
+  };
+  const labels: Record<EditorTab, string> = { params: "Params", headers: "Headers", body: "Body", auth: "Auth", checks: "Checks" };
   return (
     <section className="request" aria-label="Request">
       <h2>
-        <span className={`method m-${form.method.toLowerCase()}`}>{form.method}</span> {form.path}
+        <span className={`method m-${method.toLowerCase()}`}>{method}</span> {path}
+        {tab.saved && (
+          <span className="small muted saved-at" data-testid="saved-at">
+            {" "}
+            · {tab.saved.collection}/{tab.saved.key}
+          </span>
+        )}
+        {tab.dirty && (
+          <span className="dirty" title="unsaved changes" data-testid="dirty">
+            {" "}
+            ●
+          </span>
+        )}
       </h2>
-      {form.summary && <p className="muted">{form.summary}</p>}
-      {form.params.length > 0 && (
-        <table className="params">
-          <tbody>
-            {form.params.map((p) => {
-              const key = `${p.location}:${p.name}`;
-              const schema = p.schema as { type?: string; enum?: unknown[] };
-              return (
-                <tr key={key}>
-                  <th>
-                    {p.name}
-                    {p.required && <span className="required" title="required">*</span>}
-                    <div className="muted small">
-                      {p.location} · {schema.type ?? "any"}
-                    </div>
-                  </th>
-                  <td>
-                    {schema.enum ? (
-                      <select data-testid={`param-${p.name}`} value={state.params[key] ?? ""} onChange={(e) => set({ params: { ...state.params, [key]: e.target.value } })}>
-                        <option value="">—</option>
-                        {schema.enum.map((v) => (
-                          <option key={String(v)} value={String(v)}>
-                            {String(v)}
-                          </option>
-                        ))}
-                      </select>
-                    ) : (
-                      <input
-                        data-testid={`param-${p.name}`}
-                        value={state.params[key] ?? ""}
-                        placeholder={p.description ?? ""}
-                        onChange={(e) => set({ params: { ...state.params, [key]: e.target.value } })}
-                      />
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
-      {form.body && (
-        <div className="body-editor">
-          <div className="row">
-            <strong>Body</strong> <span className="muted">{form.body.media_type}</span>
-            <label className="toggle">
-              <input
-                type="checkbox"
-                data-testid="raw-toggle"
-                checked={state.raw !== null}
-                onChange={(e) => set({ raw: e.target.checked ? JSON.stringify(state.body, null, 2) : null })}
-              />
-              raw
-            </label>
-          </div>
-          {state.raw !== null ? (
-            <Suspense fallback={<div className="muted">loading the editor…</div>}>
-              <RawEditor operationId={form.id} text={state.raw} onChange={(raw) => set({ raw })} />
-            </Suspense>
-          ) : (
-            <Suspense fallback={<div className="muted">loading the form…</div>}>
-              <BodyForm schema={form.body.schema} value={state.body} onChange={(body) => set({ body })} />
-            </Suspense>
-          )}
-        </div>
-      )}
-      <AuthEditor auth={state.auth} onChange={(auth) => set({ auth })} />
+      {form?.summary && <p className="muted">{form.summary}</p>}
+      {!form && <p className="muted small" data-testid="no-contract">Not an operation of the open spec: sent as it is, with no contract check.</p>}
+      <div role="tablist" className="editor-tabs" aria-label="Request parts">
+        {(Object.keys(labels) as EditorTab[]).map((k) => (
+          <button key={k} role="tab" aria-selected={current === k} data-testid={`editor-tab-${k}`} className={current === k ? "active" : ""} onClick={() => setShown(k)}>
+            {labels[k]}
+            {counts[k] > 0 && <span className="small muted"> {counts[k]}</span>}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" className="editor-panel">
+        {current === "params" && (
+          <>
+            {form && <ParamTable form={form} state={state} set={set} />}
+            <RowsEditor what="query parameter" testid="query" rows={tab.query} onChange={(query) => onChange({ query })} />
+          </>
+        )}
+        {current === "headers" && <RowsEditor what="header" testid="header" rows={tab.headers} onChange={(headers) => onChange({ headers })} />}
+        {current === "body" && (form?.body ? <BodyEditor form={form} state={state} set={set} /> : <p className="muted">This operation takes no body.</p>)}
+        {current === "auth" && <AuthEditor auth={state.auth} onChange={(auth) => set({ auth })} />}
+        {current === "checks" && (
+          <ChecksEditor checks={tab.checks} extractions={tab.extractions} marks={marks} onChange={(patch) => onChange(patch)} />
+        )}
+      </div>
       <div className="actions">
         <button className="primary" data-testid="send" onClick={onSend} disabled={sending} title="Ctrl+Enter">
           Send
@@ -110,8 +102,227 @@ export function RequestPanel({ form, state, onChange, onSend, onCancel, onCurl, 
         <button data-testid="copy-curl" onClick={onCurl}>
           Copy as cURL
         </button>
+        <button data-testid="save-tab" onClick={onSave} disabled={!tab.saved || !tab.dirty} title="Ctrl+S">
+          Save
+        </button>
       </div>
     </section>
+  );
+}
+
+/** The spec's parameters of the operation, with their types. */
+function ParamTable({ form, state, set }: { form: OperationForm; state: RequestState; set: (p: Partial<RequestState>) => void }) {
+  if (form.params.length === 0) return null;
+  return (
+    <table className="params">
+      <tbody>
+        {form.params.map((p) => {
+          const key = `${p.location}:${p.name}`;
+          const schema = p.schema as { type?: string; enum?: unknown[] };
+          return (
+            <tr key={key}>
+              <th>
+                {p.name}
+                {p.required && <span className="required" title="required">*</span>}
+                <div className="muted small">
+                  {p.location} · {schema.type ?? "any"}
+                </div>
+              </th>
+              <td>
+                {schema.enum ? (
+                  <select data-testid={`param-${p.name}`} value={state.params[key] ?? ""} onChange={(e) => set({ params: { ...state.params, [key]: e.target.value } })}>
+                    <option value="">—</option>
+                    {schema.enum.map((v) => (
+                      <option key={String(v)} value={String(v)}>
+                        {String(v)}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  <input
+                    data-testid={`param-${p.name}`}
+                    value={state.params[key] ?? ""}
+                    placeholder={p.description ?? ""}
+                    onChange={(e) => set({ params: { ...state.params, [key]: e.target.value } })}
+                  />
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+/** The body as a form generated from its schema, or raw JSON. */
+function BodyEditor({ form, state, set }: { form: OperationForm; state: RequestState; set: (p: Partial<RequestState>) => void }) {
+  if (!form.body) return null;
+  return (
+    <div className="body-editor">
+      <div className="row">
+        <strong>Body</strong> <span className="muted">{form.body.media_type}</span>
+        <label className="toggle">
+          <input
+            type="checkbox"
+            data-testid="raw-toggle"
+            checked={state.raw !== null}
+            onChange={(e) => set({ raw: e.target.checked ? JSON.stringify(state.body, null, 2) : null })}
+          />
+          raw
+        </label>
+      </div>
+      {state.raw !== null ? (
+        <Suspense fallback={<div className="muted">loading the editor…</div>}>
+          <RawEditor operationId={form.id} text={state.raw} onChange={(raw) => set({ raw })} />
+        </Suspense>
+      ) : (
+        <Suspense fallback={<div className="muted">loading the form…</div>}>
+          <BodyForm schema={form.body.schema} value={state.body} onChange={(body) => set({ body })} />
+        </Suspense>
+      )}
+    </div>
+  );
+}
+
+/** Free name/value rows (headers, query parameters), each one on or off. */
+function RowsEditor({ what, testid, rows, onChange }: { what: string; testid: string; rows: Row[]; onChange: (rows: Row[]) => void }) {
+  const put = (i: number, patch: Partial<Row>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  return (
+    <div className="rows" data-testid={`${testid}-rows`}>
+      <table>
+        <tbody>
+          {rows.map((r, i) => (
+            <tr key={i}>
+              <td>
+                <input type="checkbox" aria-label={`send this ${what}`} checked={r.on} onChange={(e) => put(i, { on: e.target.checked })} />
+              </td>
+              <td>
+                <input data-testid={`${testid}-name-${i}`} value={r.name} placeholder="name" onChange={(e) => put(i, { name: e.target.value })} />
+              </td>
+              <td>
+                <input data-testid={`${testid}-value-${i}`} value={r.value} placeholder="value or {{variable}}" onChange={(e) => put(i, { value: e.target.value })} />
+              </td>
+              <td>
+                <button className="link" aria-label={`remove this ${what}`} onClick={() => onChange(rows.filter((_, j) => j !== i))}>
+                  ✕
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <button data-testid={`add-${testid}`} onClick={() => onChange([...rows, { name: "", value: "", on: true }])}>
+        Add {what}
+      </button>
+    </div>
+  );
+}
+
+const CHECK_ONS = ["status", "header", "json", "time", "body_contains"];
+const OPS: Record<string, string[]> = {
+  status: ["equals", "matches", "exists"],
+  header: ["equals", "matches", "exists"],
+  json: ["equals", "matches", "exists", "type"],
+  time: ["under"],
+  body_contains: ["contains"],
+};
+
+/** Assertions and extractions as rows; each check marked on the last response. */
+function ChecksEditor({
+  checks,
+  extractions,
+  marks,
+  onChange,
+}: {
+  checks: CheckRow[];
+  extractions: ExtractRow[];
+  marks: CheckMark[];
+  onChange: (patch: { checks?: CheckRow[]; extractions?: ExtractRow[] }) => void;
+}) {
+  const put = (i: number, patch: Partial<CheckRow>) => onChange({ checks: checks.map((c, j) => (j === i ? { ...c, ...patch } : c)) });
+  const putX = (i: number, patch: Partial<ExtractRow>) => onChange({ extractions: extractions.map((c, j) => (j === i ? { ...c, ...patch } : c)) });
+  return (
+    <div className="checks" data-testid="checks">
+      <table>
+        <tbody>
+          {checks.map((c, i) => {
+            const mark = marks[i];
+            return (
+              <tr key={i}>
+                <td>
+                  <select data-testid={`check-on-${i}`} value={c.on} onChange={(e) => put(i, { on: e.target.value, op: OPS[e.target.value]?.[0] ?? "equals" })}>
+                    {CHECK_ONS.map((o) => (
+                      <option key={o} value={o}>
+                        {o}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>
+                  {(c.on === "header" || c.on === "json") && (
+                    <input data-testid={`check-target-${i}`} value={c.target} placeholder={c.on === "json" ? "$.path or /pointer" : "header name"} onChange={(e) => put(i, { target: e.target.value })} />
+                  )}
+                </td>
+                <td>
+                  <select data-testid={`check-op-${i}`} value={c.op} onChange={(e) => put(i, { op: e.target.value })}>
+                    {(OPS[c.on] ?? ["equals"]).map((o) => (
+                      <option key={o} value={o}>
+                        {o}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>
+                  <input data-testid={`check-expected-${i}`} value={c.expected} placeholder="expected (JSON or text)" onChange={(e) => put(i, { expected: e.target.value })} />
+                </td>
+                <td className="small" data-testid={`check-mark-${i}`} title={mark?.message}>
+                  {mark?.passed === true ? <span className="ok">✓ passes</span> : mark?.passed === false ? <span className="bad">✗ fails</span> : <span className="muted">{mark?.message ?? ""}</span>}
+                </td>
+                <td>
+                  <button className="link" aria-label="remove this check" onClick={() => onChange({ checks: checks.filter((_, j) => j !== i) })}>
+                    ✕
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <button data-testid="add-check" onClick={() => onChange({ checks: [...checks, { on: "status", target: "", op: "equals", expected: "200" }] })}>
+        Add check
+      </button>
+      <h4>Extractions (variables for the next steps)</h4>
+      <table>
+        <tbody>
+          {extractions.map((x, i) => (
+            <tr key={i}>
+              <td>
+                <input data-testid={`extract-var-${i}`} value={x.var} placeholder="variable" onChange={(e) => putX(i, { var: e.target.value })} />
+              </td>
+              <td>
+                <select value={x.from} onChange={(e) => putX(i, { from: e.target.value })}>
+                  <option value="json">json</option>
+                  <option value="header">header</option>
+                  <option value="cookie">cookie</option>
+                </select>
+              </td>
+              <td>
+                <input data-testid={`extract-target-${i}`} value={x.target} placeholder="$.id, a header or cookie name" onChange={(e) => putX(i, { target: e.target.value })} />
+              </td>
+              <td>
+                <button className="link" aria-label="remove this extraction" onClick={() => onChange({ extractions: extractions.filter((_, j) => j !== i) })}>
+                  ✕
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <button data-testid="add-extraction" onClick={() => onChange({ extractions: [...extractions, { var: "", from: "json", target: "$.id" }] })}>
+        Add extraction
+      </button>
+    </div>
   );
 }
 

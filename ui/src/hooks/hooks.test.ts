@@ -1,28 +1,92 @@
 import { describe, expect, it } from "vitest";
 
-import type { OperationForm } from "../api";
-import { initialState } from "../lib/draft";
-import { buildDraft } from "./useDraft";
+import type { OperationForm, SavedView, TreeItem } from "../api";
+import { treeOf } from "../components/CollectionTree";
+import { draftOfTab, keep, pairsOf, rowsOf, savedOfTab, tabOf, tabOfSaved } from "../lib/tabs";
 
-describe("the draft a request sends", () => {
-  const form: OperationForm = {
-    id: "read",
-    method: "GET",
-    path: "/items/{id}",
-    summary: null,
-    params: [{ name: "id", location: "path", required: true, description: null, schema: { type: "integer" } }],
-    body: null,
-    draft: { method: "GET", path: "/items/{id}", params: [{ name: "id", in: "path", value: 3 }] },
-  };
+const form: OperationForm = {
+  id: "read",
+  method: "GET",
+  path: "/items/{id}",
+  summary: null,
+  params: [{ name: "id", location: "path", required: true, description: null, schema: { type: "integer" } }],
+  body: null,
+  draft: { method: "GET", path: "/items/{id}", params: [{ name: "id", in: "path", value: 3 }] },
+};
 
+describe("the draft a tab sends", () => {
   it("goes to the base URL given", () => {
-    const draft = buildDraft(form, initialState(form), "http://127.0.0.1:9000");
+    const draft = draftOfTab(tabOf(form, form.draft, "t", "read"), "http://127.0.0.1:9000");
     expect(draft.base_url).toBe("http://127.0.0.1:9000");
     expect(draft.params).toEqual([{ name: "id", in: "path", value: 3 }]);
-    expect(draft).toMatchObject({ method: "GET", path: "/items/{id}", body: null, auth: null });
+    expect(draft).toMatchObject({ method: "GET", path: "/items/{id}", body: null, auth: null, headers: [], query: [] });
   });
 
   it("names no base URL when none is given: the spec's server", () => {
-    expect(buildDraft(form, initialState(form), "")).not.toHaveProperty("base_url");
+    expect(draftOfTab(tabOf(form, form.draft, "t", "read"), "")).not.toHaveProperty("base_url");
+  });
+
+  it("sends the rows that are on, and keeps the ones that are off", () => {
+    const tab = tabOf(form, { ...form.draft, headers: [["X-A", "1"]], query: [["q", "x"]] }, "t", "read");
+    expect(tab.headers).toEqual([{ name: "X-A", value: "1", on: true }]);
+    tab.headers.push({ name: "X-Off", value: "2", on: false }, { name: "  ", value: "blank", on: true });
+    const draft = draftOfTab(tab, "");
+    expect(draft.headers).toEqual([["X-A", "1"]]);
+    expect(draft.query).toEqual([["q", "x"]]);
+    expect(pairsOf(rowsOf([["a", "b"]]))).toEqual([["a", "b"]]);
+  });
+
+  it("sends a request of no open operation as it came, with its rows", () => {
+    const tab = tabOf(null, { method: "DELETE", path: "/x", base_url: "{{baseUrl}}" }, "x", null);
+    tab.headers = [{ name: "X-B", value: "2", on: true }];
+    expect(draftOfTab(tab, "")).toMatchObject({ method: "DELETE", path: "/x", base_url: "{{baseUrl}}", headers: [["X-B", "2"]] });
+  });
+});
+
+describe("a saved request in a tab", () => {
+  const view: SavedView = {
+    collection: "shop",
+    key: "items/Read",
+    name: "Read",
+    folder: ["items"],
+    operation_id: "read",
+    draft: { method: "GET", path: "/items/{id}", params: [{ name: "id", in: "path", value: "{{id}}" }], base_url: "{{baseUrl}}", headers: [["X-T", "1"]] },
+    checks: [{ on: "status", target: "", op: "equals", expected: "200" }],
+    extractions: [{ var: "id", from: "json", target: "$.id" }],
+  };
+
+  it("saves back where it came from, its own base URL and checks kept", () => {
+    const tab = tabOfSaved(view, form);
+    expect(tab.saved).toEqual({ collection: "shop", key: "items/Read", name: "Read", folder: ["items"] });
+    const back = savedOfTab(tab, "http://window");
+    expect(back).toMatchObject({ collection: "shop", key: "items/Read", name: "Read", folder: ["items"], checks: view.checks, extractions: view.extractions });
+    expect(back.draft.base_url).toBe("{{baseUrl}}");
+    expect(back.draft.headers).toEqual([["X-T", "1"]]);
+  });
+
+  it("saved under another name is a new request", () => {
+    const back = savedOfTab(tabOfSaved(view, form), "", { collection: "shop", name: "Other" });
+    expect(back).toMatchObject({ key: "", name: "Other", folder: [] });
+  });
+
+  it("is kept across restarts without its form", () => {
+    const kept = keep([tabOfSaved(view, form)]);
+    expect(kept[0]).not.toHaveProperty("form");
+    expect(kept[0].saved?.key).toBe("items/Read");
+  });
+});
+
+describe("the collections tree", () => {
+  const item = (key: string): TreeItem => {
+    const folder = key.split("/");
+    const name = folder.pop() ?? key;
+    return { key, name, folder, method: "GET", verdict: null };
+  };
+  it("nests requests in their folders, in order", () => {
+    const root = treeOf([item("a"), item("f/b"), item("f/g/c"), item("f/d")]);
+    expect(root.items.map((i) => i.name)).toEqual(["a"]);
+    expect(root.children.map((c) => c.path.join("/"))).toEqual(["f"]);
+    expect(root.children[0].items.map((i) => i.name)).toEqual(["b", "d"]);
+    expect(root.children[0].children[0].items.map((i) => i.name)).toEqual(["c"]);
   });
 });

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 
 import { api, type CollectionRow, type HistoryRow, type SyncReport, type Trashed } from "../api";
-import type { Request } from "./useDraft";
 import type { Attempt, Fail } from "./useNotices";
 
 interface Options {
@@ -9,8 +8,13 @@ interface Options {
   attempt: Attempt;
   notify: (notice: string) => void;
   refreshEnvironments: () => void;
-  /** The request of the form, to save; null when no operation is open. */
-  build: () => Request | null;
+}
+
+/** A request deleted from the tree, until it is restored or another is deleted. */
+export interface Deleted {
+  collection: string;
+  key: string;
+  id: number;
 }
 
 /** What a sync did, in a few words (empty when it did nothing worth saying). */
@@ -32,7 +36,7 @@ const SYNC_EVERY_MS = 4000;
  * The collections and the history of calls: save a request, compose a suite, import, export;
  * collections linked to a folder synced with it (conflicts and the trash kept per collection).
  */
-export function useCollections({ fail, attempt, notify, refreshEnvironments, build }: Options) {
+export function useCollections({ fail, attempt, notify, refreshEnvironments }: Options) {
   const [collections, setCollections] = useState<CollectionRow[]>([]);
   const [history, setHistory] = useState<HistoryRow[]>([]);
   const [syncs, setSyncs] = useState<Record<string, SyncReport>>({});
@@ -104,14 +108,22 @@ export function useCollections({ fail, attempt, notify, refreshEnvironments, bui
     api.history(30).then(setHistory).catch(() => {});
   }, []);
 
-  const save = (collection: string, name: string) =>
+  const [deleted, setDeleted] = useState<Deleted | null>(null);
+
+  /** A saved request deleted (into the trash): undone with `undo`. */
+  const remove = (collection: string, key: string) =>
     attempt(async () => {
-      const request = build();
-      if (!request) return;
-      const r = await api.saveRequest(collection, name, request.operationId, request.draft);
-      synced(r);
-      const sync = r ? describeSync(r) : "";
-      notify(`saved “${name}” in ${collection}${sync ? `: ${sync}` : ""}`);
+      const id = await api.deleteRequest(collection, key);
+      setDeleted({ collection, key, id });
+      refresh();
+    });
+
+  const undo = () =>
+    attempt(async () => {
+      if (!deleted) return;
+      synced(await api.restore(deleted.collection, deleted.id));
+      notify(`“${deleted.key}” is back in ${deleted.collection}`);
+      setDeleted(null);
       refresh();
     });
 
@@ -136,5 +148,5 @@ export function useCollections({ fail, attempt, notify, refreshEnvironments, bui
       refresh();
     });
 
-  return { collections, history, refresh, historyChanged, save, createSuite, exportTo, importFrom, syncs, trash, synced, resolve, restore };
+  return { collections, history, refresh, historyChanged, createSuite, exportTo, importFrom, syncs, trash, synced, resolve, restore, remove, undo, deleted, dismissDeleted: () => setDeleted(null) };
 }

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 
 import { api, type CallView } from "../api";
-import type { Request } from "./useDraft";
+import type { Request } from "./useTabs";
 import type { Attempt } from "./useNotices";
 
 /** The call view: the last call's response and findings (null: none shown). It is made before

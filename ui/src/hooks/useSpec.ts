@@ -11,14 +11,12 @@ interface Options {
   notify: (notice: string) => void;
   /** The base URL of the form, set to the new spec's. */
   setBaseUrl: (url: string) => void;
-  /** Forgets the selected operation and its form. */
-  clearDraft: () => void;
   clearCall: () => void;
   refreshCollections: () => void;
 }
 
 /** The open spec: opened from a path, a URL or pasted text; its operations; recent specs. */
-export function useSpec({ fail, attempt, clearError, notify, setBaseUrl, clearDraft, clearCall, refreshCollections }: Options) {
+export function useSpec({ fail, attempt, clearError, notify, setBaseUrl, clearCall, refreshCollections }: Options) {
   const [source, setSource] = useState("");
   const [spec, setSpec] = useState<SpecSummary | null>(null);
   const [rows, setRows] = useState<OperationRow[]>([]);
@@ -33,10 +31,9 @@ export function useSpec({ fail, attempt, clearError, notify, setBaseUrl, clearDr
       setSpec(s);
       setBaseUrl(s.base_url ?? "");
       setRows(await api.operations());
-      clearDraft();
       clearCall();
     },
-    [setBaseUrl, clearDraft, clearCall],
+    [setBaseUrl, clearCall],
   );
 
   const open = useCallback(

@@ -1,0 +1,51 @@
+import { useState, type ReactNode } from "react";
+
+import type { HistoryRow } from "../api";
+
+type Pane = "spec" | "collections" | "history";
+
+interface Props {
+  /** The operation explorer. */
+  spec: ReactNode;
+  /** The collections tree. */
+  collections: ReactNode;
+  history: HistoryRow[];
+  onReopen: (h: HistoryRow) => void;
+}
+
+/** The left sidebar: the spec's operations, the collections, the history of calls, as tabs. */
+export function Sidebar({ spec, collections, history, onReopen }: Props) {
+  const [pane, setPane] = useState<Pane>("spec");
+  const [query, setQuery] = useState("");
+  const labels: Record<Pane, string> = { spec: "Spec", collections: "Collections", history: "History" };
+  const q = query.toLowerCase();
+  const calls = q ? history.filter((h) => `${h.method} ${h.url} ${h.status ?? ""}`.toLowerCase().includes(q)) : history;
+  return (
+    <div className="sidebar">
+      <div role="tablist" className="sidebar-tabs" aria-label="Sidebar">
+        {(Object.keys(labels) as Pane[]).map((p) => (
+          <button key={p} role="tab" aria-selected={pane === p} className={pane === p ? "active" : ""} data-testid={`sidebar-${p}`} onClick={() => setPane(p)}>
+            {labels[p]}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" className="sidebar-panel">
+        {pane === "spec" && spec}
+        {pane === "collections" && collections}
+        {pane === "history" && (
+          <div className="history-pane">
+            <input className="filter" data-testid="history-filter" value={query} placeholder="Filter the history" onChange={(e) => setQuery(e.target.value)} />
+            <ul className="history" data-testid="history">
+              {calls.map((h, i) => (
+                <li key={i} title={`${h.at} (click to open again)`} onClick={() => onReopen(h)} className={h.draft ? "clickable" : ""}>
+                  <span className={`status s${String(h.status ?? 5)[0]}`}>{h.status ?? "—"}</span> {h.method} <span className="muted small">{h.url}</span>
+                  {h.findings > 0 && <span className="error small"> {h.findings} finding(s)</span>}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
