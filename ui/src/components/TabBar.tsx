@@ -1,3 +1,5 @@
+import { useEffect, useRef } from "react";
+
 import type { Tab } from "../lib/tabs";
 
 interface Props {
@@ -9,9 +11,14 @@ interface Props {
 
 /** The open requests, one tab each; unsaved changes marked; Ctrl+W closes the active one. */
 export function TabBar({ tabs, active, onActivate, onClose }: Props) {
+  const bar = useRef<HTMLDivElement>(null);
+  // The active tab is always in view.
+  useEffect(() => {
+    bar.current?.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }, [active, tabs.length]);
   if (tabs.length === 0) return null;
   return (
-    <div role="tablist" className="tab-bar" aria-label="Open requests" data-testid="tab-bar">
+    <div role="tablist" className="tab-bar" aria-label="Open requests" data-testid="tab-bar" ref={bar}>
       {tabs.map((t) => (
         <div key={t.id} className={`tab ${t.id === active ? "active" : ""}`}>
           <button role="tab" aria-selected={t.id === active} data-testid="tab" title={t.saved ? `${t.saved.collection}/${t.saved.key}` : t.title} onClick={() => onActivate(t.id)}>
