@@ -261,7 +261,7 @@ fn from_folder(dir: &Path, suite: Option<String>, req: &RunRequest) -> Result<Pl
     let mut bundle = exchange::read_folder(dir)?;
     exchange::anchor_files(&mut bundle, dir);
     let scratch = tempfile::tempdir().map_err(|e| RunError::Scratch(e.to_string()))?;
-    let mut store = Store::open(scratch.path())?;
+    let mut store = Store::open_scratch(scratch.path())?;
     exchange::into_store(&mut store, &bundle, false)?;
     let target = match suite {
         Some(s) => format!("{}/{s}", bundle.name),
