@@ -747,13 +747,11 @@ fn secrets_are_sealed_at_rest() {
     assert!(out.contains("secrets sealed with: the key file"), "{out}");
 }
 
-/// A token endpoint named by a spec cannot make the session read without bound: its answer
-/// is capped (1 MB) like any other response.
-#[test]
-fn a_token_endpoint_answer_is_capped() {
-    let (base, _hits, _rt) = counting_server("x".repeat(2 << 20));
+/// A request to `base` prepared with an OAuth2 password grant whose token URL is
+/// `token_url` (the spec's security scheme, the environment's username and password).
+fn oauth_prepared(base: &str, token_url: &str) -> vouch::request::Prepared {
     let doc = serde_json::json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
-        "components": {"securitySchemes": {"pw": {"type": "oauth2", "flows": {"password": {"tokenUrl": format!("{base}/token"), "scopes": {}}}}}},
+        "components": {"securitySchemes": {"pw": {"type": "oauth2", "flows": {"password": {"tokenUrl": token_url, "scopes": {}}}}}},
         "security": [{"pw": []}],
         "paths": {"/me": {"get": {"operationId": "me", "responses": {"200": {"description": "ok"}}}}}});
     let spec = vouch::spec::Spec::from_bytes(
@@ -768,10 +766,18 @@ fn a_token_endpoint_answer_is_capped() {
     let draft = Draft {
         method: "GET".into(),
         path: "/me".into(),
-        base_url: Some(base.clone()),
+        base_url: Some(base.to_string()),
         ..Draft::default()
     };
-    let prepared = vouch::request::prepare(&spec, Some(&detail), &draft, &env).expect("prepare");
+    vouch::request::prepare(&spec, Some(&detail), &draft, &env).expect("prepare")
+}
+
+/// A token endpoint named by a spec cannot make the session read without bound: its answer
+/// is capped (1 MB) like any other response.
+#[test]
+fn a_token_endpoint_answer_is_capped() {
+    let (base, _hits, _rt) = counting_server("x".repeat(2 << 20));
+    let prepared = oauth_prepared(&base, &format!("{base}/token"));
     let session = vouch::request::Session::new();
     let e = crate::util::runtime()
         .block_on(session.send(&prepared, &Default::default(), None))
@@ -780,4 +786,67 @@ fn a_token_endpoint_answer_is_capped() {
         e.to_string().contains("the answer is over 1048576 bytes"),
         "{e}"
     );
+}
+
+/// A token endpoint that accepts the connection and never answers cannot hold the call: the
+/// token request gets the call's own time limit (`--timeout`, 30 s by default) and fails
+/// naming the token URL and the limit; the call itself is never sent.
+#[test]
+fn a_silent_token_endpoint_fails_within_the_time_limit() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let token_url = format!("http://{}/token", silent.local_addr().expect("addr"));
+    silent.set_nonblocking(true).expect("nonblocking");
+    let accepted = std::sync::Arc::new(AtomicUsize::new(0));
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (counter, stop) = (accepted.clone(), done.clone());
+    // Accepts and holds connections, silent, until the test is done (10 s at most).
+    let holder = std::thread::spawn(move || {
+        let mut held = Vec::new();
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !stop.load(Ordering::SeqCst) && std::time::Instant::now() < until {
+            if let Ok((stream, _)) = silent.accept() {
+                counter.fetch_add(1, Ordering::SeqCst);
+                held.push(stream);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    });
+    let (base, api_hits, _rt) = counting_server("{}".into());
+    let prepared = oauth_prepared(&base, &token_url);
+    let options = vouch::request::SendOptions {
+        timeout: std::time::Duration::from_secs(1),
+        ..Default::default()
+    };
+    let session = vouch::request::Session::new();
+    let started = std::time::Instant::now();
+    let e = crate::util::runtime()
+        .block_on(session.send(&prepared, &options, None))
+        .expect_err("timed out");
+    let took = started.elapsed();
+    assert!(
+        took >= std::time::Duration::from_millis(900) && took < std::time::Duration::from_secs(5),
+        "{took:?}: {e}"
+    );
+    let text = e.to_string();
+    assert!(
+        text.contains(&format!("OAuth2 token from {token_url}")),
+        "{text}"
+    );
+    assert!(
+        text.contains("no complete answer within 1 s (the call's time limit)"),
+        "{text}"
+    );
+    assert_eq!(e.kind(), "token");
+    assert!(
+        accepted.load(Ordering::SeqCst) >= 1,
+        "the token endpoint was reached"
+    );
+    assert_eq!(
+        api_hits.load(Ordering::SeqCst),
+        0,
+        "no call without a token"
+    );
+    done.store(true, Ordering::SeqCst);
+    holder.join().expect("holder");
 }
