@@ -239,11 +239,13 @@ fn make(
     ))
 }
 
-/// Whether any secret of the store is sealed (with some key).
+/// Whether anything in the store is sealed (with some key): secret values, credentials, the
+/// trash.
 fn holds_sealed(conn: &Connection) -> Result<bool, StoreError> {
     Ok(conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM variables WHERE value LIKE 'sealed:v1:%')
-             OR EXISTS (SELECT 1 FROM environment_auth WHERE credentials LIKE 'sealed:v1:%')",
+             OR EXISTS (SELECT 1 FROM environment_auth WHERE credentials LIKE 'sealed:v1:%')
+             OR EXISTS (SELECT 1 FROM trash WHERE content LIKE 'sealed:v1:%')",
         [],
         |r| r.get(0),
     )?)
