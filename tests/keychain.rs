@@ -229,9 +229,19 @@ fn the_key_is_kept_in_the_keychain_where_one_answers() {
     assert!(!data.join("vouch.key").exists(), "no new key");
 }
 
+/// A `dbus-daemon` of the test's own, stopped when the test ends, passed or not.
+struct Daemon(std::process::Child);
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// A private D-Bus session bus with no Secret Service on it (`dbus-daemon`): its address,
-/// and the daemon (killed by the caller).
-fn bus_without_secrets(dir: &Path) -> Option<(String, std::process::Child)> {
+/// and the daemon.
+fn bus_without_secrets(dir: &Path) -> Option<(String, Daemon)> {
     use std::io::BufRead;
     let conf = dir.join("session.conf");
     std::fs::write(
@@ -245,18 +255,20 @@ fn bus_without_secrets(dir: &Path) -> Option<(String, std::process::Child)> {
         ),
     )
     .expect("write");
-    let mut child = Command::new("dbus-daemon")
-        .arg(format!("--config-file={}", conf.display()))
-        .args(["--nofork", "--print-address"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .ok()?;
+    let mut daemon = Daemon(
+        Command::new("dbus-daemon")
+            .arg(format!("--config-file={}", conf.display()))
+            .args(["--nofork", "--print-address"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok()?,
+    );
     let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take()?)
+    std::io::BufReader::new(daemon.0.stdout.take()?)
         .read_line(&mut line)
         .ok()?;
-    Some((line.trim().to_string(), child))
+    Some((line.trim().to_string(), daemon))
 }
 
 /// Where no keychain can be had (no bus, a bus that is not there, a bus with no Secret
@@ -309,10 +321,7 @@ fn without_a_keychain_the_key_is_a_private_file_made_at_once() {
             "VOUCH_KEYCHAIN=0 left the keychain alone"
         );
     }
-    if let Some((_, mut daemon)) = bus {
-        let _ = daemon.kill();
-        let _ = daemon.wait();
-    }
+    drop(bus);
     let given = top.path().join("given");
     let key = ("VOUCH_MASTER_KEY", "ab".repeat(32));
     let (code, info, err) = vouch(
