@@ -179,6 +179,9 @@ pub struct Plan {
     pub env_name: Option<String>,
     /// Said to the user: which environment was used by default, and why.
     pub env_note: Option<String>,
+    /// Said to the user: what reading a collection folder dropped (a file part leading out
+    /// of the folder, say), each in a sentence.
+    pub warnings: Vec<String>,
     /// The stored collection (None for folders and smoke suites).
     pub collection_id: Option<i64>,
     /// The stored suite.
@@ -203,6 +206,7 @@ pub fn plan(store: &Store, req: &RunRequest) -> Result<Plan, RunError> {
             env,
             env_name,
             env_note,
+            warnings: Vec::new(),
             collection_id: None,
             suite_id: None,
             accept_status: req.accept_status.clone(),
@@ -261,13 +265,15 @@ fn from_folder(dir: &Path, suite: Option<String>, req: &RunRequest) -> Result<Pl
     let mut bundle = exchange::read_folder(dir)?;
     exchange::anchor_files(&mut bundle, dir);
     let scratch = tempfile::tempdir().map_err(|e| RunError::Scratch(e.to_string()))?;
-    let mut store = Store::open(scratch.path())?;
+    let mut store = Store::open_scratch(scratch.path())?;
     exchange::into_store(&mut store, &bundle, false)?;
     let target = match suite {
         Some(s) => format!("{}/{s}", bundle.name),
         None => bundle.name.clone(),
     };
-    from_stored(&store, &target, req, true)
+    let mut plan = from_stored(&store, &target, req, true)?;
+    plan.warnings = bundle.warnings;
+    Ok(plan)
 }
 
 fn from_stored(
@@ -332,6 +338,7 @@ fn from_stored(
         env,
         env_name,
         env_note,
+        warnings: Vec::new(),
         // A folder's scratch store is gone after planning: its run is recorded unlinked.
         collection_id: (!scratch).then_some(t.collection.id),
         suite_id: if scratch { None } else { t.suite_id },

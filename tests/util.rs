@@ -37,12 +37,24 @@ pub fn load_with(source: &str, options: &LoadOptions) -> Result<Spec, SpecError>
 }
 
 /// The `vouch` binary built for this test run, with its store (history, runs) in a folder of
-/// this test process unless a test passes `--data-dir`.
+/// this test process unless a test passes `--data-dir`, and its key in a key file (the OS
+/// keychain is left to `keychain.rs`, which removes `VOUCH_KEYCHAIN` again).
 pub fn vouch() -> std::process::Command {
     static DATA: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    let data = DATA.get_or_init(|| tempfile::tempdir().expect("data dir"));
+    // Made (with its key file) before any command runs, so no command's stderr starts with
+    // the first open's note about where the key went, whichever test runs first.
+    let data = DATA.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("data dir");
+        let file_key = vouch::store::KeyOptions {
+            master_key: None,
+            keychain: false,
+        };
+        vouch::store::Store::open_with(dir.path(), Some(&file_key)).expect("store");
+        dir
+    });
     let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_vouch"));
     c.env("VOUCH_DATA_DIR", data.path());
+    c.env("VOUCH_KEYCHAIN", "0");
     c
 }
 

@@ -17,18 +17,25 @@ pub struct DataDir {
 
 impl DataDir {
     /// Opens the store; the first open of a new store says where the key sealing its
-    /// secrets was written.
+    /// secrets was put.
     pub fn open(&self) -> Result<vouch::store::Store, vouch::store::StoreError> {
         let store = vouch::store::Store::open_default(self.data_dir.as_deref())?;
-        if let vouch::store::KeySource::File {
-            path,
-            created: true,
-        } = store.key_source()
-        {
-            eprintln!(
+        match store.key_source() {
+            vouch::store::KeySource::File {
+                path,
+                created: true,
+            } => eprintln!(
                 "note: the key sealing this store's secrets was written to {} (mode 0600; VOUCH_MASTER_KEY overrides it)",
                 path.display()
-            );
+            ),
+            vouch::store::KeySource::Keychain {
+                service,
+                user,
+                created: true,
+            } => eprintln!(
+                "note: the key sealing this store's secrets was put in the OS keychain (service `{service}`, user `{user}`; VOUCH_MASTER_KEY overrides it)"
+            ),
+            _ => {}
         }
         Ok(store)
     }

@@ -17,6 +17,9 @@ pub struct Args {
 pub fn run(a: Args) -> super::Result<ExitCode> {
     let store = a.data.open()?;
     println!("vouch {}", env!("CARGO_PKG_VERSION"));
+    if let Some(dir) = store.path().parent() {
+        println!("data folder: {}", dir.display());
+    }
     println!(
         "store: {} (schema version {})",
         store.path().display(),
@@ -27,6 +30,10 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
         KeySource::File { path, .. } => {
             println!("secrets sealed with: the key file {}", path.display())
         }
+        KeySource::Keychain { service, user, .. } => {
+            println!("secrets sealed with: the OS keychain (service `{service}`, user `{user}`)")
+        }
+        KeySource::Ephemeral => println!("secrets sealed with: a key in memory only"),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -92,6 +92,35 @@ impl Progress {
     }
 }
 
+/// Says what the plan defaulted to (the environment) and what reading a folder dropped.
+fn notes(plan: &run::Plan) {
+    if let Some(note) = &plan.env_note {
+        eprintln!("note: {note}");
+    }
+    for warning in &plan.warnings {
+        eprintln!("warning: {warning}");
+    }
+}
+
+/// Says every `$ref` of the spec left unresolved (one refused for reaching outside the
+/// spec's folder or origin, say): the schemas behind it are not checked.
+fn unresolved_refs(spec: &vouch::spec::Spec) {
+    // The loading's own problems: the full checks cost more than loading.
+    for p in spec.load_problems() {
+        if p.kind == vouch::spec::ProblemKind::Reference {
+            let file = p
+                .file
+                .as_deref()
+                .map(|f| format!(" in {f}"))
+                .unwrap_or_default();
+            eprintln!(
+                "warning: the spec's $ref at {}{file}: {}",
+                p.pointer, p.message
+            );
+        }
+    }
+}
+
 /// What to run; with `--allow-files`, a stored collection's files are approved for good.
 fn plan(a: &Args, store: &mut vouch::store::Store) -> super::Result<run::Plan> {
     let plan = run::plan(
@@ -121,11 +150,10 @@ fn plan(a: &Args, store: &mut vouch::store::Store) -> super::Result<run::Plan> {
 pub fn run(a: Args) -> super::Result<ExitCode> {
     let mut store = a.data.open()?;
     let plan = plan(&a, &mut store)?;
-    if let Some(note) = &plan.env_note {
-        eprintln!("note: {note}");
-    }
+    notes(&plan);
     let runtime = super::runtime(true)?;
     let contract = runtime.block_on(run::contract(&plan))?;
+    unresolved_refs(contract.spec());
     // Ctrl+C stops the run cleanly: the step in flight is dropped, the rest are skipped, and
     // the run is recorded as cancelled.
     let cancel = tokio_util::sync::CancellationToken::new();

@@ -304,14 +304,26 @@ fn scheme_auth(scheme: &Value, c: &Credentials, scopes: &[String], base: &Url) -
     }
 }
 
-/// Fetches a token for `grant` (RFC 6749 §4.3/§4.4): returns the token and its lifetime.
+/// Fetches a token for `grant` (RFC 6749 §4.3/§4.4) within `limit` (the call's own time
+/// limit, connect to last byte): returns the token and its lifetime.
 pub(crate) async fn fetch_token(
     client: &reqwest::Client,
     grant: &OAuthGrant,
+    limit: std::time::Duration,
 ) -> Result<(String, Option<u64>)> {
     let err = |detail: String| RequestError::Token {
         token_url: grant.token_url.clone(),
         detail,
+    };
+    let failed = |e: reqwest::Error| {
+        if e.is_timeout() {
+            err(format!(
+                "no complete answer within {} s (the call's time limit)",
+                limit.as_secs_f64()
+            ))
+        } else {
+            err(super::error::causes(&e))
+        }
     };
     let mut form: Vec<(&str, String)> = Vec::new();
     match grant.flow {
@@ -325,26 +337,16 @@ pub(crate) async fn fetch_token(
     if !grant.scopes.is_empty() {
         form.push(("scope", grant.scopes.join(" ")));
     }
-    // A token endpoint gets a total time limit and a size cap like any other call.
-    let mut req = client
-        .post(&grant.token_url)
-        .form(&form)
-        .timeout(std::time::Duration::from_secs(30));
+    // A token endpoint gets the call's total time limit and a size cap like any other call.
+    let mut req = client.post(&grant.token_url).form(&form).timeout(limit);
     if let Some(id) = &grant.client_id {
         req = req.basic_auth(id, grant.client_secret.as_deref());
     }
-    let mut resp = req
-        .send()
-        .await
-        .map_err(|e| err(super::error::causes(&e)))?;
+    let mut resp = req.send().await.map_err(failed)?;
     let status = resp.status();
     const MAX_TOKEN_BYTES: usize = 1024 * 1024;
     let mut body = Vec::new();
-    while let Some(chunk) = resp
-        .chunk()
-        .await
-        .map_err(|e| err(super::error::causes(&e)))?
-    {
+    while let Some(chunk) = resp.chunk().await.map_err(failed)? {
         if body.len() + chunk.len() > MAX_TOKEN_BYTES {
             return Err(err(format!("the answer is over {MAX_TOKEN_BYTES} bytes")));
         }

@@ -226,13 +226,19 @@ impl Session {
         self.answered.lock().is_ok_and(|a| a.contains(origin))
     }
 
-    async fn token(&self, client: &reqwest::Client, grant: &OAuthGrant) -> Result<String> {
+    /// The grant's token (kept until it expires), fetched within `limit` when needed.
+    async fn token(
+        &self,
+        client: &reqwest::Client,
+        grant: &OAuthGrant,
+        limit: Duration,
+    ) -> Result<String> {
         if let Some((t, exp)) = self.tokens.lock().ok().and_then(|m| m.get(grant).cloned()) {
             if exp.is_none_or(|e| Instant::now() < e) {
                 return Ok(t);
             }
         }
-        let (token, lifetime) = fetch_token(client, grant).await?;
+        let (token, lifetime) = fetch_token(client, grant, limit).await?;
         // Renew a little early so a token does not expire in flight.
         let expiry = lifetime.map(|s| Instant::now() + Duration::from_secs(s.saturating_sub(10)));
         if let Ok(mut m) = self.tokens.lock() {
@@ -249,7 +255,7 @@ impl Session {
             RequestError::Invalid(format!("`{}` is not an HTTP method", req.method))
         })?;
         let token = match &req.oauth {
-            Some(grant) => Some(self.token(&client, grant).await?),
+            Some(grant) => Some(self.token(&client, grant, o.timeout).await?),
             None => None,
         };
         let build = |client: &reqwest::Client| {

@@ -8,6 +8,8 @@
 
 mod collections;
 mod environments;
+mod key;
+mod keychain;
 mod links;
 mod runs;
 mod seal;
@@ -19,6 +21,7 @@ use rusqlite_migration::{Migrations, M};
 use thiserror::Error;
 
 pub use collections::{Collection, Folder, SavedRequest, Suite, SuiteStep};
+pub use key::KeyOptions;
 pub use links::{Link, Trashed};
 pub use runs::{HistoryEntry, RunRecord, RunStatus, StepOutcome, StepRecord};
 pub use seal::{KeySource, Sealer};
@@ -96,6 +99,16 @@ pub enum StoreError {
         /// Why.
         detail: String,
     },
+    /// The key sealing the store's secrets is not to be had (its keychain entry is gone, the
+    /// keychain does not answer, or sealed secrets have no key at all): no key is made in its
+    /// place, as the secrets sealed with the old one would be lost.
+    #[error("cannot open the store at {path}: {detail}")]
+    KeyLost {
+        /// The data folder.
+        path: String,
+        /// Which key, and what is wrong.
+        detail: String,
+    },
     /// Any other SQLite error.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -108,6 +121,7 @@ impl StoreError {
             StoreError::Open { .. } => "check the permissions of the data directory, or choose another (--data-dir in the CLI, VOUCH_DATA_DIR for the CLI and the app)",
             StoreError::TooNew { .. } => "use the newer Vouch, or another data directory (--data-dir in the CLI, VOUCH_DATA_DIR for both)",
             StoreError::Migrate { .. } => "the file is unchanged; keep a copy and report the message",
+            StoreError::KeyLost { .. } => "bring the key back (unlock or restore the keychain entry, restore vouch.key, or set VOUCH_MASTER_KEY), or move the data folder aside to start a new store (its sealed secrets stay unreadable)",
             StoreError::Exists { .. } => "pick another name, or replace the existing one",
             StoreError::NotFound { .. } => "list what exists with the app or the CLI",
             StoreError::Corrupt { .. } | StoreError::Sqlite(_) => "PRAGMA integrity_check on the file tells whether it is damaged",
@@ -120,6 +134,7 @@ impl StoreError {
             StoreError::Open { .. } => "open",
             StoreError::TooNew { .. } => "too-new",
             StoreError::Migrate { .. } => "migrate",
+            StoreError::KeyLost { .. } => "key-lost",
             StoreError::Exists { .. } => "exists",
             StoreError::NotFound { .. } => "not-found",
             StoreError::Corrupt { .. } => "corrupt",
@@ -154,8 +169,21 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) `vouch.db` in `dir`, upgrading its schema to the current one.
+    /// Opens (creating if needed) `vouch.db` in `dir`, upgrading its schema to the current
+    /// one; its key as the environment says ([`KeyOptions::from_env`]).
     pub fn open(dir: &Path) -> Result<Store> {
+        Store::open_with(dir, Some(&KeyOptions::from_env()))
+    }
+
+    /// A throwaway store in `dir` (a scratch folder): its secrets sealed with a random key
+    /// held in memory only, so nothing is written to the keychain or beside the database.
+    pub fn open_scratch(dir: &Path) -> Result<Store> {
+        Store::open_with(dir, None)
+    }
+
+    /// Opens the store in `dir` with its key found or made as `key` says (`None`: a random
+    /// key in memory, for a throwaway store).
+    pub fn open_with(dir: &Path, key: Option<&KeyOptions>) -> Result<Store> {
         let path = dir.join(FILE_NAME);
         let open_err = |detail: String| StoreError::Open {
             path: path.display().to_string(),
@@ -203,7 +231,10 @@ impl Store {
                 }
             }
         }
-        let sealer = Sealer::for_dir(dir)?;
+        let sealer = match key {
+            Some(options) => Sealer::for_dir(dir, options, &conn)?,
+            None => Sealer::ephemeral()?,
+        };
         let mut store = Store { conn, path, sealer };
         store.seal_legacy()?;
         Ok(store)

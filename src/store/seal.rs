@@ -2,16 +2,18 @@
 //! `vouch.db` encrypted with XChaCha20-Poly1305 (a random nonce per value), so neither the
 //! database nor its WAL holds a byte of them in clear.
 //!
-//! The key: `VOUCH_MASTER_KEY` (32 bytes, base64 or hex) when set, else `vouch.key` in the
-//! data folder (32 random bytes, mode 0600), made on first use. Rotating the key: export what
-//! you need, move the data folder away, and start again (the new store makes a new key).
+//! The key: `VOUCH_MASTER_KEY`, else the store's `vouch.key`, else its entry in the OS
+//! keychain, else a new one (see `key.rs`). Rotating the key: export what you need, move the
+//! data folder away, and start again (the new store makes a new key).
 
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use rusqlite::Connection;
 
+use super::key::{self, KeyOptions};
 use super::StoreError;
 
 /// What a sealed value starts with (what does not is a value from before sealing).
@@ -29,6 +31,19 @@ pub enum KeySource {
         /// Whether this open made it.
         created: bool,
     },
+    /// An entry of the OS keychain (one per data folder; `vouch.keychain` beside the
+    /// database names it).
+    Keychain {
+        /// The entry's service (`vouch`).
+        service: String,
+        /// The entry's user: the data folder's canonical path when the key was made.
+        user: String,
+        /// Whether this open made it.
+        created: bool,
+    },
+    /// A random key held in memory only, for a throwaway store (the scratch store of a
+    /// collection folder's run): nothing is written anywhere.
+    Ephemeral,
 }
 
 /// Seals and opens values with the store's key.
@@ -45,7 +60,7 @@ impl std::fmt::Debug for Sealer {
     }
 }
 
-fn decode_key(text: &str) -> Option<[u8; 32]> {
+pub(super) fn decode_key(text: &str) -> Option<[u8; 32]> {
     let t = text.trim();
     let bytes = if t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
         (0..32)
@@ -58,37 +73,25 @@ fn decode_key(text: &str) -> Option<[u8; 32]> {
 }
 
 impl Sealer {
-    /// The sealer of the store in `dir`: `VOUCH_MASTER_KEY`, else `dir/vouch.key` (made when
-    /// missing).
-    pub fn for_dir(dir: &Path) -> Result<Sealer, StoreError> {
-        let err = |detail: String| StoreError::Open {
-            path: dir.join("vouch.key").display().to_string(),
-            detail,
-        };
-        if let Some(v) = std::env::var_os("VOUCH_MASTER_KEY").filter(|v| !v.is_empty()) {
-            let key = decode_key(&v.to_string_lossy())
-                .ok_or_else(|| err("VOUCH_MASTER_KEY is not 32 bytes in base64 or hex".into()))?;
-            return Ok(Sealer::with_key(&key, KeySource::Environment));
-        }
-        let path = dir.join("vouch.key");
-        let (key, created) = match std::fs::read_to_string(&path) {
-            Ok(text) => (
-                decode_key(&text).ok_or_else(|| err("the key file is damaged".into()))?,
-                false,
-            ),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let mut key = [0u8; 32];
-                getrandom::fill(&mut key).map_err(|e| err(e.to_string()))?;
-                write_private(
-                    &path,
-                    &base64::engine::general_purpose::STANDARD.encode(key),
-                )
-                .map_err(|e| err(e.to_string()))?;
-                (key, true)
-            }
-            Err(e) => return Err(err(e.to_string())),
-        };
-        Ok(Sealer::with_key(&key, KeySource::File { path, created }))
+    /// The sealer of the store in `dir` (its database open on `conn`, schema current): the
+    /// key found or made as `options` say (see `key.rs`).
+    pub fn for_dir(
+        dir: &Path,
+        options: &KeyOptions,
+        conn: &Connection,
+    ) -> Result<Sealer, StoreError> {
+        let (key, source) = key::choose(dir, options, conn)?;
+        Ok(Sealer::with_key(&key, source))
+    }
+
+    /// A sealer with a random key that lives as long as it does.
+    pub fn ephemeral() -> Result<Sealer, StoreError> {
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key).map_err(|e| StoreError::Corrupt {
+            what: "secret",
+            detail: format!("no randomness for a key: {e}"),
+        })?;
+        Ok(Sealer::with_key(&key, KeySource::Ephemeral))
     }
 
     fn with_key(key: &[u8; 32], source: KeySource) -> Sealer {
@@ -143,14 +146,14 @@ impl Sealer {
             .cipher
             .decrypt(XNonce::from_slice(nonce), sealed)
             .map_err(|_| {
-                bad("cannot be opened with this key (VOUCH_MASTER_KEY or vouch.key changed?)")
+                bad("cannot be opened with this key (VOUCH_MASTER_KEY, vouch.key or the keychain entry changed?)")
             })?;
         String::from_utf8(plain).map_err(|_| bad("not UTF-8"))
     }
 }
 
 /// Writes a new file readable by its owner only.
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+pub(super) fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     let mut o = std::fs::OpenOptions::new();
     o.write(true).create_new(true);
