@@ -317,3 +317,54 @@ fn environments_are_edited_without_their_secrets_leaving_the_engine() {
         .expect("list")
         .contains(&"dev".to_string()));
 }
+
+/// A request typed or pasted into the window: a cURL command, `METHOD URL` or a URL, matched
+/// against the open spec's operations; what is none of these is refused, saying why.
+#[test]
+fn typed_and_pasted_requests_are_parsed_and_matched() {
+    let rt = runtime();
+    let data = tempfile::tempdir().expect("tmp");
+    let wb = Workbench::new(Some(data.path().to_path_buf()));
+    let shop = Service::shop();
+    rt.block_on(wb.open(&shop.url("/openapi.json")))
+        .expect("open");
+    let r = wb
+        .parse_request(&format!(
+            "curl -X POST '{}/items' -H 'X-Trace: 1' --json '{{\"name\": \"a\", \"price\": 1}}'",
+            shop.base
+        ))
+        .expect("curl");
+    assert_eq!(
+        (r.draft.method.as_str(), r.draft.path.as_str()),
+        ("POST", "/items")
+    );
+    assert_eq!(r.draft.base_url.as_deref(), Some(shop.base.as_str()));
+    assert!(r
+        .draft
+        .headers
+        .iter()
+        .any(|(k, v)| k == "X-Trace" && v == "1"));
+    assert_eq!(r.operation_id.as_deref(), Some("create_item_items_post"));
+    let r = wb
+        .parse_request(&format!("delete {}/items/3", shop.base))
+        .expect("METHOD URL");
+    assert_eq!(r.draft.method, "DELETE");
+    assert!(r.operation_id.is_some(), "{r:?}");
+    let r = wb
+        .parse_request(&format!("{}/nowhere?x=1", shop.base))
+        .expect("URL");
+    assert_eq!(r.draft.method, "GET");
+    assert_eq!(r.operation_id, None, "no operation: no contract check");
+    for bad in ["", "hello world again", "/items"] {
+        let e = wb.parse_request(bad).expect_err(bad);
+        assert!(!e.to_string().is_empty());
+    }
+    // What was pasted is sent as it is (and checked when it matched).
+    let r = wb
+        .parse_request(&format!("curl {}/items/2", shop.base))
+        .expect("curl");
+    let view = rt
+        .block_on(wb.send(r.operation_id.clone(), r.draft, None))
+        .expect("send");
+    assert_eq!(view.status, Some(200), "{view:?}");
+}

@@ -168,6 +168,7 @@ fn generate(dir: &Path) {
     vouch::store::Trashed::export_all(&cfg).expect("Trashed");
     vouch::workbench::SavedView::export_all(&cfg).expect("SavedView");
     vouch::workbench::CheckMark::export_all(&cfg).expect("CheckMark");
+    vouch::workbench::FreeRequest::export_all(&cfg).expect("FreeRequest");
 }
 
 fn files(dir: &Path) -> Vec<(PathBuf, String)> {

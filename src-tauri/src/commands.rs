@@ -21,8 +21,9 @@ use vouch::exchange::link::SyncReport;
 use vouch::request::Draft;
 use vouch::store::Trashed;
 use vouch::workbench::{
-    CallView, CheckMark, CheckRow, CollectionRow, EnvView, HistoryRow, ImportView, OperationForm,
-    OperationRow, RunPoint, RunView, SavedView, SpecSummary, Workbench, WorkbenchError,
+    CallView, CheckMark, CheckRow, CollectionRow, EnvView, FreeRequest, HistoryRow, ImportView,
+    OperationForm, OperationRow, RunPoint, RunView, SavedView, SpecSummary, Workbench,
+    WorkbenchError,
 };
 
 /// An error as the UI receives it.
@@ -187,6 +188,9 @@ commands! {
 
     /// Keeps a value of the window's state in the store.
     fn set_ui_state(key: String, value: String) -> () = blocking |wb| wb.set_ui_state(&key, &value);
+
+    /// A request from a pasted cURL command, `METHOD URL` or a URL, matched against the spec.
+    fn parse_request(text: String) -> FreeRequest = blocking |wb| wb.parse_request(&text);
 
     /// Check rows evaluated on the window's last response.
     fn evaluate_checks(rows: Vec<CheckRow>) -> Vec<CheckMark> = blocking |wb| Ok(wb.evaluate_checks(&rows));

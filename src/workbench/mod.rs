@@ -19,7 +19,7 @@ use thiserror::Error;
 use tokio_util::sync::CancellationToken;
 
 pub use form::{form_schema, operation_form, BodyField, OperationForm, ParamField};
-pub use saved::{CheckMark, CheckRow, ExtractRow, SavedView};
+pub use saved::{CheckMark, CheckRow, ExtractRow, FreeRequest, SavedView};
 
 use crate::call::{self, Call, Context};
 use crate::contract::{Contract, Finding};

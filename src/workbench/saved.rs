@@ -66,6 +66,19 @@ pub struct SavedView {
     pub extractions: Vec<ExtractRow>,
 }
 
+/// A request typed or pasted into the window (a URL, `METHOD URL`, or a cURL command).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FreeRequest {
+    /// What is sent.
+    pub draft: Draft,
+    /// The open spec's operation its method and path match (its contract checks the call);
+    /// None: sent with no contract check.
+    pub operation_id: Option<String>,
+    /// A title for its tab.
+    pub title: String,
+}
+
 /// A check evaluated on the last response.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -415,6 +428,53 @@ impl Workbench {
         store.delete_request(r.id)?;
         self.sync_with(&mut store, &c.name)?;
         Ok(u32::try_from(id).unwrap_or(u32::MAX))
+    }
+
+    /// A request from what was typed or pasted: a cURL command (its method, URL, headers,
+    /// body and user), `METHOD URL`, or a URL (GET). Matched against the open spec's
+    /// operations, so the call is checked when one matches.
+    pub fn parse_request(&self, text: &str) -> Result<FreeRequest> {
+        let text = text.trim();
+        let line = if text.starts_with("curl ") || text == "curl" {
+            text.to_string()
+        } else {
+            let mut words = text.split_whitespace();
+            let (method, url) =
+                match (words.next(), words.next()) {
+                    (Some(m), Some(u)) if crate::request::is_method(&m.to_ascii_uppercase()) => {
+                        (m.to_ascii_uppercase(), u)
+                    }
+                    (Some(u), None) => ("GET".to_string(), u),
+                    _ => return Err(usage(
+                        format!("`{text}` is not a URL, `METHOD URL` or a cURL command"),
+                        "paste a cURL command, or type a URL such as http://127.0.0.1:8000/items",
+                    )),
+                };
+            format!("curl -X {method} '{}'", url.replace('\'', r"'\''"))
+        };
+        let bundle = exchange::from_curl(&line)?;
+        let draft = bundle
+            .requests
+            .into_iter()
+            .next()
+            .map(|r| r.draft)
+            .ok_or_else(|| usage("the cURL command holds no request".into(), ""))?;
+        if draft.base_url.as_deref().is_none_or(|b| !b.contains("://")) {
+            return Err(usage(
+                format!("`{text}` names no http(s) URL"),
+                "give the whole URL, with http:// or https://",
+            ));
+        }
+        let operation_id = self.current().ok().and_then(|open| {
+            let spec = open.contract.spec();
+            crate::request::route(spec, &draft.method, &draft.path, "")
+                .map(|r| r.operation.id.clone())
+        });
+        Ok(FreeRequest {
+            title: format!("{} {}", draft.method, draft.path),
+            draft,
+            operation_id,
+        })
     }
 
     /// A value of the window's state kept in the store (open tabs, the last environment…).

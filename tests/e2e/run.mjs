@@ -138,6 +138,21 @@ async function main() {
     await browser.keys(text);
     await browser.waitUntil(async () => (await el.getValue()) === text, { timeout: 3000, timeoutMsg: `${id} is not ${text}` });
   };
+  /** Pastes text into an input (as a clipboard paste: the whole text at once). */
+  const paste = async (id, text) => {
+    const el = await $t(id);
+    await el.waitForDisplayed({ timeout: 5000 });
+    await el.click();
+    await browser.execute(
+      (e, v) => {
+        Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(e, v);
+        e.dispatchEvent(new Event("input", { bubbles: true }));
+      },
+      el,
+      text,
+    );
+    await browser.waitUntil(async () => (await el.getValue()) === text, { timeout: 3000, timeoutMsg: `${id} did not take the paste` });
+  };
   /** Shows a tab of the left sidebar: spec, collections or history. */
   const pane = async (p) => (await $t(`sidebar-${p}`)).click();
   try {
@@ -463,6 +478,30 @@ async function main() {
         }
       }
       if (!found) throw new Error("the other unsaved tab did not come back");
+    });
+    await step(browser, "12", "paste a cURL command and send it; the command palette opens an operation and switches environment", async () => {
+      await paste("url-bar", `curl -X GET '${base}/items/2' -H 'X-Trace: pasted'`);
+      await browser.keys("Enter");
+      await browser.waitUntil(async () => (await (await browser.$(".request h2")).getText()).includes("GET /items/2"), { timeout: 5000, timeoutMsg: "the pasted request did not open" });
+      const note = await (await $t("no-contract")).getText();
+      if (!note.includes("checked against operation")) throw new Error(`not matched: ${note}`);
+      await (await $t("editor-tab-headers")).click();
+      if ((await (await $t("header-value-0")).getValue()) !== "pasted") throw new Error("the pasted header is missing");
+      await (await $t("send")).click();
+      await browser.waitUntil(async () => (await (await $t("status-line")).getText()).includes("200"), { timeout: 15000, timeoutMsg: "no 200" });
+      // The palette: switch environment, then open an operation.
+      await browser.keys(["Control", "k"]);
+      await (await $t("palette")).waitForDisplayed({ timeout: 5000 });
+      const choose = async (text) => {
+        await paste("palette-input", text);
+        await browser.waitUntil(async () => (await (await browser.$('[cmdk-item][data-selected="true"]')).getText().catch(() => "")).includes(text), { timeout: 5000, timeoutMsg: `the palette does not offer ${text}` });
+        await browser.keys("Enter");
+      };
+      await choose("Use dev");
+      await browser.waitUntil(async () => (await (await $t("env")).getValue()) === "dev", { timeout: 5000, timeoutMsg: "the environment did not switch" });
+      await browser.keys(["Control", "k"]);
+      await choose("GET /drift/price-string");
+      await browser.waitUntil(async () => (await (await browser.$(".request h2")).getText()).includes("/drift/price-string"), { timeout: 5000, timeoutMsg: "the operation did not open" });
     });
   } finally {
     await browser.deleteSession().catch(() => {});

@@ -8,7 +8,9 @@ import { Header } from "./components/Header";
 import { OperationList } from "./components/OperationList";
 import { RequestPanel } from "./components/RequestPanel";
 import { ResponsePanel } from "./components/ResponsePanel";
+import { Palette, type PaletteItem } from "./components/Palette";
 import { Sidebar } from "./components/Sidebar";
+import { UrlBar } from "./components/UrlBar";
 import { TabBar } from "./components/TabBar";
 import { useCollections } from "./hooks/useCollections";
 import { useEnvironments } from "./hooks/useEnvironments";
@@ -85,6 +87,13 @@ export function App() {
       }),
     remove: collections.remove,
   };
+  const palette: PaletteItem[] = [
+    ...spec.rows.map((r) => ({ group: "Operations", label: `${r.method} ${r.path}`, keywords: [r.summary ?? "", r.id], run: () => tabs.select(r.id) })),
+    ...collections.collections.flatMap((c) => c.items.map((i) => ({ group: "Saved requests", label: `${c.name}/${i.key}`, keywords: [i.method], run: () => tabs.openSaved(c.name, i.key) }))),
+    ...environments.envs.map((e) => ({ group: "Environments", label: `Use ${e}`, run: () => environments.setEnv(e) })),
+    { group: "Environments", label: "Use no environment", run: () => environments.setEnv("") },
+    ...collections.collections.flatMap((c) => [c.name, ...c.suites.map((s) => `${c.name}/${s}`)].map((t) => ({ group: "Run", label: `Run ${t}`, run: () => runs.runTarget(t) }))),
+  ];
   const current = tabs.tab?.saved ? `${tabs.tab.saved.collection}/${tabs.tab.saved.key}` : null;
 
   return (
@@ -202,6 +211,7 @@ export function App() {
         />
         <div className="work">
           <div className="request-pane">
+            <UrlBar onOpen={tabs.openFree} />
             <TabBar tabs={tabs.tabs} active={tabs.active} onActivate={tabs.activate} onClose={tabs.close} />
             {tabs.tab ? (
               <RequestPanel
@@ -231,6 +241,7 @@ export function App() {
           run={runs.run}
         />
       </main>
+      <Palette items={palette} />
     </div>
   );
 }

@@ -11,6 +11,7 @@ import type { Draft } from "./bindings/Draft";
 import type { EnvView } from "./bindings/EnvView";
 import type { Event } from "./bindings/Event";
 import type { Finding } from "./bindings/Finding";
+import type { FreeRequest } from "./bindings/FreeRequest";
 import type { HistoryRow } from "./bindings/HistoryRow";
 import type { ImportView } from "./bindings/ImportView";
 import type { OperationForm } from "./bindings/OperationForm";
@@ -121,6 +122,11 @@ export function uiState(key: string): Promise<string | null> {
 /** Keeps a value of the window's state in the store. */
 export function setUiState(key: string, value: string): Promise<void> {
   return invoke<void>("set_ui_state", { key, value });
+}
+
+/** A request from a pasted cURL command, `METHOD URL` or a URL, matched against the spec. */
+export function parseRequest(text: string): Promise<FreeRequest> {
+  return invoke<FreeRequest>("parse_request", { text });
 }
 
 /** Check rows evaluated on the window's last response. */

@@ -120,4 +120,5 @@ export const api = {
   evaluateChecks: commands.evaluateChecks,
   uiState: commands.uiState,
   setUiState: commands.setUiState,
+  parseRequest: commands.parseRequest,
 };

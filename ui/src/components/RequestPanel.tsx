@@ -69,7 +69,12 @@ export function RequestPanel({ tab, marks, onChange, onSend, onCancel, onCurl, o
         )}
       </h2>
       {form?.summary && <p className="muted">{form.summary}</p>}
-      {!form && <p className="muted small" data-testid="no-contract">Not an operation of the open spec: sent as it is, with no contract check.</p>}
+      {!form && (
+        <p className="muted small" data-testid="no-contract">
+          {tab.draft.base_url && <code>{tab.draft.base_url}</code>}{" "}
+          {tab.operationId ? `Sent as it is, checked against operation ${tab.operationId}.` : "No operation of the open spec matches: sent as it is, with no contract check."}
+        </p>
+      )}
       <div role="tablist" className="editor-tabs" aria-label="Request parts">
         {(Object.keys(labels) as EditorTab[]).map((k) => (
           <button key={k} role="tab" aria-selected={current === k} data-testid={`editor-tab-${k}`} className={current === k ? "active" : ""} onClick={() => setShown(k)}>

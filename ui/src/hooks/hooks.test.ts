@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { OperationForm, SavedView, TreeItem } from "../api";
 import { treeOf } from "../components/CollectionTree";
+import { matches } from "../components/Palette";
 import { draftOfTab, keep, pairsOf, rowsOf, savedOfTab, tabOf, tabOfSaved } from "../lib/tabs";
 
 const form: OperationForm = {
@@ -88,5 +89,14 @@ describe("the collections tree", () => {
     expect(root.children.map((c) => c.path.join("/"))).toEqual(["f"]);
     expect(root.children[0].items.map((i) => i.name)).toEqual(["b", "d"]);
     expect(root.children[0].children[0].items.map((i) => i.name)).toEqual(["c"]);
+  });
+});
+
+describe("the command palette", () => {
+  it("finds by every word, not by scattered letters", () => {
+    expect(matches("Environments Use dev", "use dev")).toBeGreaterThan(0);
+    expect(matches("Saved requests locked/saved under lock", "Use dev")).toBe(0);
+    expect(matches("Operations GET /items", "items", ["List Items"])).toBeGreaterThan(0);
+    expect(matches("Operations GET /x", "list", ["List Items"])).toBeGreaterThan(0);
   });
 });

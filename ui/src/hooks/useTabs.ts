@@ -102,6 +102,21 @@ export function useTabs({ attempt, notify, clearCall, onSaved, spec, baseUrl }: 
     });
   };
 
+  /** A request typed or pasted (URL, `METHOD URL`, cURL), in a new tab; false when it could
+   *  not be read (the error says why). */
+  const openFree = async (text: string): Promise<boolean> => {
+    let ok = false;
+    await attempt(async () => {
+      const r = await api.parseRequest(text);
+      const t = tabOf(null, r.draft, r.title, r.operation_id);
+      setTabs((all) => [...all, t]);
+      setActive(t.id);
+      clearCall();
+      ok = true;
+    });
+    return ok;
+  };
+
   /** A saved request, in its own tab (the one already open, if it is). */
   const openSaved = async (collection: string, key: string) => {
     const open = tabs.find((t) => t.saved?.collection === collection && t.saved.key === key);
@@ -273,6 +288,7 @@ export function useTabs({ attempt, notify, clearCall, onSaved, spec, baseUrl }: 
     select,
     reopen,
     openSaved,
+    openFree,
     renamed,
     save,
     saveAs,
