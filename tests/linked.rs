@@ -513,3 +513,49 @@ fn saved_requests_are_edited_renamed_moved_deleted_and_restored() {
     assert_eq!(marks[1].passed, Some(false), "{marks:?}");
     assert_eq!(marks[2].passed, None, "{marks:?}");
 }
+
+/// A run's failed step drilled into from the window: the request as sent, the response as it
+/// came, and the finding that failed it.
+#[test]
+fn a_failed_step_of_a_run_is_drilled_into() {
+    let service = crate::util::Service::shop();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let data = tmp.path().join("data");
+    let dir = demo_copy(tmp.path());
+    let wb = Workbench::new(Some(data.clone()));
+    open(&wb, &dir);
+    let mut env = wb.environment_view("shop/local").expect("env");
+    for v in &mut env.variables {
+        if v.name == "baseUrl" {
+            v.value = Some(service.base.clone());
+        }
+    }
+    wb.save_environment(&env).expect("env");
+    wb.create_suite("shop", "two", &["Rate".into(), "Drift Price String".into()])
+        .expect("suite");
+    let run = runtime()
+        .block_on(wb.run("shop/two", Some("shop/local".into()), |_| {}))
+        .expect("run");
+    assert_eq!((run.summary.passed, run.summary.failed), (1, 1), "{run:?}");
+    let failed = run
+        .steps
+        .iter()
+        .find(|s| s.name == "Drift Price String")
+        .expect("step");
+    let detail = wb
+        .run_step(i64::from(run.run_id), failed.seq)
+        .expect("detail");
+    assert_eq!(detail.method, "GET");
+    assert!(detail.url.ends_with("/drift/price-string"), "{detail:?}");
+    assert_eq!(detail.status, Some(200));
+    assert!(detail.response_body.contains("price"), "{detail:?}");
+    assert!(
+        detail.reasons.iter().any(|r| r.contains("/price")),
+        "{detail:?}"
+    );
+    assert!(detail
+        .curl
+        .as_deref()
+        .is_some_and(|c| c.starts_with("curl")));
+    assert!(wb.run_step(i64::from(run.run_id), 99).is_err());
+}

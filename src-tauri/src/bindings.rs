@@ -169,6 +169,7 @@ fn generate(dir: &Path) {
     vouch::workbench::SavedView::export_all(&cfg).expect("SavedView");
     vouch::workbench::CheckMark::export_all(&cfg).expect("CheckMark");
     vouch::workbench::FreeRequest::export_all(&cfg).expect("FreeRequest");
+    vouch::workbench::StepDetail::export_all(&cfg).expect("StepDetail");
 }
 
 fn files(dir: &Path) -> Vec<(PathBuf, String)> {

@@ -22,7 +22,7 @@ use vouch::request::Draft;
 use vouch::store::Trashed;
 use vouch::workbench::{
     CallView, CheckMark, CheckRow, CollectionRow, EnvView, FreeRequest, HistoryRow, ImportView,
-    OperationForm, OperationRow, RunPoint, RunView, SavedView, SpecSummary, Workbench,
+    OperationForm, OperationRow, RunPoint, RunView, SavedView, SpecSummary, StepDetail, Workbench,
     WorkbenchError,
 };
 
@@ -191,6 +191,9 @@ commands! {
 
     /// A request from a pasted cURL command, `METHOD URL` or a URL, matched against the spec.
     fn parse_request(text: String) -> FreeRequest = blocking |wb| wb.parse_request(&text);
+
+    /// One step of a stored run, to drill into: the request as sent, the response, the reasons.
+    fn run_step(run_id: u32, seq: u32) -> StepDetail = blocking |wb| wb.run_step(i64::from(run_id), seq);
 
     /// Check rows evaluated on the window's last response.
     fn evaluate_checks(rows: Vec<CheckRow>) -> Vec<CheckMark> = blocking |wb| Ok(wb.evaluate_checks(&rows));

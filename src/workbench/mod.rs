@@ -19,7 +19,7 @@ use thiserror::Error;
 use tokio_util::sync::CancellationToken;
 
 pub use form::{form_schema, operation_form, BodyField, OperationForm, ParamField};
-pub use saved::{CheckMark, CheckRow, ExtractRow, FreeRequest, SavedView};
+pub use saved::{CheckMark, CheckRow, ExtractRow, FreeRequest, SavedView, StepDetail};
 
 use crate::call::{self, Call, Context};
 use crate::contract::{Contract, Finding};
@@ -337,6 +337,8 @@ pub struct RunView {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RunStepView {
+    /// Its place in the run (what [`Workbench::run_step`] takes).
+    pub seq: u32,
     /// Name.
     pub name: String,
     /// How it ended.
@@ -1186,6 +1188,7 @@ impl Workbench {
                 .steps
                 .iter()
                 .map(|r| RunStepView {
+                    seq: u32::try_from(r.seq).unwrap_or(0),
                     name: r.name.clone(),
                     outcome: r.outcome,
                     reasons: r.reasons(),

@@ -79,6 +79,41 @@ pub struct FreeRequest {
     pub title: String,
 }
 
+/// One step of a stored run, to drill into: the request as it was sent, the response as it
+/// came (body up to what the run kept), the findings and the checks.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct StepDetail {
+    /// The step's name.
+    pub name: String,
+    /// How it ended.
+    pub outcome: crate::store::StepOutcome,
+    /// Method and URL called.
+    pub method: String,
+    /// The URL.
+    pub url: String,
+    /// The request's headers as sent (masked).
+    pub request_headers: Vec<(String, String)>,
+    /// The request body as sent (masked), if any.
+    pub request_body: Option<String>,
+    /// The request as a cURL line (masked).
+    pub curl: Option<String>,
+    /// The response status.
+    pub status: Option<u16>,
+    /// Total time, ms.
+    pub elapsed_ms: Option<f64>,
+    /// The response headers.
+    pub response_headers: Vec<(String, String)>,
+    /// The response body as text (what the run kept of it).
+    pub response_body: String,
+    /// Whether the run kept only the start of the body.
+    pub body_truncated: bool,
+    /// Failed checks and findings, in words.
+    pub reasons: Vec<String>,
+    /// Why the call could not be made, if it could not.
+    pub error: Option<String>,
+}
+
 /// A check evaluated on the last response.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -474,6 +509,41 @@ impl Workbench {
             title: format!("{} {}", draft.method, draft.path),
             draft,
             operation_id,
+        })
+    }
+
+    /// One step of a stored run (`seq`: its place), to drill into.
+    pub fn run_step(&self, run_id: i64, seq: u32) -> Result<StepDetail> {
+        let store = self.store()?;
+        let run = store.run(run_id)?;
+        let step = run
+            .steps
+            .into_iter()
+            .find(|s| s.seq == i64::from(seq))
+            .ok_or_else(|| StoreError::NotFound {
+                what: "run step",
+                name: format!("{run_id}/{seq}"),
+            })?;
+        let reasons = step.reasons();
+        let request = step.request.clone();
+        Ok(StepDetail {
+            name: step.name,
+            outcome: step.outcome,
+            method: step.method,
+            url: step.url,
+            request_headers: request
+                .as_ref()
+                .map(|r| r.headers.clone())
+                .unwrap_or_default(),
+            request_body: request.as_ref().and_then(|r| r.body.clone()),
+            curl: request.map(|r| r.curl),
+            status: step.status,
+            elapsed_ms: step.elapsed_ms,
+            response_headers: step.response_headers,
+            response_body: String::from_utf8_lossy(&step.response_body).into_owned(),
+            body_truncated: step.body_truncated,
+            reasons,
+            error: step.error,
         })
     }
 

@@ -503,6 +503,44 @@ async function main() {
       await choose("GET /drift/price-string");
       await browser.waitUntil(async () => (await (await browser.$(".request h2")).getText()).includes("/drift/price-string"), { timeout: 5000, timeoutMsg: "the operation did not open" });
     });
+    await step(browser, "13", "a suite of three requests chaining an id: built, run, a failed step drilled into", async () => {
+      const saveAs = async (name) => {
+        await paste("save-collection", "e2e");
+        await paste("save-name", name);
+        await (await $t("save")).click();
+        await browser.waitUntil(async () => (await (await $t("notice")).getText().catch(() => "")).includes(`“${name}”`), { timeout: 5000, timeoutMsg: `${name} not saved` });
+      };
+      await pane("spec");
+      await paste("op-filter", "items");
+      await (await browser.$('[data-op="POST /items"]')).click();
+      await (await $t("editor-tab-checks")).waitForDisplayed({ timeout: 5000 });
+      await (await $t("editor-tab-checks")).click();
+      await (await $t("add-extraction")).click();
+      await paste("extract-var-0", "id");
+      await saveAs("create item");
+      await (await browser.$('[data-op="GET /items/{item_id}"]')).click();
+      await paste("param-item_id", "{{id}}");
+      await saveAs("read created");
+      await paste("op-filter", "price-string");
+      await (await browser.$('[data-op="GET /drift/price-string"]')).click();
+      await (await $t("send")).waitForDisplayed({ timeout: 5000 });
+      await saveAs("drift");
+      await pane("collections");
+      await press("new-suite-e2e");
+      for (const r of ["create item", "read created", "drift"]) await press(`pick-${r}`);
+      await paste("suite-name", "chain3");
+      await press("create-suite");
+      await press("run-e2e/chain3");
+      const result = await $t("run-result");
+      await browser.waitUntil(async () => (await result.getText().catch(() => "")).includes("3 steps"), { timeout: 20000, timeoutMsg: "the suite did not run" });
+      const text = await result.getText();
+      if (!/3 steps: 2 passed, 1 failed/.test(text) || !text.includes("coverage")) throw new Error(`run: ${text}`);
+      await press("step-2");
+      const detail = await $t("step-detail");
+      await detail.waitForDisplayed({ timeout: 5000 });
+      const shown = await detail.getText();
+      if (!shown.includes("/price") || !shown.includes("/drift/price-string") || !shown.includes("curl")) throw new Error(`detail: ${shown}`);
+    });
   } finally {
     await browser.deleteSession().catch(() => {});
   }

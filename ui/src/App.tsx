@@ -55,7 +55,7 @@ export function App() {
     if (spec.spec?.sync) synced(spec.spec.sync);
     if (spec.spec?.environment) setEnv(spec.spec.environment);
   }, [spec.spec, synced, setEnv]);
-  const runs = useRuns({ env: environments.env, attempt });
+  const runs = useRuns({ env: environments.env, attempt, onRan: refresh });
   const sender = useSend({
     build: tabs.build,
     env: environments.env,

@@ -20,6 +20,7 @@ import type { RunPoint } from "./bindings/RunPoint";
 import type { RunView } from "./bindings/RunView";
 import type { SavedView } from "./bindings/SavedView";
 import type { SpecSummary } from "./bindings/SpecSummary";
+import type { StepDetail } from "./bindings/StepDetail";
 import type { SyncReport } from "./bindings/SyncReport";
 import type { Trashed } from "./bindings/Trashed";
 
@@ -127,6 +128,11 @@ export function setUiState(key: string, value: string): Promise<void> {
 /** A request from a pasted cURL command, `METHOD URL` or a URL, matched against the spec. */
 export function parseRequest(text: string): Promise<FreeRequest> {
   return invoke<FreeRequest>("parse_request", { text });
+}
+
+/** One step of a stored run, to drill into: the request as sent, the response, the reasons. */
+export function runStep(runId: number, seq: number): Promise<StepDetail> {
+  return invoke<StepDetail>("run_step", { runId, seq });
 }
 
 /** Check rows evaluated on the window's last response. */

@@ -22,6 +22,7 @@ import type { CheckRow } from "./bindings/CheckRow";
 import type { ExtractRow } from "./bindings/ExtractRow";
 import type { SavedView } from "./bindings/SavedView";
 import type { TreeItem } from "./bindings/TreeItem";
+import type { StepDetail } from "./bindings/StepDetail";
 import type { Trashed } from "./bindings/Trashed";
 
 export type {
@@ -44,6 +45,7 @@ export type {
   ExtractRow,
   SavedView,
   TreeItem,
+  StepDetail,
 };
 import type { Finding } from "./bindings/Finding";
 export type { Finding };
@@ -121,4 +123,5 @@ export const api = {
   uiState: commands.uiState,
   setUiState: commands.setUiState,
   parseRequest: commands.parseRequest,
+  runStep: commands.runStep,
 };

@@ -1,6 +1,6 @@
 import { useState } from "react";
 
-import type { Event, RunPoint, RunView } from "../api";
+import { api, type Event, type RunPoint, type RunView, type StepDetail } from "../api";
 import { RunChart } from "./RunChart";
 
 interface Props {
@@ -17,6 +17,7 @@ interface Props {
 export function CollectionsPanel({ onSave, canSave, savedAt, progress, run, runs }: Props) {
   const [collection, setCollection] = useState(savedAt?.collection ?? "my collection");
   const [name, setName] = useState(savedAt?.name ?? "");
+  const [detail, setDetail] = useState<StepDetail | null>(null);
   return (
     <aside className="collections" aria-label="Save and run">
       <h3>Save request</h3>
@@ -50,9 +51,9 @@ export function CollectionsPanel({ onSave, canSave, savedAt, progress, run, runs
               not recorded: {run.store_error.message} — {run.store_error.hint}
             </div>
           )}
-          <ul>
+          <ul className="run-steps">
             {run.steps.map((s, i) => (
-              <li key={i} className={`o-${s.outcome}`}>
+              <li key={i} className={`o-${s.outcome} clickable`} data-testid={`step-${i}`} title="Show the exchange" onClick={() => api.runStep(run.run_id, s.seq).then(setDetail).catch(() => setDetail(null))}>
                 {s.outcome} — {s.name} {s.elapsed_ms !== null && <span className="muted">{s.elapsed_ms} ms</span>}
                 {s.reasons.map((r, j) => (
                   <div key={j} className="small muted">
@@ -69,6 +70,45 @@ export function CollectionsPanel({ onSave, canSave, savedAt, progress, run, runs
           </ul>
         </div>
       )}
+      {detail && <StepExchange detail={detail} onClose={() => setDetail(null)} />}
     </aside>
+  );
+}
+
+/** A step of a run drilled into: the request as sent, the response, why it did not pass. */
+function StepExchange({ detail, onClose }: { detail: StepDetail; onClose: () => void }) {
+  return (
+    <div className="step-detail" data-testid="step-detail">
+      <div className="row">
+        <strong>{detail.name}</strong> <span className={`o-${detail.outcome}`}>{detail.outcome}</span>
+        <button className="link" onClick={onClose}>
+          close
+        </button>
+      </div>
+      {detail.reasons.map((r, i) => (
+        <div key={i} className="small bad">
+          {r}
+        </div>
+      ))}
+      <h4>Request</h4>
+      <div className="small mono">
+        {detail.method} {detail.url}
+      </div>
+      {detail.request_headers.map(([k, v], i) => (
+        <div key={i} className="small mono muted">
+          {k}: {v}
+        </div>
+      ))}
+      {detail.request_body && <pre className="small">{detail.request_body}</pre>}
+      {detail.curl && <pre className="small muted">{detail.curl}</pre>}
+      <h4>Response {detail.status ?? ""}</h4>
+      {detail.response_headers.map(([k, v], i) => (
+        <div key={i} className="small mono muted">
+          {k}: {v}
+        </div>
+      ))}
+      <pre className="small">{detail.response_body}</pre>
+      {detail.body_truncated && <div className="small muted">(the run kept the start of the body)</div>}
+    </div>
   );
 }

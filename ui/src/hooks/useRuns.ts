@@ -7,6 +7,8 @@ interface Options {
   /** The environment runs use ("" for none). */
   env: string;
   attempt: Attempt;
+  /** A run ended (the tree's last-run badges change). */
+  onRan?: () => void;
 }
 
 /** A run refused because the collection's file parts read files not approved yet. */
@@ -20,7 +22,7 @@ export interface Approval {
  * Running a collection or suite: its live progress, its result, and its past runs (the
  * chart); a run that would upload files not approved yet asks first.
  */
-export function useRuns({ env, attempt }: Options) {
+export function useRuns({ env, attempt, onRan }: Options) {
   const [approval, setApproval] = useState<Approval | null>(null);
   const [progress, setProgress] = useState<Event | null>(null);
   const [run, setRun] = useState<RunView | null>(null);
@@ -48,6 +50,7 @@ export function useRuns({ env, attempt }: Options) {
         return;
       }
       setRuns(await api.runs(target, 20));
+      onRan?.();
     });
   };
 

@@ -6,6 +6,10 @@ import type { StepOutcome } from "./StepOutcome";
  */
 export type RunStepView = { 
 /**
+ * Its place in the run (what [`Workbench::run_step`] takes).
+ */
+seq: number, 
+/**
  * Name.
  */
 name: string, 
