@@ -256,6 +256,10 @@ commands! {
     fn curl(operation_id: Option<String>, draft: Draft, env: Option<String>) -> String
         = blocking |wb| wb.curl(operation_id, draft, env);
 
+    /// A draft as code: `curl`, `httpx` (Python) or `fetch` (JavaScript), secrets masked.
+    fn snippet(operation_id: Option<String>, draft: Draft, env: Option<String>, lang: String) -> String
+        = blocking |wb| wb.snippet(operation_id, draft, env, &lang);
+
     /// A report of a stored run (`junit`, `json` or `html`): the bytes `vouch run` writes.
     fn run_report(run_id: u32, kind: String) -> String
         = blocking |wb| wb.report(i64::from(run_id), &kind);

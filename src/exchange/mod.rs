@@ -16,6 +16,7 @@ pub mod link;
 mod openapi;
 mod postman;
 pub mod secrets;
+pub mod snippet;
 mod stored;
 
 use std::collections::BTreeMap;

@@ -165,6 +165,12 @@ pub struct CallView {
     pub status: Option<u16>,
     /// Total time, ms.
     pub elapsed_ms: Option<f64>,
+    /// Time to the response's first byte, ms.
+    pub ttfb_ms: Option<f64>,
+    /// The request's headers as sent (masked).
+    pub request_headers: Vec<(String, String)>,
+    /// The request's body as sent (masked; its start when long), if any.
+    pub request_body: Option<String>,
     /// Decoded body size, bytes.
     pub size: Option<u32>,
     /// The response's Content-Type.
@@ -650,6 +656,18 @@ impl Workbench {
         draft: Draft,
         env: Option<String>,
     ) -> Result<String> {
+        self.snippet(operation_id, draft, env, "curl")
+    }
+
+    /// A draft as code (`curl`, `httpx` for Python, `fetch` for JavaScript): what the engine
+    /// would send with this environment, secrets masked.
+    pub fn snippet(
+        &self,
+        operation_id: Option<String>,
+        draft: Draft,
+        env: Option<String>,
+        lang: &str,
+    ) -> Result<String> {
         let open = self.current()?;
         let environment = self.environment(env.as_deref().filter(|e| !e.is_empty()))?;
         let draft = self.with_base_url(draft);
@@ -663,7 +681,12 @@ impl Workbench {
             accept_status: &[],
             allow_origins: &[],
         };
-        Ok(call::preview(&ctx, &Call::of(operation_id.as_deref(), &draft))?.curl)
+        let sent = call::preview(&ctx, &Call::of(operation_id.as_deref(), &draft))?;
+        Ok(match lang {
+            "httpx" => exchange::snippet::httpx(&sent),
+            "fetch" => exchange::snippet::fetch(&sent),
+            _ => sent.curl,
+        })
     }
 
     /// The operations of the open spec, in document order.
@@ -789,6 +812,13 @@ impl Workbench {
             url: checked.url.clone(),
             status: e.map(|e| e.status),
             elapsed_ms: e.map(|e| (e.elapsed_ms * 10.0).round() / 10.0),
+            ttfb_ms: e.map(|e| (e.ttfb_ms * 10.0).round() / 10.0),
+            request_headers: checked
+                .request
+                .as_ref()
+                .map(|r| r.headers.clone())
+                .unwrap_or_default(),
+            request_body: checked.request.as_ref().and_then(|r| r.body.clone()),
             size: e.map(|e| e.size.min(u32::MAX as u64) as u32),
             content_type: e.and_then(|e| e.header("content-type").map(str::to_string)),
             headers: e

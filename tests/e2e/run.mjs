@@ -489,6 +489,13 @@ async function main() {
       if ((await (await $t("header-value-0")).getValue()) !== "pasted") throw new Error("the pasted header is missing");
       await (await $t("send")).click();
       await browser.waitUntil(async () => (await (await $t("status-line")).getText()).includes("200"), { timeout: 15000, timeoutMsg: "no 200" });
+      // The response's timeline shows the request as sent; its code tab the request as httpx.
+      await (await $t("response-tab-timeline")).click();
+      const sent = await (await $t("request-headers")).getText();
+      if (!sent.includes("X-Trace")) throw new Error(`sent headers: ${sent}`);
+      await (await $t("response-tab-code")).click();
+      await (await $t("code-httpx")).click();
+      await browser.waitUntil(async () => (await (await $t("code")).getText()).includes("httpx.request("), { timeout: 5000, timeoutMsg: "no httpx snippet" });
       // The palette: switch environment, then open an operation.
       await browser.keys(["Control", "k"]);
       await (await $t("palette")).waitForDisplayed({ timeout: 5000 });

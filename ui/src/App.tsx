@@ -229,7 +229,7 @@ export function App() {
               <div className="empty muted">{spec.spec ? "Pick an operation, or open a saved request." : "Open a spec to begin."}</div>
             )}
           </div>
-          {call && <ResponsePanel call={call} onAllow={sender.allowAndSend} />}
+          {call && <ResponsePanel call={call} onAllow={sender.allowAndSend} onSnippet={sender.snippet} />}
         </div>
         <CollectionsPanel
           key={current ?? "new"}

@@ -229,6 +229,11 @@ export function curl(operationId: string | null, draft: Draft, env: string | nul
   return invoke<string>("curl", { operationId, draft, env });
 }
 
+/** A draft as code: `curl`, `httpx` (Python) or `fetch` (JavaScript), secrets masked. */
+export function snippet(operationId: string | null, draft: Draft, env: string | null, lang: string): Promise<string> {
+  return invoke<string>("snippet", { operationId, draft, env, lang });
+}
+
 /** A report of a stored run (`junit`, `json` or `html`): the bytes `vouch run` writes. */
 export function runReport(runId: number, kind: string): Promise<string> {
   return invoke<string>("run_report", { runId, kind });

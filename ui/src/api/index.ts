@@ -124,4 +124,5 @@ export const api = {
   setUiState: commands.setUiState,
   parseRequest: commands.parseRequest,
   runStep: commands.runStep,
+  snippet: commands.snippet,
 };

@@ -25,8 +25,14 @@ async function readBody(id: number): Promise<string> {
   return parts.join("");
 }
 
-/** The response: status, time, size, the contract verdict, headers, and the body. */
-export function ResponsePanel({ call, onAllow }: { call: CallView; onAllow?: (secret: string, origin: string) => void }) {
+type Pane = "body" | "headers" | "contract" | "timeline" | "code";
+
+/** The response: status, time, size and the contract verdict; then as tabs the body, the
+ *  headers, the contract's findings, the timeline (the request as sent, its timings) and the
+ *  request as code (cURL, Python httpx, JavaScript fetch). */
+export function ResponsePanel({ call, onAllow, onSnippet }: { call: CallView; onAllow?: (secret: string, origin: string) => void; onSnippet?: (lang: string) => Promise<string> }) {
+  const [picked, setPicked] = useState<Pane | null>(null);
+  const pane: Pane = picked ?? (call.findings.length > 0 ? "contract" : "body");
   const [lines, setLines] = useState<string[]>([]);
   const [pretty, setPretty] = useState<Pretty | null>(null);
   const [search, setSearch] = useState("");
@@ -68,7 +74,16 @@ export function ResponsePanel({ call, onAllow }: { call: CallView; onAllow?: (se
     if (line === undefined) return;
     setSearch("");
     setHighlight(line);
-    v.scrollToIndex(line, { align: "center" });
+    setPicked("body");
+    // The body is drawn first, then scrolled.
+    setTimeout(() => v.scrollToIndex(line, { align: "center" }), 0);
+  };
+  const labels: Record<Pane, string> = {
+    body: "Body",
+    headers: `Headers ${call.headers.length}`,
+    contract: `Contract ${call.findings.length || ""}`.trim(),
+    timeline: "Timeline",
+    code: "Code",
   };
   const ok = call.outcome === "passed";
   const failing = call.findings.filter((f) => f.severity !== "warning");
@@ -100,49 +115,121 @@ export function ResponsePanel({ call, onAllow }: { call: CallView; onAllow?: (se
           </button>
         </div>
       )}
-      {call.findings.length > 0 && (
-        <ul className="findings" data-testid="findings">
-          {call.findings.map((f, i) => (
-            <li key={i} className={`finding k-${f.kind} ${f.severity}`}>
-              <button className="link" onClick={() => jump(f.location)} data-testid="finding" title="show in the body">
-                <span className="kind">{f.kind}</span> {f.severity === "warning" && <span className="muted">(warning)</span>} <code>{f.location || "(whole)"}</code>
-              </button>
-              <div>{f.message}</div>
-            </li>
-          ))}
-        </ul>
-      )}
-      <details className="headers">
-        <summary>Headers ({call.headers.length})</summary>
-        <table>
-          <tbody>
-            {call.headers.map(([k, val], i) => (
-              <tr key={i}>
-                <th>{k}</th>
-                <td>{val}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </details>
-      <input className="filter" data-testid="body-search" placeholder="Search the body" value={search} onChange={(e) => setSearch(e.target.value)} />
-      <div ref={parent} className="body scroll" data-testid="body">
-        <div style={{ height: v.getTotalSize(), position: "relative" }}>
-          {v.getVirtualItems().map((vi) => {
-            const [n, text] = shown[vi.index];
-            return (
-              <div
-                key={vi.key}
-                className={`line ${highlight === n ? "hl" : ""}`}
-                style={{ position: "absolute", top: 0, left: 0, right: 0, height: vi.size, transform: `translateY(${vi.start}px)` }}
-              >
-                <span className="ln">{n + 1}</span>
-                <span className="code">{text}</span>
-              </div>
-            );
-          })}
-        </div>
+      <div role="tablist" className="editor-tabs" aria-label="Response parts">
+        {(Object.keys(labels) as Pane[]).map((p) => (
+          <button key={p} role="tab" aria-selected={pane === p} className={pane === p ? "active" : ""} data-testid={`response-tab-${p}`} onClick={() => setPicked(p)}>
+            {labels[p]}
+          </button>
+        ))}
       </div>
+      {pane === "contract" &&
+        (call.findings.length > 0 ? (
+          <ul className="findings" data-testid="findings">
+            {call.findings.map((f, i) => (
+              <li key={i} className={`finding k-${f.kind} ${f.severity}`}>
+                <button className="link" onClick={() => jump(f.location)} data-testid="finding" title="show in the body">
+                  <span className="kind">{f.kind}</span> {f.severity === "warning" && <span className="muted">(warning)</span>} <code>{f.location || "(whole)"}</code>
+                </button>
+                <div>{f.message}</div>
+                {f.schema_path && <div className="small muted">schema: <code>{f.schema_path}</code></div>}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">{call.error ? "No response to check." : "Nothing to report: the response honours the contract."}</p>
+        ))}
+      {pane === "headers" && <HeaderTable headers={call.headers} testid="response-headers" />}
+      {pane === "timeline" && (
+        <div className="timeline" data-testid="timeline">
+          <table>
+            <tbody>
+              <tr>
+                <th>first byte</th>
+                <td>{call.ttfb_ms ?? "—"} ms</td>
+              </tr>
+              <tr>
+                <th>total</th>
+                <td>{call.elapsed_ms ?? "—"} ms</td>
+              </tr>
+            </tbody>
+          </table>
+          <h4>
+            Request as sent: {call.method} {call.url}
+          </h4>
+          <HeaderTable headers={call.request_headers} testid="request-headers" />
+          {call.request_body && <pre className="small">{call.request_body}</pre>}
+        </div>
+      )}
+      {pane === "code" && onSnippet && <CodePane onSnippet={onSnippet} />}
+      {pane === "body" && (
+        <>
+          <input className="filter" data-testid="body-search" placeholder="Search the body" value={search} onChange={(e) => setSearch(e.target.value)} />
+          <div ref={parent} className="body scroll" data-testid="body">
+            <div style={{ height: v.getTotalSize(), position: "relative" }}>
+              {v.getVirtualItems().map((vi) => {
+                const [n, text] = shown[vi.index];
+                return (
+                  <div
+                    key={vi.key}
+                    className={`line ${highlight === n ? "hl" : ""}`}
+                    style={{ position: "absolute", top: 0, left: 0, right: 0, height: vi.size, transform: `translateY(${vi.start}px)` }}
+                  >
+                    <span className="ln">{n + 1}</span>
+                    <span className="code">{text}</span>
+                  </div>
+                );
+              })}
+            </div>
+          </div>
+        </>
+      )}
     </section>
+  );
+}
+
+function HeaderTable({ headers, testid }: { headers: Array<[string, string]>; testid: string }) {
+  return (
+    <table className="headers" data-testid={testid}>
+      <tbody>
+        {headers.map(([k, val], i) => (
+          <tr key={i}>
+            <th>{k}</th>
+            <td>{val}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The request as code, made by the engine (secrets masked). */
+function CodePane({ onSnippet }: { onSnippet: (lang: string) => Promise<string> }) {
+  const [lang, setLang] = useState("curl");
+  const [text, setText] = useState("");
+  useEffect(() => {
+    let live = true;
+    onSnippet(lang)
+      .then((t) => live && setText(t))
+      .catch((e) => live && setText(String(e?.message ?? e)));
+    return () => {
+      live = false;
+    };
+  }, [lang, onSnippet]);
+  return (
+    <div className="code-pane">
+      <div className="row">
+        {[
+          ["curl", "cURL"],
+          ["httpx", "Python (httpx)"],
+          ["fetch", "JavaScript (fetch)"],
+        ].map(([k, label]) => (
+          <label key={k}>
+            <input type="radio" name="lang" data-testid={`code-${k}`} checked={lang === k} onChange={() => setLang(k)} /> {label}
+          </label>
+        ))}
+        <button onClick={() => navigator.clipboard?.writeText(text).catch(() => {})}>Copy</button>
+      </div>
+      <pre className="small" data-testid="code">{text}</pre>
+    </div>
   );
 }

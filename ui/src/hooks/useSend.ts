@@ -57,6 +57,15 @@ export function useSend({ build, env, setCall, attempt, clearError, onSent }: Op
 
   const closeCurl = () => setCurl(null);
 
+  /** The active request as code (cURL, httpx, fetch), made by the engine. */
+  const snippet = useCallback(
+    async (lang: string) => {
+      const request = build();
+      return request ? api.snippet(request.operationId, request.draft, env || null, lang) : "";
+    },
+    [build, env],
+  );
+
   /** The user's answer to a refused call: the origin allowed for the environment, then sent. */
   const allowAndSend = (secret: string, origin: string) =>
     attempt(async () => {
@@ -76,5 +85,5 @@ export function useSend({ build, env, setCall, attempt, clearError, onSent }: Op
     return () => window.removeEventListener("keydown", onKey);
   }, [send, sending]);
 
-  return { sending, send, cancel, curl, copyCurl, closeCurl, allowAndSend };
+  return { sending, send, cancel, curl, copyCurl, closeCurl, allowAndSend, snippet };
 }

@@ -33,6 +33,18 @@ status: number | null,
  */
 elapsed_ms: number | null, 
 /**
+ * Time to the response's first byte, ms.
+ */
+ttfb_ms: number | null, 
+/**
+ * The request's headers as sent (masked).
+ */
+request_headers: Array<[string, string]>, 
+/**
+ * The request's body as sent (masked; its start when long), if any.
+ */
+request_body: string | null, 
+/**
  * Decoded body size, bytes.
  */
 size: number | null, 
