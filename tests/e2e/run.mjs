@@ -124,10 +124,19 @@ async function main() {
   const $t = (id) => browser.$(`[data-testid="${id}"]`);
   /** Clicks an element after scrolling it into view (tree rows, tabs of a long tab bar). */
   const press = async (id) => {
-    const el = await $t(id);
-    await el.waitForExist({ timeout: 5000 });
-    await el.scrollIntoView({ block: "center", inline: "center" });
-    await el.click();
+    await browser.waitUntil(
+      async () => {
+        try {
+          const el = await $t(id);
+          await el.scrollIntoView({ block: "center", inline: "center" });
+          await el.click();
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { timeout: 5000, timeoutMsg: `cannot click ${id}` },
+    );
   };
   /** Replaces a controlled input's value as a user would (select all, type), and waits for it. */
   const fill = async (id, text) => {
@@ -152,6 +161,23 @@ async function main() {
       text,
     );
     await browser.waitUntil(async () => (await el.getValue()) === text, { timeout: 3000, timeoutMsg: `${id} did not take the paste` });
+  };
+  /** Clicks an operation of the explorer (a virtualised list: re-found when re-rendered). */
+  const op = async (which) => {
+    const [, path] = which.split(" ");
+    await browser.waitUntil(
+      async () => {
+        try {
+          await (await browser.$(`[data-op="${which}"]`)).click();
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { timeout: 5000, timeoutMsg: `no operation ${which}` },
+    );
+    // Its tab is open (the side panel follows the active tab).
+    await browser.waitUntil(async () => (await browser.execute(() => document.querySelector(".request h2")?.textContent ?? "")).includes(path), { timeout: 5000, timeoutMsg: `${which} did not open` });
   };
   /** Shows a tab of the left sidebar: spec, collections or history. */
   const pane = async (p) => (await $t(`sidebar-${p}`)).click();
@@ -519,17 +545,17 @@ async function main() {
       };
       await pane("spec");
       await paste("op-filter", "items");
-      await (await browser.$('[data-op="POST /items"]')).click();
+      await op("POST /items");
       await (await $t("editor-tab-checks")).waitForDisplayed({ timeout: 5000 });
       await (await $t("editor-tab-checks")).click();
       await (await $t("add-extraction")).click();
       await paste("extract-var-0", "id");
       await saveAs("create item");
-      await (await browser.$('[data-op="GET /items/{item_id}"]')).click();
+      await op("GET /items/{item_id}");
       await paste("param-item_id", "{{id}}");
       await saveAs("read created");
       await paste("op-filter", "price-string");
-      await (await browser.$('[data-op="GET /drift/price-string"]')).click();
+      await op("GET /drift/price-string");
       await (await $t("send")).waitForDisplayed({ timeout: 5000 });
       await saveAs("drift");
       await pane("collections");

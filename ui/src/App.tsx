@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { Panel, PanelGroup, PanelResizeHandle } from "react-resizable-panels";
 
 import { api, dialogs } from "./api";
 import { CollectionTree, type RequestActions } from "./components/CollectionTree";
@@ -14,6 +15,7 @@ import { UrlBar } from "./components/UrlBar";
 import { TabBar } from "./components/TabBar";
 import { useCollections } from "./hooks/useCollections";
 import { useEnvironments } from "./hooks/useEnvironments";
+import { useLayout } from "./hooks/useLayout";
 import { useNotices } from "./hooks/useNotices";
 import { useRuns } from "./hooks/useRuns";
 import { useCallView, useSend } from "./hooks/useSend";
@@ -26,6 +28,7 @@ export function App() {
   const { theme, toggle } = useTheme();
   const { call, setCall, clearCall } = useCallView();
   const [baseUrl, setBaseUrl] = useState("");
+  const { layout, resized } = useLayout();
   const environments = useEnvironments({ fail, notify });
   const collections = useCollections({ fail, attempt, notify, refreshEnvironments: environments.refresh });
   const spec = useSpec({
@@ -52,9 +55,20 @@ export function App() {
   // A collection folder just opened: what its sync found, and its environment picked.
   const { setEnv } = environments;
   useEffect(() => {
-    if (spec.spec?.sync) synced(spec.spec.sync);
-    if (spec.spec?.environment) setEnv(spec.spec.environment);
+    const opened = spec.spec;
+    if (opened?.sync) synced(opened.sync);
+    if (!opened?.collection) return;
+    // The environment last picked for this collection, else its first.
+    api
+      .uiState(`env:${opened.collection}`)
+      .then((kept) => setEnv(kept ?? opened.environment ?? ""))
+      .catch(() => setEnv(opened.environment ?? ""));
   }, [spec.spec, synced, setEnv]);
+  const pickEnv = (e: string) => {
+    setEnv(e);
+    const c = spec.spec?.collection;
+    if (c) api.setUiState(`env:${c}`, e).catch(() => {});
+  };
   const runs = useRuns({ env: environments.env, attempt, onRan: refresh });
   const sender = useSend({
     build: tabs.build,
@@ -90,8 +104,8 @@ export function App() {
   const palette: PaletteItem[] = [
     ...spec.rows.map((r) => ({ group: "Operations", label: `${r.method} ${r.path}`, keywords: [r.summary ?? "", r.id], run: () => tabs.select(r.id) })),
     ...collections.collections.flatMap((c) => c.items.map((i) => ({ group: "Saved requests", label: `${c.name}/${i.key}`, keywords: [i.method], run: () => tabs.openSaved(c.name, i.key) }))),
-    ...environments.envs.map((e) => ({ group: "Environments", label: `Use ${e}`, run: () => environments.setEnv(e) })),
-    { group: "Environments", label: "Use no environment", run: () => environments.setEnv("") },
+    ...environments.envs.map((e) => ({ group: "Environments", label: `Use ${e}`, run: () => pickEnv(e) })),
+    { group: "Environments", label: "Use no environment", run: () => pickEnv("") },
     ...collections.collections.flatMap((c) => [c.name, ...c.suites.map((s) => `${c.name}/${s}`)].map((t) => ({ group: "Run", label: `Run ${t}`, run: () => runs.runTarget(t) }))),
   ];
   const current = tabs.tab?.saved ? `${tabs.tab.saved.collection}/${tabs.tab.saved.key}` : null;
@@ -111,7 +125,7 @@ export function App() {
         onBaseUrl={setBaseUrl}
         envs={environments.envs}
         env={environments.env}
-        onEnv={environments.setEnv}
+        onEnv={pickEnv}
         onEditEnv={environments.edit}
         onNewSession={() =>
           attempt(async () => {
@@ -188,6 +202,9 @@ export function App() {
         </div>
       )}
       <main>
+        {layout && (
+        <PanelGroup direction="horizontal" onLayout={(sizes) => resized("main", sizes)}>
+        <Panel defaultSize={layout.main[0]} minSize={12} className="pane">
         <Sidebar
           spec={<OperationList rows={spec.rows} filter={spec.filter} onFilter={spec.setFilter} selected={tabs.tab?.operationId ?? null} onSelect={tabs.select} />}
           collections={
@@ -209,7 +226,11 @@ export function App() {
           history={collections.history}
           onReopen={tabs.reopen}
         />
-        <div className="work">
+        </Panel>
+        <PanelResizeHandle className="resize-handle" />
+        <Panel defaultSize={layout.main[1]} minSize={30} className="pane">
+        <PanelGroup direction="vertical" className="work" onLayout={(sizes) => resized("work", sizes)}>
+          <Panel defaultSize={layout.work[0]} minSize={15} className="pane">
           <div className="request-pane">
             <UrlBar onOpen={tabs.openFree} />
             <TabBar tabs={tabs.tabs} active={tabs.active} onActivate={tabs.activate} onClose={tabs.close} />
@@ -229,8 +250,15 @@ export function App() {
               <div className="empty muted">{spec.spec ? "Pick an operation, or open a saved request." : "Open a spec to begin."}</div>
             )}
           </div>
-          {call && <ResponsePanel call={call} onAllow={sender.allowAndSend} onSnippet={sender.snippet} />}
-        </div>
+          </Panel>
+          <PanelResizeHandle className="resize-handle vertical" />
+          <Panel defaultSize={layout.work[1]} minSize={10} className="pane">
+          {call ? <ResponsePanel call={call} onAllow={sender.allowAndSend} onSnippet={sender.snippet} /> : <div className="empty muted">The response shows here.</div>}
+          </Panel>
+        </PanelGroup>
+        </Panel>
+        <PanelResizeHandle className="resize-handle" />
+        <Panel defaultSize={layout.main[2]} minSize={12} className="pane">
         <CollectionsPanel
           key={current ?? "new"}
           canSave={!!tabs.tab}
@@ -240,6 +268,9 @@ export function App() {
           progress={runs.progress}
           run={runs.run}
         />
+        </Panel>
+        </PanelGroup>
+        )}
       </main>
       <Palette items={palette} />
     </div>

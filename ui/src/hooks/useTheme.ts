@@ -12,6 +12,15 @@ export function useTheme() {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
 
+  // The system's preference, followed when it changes.
+  useEffect(() => {
+    const media = window.matchMedia?.("(prefers-color-scheme: dark)");
+    if (!media) return;
+    const follow = (e: MediaQueryListEvent) => setTheme(e.matches ? "dark" : "light");
+    media.addEventListener("change", follow);
+    return () => media.removeEventListener("change", follow);
+  }, []);
+
   const toggle = () => setTheme(theme === "dark" ? "light" : "dark");
 
   return { theme, toggle };

@@ -1,0 +1,39 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+
+import { api } from "../api";
+
+/** Pane sizes (percent): sidebar | work | side panel, and request over response. */
+export interface Layout {
+  main: number[];
+  work: number[];
+}
+
+const DEFAULT: Layout = { main: [24, 54, 22], work: [48, 52] };
+const KEY = "layout";
+
+/** The window's pane sizes, kept in the store (null until read: panels are laid out once). */
+export function useLayout() {
+  const [layout, setLayout] = useState<Layout | null>(null);
+  const latest = useRef<Layout>(DEFAULT);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => {
+    api
+      .uiState(KEY)
+      .then((text) => {
+        const kept = text ? (JSON.parse(text) as Layout) : null;
+        const ok = kept && kept.main?.length === 3 && kept.work?.length === 2;
+        latest.current = ok ? kept : DEFAULT;
+        setLayout(latest.current);
+      })
+      .catch(() => setLayout(DEFAULT));
+  }, []);
+  /** One group's sizes changed (a drag): kept a moment later. */
+  const resized = useCallback((group: keyof Layout, sizes: number[]) => {
+    latest.current = { ...latest.current, [group]: sizes };
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      api.setUiState(KEY, JSON.stringify(latest.current)).catch(() => {});
+    }, 400);
+  }, []);
+  return { layout, resized };
+}
