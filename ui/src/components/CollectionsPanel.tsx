@@ -34,7 +34,7 @@ export function CollectionsPanel({ onSave, canSave, savedAt, progress, run, runs
           step {progress.seq + 1}: {progress.name} — {progress.outcome} ({progress.summary.passed} passed, {progress.summary.failed} failed)
         </div>
       )}
-      <RunChart runs={runs} />
+      <RunChart runs={runs} names={run?.steps.map((s) => s.name)} />
       {run && (
         <div className="run" data-testid="run-result">
           <div>

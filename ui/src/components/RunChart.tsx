@@ -1,27 +1,60 @@
 import type { RunPoint } from "../api";
-import { series, stepSeries } from "../lib/chart";
+import { series, stepSeries, ticks } from "../lib/chart";
 
 const COLORS = ["#2f6fe4", "#18794e", "#b26a00", "#c4321a", "#7a4fd6", "#0f8b8d", "#b0407a", "#5b6b00"];
 
-/** Each step's response time across the last runs (one line per step). */
-export function RunChart({ runs }: { runs: RunPoint[] }) {
+/** Each step's response time across the last runs (one line per step), with a time axis, a
+ *  run axis and a legend. */
+export function RunChart({ runs, names }: { runs: RunPoint[]; names?: string[] }) {
   if (runs.length === 0) return null;
-  const w = 260;
-  const h = 90;
+  const w = 250;
+  const h = 100;
+  const left = 34;
+  const bottom = 16;
   const { steps, max } = stepSeries(runs);
+  const axis = ticks(max);
+  const top = axis[axis.length - 1] || 1;
+  const y = (v: number) => h - (v / top) * h;
   return (
     <figure className="chart" data-testid="run-chart">
-      <svg width={w} height={h + 14} viewBox={`0 0 ${w} ${h + 14}`} role="img" aria-label="response times across runs">
-        <line x1={0} y1={h} x2={w} y2={h} className="axis" />
-        {steps.map((values, i) =>
-          series(values, max, w, h).map((pts, j) => (
-            <polyline key={`${i}-${j}`} points={pts} fill="none" stroke={COLORS[i % COLORS.length]} strokeWidth={1.5} />
-          )),
-        )}
-        <text x={0} y={h + 12} className="small">
-          {runs.length} runs · max {Math.round(max)} ms
-        </text>
+      <svg width={left + w + 4} height={h + bottom + 4} viewBox={`0 0 ${left + w + 4} ${h + bottom + 4}`} role="img" aria-label="response times across runs">
+        <g transform="translate(0, 2)">
+          {axis.map((t) => (
+            <g key={t}>
+              <line x1={left} y1={y(t)} x2={left + w} y2={y(t)} className="grid" />
+              <text x={left - 4} y={y(t) + 3} textAnchor="end" className="tick">
+                {t}
+              </text>
+            </g>
+          ))}
+          <line x1={left} y1={h} x2={left + w} y2={h} className="axis" />
+          <line x1={left} y1={0} x2={left} y2={h} className="axis" />
+          <g transform={`translate(${left}, 0)`}>
+            {steps.map((values, i) =>
+              series(values, top, w, h).map((pts, j) => <polyline key={`${i}-${j}`} points={pts} fill="none" stroke={COLORS[i % COLORS.length]} strokeWidth={1.5} />),
+            )}
+          </g>
+          <text x={left} y={h + 13} className="tick">
+            run 1
+          </text>
+          <text x={left + w} y={h + 13} textAnchor="end" className="tick">
+            run {runs.length} (ms per step)
+          </text>
+        </g>
       </svg>
+      <figcaption className="small muted">
+        {runs.length} runs · max {Math.round(max)} ms
+        {names && names.length > 0 && (
+          <span className="legend">
+            {names.map((n, i) => (
+              <span key={n} style={{ color: COLORS[i % COLORS.length] }}>
+                {" "}
+                ■ {n}
+              </span>
+            ))}
+          </span>
+        )}
+      </figcaption>
     </figure>
   );
 }

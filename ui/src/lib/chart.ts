@@ -24,3 +24,18 @@ export function stepSeries(runs: RunPoint[]): { steps: (number | null)[][]; max:
   const max = Math.max(0, ...runs.flatMap((r) => r.times.filter((t): t is number => t !== null)));
   return { steps, max };
 }
+
+/** Round tick values for an axis from 0 to `max` (about `count` of them). */
+export function ticks(max: number, count = 4): number[] {
+  if (max <= 0) return [0];
+  const raw = max / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
+  const out: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const v = Math.round(i * step * 1000) / 1000;
+    out.push(v);
+    if (v >= max) break;
+  }
+  return out;
+}

@@ -128,3 +128,12 @@ describe("finding positions in the raw editor", () => {
     expect(findingRange(text, "x", "")).toEqual([0, 1]);
   });
 });
+
+describe("chart axis", () => {
+  it("ticks are round and cover the maximum", async () => {
+    const { ticks } = await import("./chart");
+    expect(ticks(46)).toEqual([0, 20, 40, 60]);
+    expect(ticks(0)).toEqual([0]);
+    expect(ticks(3)).toEqual([0, 1, 2, 3]);
+  });
+});
