@@ -553,6 +553,9 @@ async function main() {
       await saveAs("create item");
       await op("GET /items/{item_id}");
       await paste("param-item_id", "{{id}}");
+      // A variable the environment lacks (it comes from the chain) is marked and explained.
+      const field = await $t("param-item_id");
+      if (!(await field.getAttribute("class")).includes("missing-var") || !(await field.getAttribute("title")).includes("id: not in the environment")) throw new Error("the variable is not marked");
       await saveAs("read created");
       await paste("op-filter", "price-string");
       await op("GET /drift/price-string");

@@ -245,6 +245,7 @@ export function App() {
                 onCurl={sender.copyCurl}
                 onSave={tabs.save}
                 sending={sender.sending}
+                vars={environments.vars}
               />
             ) : (
               <div className="empty muted">{spec.spec ? "Pick an operation, or open a saved request." : "Open a spec to begin."}</div>

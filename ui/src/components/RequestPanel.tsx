@@ -2,6 +2,8 @@ import { lazy, Suspense, useEffect, useState } from "react";
 
 import { api, type Auth, type CheckMark, type CheckRow, type ExtractRow, type Finding, type OperationForm } from "../api";
 import type { Row, Tab } from "../lib/tabs";
+import { varClass, varHint } from "../lib/vars";
+import type { VarView } from "../api";
 
 // The schema form library and the code editor are the bulk of the UI's code: loaded when
 // first shown.
@@ -26,6 +28,8 @@ interface Props {
   onCurl: () => void;
   onSave: () => void;
   sending: boolean;
+  /** The environment's variables: `{{name}}` suggestions, tooltips, a missing one marked. */
+  vars: VarView[];
 }
 
 type EditorTab = "params" | "headers" | "body" | "auth" | "checks";
@@ -35,7 +39,7 @@ type EditorTab = "params" | "headers" | "body" | "auth" | "checks";
  * Headers (free rows), Body (a form from the schema, or raw JSON linted by the engine), Auth,
  * and Checks (assertions and extractions, marked on the last response).
  */
-export function RequestPanel({ tab, marks, onChange, onSend, onCancel, onCurl, onSave, sending }: Props) {
+export function RequestPanel({ tab, marks, onChange, onSend, onCancel, onCurl, onSave, sending, vars }: Props) {
   const { form, state } = tab;
   const [shown, setShown] = useState<EditorTab | null>(null);
   // A new tab starts on its params, or on its body when it has no params.
@@ -83,14 +87,19 @@ export function RequestPanel({ tab, marks, onChange, onSend, onCancel, onCurl, o
           </button>
         ))}
       </div>
+      <datalist id="env-vars">
+        {vars.map((v) => (
+          <option key={v.name} value={`{{${v.name}}}`} />
+        ))}
+      </datalist>
       <div role="tabpanel" className="editor-panel">
         {current === "params" && (
           <>
-            {form && <ParamTable form={form} state={state} set={set} />}
-            <RowsEditor what="query parameter" testid="query" rows={tab.query} onChange={(query) => onChange({ query })} />
+            {form && <ParamTable form={form} state={state} set={set} vars={vars} />}
+            <RowsEditor what="query parameter" testid="query" rows={tab.query} onChange={(query) => onChange({ query })} vars={vars} />
           </>
         )}
-        {current === "headers" && <RowsEditor what="header" testid="header" rows={tab.headers} onChange={(headers) => onChange({ headers })} />}
+        {current === "headers" && <RowsEditor what="header" testid="header" rows={tab.headers} onChange={(headers) => onChange({ headers })} vars={vars} />}
         {current === "body" && (form?.body ? <BodyEditor form={form} state={state} set={set} /> : <p className="muted">This operation takes no body.</p>)}
         {current === "auth" && <AuthEditor auth={state.auth} onChange={(auth) => set({ auth })} />}
         {current === "checks" && (
@@ -116,7 +125,7 @@ export function RequestPanel({ tab, marks, onChange, onSend, onCancel, onCurl, o
 }
 
 /** The spec's parameters of the operation, with their types. */
-function ParamTable({ form, state, set }: { form: OperationForm; state: RequestState; set: (p: Partial<RequestState>) => void }) {
+function ParamTable({ form, state, set, vars }: { form: OperationForm; state: RequestState; set: (p: Partial<RequestState>) => void; vars: VarView[] }) {
   if (form.params.length === 0) return null;
   return (
     <table className="params">
@@ -147,6 +156,9 @@ function ParamTable({ form, state, set }: { form: OperationForm; state: RequestS
                   <input
                     data-testid={`param-${p.name}`}
                     value={state.params[key] ?? ""}
+                    list="env-vars"
+                    className={varClass(state.params[key] ?? "", vars)}
+                    title={varHint(state.params[key] ?? "", vars) || undefined}
                     placeholder={p.description ?? ""}
                     onChange={(e) => set({ params: { ...state.params, [key]: e.target.value } })}
                   />
@@ -191,7 +203,7 @@ function BodyEditor({ form, state, set }: { form: OperationForm; state: RequestS
 }
 
 /** Free name/value rows (headers, query parameters), each one on or off. */
-function RowsEditor({ what, testid, rows, onChange }: { what: string; testid: string; rows: Row[]; onChange: (rows: Row[]) => void }) {
+function RowsEditor({ what, testid, rows, onChange, vars }: { what: string; testid: string; rows: Row[]; onChange: (rows: Row[]) => void; vars: VarView[] }) {
   const put = (i: number, patch: Partial<Row>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   return (
     <div className="rows" data-testid={`${testid}-rows`}>
@@ -206,7 +218,15 @@ function RowsEditor({ what, testid, rows, onChange }: { what: string; testid: st
                 <input data-testid={`${testid}-name-${i}`} value={r.name} placeholder="name" onChange={(e) => put(i, { name: e.target.value })} />
               </td>
               <td>
-                <input data-testid={`${testid}-value-${i}`} value={r.value} placeholder="value or {{variable}}" onChange={(e) => put(i, { value: e.target.value })} />
+                <input
+                  data-testid={`${testid}-value-${i}`}
+                  value={r.value}
+                  list="env-vars"
+                  className={varClass(r.value, vars)}
+                  title={varHint(r.value, vars) || undefined}
+                  placeholder="value or {{variable}}"
+                  onChange={(e) => put(i, { value: e.target.value })}
+                />
               </td>
               <td>
                 <button className="link" aria-label={`remove this ${what}`} onClick={() => onChange(rows.filter((_, j) => j !== i))}>

@@ -1,6 +1,6 @@
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 
-import { api } from "../api";
+import { api, type VarView } from "../api";
 import type { Fail } from "./useNotices";
 
 interface Options {
@@ -13,6 +13,18 @@ export function useEnvironments({ fail, notify }: Options) {
   const [envs, setEnvs] = useState<string[]>([]);
   const [env, setEnv] = useState("");
   const [editing, setEditing] = useState<string | null>(null);
+  // The variables of the environment in use (secret values never here): for the editor's
+  // `{{name}}` suggestions and tooltips.
+  const [vars, setVars] = useState<VarView[]>([]);
+  useEffect(() => {
+    let live = true;
+    (env ? api.environmentView(env).then((v) => v.variables) : Promise.resolve([]))
+      .then((v) => live && setVars(v))
+      .catch(() => live && setVars([]));
+    return () => {
+      live = false;
+    };
+  }, [env, editing]);
 
   const refresh = useCallback(() => {
     api.environments().then(setEnvs).catch(fail);
@@ -27,5 +39,5 @@ export function useEnvironments({ fail, notify }: Options) {
     setEnv(name);
   };
 
-  return { envs, env, setEnv, editing, edit, closeEditor, saved, refresh };
+  return { envs, env, setEnv, editing, edit, closeEditor, saved, refresh, vars };
 }

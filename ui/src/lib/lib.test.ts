@@ -137,3 +137,21 @@ describe("chart axis", () => {
     expect(ticks(3)).toEqual([0, 1, 2, 3]);
   });
 });
+
+describe("variables in fields", () => {
+  it("are found, explained and marked when missing", async () => {
+    const { varsIn, varHint, varClass } = await import("./vars");
+    const vars = [
+      { name: "baseUrl", value: "http://h", secret: false },
+      { name: "token", value: null, secret: true },
+    ];
+    expect(varsIn("{{baseUrl}}/x/{{ token }}/{{baseUrl}}")).toEqual(["baseUrl", "token"]);
+    expect(varHint("Bearer {{token}}", vars)).toBe("token = •••••• (secret)");
+    expect(varHint("{{baseUrl}}", vars)).toBe("baseUrl = http://h");
+    expect(varHint("{{nope}}", vars)).toBe("nope: not in the environment");
+    expect(varHint("plain", vars)).toBe("");
+    expect(varClass("{{nope}}", vars)).toBe("has-var missing-var");
+    expect(varClass("{{token}}", vars)).toBe("has-var");
+    expect(varClass("x", vars)).toBe("");
+  });
+});
