@@ -511,10 +511,12 @@ async function main() {
       await browser.waitUntil(async () => (await (await browser.$(".request h2")).getText()).includes("GET /items/2"), { timeout: 5000, timeoutMsg: "the pasted request did not open" });
       const note = await (await $t("no-contract")).getText();
       if (!note.includes("checked against operation")) throw new Error(`not matched: ${note}`);
+      // Its URL can be edited: item 3 instead of 2.
+      await paste("free-url", `${base}/items/3`);
       await (await $t("editor-tab-headers")).click();
       if ((await (await $t("header-value-0")).getValue()) !== "pasted") throw new Error("the pasted header is missing");
       await (await $t("send")).click();
-      await browser.waitUntil(async () => (await (await $t("status-line")).getText()).includes("200"), { timeout: 15000, timeoutMsg: "no 200" });
+      await browser.waitUntil(async () => (await (await $t("status-line")).getText()).includes("200") && (await (await browser.$(".response .url")).getText()).includes("/items/3"), { timeout: 15000, timeoutMsg: "no 200 from the edited URL" });
       // The response's timeline shows the request as sent; its code tab the request as httpx.
       await (await $t("response-tab-timeline")).click();
       const sent = await (await $t("request-headers")).getText();

@@ -74,9 +74,27 @@ export function RequestPanel({ tab, marks, onChange, onSend, onCancel, onCurl, o
       </h2>
       {form?.summary && <p className="muted">{form.summary}</p>}
       {!form && (
+        <div className="row free-url">
+          <select data-testid="free-method" value={tab.draft.method} onChange={(e) => onChange({ draft: { ...tab.draft, method: e.target.value }, operationId: null })}>
+            {["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"].map((m) => (
+              <option key={m}>{m}</option>
+            ))}
+          </select>
+          <input
+            data-testid="free-url"
+            className={varClass(`${tab.draft.base_url ?? ""}${tab.draft.path}`, vars)}
+            value={`${tab.draft.base_url ?? ""}${tab.draft.path}`}
+            spellCheck={false}
+            onChange={(e) => onChange({ draft: { ...tab.draft, ...splitUrl(e.target.value) }, operationId: null })}
+          />
+        </div>
+      )}
+      {!form && (
         <p className="muted small" data-testid="no-contract">
           {tab.draft.base_url && <code>{tab.draft.base_url}</code>}{" "}
-          {tab.operationId ? `Sent as it is, checked against operation ${tab.operationId}.` : "No operation of the open spec matches: sent as it is, with no contract check."}
+          {tab.operationId
+            ? `Sent as it is, checked against operation ${tab.operationId}.`
+            : "Sent as it is, checked against the operation its method and path match in the open spec; with none, unchecked (the response says so)."}
         </p>
       )}
       <div role="tablist" className="editor-tabs" aria-label="Request parts">
@@ -122,6 +140,13 @@ export function RequestPanel({ tab, marks, onChange, onSend, onCancel, onCurl, o
       </div>
     </section>
   );
+}
+
+/** A typed URL as a draft's base URL (scheme and host) and path (with its query). */
+export function splitUrl(url: string): { base_url: string | null; path: string } {
+  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*|\{\{[^}]+\}\})(.*)$/.exec(url.trim());
+  if (!m) return { base_url: null, path: url.trim() };
+  return { base_url: m[1], path: m[2] || "/" };
 }
 
 /** The spec's parameters of the operation, with their types. */

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { OperationForm, SavedView, TreeItem } from "../api";
 import { treeOf } from "../components/CollectionTree";
 import { matches } from "../components/Palette";
+import { splitUrl } from "../components/RequestPanel";
 import { draftOfTab, keep, pairsOf, rowsOf, savedOfTab, tabOf, tabOfSaved } from "../lib/tabs";
 
 const form: OperationForm = {
@@ -98,5 +99,14 @@ describe("the command palette", () => {
     expect(matches("Saved requests locked/saved under lock", "Use dev")).toBe(0);
     expect(matches("Operations GET /items", "items", ["List Items"])).toBeGreaterThan(0);
     expect(matches("Operations GET /x", "list", ["List Items"])).toBeGreaterThan(0);
+  });
+});
+
+describe("a free request's URL", () => {
+  it("splits into base URL and path", () => {
+    expect(splitUrl("http://127.0.0.1:8000/items/2?x=1")).toEqual({ base_url: "http://127.0.0.1:8000", path: "/items/2?x=1" });
+    expect(splitUrl("https://h")).toEqual({ base_url: "https://h", path: "/" });
+    expect(splitUrl("{{baseUrl}}/items")).toEqual({ base_url: "{{baseUrl}}", path: "/items" });
+    expect(splitUrl("/only/path")).toEqual({ base_url: null, path: "/only/path" });
   });
 });
