@@ -331,12 +331,30 @@ pub struct RunView {
     pub steps: Vec<RunStepView>,
     /// Operations of the spec the run exercised, of all.
     pub covered: (u32, u32),
+    /// The exercised operations × their declared responses: which were seen.
+    pub coverage: Vec<CoverageRow>,
     /// Which environment was used by default, and why.
     pub note: Option<String>,
     /// Why the run stopped early.
     pub aborted: Option<crate::Problem>,
     /// A failure to record the run.
     pub store_error: Option<crate::Problem>,
+}
+
+/// One exercised operation of a run, with its declared responses and those seen.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CoverageRow {
+    /// Method.
+    pub method: String,
+    /// Path template.
+    pub path: String,
+    /// Declared response keys (`200`, `4XX`, `default`).
+    pub declared: Vec<String>,
+    /// Those some response of the run matched.
+    pub covered: Vec<String>,
+    /// Statuses received (declared or not).
+    pub statuses: Vec<u16>,
 }
 
 /// One step of a run, for the app.
@@ -1230,6 +1248,19 @@ impl Workbench {
                 summary.coverage.exercised as u32,
                 summary.coverage.operations as u32,
             ),
+            coverage: summary
+                .coverage
+                .by_operation
+                .iter()
+                .filter(|o| !o.statuses.is_empty())
+                .map(|o| CoverageRow {
+                    method: o.method.to_ascii_uppercase(),
+                    path: o.path.clone(),
+                    declared: o.declared.clone(),
+                    covered: o.covered.clone(),
+                    statuses: o.statuses.clone(),
+                })
+                .collect(),
             note: plan.env_note.clone(),
             aborted: summary.aborted.clone(),
             store_error: summary.store_error.clone(),

@@ -429,29 +429,28 @@ async function main() {
     await step(browser, "10", "a saved request from the tree: edit a header and a check, save, rename, duplicate, move, delete and undo", async () => {
       const folder = join(work, "shop");
       await pane("collections");
-      const open = await $t("req-shop/items/Create Item");
-      await open.waitForDisplayed({ timeout: 10000 });
-      await open.click();
+      await (await $t("req-shop/items/Create Item")).waitForDisplayed({ timeout: 10000 });
+      await press("req-shop/items/Create Item");
       await browser.waitUntil(async () => (await (await $t("saved-at")).getText().catch(() => "")).includes("shop/items/Create Item"), { timeout: 5000, timeoutMsg: "the saved request did not open" });
-      await (await $t("editor-tab-headers")).click();
-      await (await $t("add-header")).click();
-      await (await $t("header-name-0")).setValue("X-Trace");
-      await (await $t("header-value-0")).setValue("e2e-10");
-      await (await $t("editor-tab-checks")).click();
+      await press("editor-tab-headers");
+      await press("add-header");
+      await paste("header-name-0", "X-Trace");
+      await paste("header-value-0", "e2e-10");
+      await press("editor-tab-checks");
       const before = (await browser.$$('[data-testid^="check-on-"]')).length;
-      await (await $t("add-check")).click();
+      await press("add-check");
       await (await $t(`check-on-${before}`)).selectByAttribute("value", "json");
-      await (await $t(`check-target-${before}`)).setValue("$.price");
-      await (await $t(`check-expected-${before}`)).setValue("1.0");
+      await paste(`check-target-${before}`, "$.price");
+      await paste(`check-expected-${before}`, "1.0");
       await (await $t("dirty")).waitForDisplayed({ timeout: 2000 });
-      await (await $t("save-tab")).click();
+      await press("save-tab");
       const file = join(folder, "items/create-item.yaml");
       await browser.waitUntil(async () => readFileSync(file, "utf8").includes("X-Trace") && readFileSync(file, "utf8").includes("$.price"), { timeout: 5000, timeoutMsg: "the header and the check were not saved to the request's file" });
       await (await $t("dirty")).waitForExist({ reverse: true, timeout: 5000, timeoutMsg: "still marked unsaved" });
       // Rename.
       await press("menu-shop/items/Create Item");
       await press("action-rename");
-      await (await $t("action-input")).setValue("Make Item");
+      await paste("action-input", "Make Item");
       await press("action-ok");
       await (await $t("req-shop/items/Make Item")).waitForDisplayed({ timeout: 5000, timeoutMsg: "not renamed" });
       await browser.waitUntil(async () => existsSync(join(folder, "items/make-item.yaml")) && !existsSync(file), { timeout: 5000, timeoutMsg: "the file was not renamed" });
@@ -462,7 +461,7 @@ async function main() {
       await copy.waitForDisplayed({ timeout: 5000, timeoutMsg: "not duplicated" });
       await press("menu-shop/items/Make Item (copy)");
       await press("action-move");
-      await (await $t("action-input")).setValue("archive");
+      await paste("action-input", "archive");
       await press("action-ok");
       const moved = await $t("req-shop/archive/Make Item (copy)");
       await moved.waitForDisplayed({ timeout: 5000, timeoutMsg: "not moved" });
@@ -471,7 +470,7 @@ async function main() {
       await press("menu-shop/archive/Make Item (copy)");
       await press("action-delete");
       await moved.waitForExist({ reverse: true, timeout: 5000, timeoutMsg: "not deleted" });
-      await (await $t("undo-delete")).click();
+      await press("undo-delete");
       await (await $t("req-shop/archive/Make Item (copy)")).waitForDisplayed({ timeout: 5000, timeoutMsg: "the delete was not undone" });
     });
     await step(browser, "11", "two tabs with unsaved changes survive a restart", async () => {
@@ -573,6 +572,9 @@ async function main() {
       await browser.waitUntil(async () => (await result.getText().catch(() => "")).includes("3 steps"), { timeout: 20000, timeoutMsg: "the suite did not run" });
       const text = await result.getText();
       if (!/3 steps: 2 passed, 1 failed/.test(text) || !text.includes("coverage")) throw new Error(`run: ${text}`);
+      // Coverage: each exercised operation with its declared responses, the seen ones marked.
+      const seen = await browser.$$('[data-testid="coverage"] .cov.seen');
+      if (seen.length < 3) throw new Error(`coverage marks ${seen.length} responses seen`);
       await press("step-2");
       const detail = await $t("step-detail");
       await detail.waitForDisplayed({ timeout: 5000 });

@@ -41,6 +41,33 @@ export function CollectionsPanel({ onSave, canSave, savedAt, progress, run, runs
             {run.summary.total} steps: {run.summary.passed} passed, {run.summary.failed} failed, {run.summary.errors} errors · coverage {run.covered[0]}/{run.covered[1]} operations
           </div>
           {run.note && <div className="small muted" data-testid="run-note">{run.note}</div>}
+          {run.coverage.length > 0 && (
+            <table className="coverage small" data-testid="coverage">
+              <tbody>
+                {run.coverage.map((c, i) => (
+                  <tr key={i}>
+                    <th>
+                      <span className={`method m-${c.method.toLowerCase()}`}>{c.method}</span> {c.path}
+                    </th>
+                    <td>
+                      {c.declared.map((d) => (
+                        <span key={d} className={`cov ${c.covered.includes(d) ? "seen" : "unseen"}`} title={c.covered.includes(d) ? "seen in this run" : "declared, not seen"}>
+                          {d}
+                        </span>
+                      ))}
+                      {c.statuses
+                        .filter((st) => !c.covered.some((d) => d === String(st) || (d.endsWith("XX") && d[0] === String(st)[0])))
+                        .map((st) => (
+                          <span key={`u${st}`} className="cov undeclared" title="received, not declared">
+                            {st}
+                          </span>
+                        ))}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
           {run.aborted && (
             <div className="error small" data-testid="run-aborted">
               stopped: {run.aborted.message} — {run.aborted.hint}

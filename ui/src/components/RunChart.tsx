@@ -17,7 +17,7 @@ export function RunChart({ runs, names }: { runs: RunPoint[]; names?: string[] }
   const y = (v: number) => h - (v / top) * h;
   return (
     <figure className="chart" data-testid="run-chart">
-      <svg width={left + w + 4} height={h + bottom + 4} viewBox={`0 0 ${left + w + 4} ${h + bottom + 4}`} role="img" aria-label="response times across runs">
+      <svg width="100%" viewBox={`0 0 ${left + w + 4} ${h + bottom + 4}`} role="img" aria-label="response times across runs">
         <g transform="translate(0, 2)">
           {axis.map((t) => (
             <g key={t}>
