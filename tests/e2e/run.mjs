@@ -581,6 +581,25 @@ async function main() {
       const shown = await detail.getText();
       if (!shown.includes("/price") || !shown.includes("/drift/price-string") || !shown.includes("curl")) throw new Error(`detail: ${shown}`);
     });
+    await step(browser, "14", "a form-encoded body (OAuth2 password) is sent as a form, not as JSON", async () => {
+      await pane("spec");
+      await paste("op-filter", "token");
+      await op("POST /token");
+      for (const [id, value] of [["root_username", "alice"], ["root_password", "wonderland"]]) {
+        const el = await browser.$(`#${id}`);
+        await el.waitForDisplayed({ timeout: 5000 });
+        await browser.execute(
+          (e, v) => {
+            Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(e, v);
+            e.dispatchEvent(new Event("input", { bubbles: true }));
+          },
+          el,
+          value,
+        );
+      }
+      await press("send");
+      await browser.waitUntil(async () => (await (await $t("status-line")).getText().catch(() => "")).includes("200"), { timeout: 15000, timeoutMsg: "the token endpoint did not answer 200" });
+    });
   } finally {
     await browser.deleteSession().catch(() => {});
   }

@@ -54,6 +54,7 @@ export type { ParamValue } from "./bindings/ParamValue";
 export type { Body } from "./bindings/Body";
 export type { Auth } from "./bindings/Auth";
 export type { VarView } from "./bindings/VarView";
+export type { Part } from "./bindings/Part";
 
 /** A failed command's error, whatever shape it arrived in. */
 export function asAppError(e: unknown): AppError {

@@ -1,4 +1,4 @@
-import type { Body, Draft, OperationForm, ParamValue } from "../api";
+import type { Body, Draft, OperationForm, ParamValue, Part } from "../api";
 import type { RequestState } from "../components/RequestPanel";
 
 /** The form's starting state from the engine's prefilled draft. */
@@ -44,7 +44,31 @@ export function toDraft(form: OperationForm, state: RequestState): { draft: Draf
         body = { text: { content_type: form.body.media_type, text: state.raw } };
       }
     }
-    if (!body && value !== undefined) body = { json: value as never };
+    if (!body && value !== undefined) body = bodyFor(form.body.media_type, form.body.schema, value);
   }
   return { draft: { method: form.method, path: form.path, params, body, auth: state.auth }, problem };
+}
+
+/** A field's value as form text (objects and arrays as JSON). */
+function text(v: unknown): string {
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+/** The form's value as the body its media type wants: JSON; form fields for
+ *  `application/x-www-form-urlencoded`; parts for `multipart/form-data` (a `format: binary`
+ *  field's text is the path of the file to upload). Empty fields are left out. */
+export function bodyFor(mediaType: string, schema: unknown, value: unknown): Body {
+  const type = mediaType.split(";")[0].trim().toLowerCase();
+  const fields = value && typeof value === "object" && !Array.isArray(value) ? Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && v !== null && v !== "") : null;
+  if (type === "application/x-www-form-urlencoded" && fields) {
+    return { form: fields.map(([k, v]) => [k, text(v)] as [string, string]) };
+  }
+  if (type === "multipart/form-data" && fields) {
+    const props = ((schema ?? {}) as { properties?: Record<string, { format?: string }> }).properties ?? {};
+    const parts: Part[] = fields.map(([name, v]) =>
+      props[name]?.format === "binary" ? { name, value: { file: { path: text(v), filename: null, content_type: null } } } : { name, value: { text: text(v) } },
+    );
+    return { multipart: parts };
+  }
+  return { json: value as never };
 }

@@ -155,3 +155,18 @@ describe("variables in fields", () => {
     expect(varClass("x", vars)).toBe("");
   });
 });
+
+describe("a body by its media type", () => {
+  it("is JSON, form fields or multipart parts (binary fields as files)", async () => {
+    const { bodyFor } = await import("./draft");
+    expect(bodyFor("application/json", {}, { a: 1 })).toEqual({ json: { a: 1 } });
+    expect(bodyFor("application/x-www-form-urlencoded", {}, { username: "u", scope: "", n: 2 })).toEqual({ form: [["username", "u"], ["n", "2"]] });
+    const schema = { properties: { title: { type: "string" }, file: { type: "string", format: "binary" } } };
+    expect(bodyFor("multipart/form-data; boundary=x", schema, { title: "t", file: "fixtures/a.txt" })).toEqual({
+      multipart: [
+        { name: "title", value: { text: "t" } },
+        { name: "file", value: { file: { path: "fixtures/a.txt", filename: null, content_type: null } } },
+      ],
+    });
+  });
+});
