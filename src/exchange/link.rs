@@ -689,7 +689,10 @@ impl<'a> Sync<'a> {
                     Some(Entity::Environment(m)) => Some(m),
                     _ => None,
                 };
-                let env = merged_environment(e, mine);
+                let mut env = merged_environment(e, mine);
+                // A literal credential committed to the folder (lifted into a secret) goes
+                // where its environment points, as on import; kept values keep their origins.
+                env.bind_secrets();
                 self.store.save_environment(Some(c.id), &env)?;
             }
             Entity::Suite(s) => {
