@@ -403,6 +403,46 @@ fn path_group(path: &str) -> Option<String> {
         .map(|s| format!("/{s}"))
 }
 
+/// What the window shows of a finished run.
+fn run_view(summary: &crate::run::RunSummary, note: Option<String>) -> RunView {
+    RunView {
+        run_id: summary.run_id as u32,
+        summary: summary.summary,
+        steps: summary
+            .steps
+            .iter()
+            .map(|r| RunStepView {
+                seq: u32::try_from(r.seq).unwrap_or(0),
+                name: r.name.clone(),
+                outcome: r.outcome,
+                reasons: r.reasons(),
+                warnings: r.warnings(),
+                elapsed_ms: r.elapsed_ms.map(|ms| (ms * 10.0).round() / 10.0),
+            })
+            .collect(),
+        covered: (
+            summary.coverage.exercised as u32,
+            summary.coverage.operations as u32,
+        ),
+        coverage: summary
+            .coverage
+            .by_operation
+            .iter()
+            .filter(|o| !o.statuses.is_empty())
+            .map(|o| CoverageRow {
+                method: o.method.to_ascii_uppercase(),
+                path: o.path.clone(),
+                declared: o.declared.clone(),
+                covered: o.covered.clone(),
+                statuses: o.statuses.clone(),
+            })
+            .collect(),
+        note,
+        aborted: summary.aborted.clone(),
+        store_error: summary.store_error.clone(),
+    }
+}
+
 /// The app's state: one per window.
 pub struct Workbench {
     /// Base URL for calls whose draft names none (a collection's `baseUrl`).
@@ -1229,42 +1269,7 @@ impl Workbench {
             on_event,
         )
         .await?;
-        Ok(RunView {
-            run_id: summary.run_id as u32,
-            summary: summary.summary,
-            steps: summary
-                .steps
-                .iter()
-                .map(|r| RunStepView {
-                    seq: u32::try_from(r.seq).unwrap_or(0),
-                    name: r.name.clone(),
-                    outcome: r.outcome,
-                    reasons: r.reasons(),
-                    warnings: r.warnings(),
-                    elapsed_ms: r.elapsed_ms.map(|ms| (ms * 10.0).round() / 10.0),
-                })
-                .collect(),
-            covered: (
-                summary.coverage.exercised as u32,
-                summary.coverage.operations as u32,
-            ),
-            coverage: summary
-                .coverage
-                .by_operation
-                .iter()
-                .filter(|o| !o.statuses.is_empty())
-                .map(|o| CoverageRow {
-                    method: o.method.to_ascii_uppercase(),
-                    path: o.path.clone(),
-                    declared: o.declared.clone(),
-                    covered: o.covered.clone(),
-                    statuses: o.statuses.clone(),
-                })
-                .collect(),
-            note: plan.env_note.clone(),
-            aborted: summary.aborted.clone(),
-            store_error: summary.store_error.clone(),
-        })
+        Ok(run_view(&summary, plan.env_note.clone()))
     }
 
     /// A report (`junit`, `json` or `html`) of a stored run: the same bytes `vouch run`
