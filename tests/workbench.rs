@@ -368,3 +368,34 @@ fn typed_and_pasted_requests_are_parsed_and_matched() {
         .expect("send");
     assert_eq!(view.status, Some(200), "{view:?}");
 }
+
+/// A response body filtered in the window by a JSONPath or a JSON pointer (the checks'
+/// selection); a bad path says why.
+#[test]
+fn a_body_is_filtered_by_jsonpath() {
+    let rt = runtime();
+    let data = tempfile::tempdir().expect("tmp");
+    let wb = Workbench::new(Some(data.path().to_path_buf()));
+    let shop = Service::shop();
+    rt.block_on(wb.open(&shop.url("/openapi.json")))
+        .expect("open");
+    let r = wb
+        .parse_request(&format!("{}/items/2", shop.base))
+        .expect("url");
+    let view = rt
+        .block_on(wb.send(r.operation_id, r.draft, None))
+        .expect("send");
+    let id = view.body_id.expect("body");
+    let tags = wb
+        .filter_body(id, "$.tags[*]")
+        .expect("filter")
+        .expect("found");
+    assert!(tags.contains("\"a\"") && tags.starts_with('['), "{tags}");
+    assert_eq!(
+        wb.filter_body(id, "/price").expect("pointer").as_deref(),
+        Some("9.99")
+    );
+    assert_eq!(wb.filter_body(id, "/nothing").expect("pointer"), None);
+    assert!(wb.filter_body(id, "$[").is_err());
+    assert!(wb.filter_body(999_999, "$").is_err());
+}

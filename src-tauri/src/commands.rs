@@ -195,6 +195,9 @@ commands! {
     /// One step of a stored run, to drill into: the request as sent, the response, the reasons.
     fn run_step(run_id: u32, seq: u32) -> StepDetail = blocking |wb| wb.run_step(i64::from(run_id), seq);
 
+    /// What a JSON pointer or JSONPath selects in a kept response body (null: nothing).
+    fn filter_body(body_id: u32, path: String) -> Option<String> = blocking |wb| wb.filter_body(body_id, &path);
+
     /// Check rows evaluated on the window's last response.
     fn evaluate_checks(rows: Vec<CheckRow>) -> Vec<CheckMark> = blocking |wb| Ok(wb.evaluate_checks(&rows));
 

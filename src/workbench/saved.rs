@@ -547,6 +547,27 @@ impl Workbench {
         })
     }
 
+    /// What a JSON pointer or JSONPath selects in a response body the window keeps, pretty
+    /// printed (None: nothing there). The same selection the checks use.
+    pub fn filter_body(&self, body_id: u32, path: &str) -> Result<Option<String>> {
+        let bytes = self
+            .body_slice(body_id, 0, u32::MAX)
+            .ok_or_else(|| usage("that response is gone".into(), "send the request again"))?;
+        let doc: Value = serde_json::from_slice(&bytes).map_err(|e| {
+            usage(
+                format!("the body is not JSON: {e}"),
+                "a filter reads JSON bodies",
+            )
+        })?;
+        let found = crate::suite::select(&doc, path.trim()).map_err(|e| {
+            usage(
+                e,
+                "a JSONPath starts with `$` ($.items[*].id), a pointer with `/`",
+            )
+        })?;
+        Ok(found.map(|v| serde_json::to_string_pretty(&v).unwrap_or_default()))
+    }
+
     /// A value of the window's state kept in the store (open tabs, the last environment…).
     pub fn ui_state(&self, key: &str) -> Result<Option<String>> {
         Ok(self.store()?.ui_state(key)?)

@@ -516,6 +516,9 @@ async function main() {
       if ((await (await $t("header-value-0")).getValue()) !== "pasted") throw new Error("the pasted header is missing");
       await (await $t("send")).click();
       await browser.waitUntil(async () => (await (await $t("status-line")).getText()).includes("200") && (await (await browser.$(".response .url")).getText()).includes("/items/3"), { timeout: 15000, timeoutMsg: "no 200 from the edited URL" });
+      // The body filtered by a JSONPath, by the engine.
+      await paste("body-filter", "$.tags[*]");
+      await browser.waitUntil(async () => (await (await $t("body-filtered")).getText().catch(() => "")).includes('"a"'), { timeout: 5000, timeoutMsg: "the JSONPath filter showed nothing" });
       // The response's timeline shows the request as sent; its code tab the request as httpx.
       await (await $t("response-tab-timeline")).click();
       const sent = await (await $t("request-headers")).getText();

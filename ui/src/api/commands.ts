@@ -135,6 +135,11 @@ export function runStep(runId: number, seq: number): Promise<StepDetail> {
   return invoke<StepDetail>("run_step", { runId, seq });
 }
 
+/** What a JSON pointer or JSONPath selects in a kept response body (null: nothing). */
+export function filterBody(bodyId: number, path: string): Promise<string | null> {
+  return invoke<string | null>("filter_body", { bodyId, path });
+}
+
 /** Check rows evaluated on the window's last response. */
 export function evaluateChecks(rows: Array<CheckRow>): Promise<Array<CheckMark>> {
   return invoke<Array<CheckMark>>("evaluate_checks", { rows });

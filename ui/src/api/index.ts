@@ -126,4 +126,5 @@ export const api = {
   parseRequest: commands.parseRequest,
   runStep: commands.runStep,
   snippet: commands.snippet,
+  filterBody: commands.filterBody,
 };

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 
-import { api, type CallView } from "../api";
+import { api, asAppError, type CallView } from "../api";
 import { formatBytes, lineForPointer, prettyJson, textLines, type Pretty } from "../lib/body";
 
 /** Bodies up to this size are parsed and pretty-printed; larger ones are shown as text. */
@@ -161,6 +161,7 @@ export function ResponsePanel({ call, onAllow, onSnippet }: { call: CallView; on
         </div>
       )}
       {pane === "code" && onSnippet && <CodePane onSnippet={onSnippet} />}
+      {pane === "body" && call.body_id !== null && <BodyFilter bodyId={call.body_id} />}
       {pane === "body" && (
         <>
           <input className="filter" data-testid="body-search" placeholder="Search the body" value={search} onChange={(e) => setSearch(e.target.value)} />
@@ -230,6 +231,36 @@ function CodePane({ onSnippet }: { onSnippet: (lang: string) => Promise<string> 
         <button onClick={() => navigator.clipboard?.writeText(text).catch(() => {})}>Copy</button>
       </div>
       <pre className="small" data-testid="code">{text}</pre>
+    </div>
+  );
+}
+
+/** A JSONPath or JSON pointer over the body, answered by the engine (the checks' selection). */
+function BodyFilter({ bodyId }: { bodyId: number }) {
+  const [path, setPath] = useState("");
+  const [shown, setShown] = useState<{ text: string; error: boolean } | null>(null);
+  useEffect(() => {
+    if (!path.trim()) return;
+    let live = true;
+    const t = setTimeout(() => {
+      api
+        .filterBody(bodyId, path)
+        .then((r) => live && setShown({ text: r ?? "(nothing there)", error: false }))
+        .catch((e) => live && setShown({ text: asAppError(e).message, error: true }));
+    }, 200);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [bodyId, path]);
+  return (
+    <div className="body-filter">
+      <input className="filter mono" data-testid="body-filter" placeholder="Filter: $.items[*].id or /pointer" value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} />
+      {path.trim() && shown && (
+        <pre className={`small ${shown.error ? "bad" : ""}`} data-testid="body-filtered">
+          {shown.text}
+        </pre>
+      )}
     </div>
   );
 }
