@@ -429,8 +429,12 @@ async function main() {
     await step(browser, "10", "a saved request from the tree: edit a header and a check, save, rename, duplicate, move, delete and undo", async () => {
       const folder = join(work, "shop");
       await pane("collections");
+      // The tree's filter narrows it to the request.
+      await paste("tree-filter", "create item");
+      await browser.waitUntil(async () => (await browser.$$('[data-testid^="req-shop/"]')).length === 1, { timeout: 5000, timeoutMsg: "the filter did not narrow the tree" });
       await (await $t("req-shop/items/Create Item")).waitForDisplayed({ timeout: 10000 });
       await press("req-shop/items/Create Item");
+      await paste("tree-filter", "");
       await browser.waitUntil(async () => (await (await $t("saved-at")).getText().catch(() => "")).includes("shop/items/Create Item"), { timeout: 5000, timeoutMsg: "the saved request did not open" });
       await press("editor-tab-headers");
       await press("add-header");

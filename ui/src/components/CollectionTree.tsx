@@ -35,6 +35,16 @@ interface Node {
   children: Node[];
 }
 
+/** The requests whose name, folder or method hold every typed word (any case). */
+export function filterItems(items: TreeItem[], query: string): TreeItem[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return items;
+  return items.filter((i) => {
+    const hay = `${i.method} ${i.key}`.toLowerCase();
+    return words.every((w) => hay.includes(w));
+  });
+}
+
 /** The requests of a collection as a tree of folders (in the engine's order). */
 export function treeOf(items: TreeItem[]): Node {
   const root: Node = { path: [], items: [], children: [] };
@@ -153,8 +163,10 @@ export function CollectionTree({ collections, actions, onRun, onExport, onImport
   const [composing, setComposing] = useState<string | null>(null);
   const [suiteName, setSuiteName] = useState("");
   const [picked, setPicked] = useState<string[]>([]);
+  const [query, setQuery] = useState("");
   return (
     <div className="collection-tree">
+      <input className="filter" data-testid="tree-filter" placeholder="Filter requests: name, folder, method" value={query} onChange={(e) => setQuery(e.target.value)} />
       <ul className="tree" data-testid="collections" role="tree" aria-label="Collections">
         {collections.map((c) => (
           <li key={c.name} role="treeitem" aria-expanded>
@@ -168,7 +180,7 @@ export function CollectionTree({ collections, actions, onRun, onExport, onImport
               </button>
             </div>
             <FolderLink c={c} sync={syncs[c.name]} trash={trash[c.name] ?? []} onResolve={onResolve} onRestore={onRestore} />
-            <FolderNode collection={c.name} node={treeOf(c.items)} actions={actions} current={current} picking={composing === c.name ? { picked, set: setPicked } : undefined} />
+            <FolderNode collection={c.name} node={treeOf(filterItems(c.items, query))} actions={actions} current={current} picking={composing === c.name ? { picked, set: setPicked } : undefined} />
             <ul role="group">
               {c.suites.map((su) => (
                 <li key={`suite-${su}`} role="treeitem">

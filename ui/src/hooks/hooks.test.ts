@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { OperationForm, SavedView, TreeItem } from "../api";
-import { treeOf } from "../components/CollectionTree";
+import { filterItems, treeOf } from "../components/CollectionTree";
 import { matches } from "../components/Palette";
 import { splitUrl } from "../components/RequestPanel";
 import { draftOfTab, keep, pairsOf, rowsOf, savedOfTab, tabOf, tabOfSaved } from "../lib/tabs";
@@ -84,6 +84,12 @@ describe("the collections tree", () => {
     const name = folder.pop() ?? key;
     return { key, name, folder, method: "GET", verdict: null };
   };
+  it("filters requests on every word of name, folder and method", () => {
+    const items = [item("items/Create"), item("items/Read"), item("me/Read")];
+    expect(filterItems(items, "read items").map((i) => i.key)).toEqual(["items/Read"]);
+    expect(filterItems(items, "GET").length).toBe(3);
+    expect(filterItems(items, "").length).toBe(3);
+  });
   it("nests requests in their folders, in order", () => {
     const root = treeOf([item("a"), item("f/b"), item("f/g/c"), item("f/d")]);
     expect(root.items.map((i) => i.name)).toEqual(["a"]);
