@@ -399,3 +399,25 @@ fn a_body_is_filtered_by_jsonpath() {
     assert!(wb.filter_body(id, "$[").is_err());
     assert!(wb.filter_body(999_999, "$").is_err());
 }
+
+/// The window's state (open tabs, pane sizes, last environments) is kept in the store across
+/// workbenches (restarts), within a size cap.
+#[test]
+fn the_window_state_survives_a_restart_within_a_cap() {
+    let data = tempfile::tempdir().expect("tmp");
+    let wb = Workbench::new(Some(data.path().to_path_buf()));
+    assert_eq!(wb.ui_state("tabs").expect("read"), None);
+    wb.set_ui_state("tabs", r#"{"active":"t1","tabs":[]}"#)
+        .expect("keep");
+    wb.set_ui_state("tabs", r#"{"active":"t2","tabs":[]}"#)
+        .expect("replace");
+    let again = Workbench::new(Some(data.path().to_path_buf()));
+    assert_eq!(
+        again.ui_state("tabs").expect("read").as_deref(),
+        Some(r#"{"active":"t2","tabs":[]}"#)
+    );
+    let e = again
+        .set_ui_state("tabs", &"x".repeat(5 << 20))
+        .expect_err("too big");
+    assert!(e.to_string().contains("over"), "{e}");
+}
