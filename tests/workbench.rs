@@ -420,4 +420,25 @@ fn the_window_state_survives_a_restart_within_a_cap() {
         .set_ui_state("tabs", &"x".repeat(5 << 20))
         .expect_err("too big");
     assert!(e.to_string().contains("over"), "{e}");
+    // Open tabs hold drafts, and a draft may hold a typed token: sealed at rest.
+    let planted = "Bearer tab-token-5533917";
+    again
+        .set_ui_state(
+            "tabs",
+            &format!(r#"{{"headers":[["Authorization","{planted}"]]}}"#),
+        )
+        .expect("keep");
+    assert!(again
+        .ui_state("tabs")
+        .expect("read")
+        .is_some_and(|t| t.contains(planted)));
+    for file in ["vouch.db", "vouch.db-wal"] {
+        let bytes = std::fs::read(data.path().join(file)).unwrap_or_default();
+        assert!(
+            !bytes
+                .windows(planted.len())
+                .any(|w| w == planted.as_bytes()),
+            "{file} holds the token in clear"
+        );
+    }
 }

@@ -169,22 +169,25 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// A value of the window's state (open tabs, pane sizes…).
+    /// A value of the window's state (open tabs, pane sizes…), opened.
     pub fn ui_state(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
+        let stored: Option<String> = self
             .conn
             .query_row("SELECT value FROM ui_state WHERE key = ?1", [key], |r| {
                 r.get(0)
             })
-            .optional()?)
+            .optional()?;
+        stored.map(|v| self.sealer.open(&v)).transpose()
     }
 
-    /// Keeps a value of the window's state.
+    /// Keeps a value of the window's state, sealed: open tabs hold drafts, and a draft may
+    /// hold a token typed into its auth or headers.
     pub fn set_ui_state(&mut self, key: &str, value: &str) -> Result<()> {
+        let sealed = self.sealer.seal(value)?;
         self.conn.execute(
             "INSERT INTO ui_state (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = ?2",
-            params![key, value],
+            params![key, sealed],
         )?;
         Ok(())
     }
