@@ -283,7 +283,7 @@ pub fn render(bundle: &Bundle) -> Result<BTreeMap<PathBuf, Vec<u8>>> {
 /// touches only those files, and only when they are unchanged since.
 pub const MANIFEST: &str = ".vouch-manifest";
 
-fn sha256(bytes: &[u8]) -> String {
+pub(crate) fn sha256(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     Sha256::digest(bytes)
         .iter()

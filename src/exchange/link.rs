@@ -25,7 +25,7 @@ use serde_json::{json, Value};
 
 use super::folder::{
     atomic_write, environment_form, folder_form, no_symlink, read_folder, remove_empty_parents,
-    request_form, slug, suite_form,
+    request_form, sha256, slug, suite_form,
 };
 use super::{secrets, Bundle, BundleRequest, BundleSuite, ExchangeError, Result};
 use crate::request::Environment;
@@ -118,14 +118,6 @@ impl Entity {
             Entity::Suite(s) => json!({"suite": s}),
         }
     }
-}
-
-fn sha256(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// A side's entities by key, with the hash of their form.
@@ -300,8 +292,9 @@ fn free_name(name: &str, taken: impl Fn(&str) -> bool) -> String {
         .unwrap_or_else(|| name.to_string())
 }
 
-/// The store's folder ids by path, made where missing.
-fn folder_id(
+/// The store's id of a folder path, made where missing (None: the top); a new folder's
+/// `seq` from `seqs` (else 0).
+pub(crate) fn folder_id(
     store: &mut Store,
     collection_id: i64,
     path: &[String],

@@ -33,7 +33,7 @@ pub use har::from_har;
 pub use insomnia::from_insomnia;
 pub use openapi::from_spec;
 pub use postman::{from_postman, postman_environment, to_postman};
-pub use stored::{from_store, into_store};
+pub use stored::{bundle_request, from_store, into_store};
 
 use crate::request::{Draft, Environment};
 

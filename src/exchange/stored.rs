@@ -10,6 +10,20 @@ use super::{
 };
 use crate::store::{Collection, SavedRequest, Store, StoreError, SuiteStep};
 
+/// A saved request as it travels, in `folder`.
+pub fn bundle_request(r: &SavedRequest, folder: Vec<String>) -> BundleRequest {
+    BundleRequest {
+        folder,
+        name: r.name.clone(),
+        seq: r.seq,
+        operation_id: r.operation_id.clone(),
+        draft: r.draft.clone(),
+        assertions: r.assertions.clone(),
+        extractions: r.extractions.clone(),
+        scripts: serde_json::from_value::<Vec<Script>>(r.scripts.clone()).unwrap_or_default(),
+    }
+}
+
 /// Reads collection `name` from the store, with its environments.
 pub fn from_store(store: &Store, name: &str) -> Result<Bundle> {
     let c = store.collection(name)?;
@@ -30,20 +44,11 @@ pub fn from_store(store: &Store, name: &str) -> Result<Bundle> {
     let mut keys: HashMap<i64, String> = HashMap::new();
     let mut out_requests = Vec::new();
     for r in &requests {
-        let scripts: Vec<Script> = serde_json::from_value(r.scripts.clone()).unwrap_or_default();
-        let b = BundleRequest {
-            folder: r
-                .folder_id
-                .and_then(|f| paths.get(&f).cloned())
-                .unwrap_or_default(),
-            name: r.name.clone(),
-            seq: r.seq,
-            operation_id: r.operation_id.clone(),
-            draft: r.draft.clone(),
-            assertions: r.assertions.clone(),
-            extractions: r.extractions.clone(),
-            scripts,
-        };
+        let folder = r
+            .folder_id
+            .and_then(|f| paths.get(&f).cloned())
+            .unwrap_or_default();
+        let b = bundle_request(r, folder);
         keys.insert(r.id, b.key());
         out_requests.push(b);
     }

@@ -284,23 +284,19 @@ fn find(store: &Store, collection_id: i64, key: &str) -> Result<SavedRequest> {
         })
 }
 
-/// The store's id of a folder path, made where missing (None: the top).
+/// The store's id of a folder path, made where missing (None: the top), a new folder placed
+/// after its collection's others.
 fn folder_id(store: &mut Store, collection_id: i64, path: &[String]) -> Result<Option<i64>> {
-    let mut parent = None;
-    for name in path {
-        let existing = store
-            .folders(collection_id)?
-            .into_iter()
-            .find(|f| f.parent_id == parent && &f.name == name);
-        parent = Some(match existing {
-            Some(f) => f.id,
-            None => {
-                let seq = store.folders(collection_id)?.len() as i64;
-                store.create_folder(collection_id, parent, name, seq)?.id
-            }
-        });
-    }
-    Ok(parent)
+    let after = store.folders(collection_id)?.len() as i64;
+    let seqs = (1..=path.len())
+        .map(|n| (path[..n].to_vec(), after))
+        .collect();
+    Ok(exchange::link::folder_id(
+        store,
+        collection_id,
+        path,
+        &seqs,
+    )?)
 }
 
 /// `name (copy)`, `name (copy 2)`… whichever is free among `taken`.
@@ -443,16 +439,7 @@ impl Workbench {
         let mut store = self.store()?;
         let c = store.collection(collection)?;
         let r = find(&store, c.id, key)?;
-        let bundle = exchange::BundleRequest {
-            folder: view.folder.clone(),
-            name: r.name.clone(),
-            seq: r.seq,
-            operation_id: r.operation_id.clone(),
-            draft: r.draft.clone(),
-            assertions: r.assertions.clone(),
-            extractions: r.extractions.clone(),
-            scripts: serde_json::from_value(r.scripts.clone()).unwrap_or_default(),
-        };
+        let bundle = exchange::bundle_request(&r, view.folder.clone());
         let content = json!({"folder": view.folder, "request": bundle});
         let id = store.trash_put(
             c.id,
