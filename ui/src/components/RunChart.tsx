@@ -33,6 +33,15 @@ export function RunChart({ runs, names }: { runs: RunPoint[]; names?: string[] }
             {steps.map((values, i) =>
               series(values, top, w, h).map((pts, j) => <polyline key={`${i}-${j}`} points={pts} fill="none" stroke={COLORS[i % COLORS.length]} strokeWidth={1.5} />),
             )}
+            {/* Each run's point marked, so one run alone shows too. */}
+            {steps.map((values, i) =>
+              series(values, top, w, h)
+                .flatMap((pts) => pts.split(" "))
+                .map((p, j) => {
+                  const [cx, cy] = p.split(",").map(Number);
+                  return <circle key={`p${i}-${j}`} cx={cx} cy={cy} r={2.5} fill={COLORS[i % COLORS.length]} />;
+                }),
+            )}
           </g>
           <text x={left} y={h + 13} className="tick">
             run 1
