@@ -367,6 +367,30 @@ pub async fn send(ctx: &Context<'_>, call: &Call<'_>) -> Checked {
     out
 }
 
+/// How a call is sent: the context's options, then the draft's own settings, then the
+/// call's (a suite step's overrides); and how many retries it gets.
+fn effective(base: &SendOptions, call: &Call<'_>) -> (SendOptions, u32) {
+    let mut options = base.clone();
+    let settings = call.draft.settings();
+    if let Some(ms) = settings.timeout_ms {
+        options.timeout = Duration::from_millis(ms.clamp(1, request::MAX_TIMEOUT_MS));
+    }
+    if let Some(t) = call.timeout {
+        options.timeout = t;
+    }
+    if settings.follow_redirects == Some(false) {
+        options.max_redirects = 0;
+    }
+    if settings.verify_tls == Some(false) {
+        options.insecure = true;
+    }
+    let retries = match call.retries {
+        0 => settings.retries.unwrap_or(0),
+        n => n,
+    };
+    (options, retries.min(MAX_RETRIES))
+}
+
 /// Sends a prepared request on the context's session, again after a failure to get a
 /// response when the call allows retries (never after a cancel or a failed token fetch).
 async fn exchange(
@@ -375,16 +399,13 @@ async fn exchange(
     prepared: &request::Prepared,
     out: &Checked,
 ) -> Result<Exchange, RequestError> {
-    let mut options = ctx.send.clone();
-    if let Some(t) = call.timeout {
-        options.timeout = t;
-    }
+    let (options, retries) = effective(ctx.send, call);
     let mut attempt = 0;
     loop {
         match ctx.session.send(prepared, &options, ctx.cancel).await {
             Ok(ex) => return Ok(ex),
             Err(e)
-                if attempt < call.retries.min(MAX_RETRIES)
+                if attempt < retries
                     && !matches!(e, RequestError::Cancelled | RequestError::Token { .. }) =>
             {
                 attempt += 1;

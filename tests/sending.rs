@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use axum::Router;
 use tokio_util::sync::CancellationToken;
-use vouch::request::{prepare, Draft, Environment, RequestError, SendOptions, Session};
+use vouch::request::{prepare, Draft, Environment, RequestError, SendOptions, Session, Settings};
 use vouch::spec::{LoadOptions, Spec};
 
 struct Server {
@@ -380,4 +380,81 @@ fn tls_is_verified_unless_the_request_opts_out_and_http2_is_used_when_offered() 
         (e.status, e.http_version.as_str(), text(&e).as_str()),
         (200, "HTTP/2.0", "HTTP/2.0")
     );
+}
+
+/// A request's own settings, through the one engine send: redirects not followed (the 3xx is
+/// the response), its time limit, TLS verification turned off for it alone.
+#[test]
+fn a_request_carries_its_own_settings() {
+    let s = start();
+    let contract = vouch::contract::Contract::new(Arc::new(spec()));
+    let session = Session::new();
+    let env = Environment::default();
+    let options = SendOptions::default();
+    let ctx = vouch::call::Context {
+        contract: &contract,
+        session: &session,
+        env: &env,
+        send: &options,
+        cancel: None,
+        accept_status: &[],
+        allow_origins: &[],
+    };
+    let call = |base: String, path: &str, settings: Settings| {
+        let draft = Draft {
+            method: "GET".into(),
+            path: path.into(),
+            base_url: Some(base),
+            settings: Some(settings),
+            ..Draft::default()
+        };
+        s.runtime.block_on(vouch::call::send(
+            &ctx,
+            &vouch::call::Call::of(None, &draft),
+        ))
+    };
+    let here = format!("http://127.0.0.1:{}", s.port);
+
+    let followed = call(here.clone(), "/to-same-host", Settings::default());
+    assert_eq!(followed.status(), Some(200));
+    let stopped = call(
+        here.clone(),
+        "/to-same-host",
+        Settings {
+            follow_redirects: Some(false),
+            ..Settings::default()
+        },
+    );
+    assert_eq!(stopped.status(), Some(307));
+
+    let started = Instant::now();
+    let late = call(
+        here.clone(),
+        "/slow",
+        Settings {
+            timeout_ms: Some(300),
+            ..Settings::default()
+        },
+    );
+    let e = late.error.expect("timed out");
+    assert_eq!(e.kind, "timeout", "{e:?}");
+    assert!(e.message.contains("0.3"), "{}", e.message);
+    assert!(started.elapsed() < Duration::from_secs(10));
+
+    let port = tls_server(&s.runtime);
+    let tls = format!("https://localhost:{port}");
+    let refused = call(tls.clone(), "/", Settings::default());
+    assert!(
+        refused.error.is_some(),
+        "a self-signed certificate is refused"
+    );
+    let opted_out = call(
+        tls,
+        "/",
+        Settings {
+            verify_tls: Some(false),
+            ..Settings::default()
+        },
+    );
+    assert_eq!(opted_out.status(), Some(200), "{:?}", opted_out.error);
 }

@@ -1124,3 +1124,54 @@ fn a_hostile_folder_run_sends_and_reads_nothing_outside() {
         "the token is in the store in clear"
     );
 }
+
+/// Turning TLS verification off is this machine's choice: a request's opt-out is kept in the
+/// store but never written to an export, and a shared folder asking for it loses it, with a
+/// warning. Its other settings travel.
+#[test]
+fn a_tls_opt_out_never_travels() {
+    let top = tempfile::tempdir().expect("tmp");
+    let mut store = Store::open(&top.path().join("data")).expect("store");
+    let c = store.create_collection("mine", "").expect("collection");
+    let settings = vouch::request::Settings {
+        timeout_ms: Some(1500),
+        verify_tls: Some(false),
+        ..Default::default()
+    };
+    let draft = Draft {
+        method: "GET".into(),
+        path: "/x".into(),
+        settings: Some(settings.clone()),
+        ..Draft::default()
+    };
+    store
+        .save_request(c.id, &saved("local", 0, draft))
+        .expect("save");
+    assert_eq!(
+        store.requests(c.id).expect("requests")[0].draft.settings,
+        Some(settings)
+    );
+    let out = top.path().join("shared");
+    let bundle = exchange::from_store(&store, "mine").expect("bundle");
+    exchange::write_folder(&bundle, &out, false).expect("export");
+    let written = std::fs::read_to_string(out.join("local.yaml")).expect("file");
+    assert!(written.contains("timeout_ms: 1500"), "{written}");
+    assert!(!written.contains("verify_tls"), "{written}");
+
+    // A teammate's file asking for it.
+    std::fs::write(
+        out.join("local.yaml"),
+        written.replace("timeout_ms: 1500", "timeout_ms: 1500\n  verify_tls: false"),
+    )
+    .expect("write");
+    let read = exchange::read_folder(&out).expect("reads");
+    let s = read.requests[0].draft.settings.clone().expect("settings");
+    assert_eq!((s.timeout_ms, s.verify_tls), (Some(1500), None));
+    assert!(
+        read.warnings
+            .iter()
+            .any(|w| w.contains("`local`") && w.contains("TLS verification opt-out")),
+        "{:?}",
+        read.warnings
+    );
+}

@@ -385,6 +385,11 @@ fn a_body_is_filtered_by_jsonpath() {
     let view = rt
         .block_on(wb.send(r.operation_id, r.draft, None))
         .expect("send");
+    // Routed by its method and path, and checked.
+    assert_eq!(
+        view.checked_against.as_deref(),
+        Some("read_item_items__item_id__get")
+    );
     let id = view.body_id.expect("body");
     let tags = wb
         .filter_body(id, "$.tags[*]")
@@ -441,4 +446,139 @@ fn the_window_state_survives_a_restart_within_a_cap() {
             "{file} holds the token in clear"
         );
     }
+}
+
+/// A 10 MB minified body is laid out by the engine (pretty-printed without building a tree)
+/// and read by the window a block of lines at a time: search, folds and a finding's line.
+#[test]
+fn a_large_body_is_laid_out_in_lines() {
+    let rt = runtime();
+    let data = tempfile::tempdir().expect("tmp");
+    let wb = Workbench::new(Some(data.path().to_path_buf()));
+    let shop = Service::shop();
+    rt.block_on(wb.open(&shop.url("/openapi.json")))
+        .expect("open");
+    let r = wb
+        .parse_request(&format!("{}/catalog?mb=10", shop.base))
+        .expect("url");
+    let view = rt
+        .block_on(wb.send(r.operation_id, r.draft, None))
+        .expect("send");
+    assert_eq!(view.status, Some(200));
+    assert!(view.size.expect("size") > 10_000_000);
+    // No operation of the shop's spec is `/catalog`: sent, and said to be unchecked.
+    assert_eq!(view.checked_against, None);
+    let id = view.body_id.expect("body");
+
+    let raw = wb.body_layout(id, false).expect("raw");
+    assert!(!raw.pretty);
+    // One minified line, cut so that no line is longer than the window draws.
+    assert!(raw.lines > 5000, "{raw:?}");
+    let layout = wb.body_layout(id, true).expect("pretty");
+    assert!(layout.pretty && layout.note.is_none(), "{layout:?}");
+    let first = wb.body_lines(id, true, 0, 12).expect("lines");
+    let texts: Vec<&str> = first.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(
+        &texts[..4],
+        &["[", "  {", "    \"id\": 1,", "    \"name\": \"item 1\","],
+        "{texts:?}"
+    );
+    // The array closes on the last line; the first item on the line of its `}`.
+    assert_eq!(first[0].fold_end, Some(layout.lines - 1));
+    let item_end = first[1].fold_end.expect("item fold") as usize;
+    let closing = wb.body_lines(id, true, item_end as u32, 1).expect("line");
+    assert_eq!(closing[0].text, "  },");
+    // A block is capped; past the end is empty.
+    assert_eq!(
+        wb.body_lines(id, true, 0, 1_000_000).expect("cap").len(),
+        2000
+    );
+    assert!(wb
+        .body_lines(id, true, layout.lines, 10)
+        .expect("end")
+        .is_empty());
+
+    let hits = wb.body_search(id, true, "\"ITEM 20000\"").expect("search");
+    assert_eq!(hits.lines.len(), 1, "{hits:?}");
+    let line = wb.body_line_of(id, "/19999/name").expect("pointer");
+    assert_eq!(line, Some(hits.lines[0]));
+    // A missing member: its closest parent (the item's opening line).
+    let parent = wb.body_line_of(id, "/19999/nothing").expect("pointer");
+    assert_eq!(
+        wb.body_lines(id, true, parent.expect("parent"), 1)
+            .expect("l")[0]
+            .text,
+        "  {"
+    );
+    assert!(wb.body_layout(999_999, true).is_err());
+}
+
+/// The streaming pretty-printer on every JSON spec of the corpus: what it prints is the same
+/// JSON, laid out as `serde_json` lays it out (same lines), and every line's fold closes on a
+/// line that starts with the matching bracket (the specs under 2 MB).
+#[test]
+fn the_body_layout_prints_the_corpus_like_serde_json() {
+    let mut files = Vec::new();
+    let mut dirs = vec![crate::util::corpus().join("specs")];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).expect("dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "json")
+                // The largest (GitHub's 13 MB…) cost seconds in a debug build; the
+                // workbench test above lays out 10 MB.
+                && e.metadata().is_ok_and(|m| m.len() < 2_000_000)
+            {
+                files.push(p);
+            }
+        }
+    }
+    let mut checked = 0;
+    for f in files {
+        let bytes = std::fs::read(&f).expect("read");
+        let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+            continue; // the broken specs of the corpus: shown raw (tested above)
+        };
+        let view = vouch::workbench::BodyView::new(&bytes, true);
+        assert!(view.layout().pretty, "{}", f.display());
+        let lines = view.lines(0, u32::MAX);
+        let mut all = Vec::with_capacity(view.layout().lines as usize);
+        let mut from = 0;
+        while from < view.layout().lines {
+            let block = view.lines(from, 2000);
+            from += block.len() as u32;
+            all.extend(block);
+        }
+        assert!(lines.len() <= 2000);
+        let text: Vec<&str> = all.iter().map(|l| l.text.as_str()).collect();
+        let want = serde_json::to_string_pretty(&value).expect("pretty");
+        assert_eq!(text.len(), want.lines().count(), "{}", f.display());
+        // Long strings are cut for display; compare when none was.
+        if text
+            .iter()
+            .all(|l| l.chars().count() < vouch::workbench::BODY_WIDTH)
+        {
+            let back: serde_json::Value = serde_json::from_str(&text.join("\n")).expect("reparse");
+            assert_eq!(back, value, "{}", f.display());
+        }
+        for (n, l) in all.iter().enumerate() {
+            if let Some(end) = l.fold_end {
+                let open = l.text.trim_end().chars().last().expect("opener");
+                let close = all[end as usize]
+                    .text
+                    .trim_start()
+                    .chars()
+                    .next()
+                    .expect("closer");
+                assert!(
+                    (open, close) == ('{', '}') || (open, close) == ('[', ']'),
+                    "{} line {n}",
+                    f.display()
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked > 100, "only {checked} JSON specs");
 }

@@ -170,6 +170,9 @@ fn generate(dir: &Path) {
     vouch::workbench::CheckMark::export_all(&cfg).expect("CheckMark");
     vouch::workbench::FreeRequest::export_all(&cfg).expect("FreeRequest");
     vouch::workbench::StepDetail::export_all(&cfg).expect("StepDetail");
+    vouch::workbench::BodyLayout::export_all(&cfg).expect("BodyLayout");
+    vouch::workbench::BodyLine::export_all(&cfg).expect("BodyLine");
+    vouch::workbench::BodyHits::export_all(&cfg).expect("BodyHits");
 }
 
 fn files(dir: &Path) -> Vec<(PathBuf, String)> {

@@ -14,16 +14,15 @@
 use std::sync::Arc;
 
 use serde::Serialize;
-use tauri::ipc::Response;
 use tauri::{AppHandle, Emitter, State};
 use vouch::contract::Finding;
 use vouch::exchange::link::SyncReport;
 use vouch::request::Draft;
 use vouch::store::Trashed;
 use vouch::workbench::{
-    CallView, CheckMark, CheckRow, CollectionRow, EnvView, FreeRequest, HistoryRow, ImportView,
-    OperationForm, OperationRow, RunPoint, RunView, SavedView, SpecSummary, StepDetail, Workbench,
-    WorkbenchError,
+    BodyHits, BodyLayout, BodyLine, CallView, CheckMark, CheckRow, CollectionRow, EnvView,
+    FreeRequest, HistoryRow, ImportView, OperationForm, OperationRow, RunPoint, RunView, SavedView,
+    SpecSummary, StepDetail, Workbench, WorkbenchError,
 };
 
 /// An error as the UI receives it.
@@ -149,10 +148,20 @@ commands! {
     fn lint_body(operation_id: String, text: String) -> Vec<Finding>
         = blocking |wb| wb.lint_body(&operation_id, &text);
 
-    /// A page of a response body as raw bytes (a binary IPC response, not JSON); empty when
-    /// the body is gone.
-    fn body_bytes(body_id: u32, offset: u32, len: u32) -> Response as "ArrayBuffer"
-        = blocking |wb| Ok(Response::new(wb.body_slice(body_id, offset, len).unwrap_or_default()));
+    /// How a kept body is laid out in lines (pretty JSON when asked and possible).
+    fn body_layout(body_id: u32, pretty: bool) -> BodyLayout = blocking |wb| wb.body_layout(body_id, pretty);
+
+    /// Lines of a kept body's layout, a block at a time (the window draws only these).
+    fn body_lines(body_id: u32, pretty: bool, from: u32, count: u32) -> Vec<BodyLine>
+        = blocking |wb| wb.body_lines(body_id, pretty, from, count);
+
+    /// The lines of a kept body's layout containing a text (case ignored).
+    fn body_search(body_id: u32, pretty: bool, query: String) -> BodyHits
+        = blocking |wb| wb.body_search(body_id, pretty, &query);
+
+    /// The pretty layout's line for a JSON pointer (a finding's location).
+    fn body_line_of(body_id: u32, pointer: String) -> Option<u32>
+        = blocking |wb| wb.body_line_of(body_id, &pointer);
 
     /// The collections in the store with their requests' names.
     fn collections() -> Vec<CollectionRow> = blocking |wb| wb.collections();

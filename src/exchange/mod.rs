@@ -332,12 +332,21 @@ pub fn import_bytes(bytes: &[u8], name: &str, from: Source) -> Result<Bundle> {
 /// `root` (an absolute path, `..`, a symlink leading out), a file that does not exist, or
 /// anything but a regular file is dropped with a warning, so running a teammate's collection
 /// never reads (and uploads) a file of this machine. Kept parts keep their relative path.
+/// A request asking not to verify TLS certificates loses that setting, with a warning.
 pub fn confine_files(bundle: &mut Bundle, root: Option<&std::path::Path>) {
     use crate::request::{Body, PartValue};
     let root = root.and_then(|r| std::fs::canonicalize(r).ok());
     let mut warnings = Vec::new();
     for r in &mut bundle.requests {
         let key = r.key();
+        if let Some(s) = &mut r.draft.settings {
+            if s.verify_tls == Some(false) {
+                s.verify_tls = None;
+                warnings.push(format!(
+                    "request `{key}`: its TLS verification opt-out was not taken (shared material cannot turn verification off; do it on this machine in the request's Settings)"
+                ));
+            }
+        }
         let Some(Body::Multipart(parts)) = &mut r.draft.body else {
             continue;
         };

@@ -320,6 +320,7 @@ fn request_draft(
         body,
         auth: auth.and_then(|a| auth_of(a, warnings, name)),
         base_url,
+        settings: None,
     }
 }
 

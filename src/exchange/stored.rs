@@ -10,6 +10,18 @@ use super::{
 };
 use crate::store::{Collection, SavedRequest, Store, StoreError, SuiteStep};
 
+/// A draft as it leaves this machine: without a TLS verification opt-out (local only).
+fn shared_draft(d: &crate::request::Draft) -> crate::request::Draft {
+    let mut d = d.clone();
+    if let Some(s) = &mut d.settings {
+        s.verify_tls = None;
+        if *s == crate::request::Settings::default() {
+            d.settings = None;
+        }
+    }
+    d
+}
+
 /// A saved request as it travels, in `folder`.
 pub fn bundle_request(r: &SavedRequest, folder: Vec<String>) -> BundleRequest {
     BundleRequest {
@@ -17,7 +29,7 @@ pub fn bundle_request(r: &SavedRequest, folder: Vec<String>) -> BundleRequest {
         name: r.name.clone(),
         seq: r.seq,
         operation_id: r.operation_id.clone(),
-        draft: r.draft.clone(),
+        draft: shared_draft(&r.draft),
         assertions: r.assertions.clone(),
         extractions: r.extractions.clone(),
         scripts: serde_json::from_value::<Vec<Script>>(r.scripts.clone()).unwrap_or_default(),

@@ -120,6 +120,46 @@ pub struct Draft {
     /// Overrides the spec's servers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
+    /// How it is sent: time limit, retries, redirects, TLS verification.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub settings: Option<Settings>,
+}
+
+/// How one request is sent, when it differs from the run's or the window's defaults (a suite
+/// step's overrides win over these).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
+pub struct Settings {
+    /// Time limit of the whole exchange, in milliseconds (at most [`MAX_TIMEOUT_MS`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "number"))]
+    pub timeout_ms: Option<u64>,
+    /// Attempts after a failure to get a response (at most `call::MAX_RETRIES`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub retries: Option<u32>,
+    /// Whether redirects are followed (by default they are, up to 10); when not, the 3xx is
+    /// the response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub follow_redirects: Option<bool>,
+    /// Whether the server's TLS certificate is verified (by default it is). An opt-out is
+    /// local to this machine: never exported, never taken from shared material.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub verify_tls: Option<bool>,
+}
+
+/// The longest time limit a request may set (10 minutes): shared material cannot make a run
+/// wait for ever.
+pub const MAX_TIMEOUT_MS: u64 = 600_000;
+
+impl Draft {
+    /// The draft's settings, the defaults when it has none.
+    pub fn settings(&self) -> Settings {
+        self.settings.clone().unwrap_or_default()
+    }
 }
 
 /// A request ready to send: the exact URL, headers and body bytes.

@@ -6,6 +6,7 @@
 //! Nothing big crosses the app's JSON IPC: a call's view carries its findings and headers,
 //! and the body stays here, read in pages through [`Workbench::body`].
 
+mod body_view;
 mod form;
 mod saved;
 
@@ -18,6 +19,7 @@ use serde_json::Value;
 use thiserror::Error;
 use tokio_util::sync::CancellationToken;
 
+pub use body_view::{BodyHits, BodyLayout, BodyLine, BodyView, WIDTH as BODY_WIDTH};
 pub use form::{form_schema, operation_form, BodyField, OperationForm, ParamField};
 pub use saved::{CheckMark, CheckRow, ExtractRow, FreeRequest, SavedView, StepDetail};
 
@@ -31,6 +33,12 @@ use crate::suite::{Event, RunOptions, Summary};
 
 /// Response bodies kept for the UI to page through (the most recent calls).
 const KEPT_BODIES: usize = 20;
+
+/// Bytes of kept bodies, at most (the latest body is kept whatever its size).
+const KEPT_BYTES: usize = 256 * 1024 * 1024;
+
+/// Body bytes the window reads of a response (`vouch check` keeps 64 MB).
+const APP_BODY_CAP: usize = 128 * 1024 * 1024;
 
 /// Why an app command failed (a contract finding is never an error: it is in the view).
 #[derive(Debug, Error)]
@@ -183,6 +191,9 @@ pub struct CallView {
     pub error: Option<String>,
     /// Refused for carrying a bound secret to another origin: what the app asks the user.
     pub refused: Option<Refusal>,
+    /// The operation the exchange was checked against (None: no operation of the spec matches
+    /// its method and path, so nothing was checked).
+    pub checked_against: Option<String>,
 }
 
 /// A call refused because a secret would go to an origin it is not bound to.
@@ -452,7 +463,9 @@ pub struct Workbench {
     /// One HTTP session for the window's sends (cookies, OAuth2 tokens, kept-alive
     /// connections), with the environment it was made for: a new one when that changes.
     session: Mutex<(Option<String>, Arc<Session>)>,
-    bodies: Mutex<VecDeque<(u32, Vec<u8>)>>,
+    bodies: Mutex<VecDeque<(u32, Arc<Vec<u8>>)>>,
+    /// The body the window shows, laid out in lines: (body id, pretty, layout).
+    view: Mutex<Option<(u32, bool, Arc<BodyView>)>>,
     next_body: Mutex<u32>,
     cancel: Mutex<CancellationToken>,
     data_dir: Option<PathBuf>,
@@ -467,9 +480,13 @@ impl Workbench {
         Workbench {
             base_url: RwLock::new(None),
             open: RwLock::new(None),
-            send_options: SendOptions::default(),
+            send_options: SendOptions {
+                max_body_bytes: APP_BODY_CAP,
+                ..SendOptions::default()
+            },
             session: Mutex::new((None, Arc::new(Session::new()))),
             bodies: Mutex::new(VecDeque::new()),
+            view: Mutex::new(None),
             next_body: Mutex::new(1),
             cancel: Mutex::new(CancellationToken::new()),
             data_dir,
@@ -888,6 +905,7 @@ impl Workbench {
                 .refused
                 .clone()
                 .map(|(secret, origin)| Refusal { secret, origin }),
+            checked_against: checked.operation_id.clone(),
         })
     }
 
@@ -976,9 +994,12 @@ impl Workbench {
         });
         let id = id.unwrap_or(0);
         if let Ok(mut b) = self.bodies.lock() {
-            b.push_back((id, body));
-            while b.len() > KEPT_BODIES {
-                b.pop_front();
+            b.push_back((id, Arc::new(body)));
+            let mut total: usize = b.iter().map(|(_, body)| body.len()).sum();
+            while b.len() > KEPT_BODIES || (b.len() > 1 && total > KEPT_BYTES) {
+                if let Some((_, gone)) = b.pop_front() {
+                    total -= gone.len();
+                }
             }
         }
         id
@@ -1000,6 +1021,15 @@ impl Workbench {
             next: end as u32,
             total: body.len() as u32,
         })
+    }
+
+    /// A kept body, shared (not copied).
+    fn kept(&self, body_id: u32) -> Option<Arc<Vec<u8>>> {
+        let bodies = self.bodies.lock().ok()?;
+        bodies
+            .iter()
+            .find(|(id, _)| *id == body_id)
+            .map(|(_, b)| b.clone())
     }
 
     /// Raw bytes `[offset, offset + len)` of a kept body (the app reads bodies this way, as

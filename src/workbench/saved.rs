@@ -256,6 +256,14 @@ fn usage(message: String, hint: &str) -> super::WorkbenchError {
     .into()
 }
 
+/// A body the workbench no longer keeps (a newer call pushed it out).
+pub(super) fn gone() -> super::WorkbenchError {
+    usage(
+        "that response is gone".into(),
+        "send the request again (the window keeps the last 20 responses)",
+    )
+}
+
 /// The stored request of a key (`folder/…/name`), with the store's folder ids by path.
 fn find(store: &Store, collection_id: i64, key: &str) -> Result<SavedRequest> {
     let folders = store.folders(collection_id)?;
@@ -537,10 +545,8 @@ impl Workbench {
     /// What a JSON pointer or JSONPath selects in a response body the window keeps, pretty
     /// printed (None: nothing there). The same selection the checks use.
     pub fn filter_body(&self, body_id: u32, path: &str) -> Result<Option<String>> {
-        let bytes = self
-            .body_slice(body_id, 0, u32::MAX)
-            .ok_or_else(|| usage("that response is gone".into(), "send the request again"))?;
-        let doc: Value = serde_json::from_slice(&bytes).map_err(|e| {
+        let bytes = self.kept(body_id).ok_or_else(gone)?;
+        let doc: Value = serde_json::from_slice(&bytes[..]).map_err(|e| {
             usage(
                 format!("the body is not JSON: {e}"),
                 "a filter reads JSON bodies",

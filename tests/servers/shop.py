@@ -294,6 +294,17 @@ def drift_no_content(item_id: int):
     return JSONResponse({"deleted": True}, status_code=202)
 
 
+@app.get("/catalog", include_in_schema=False)
+def catalog(mb: Annotated[float, Query(gt=0, le=200)] = 10) -> Response:
+    """About `mb` MB of items as one minified JSON array (the window's large bodies)."""
+    import json
+
+    first = json.dumps(item(1), separators=(",", ":")).encode()
+    n = max(1, int(mb * 1024 * 1024) // (len(first) + 1))
+    parts = [json.dumps(item(i), separators=(",", ":")).encode() for i in range(1, n + 1)]
+    return Response(b"[" + b",".join(parts) + b"]", media_type="application/json")
+
+
 @app.get("/slow", response_model=Item)
 def slow():
     import time

@@ -233,7 +233,7 @@ export function App() {
           <Panel defaultSize={layout.work[0]} minSize={15} className="pane">
           <div className="request-pane">
             <UrlBar onOpen={tabs.openFree} />
-            <TabBar tabs={tabs.tabs} active={tabs.active} onActivate={tabs.activate} onClose={tabs.close} />
+            <TabBar tabs={tabs.tabs} active={tabs.active} onActivate={tabs.activate} onClose={tabs.close} onPin={tabs.pin} />
             {tabs.tab ? (
               <RequestPanel
                 key={tabs.tab.id}

@@ -3,6 +3,9 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
+import type { BodyHits } from "./bindings/BodyHits";
+import type { BodyLayout } from "./bindings/BodyLayout";
+import type { BodyLine } from "./bindings/BodyLine";
 import type { CallView } from "./bindings/CallView";
 import type { CheckMark } from "./bindings/CheckMark";
 import type { CheckRow } from "./bindings/CheckRow";
@@ -64,12 +67,24 @@ export function lintBody(operationId: string, text: string): Promise<Array<Findi
   return invoke<Array<Finding>>("lint_body", { operationId, text });
 }
 
-/**
- * A page of a response body as raw bytes (a binary IPC response, not JSON); empty when
- * the body is gone.
- */
-export function bodyBytes(bodyId: number, offset: number, len: number): Promise<ArrayBuffer> {
-  return invoke<ArrayBuffer>("body_bytes", { bodyId, offset, len });
+/** How a kept body is laid out in lines (pretty JSON when asked and possible). */
+export function bodyLayout(bodyId: number, pretty: boolean): Promise<BodyLayout> {
+  return invoke<BodyLayout>("body_layout", { bodyId, pretty });
+}
+
+/** Lines of a kept body's layout, a block at a time (the window draws only these). */
+export function bodyLines(bodyId: number, pretty: boolean, from: number, count: number): Promise<Array<BodyLine>> {
+  return invoke<Array<BodyLine>>("body_lines", { bodyId, pretty, from, count });
+}
+
+/** The lines of a kept body's layout containing a text (case ignored). */
+export function bodySearch(bodyId: number, pretty: boolean, query: string): Promise<BodyHits> {
+  return invoke<BodyHits>("body_search", { bodyId, pretty, query });
+}
+
+/** The pretty layout's line for a JSON pointer (a finding's location). */
+export function bodyLineOf(bodyId: number, pointer: string): Promise<number | null> {
+  return invoke<number | null>("body_line_of", { bodyId, pointer });
 }
 
 /** The collections in the store with their requests' names. */

@@ -24,6 +24,9 @@ import type { SavedView } from "./bindings/SavedView";
 import type { TreeItem } from "./bindings/TreeItem";
 import type { StepDetail } from "./bindings/StepDetail";
 import type { Trashed } from "./bindings/Trashed";
+import type { BodyHits } from "./bindings/BodyHits";
+import type { BodyLayout } from "./bindings/BodyLayout";
+import type { BodyLine } from "./bindings/BodyLine";
 
 export type {
   AppError,
@@ -46,6 +49,9 @@ export type {
   SavedView,
   TreeItem,
   StepDetail,
+  BodyHits,
+  BodyLayout,
+  BodyLine,
 };
 import type { Finding } from "./bindings/Finding";
 export type { Finding };
@@ -55,6 +61,7 @@ export type { Body } from "./bindings/Body";
 export type { Auth } from "./bindings/Auth";
 export type { VarView } from "./bindings/VarView";
 export type { Part } from "./bindings/Part";
+export type { Settings } from "./bindings/Settings";
 
 /** A failed command's error, whatever shape it arrived in. */
 export function asAppError(e: unknown): AppError {
@@ -90,8 +97,10 @@ export const api = {
   send: commands.send,
   cancel: commands.cancel,
   lintBody: commands.lintBody,
-  /** Raw bytes of a response body (binary IPC, never JSON). */
-  bodyBytes: commands.bodyBytes,
+  bodyLayout: commands.bodyLayout,
+  bodyLines: commands.bodyLines,
+  bodySearch: commands.bodySearch,
+  bodyLineOf: commands.bodyLineOf,
   collections: commands.collections,
   saveRequest: commands.saveRequest,
   runSuite: commands.runSuite,

@@ -9,7 +9,8 @@ interface Props {
   filter: string;
   onFilter: (q: string) => void;
   selected: string | null;
-  onSelect: (id: string) => void;
+  /** An operation picked (`pin`: double-clicked, opened in a tab of its own). */
+  onSelect: (id: string, pin?: boolean) => void;
 }
 
 /** The operation explorer: grouped by tag, filtered, virtualised (GitHub's 1,000+ scroll). */
@@ -54,6 +55,7 @@ export function OperationList({ rows, filter, onFilter, selected, onSelect }: Pr
                 data-op={`${r.method} ${r.path}`}
                 title={r.summary ?? r.id}
                 onClick={() => onSelect(r.id)}
+                onDoubleClick={() => onSelect(r.id, true)}
               >
                 <span className={`method m-${r.method.toLowerCase()}`}>{r.method}</span>
                 <span className="path">{r.path}</span>

@@ -1,9 +1,9 @@
 import { lazy, Suspense, useEffect, useState } from "react";
 
 import { api, type Auth, type CheckMark, type CheckRow, type ExtractRow, type Finding, type OperationForm } from "../api";
-import type { Row, Tab } from "../lib/tabs";
+import { withSettings, type Row, type Tab } from "../lib/tabs";
 import { varClass, varHint } from "../lib/vars";
-import type { VarView } from "../api";
+import type { Settings, VarView } from "../api";
 
 // The schema form library and the code editor are the bulk of the UI's code: loaded when
 // first shown.
@@ -32,12 +32,13 @@ interface Props {
   vars: VarView[];
 }
 
-type EditorTab = "params" | "headers" | "body" | "auth" | "checks";
+type EditorTab = "params" | "headers" | "body" | "auth" | "checks" | "settings";
 
 /**
  * The request editor of the active tab: Params (the spec's parameters and free query rows),
  * Headers (free rows), Body (a form from the schema, or raw JSON linted by the engine), Auth,
- * and Checks (assertions and extractions, marked on the last response).
+ * Checks (assertions and extractions, marked on the last response) and Settings (time limit,
+ * retries, redirects, TLS verification).
  */
 export function RequestPanel({ tab, marks, onChange, onSend, onCancel, onCurl, onSave, sending, vars }: Props) {
   const { form, state } = tab;
@@ -53,8 +54,9 @@ export function RequestPanel({ tab, marks, onChange, onSend, onCancel, onCurl, o
     body: form?.body ? 1 : 0,
     auth: state.auth ? 1 : 0,
     checks: tab.checks.length + tab.extractions.length,
+    settings: Object.keys(tab.draft.settings ?? {}).length,
   };
-  const labels: Record<EditorTab, string> = { params: "Params", headers: "Headers", body: "Body", auth: "Auth", checks: "Checks" };
+  const labels: Record<EditorTab, string> = { params: "Params", headers: "Headers", body: "Body", auth: "Auth", checks: "Checks", settings: "Settings" };
   return (
     <section className="request" aria-label="Request">
       <h2>
@@ -120,6 +122,9 @@ export function RequestPanel({ tab, marks, onChange, onSend, onCancel, onCurl, o
         {current === "headers" && <RowsEditor what="header" testid="header" rows={tab.headers} onChange={(headers) => onChange({ headers })} vars={vars} />}
         {current === "body" && (form?.body ? <BodyEditor form={form} state={state} set={set} /> : <p className="muted">This operation takes no body.</p>)}
         {current === "auth" && <AuthEditor auth={state.auth} onChange={(auth) => set({ auth })} />}
+        {current === "settings" && (
+          <SettingsEditor settings={tab.draft.settings ?? {}} onChange={(patch) => onChange({ draft: { ...tab.draft, settings: withSettings(tab.draft.settings, patch) } })} />
+        )}
         {current === "checks" && (
           <ChecksEditor checks={tab.checks} extractions={tab.extractions} marks={marks} onChange={(patch) => onChange(patch)} />
         )}
@@ -396,6 +401,32 @@ function RawEditor({ operationId, text, onChange }: { operationId: string; text:
           </li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+/** How this request is sent, where it differs from the defaults. */
+function SettingsEditor({ settings, onChange }: { settings: Settings; onChange: (patch: Partial<Settings>) => void }) {
+  const number = (v: string) => (v.trim() === "" ? undefined : Math.max(0, Math.floor(Number(v))) || undefined);
+  return (
+    <div className="settings" data-testid="settings">
+      <label>
+        Time limit (ms){" "}
+        <input type="number" min={1} data-testid="setting-timeout" placeholder="30000" value={settings.timeout_ms ?? ""} onChange={(e) => onChange({ timeout_ms: number(e.target.value) })} />
+      </label>
+      <label>
+        Retries after a failure to get a response{" "}
+        <input type="number" min={0} max={5} data-testid="setting-retries" placeholder="0" value={settings.retries ?? ""} onChange={(e) => onChange({ retries: number(e.target.value) })} />
+      </label>
+      <label>
+        <input type="checkbox" data-testid="setting-redirects" checked={settings.follow_redirects ?? true} onChange={(e) => onChange({ follow_redirects: e.target.checked ? undefined : false })} /> Follow redirects
+        <span className="small muted"> (off: the 3xx is the response)</span>
+      </label>
+      <label>
+        <input type="checkbox" data-testid="setting-tls" checked={settings.verify_tls ?? true} onChange={(e) => onChange({ verify_tls: e.target.checked ? undefined : false })} /> Verify TLS certificates
+        <span className="small muted"> (an opt-out stays on this machine: it is never exported, nor taken from a shared collection)</span>
+      </label>
+      <p className="small muted">A suite step&apos;s own time limit and retries win over these.</p>
     </div>
   );
 }

@@ -1,29 +1,8 @@
-import { useEffect, useMemo, useRef, useState } from "react";
-import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useState } from "react";
 
 import { api, asAppError, type CallView } from "../api";
-import { formatBytes, lineForPointer, prettyJson, textLines, type Pretty } from "../lib/body";
-
-/** Bodies up to this size are parsed and pretty-printed; larger ones are shown as text. */
-const PRETTY_LIMIT = 2 * 1024 * 1024;
-/** Bytes read per IPC call. */
-const PAGE = 1024 * 1024;
-
-/** The whole body, page by page as raw bytes, letting the window draw between pages. */
-async function readBody(id: number): Promise<string> {
-  const decoder = new TextDecoder("utf-8");
-  const parts: string[] = [];
-  let offset = 0;
-  for (;;) {
-    const page = new Uint8Array(await api.bodyBytes(id, offset, PAGE));
-    parts.push(decoder.decode(page, { stream: true }));
-    offset += page.byteLength;
-    if (page.byteLength < PAGE) break;
-    await new Promise((r) => setTimeout(r, 0));
-  }
-  parts.push(decoder.decode());
-  return parts.join("");
-}
+import { formatBytes } from "../lib/body";
+import { BodyViewer, type Target } from "./BodyViewer";
 
 type Pane = "body" | "headers" | "contract" | "timeline" | "code";
 
@@ -33,50 +12,11 @@ type Pane = "body" | "headers" | "contract" | "timeline" | "code";
 export function ResponsePanel({ call, onAllow, onSnippet }: { call: CallView; onAllow?: (secret: string, origin: string) => void; onSnippet?: (lang: string) => Promise<string> }) {
   const [picked, setPicked] = useState<Pane | null>(null);
   const pane: Pane = picked ?? (call.findings.length > 0 ? "contract" : "body");
-  const [lines, setLines] = useState<string[]>([]);
-  const [pretty, setPretty] = useState<Pretty | null>(null);
-  const [search, setSearch] = useState("");
-  const [highlight, setHighlight] = useState<number | null>(null);
-  useEffect(() => {
-    setLines([]);
-    setPretty(null);
-    setHighlight(null);
-    if (call.body_id === null) return;
-    let live = true;
-    readBody(call.body_id).then((text) => {
-      if (!live) return;
-      if (text.length <= PRETTY_LIMIT && (call.content_type ?? "").includes("json")) {
-        try {
-          const p = prettyJson(JSON.parse(text));
-          setPretty(p);
-          setLines(p.lines);
-          return;
-        } catch {
-          // not JSON after all: shown as text
-        }
-      }
-      setLines(textLines(text));
-    });
-    return () => {
-      live = false;
-    };
-  }, [call]);
-  const shown = useMemo(() => {
-    if (!search) return lines.map((l, i) => [i, l] as const);
-    const q = search.toLowerCase();
-    return lines.map((l, i) => [i, l] as const).filter(([, l]) => l.toLowerCase().includes(q));
-  }, [lines, search]);
-  const parent = useRef<HTMLDivElement>(null);
-  const v = useVirtualizer({ count: shown.length, getScrollElement: () => parent.current, estimateSize: () => 18, overscan: 20 });
+  // The finding clicked last, for the body it was found in.
+  const [target, setTarget] = useState<(Target & { bodyId: number | null }) | undefined>(undefined);
   const jump = (location: string) => {
-    if (!pretty) return;
-    const line = lineForPointer(pretty, location);
-    if (line === undefined) return;
-    setSearch("");
-    setHighlight(line);
+    setTarget((t) => ({ pointer: location, n: (t?.n ?? 0) + 1, bodyId: call.body_id }));
     setPicked("body");
-    // The body is drawn first, then scrolled.
-    setTimeout(() => v.scrollToIndex(line, { align: "center" }), 0);
   };
   const labels: Record<Pane, string> = {
     body: "Body",
@@ -98,8 +38,8 @@ export function ResponsePanel({ call, onAllow, onSnippet }: { call: CallView; on
         )}
         {call.elapsed_ms !== null && <span>{call.elapsed_ms} ms</span>}
         {call.size !== null && <span>{formatBytes(call.size)}</span>}
-        <span className={`verdict ${ok ? "ok" : "bad"}`} data-testid="verdict">
-          {call.error ? "error" : ok ? "honours the contract" : `${failing.length} finding(s)`}
+        <span className={`verdict ${!call.checked_against && !call.error ? "muted" : ok ? "ok" : "bad"}`} data-testid="verdict">
+          {call.error ? "error" : !call.checked_against ? "not checked: no operation of the spec matches" : ok ? "honours the contract" : `${failing.length} finding(s)`}
           {!call.error && warnings > 0 && ` · ${warnings} warning(s)`}
         </span>
       </div>
@@ -162,27 +102,8 @@ export function ResponsePanel({ call, onAllow, onSnippet }: { call: CallView; on
       )}
       {pane === "code" && onSnippet && <CodePane onSnippet={onSnippet} />}
       {pane === "body" && call.body_id !== null && <BodyFilter bodyId={call.body_id} />}
-      {pane === "body" && (
-        <>
-          <input className="filter" data-testid="body-search" placeholder="Search the body" value={search} onChange={(e) => setSearch(e.target.value)} />
-          <div ref={parent} className="body scroll" data-testid="body">
-            <div style={{ height: v.getTotalSize(), position: "relative" }}>
-              {v.getVirtualItems().map((vi) => {
-                const [n, text] = shown[vi.index];
-                return (
-                  <div
-                    key={vi.key}
-                    className={`line ${highlight === n ? "hl" : ""}`}
-                    style={{ position: "absolute", top: 0, left: 0, right: 0, height: vi.size, transform: `translateY(${vi.start}px)` }}
-                  >
-                    <span className="ln">{n + 1}</span>
-                    <span className="code">{text}</span>
-                  </div>
-                );
-              })}
-            </div>
-          </div>
-        </>
+      {pane === "body" && call.body_id !== null && (
+        <BodyViewer key={call.body_id} bodyId={call.body_id} json={(call.content_type ?? "").includes("json")} target={target?.bodyId === call.body_id ? target : undefined} />
       )}
     </section>
   );

@@ -7,10 +7,13 @@ interface Props {
   active: string | null;
   onActivate: (id: string) => void;
   onClose: (id: string) => void;
+  /** Keeps a preview tab open (double-click). */
+  onPin: (id: string) => void;
 }
 
-/** The open requests, one tab each; unsaved changes marked; Ctrl+W closes the active one. */
-export function TabBar({ tabs, active, onActivate, onClose }: Props) {
+/** The open requests, one tab each; unsaved changes marked; Ctrl+W closes the active one. An
+ *  untouched operation's tab is a preview (italic), replaced by the next operation picked. */
+export function TabBar({ tabs, active, onActivate, onClose, onPin }: Props) {
   const bar = useRef<HTMLDivElement>(null);
   // The active tab is always in view.
   useEffect(() => {
@@ -20,8 +23,8 @@ export function TabBar({ tabs, active, onActivate, onClose }: Props) {
   return (
     <div role="tablist" className="tab-bar" aria-label="Open requests" data-testid="tab-bar" ref={bar}>
       {tabs.map((t) => (
-        <div key={t.id} className={`tab ${t.id === active ? "active" : ""}`}>
-          <button role="tab" aria-selected={t.id === active} data-testid="tab" title={t.saved ? `${t.saved.collection}/${t.saved.key}` : t.title} onClick={() => onActivate(t.id)}>
+        <div key={t.id} className={`tab ${t.id === active ? "active" : ""} ${!t.saved && !t.dirty && !t.pinned ? "preview" : ""}`}>
+          <button role="tab" aria-selected={t.id === active} data-testid="tab" title={t.saved ? `${t.saved.collection}/${t.saved.key}` : t.title} onClick={() => onActivate(t.id)} onDoubleClick={() => onPin(t.id)}>
             {t.saved && <span className="small muted">{t.saved.collection} · </span>}
             {t.title}
             {t.dirty && <span className="dirty"> ●</span>}

@@ -4,7 +4,7 @@ import type { OperationForm, SavedView, TreeItem } from "../api";
 import { filterItems, treeOf } from "../components/CollectionTree";
 import { matches } from "../components/Palette";
 import { splitUrl } from "../components/RequestPanel";
-import { draftOfTab, keep, pairsOf, rowsOf, savedOfTab, tabOf, tabOfSaved } from "../lib/tabs";
+import { draftOfTab, keep, pairsOf, rowsOf, savedOfTab, tabOf, tabOfSaved, withSettings } from "../lib/tabs";
 
 const form: OperationForm = {
   id: "read",
@@ -114,5 +114,20 @@ describe("a free request's URL", () => {
     expect(splitUrl("https://h")).toEqual({ base_url: "https://h", path: "/" });
     expect(splitUrl("{{baseUrl}}/items")).toEqual({ base_url: "{{baseUrl}}", path: "/items" });
     expect(splitUrl("/only/path")).toEqual({ base_url: null, path: "/only/path" });
+  });
+});
+
+describe("request settings", () => {
+  it("keep only what differs from the defaults, and go out with the tab's draft", () => {
+    let s = withSettings(undefined, { timeout_ms: 1500 });
+    expect(s).toEqual({ timeout_ms: 1500 });
+    s = withSettings(s, { follow_redirects: false });
+    expect(s).toEqual({ timeout_ms: 1500, follow_redirects: false });
+    // Back at its default, a setting is dropped; all at defaults, there are none.
+    s = withSettings(s, { follow_redirects: undefined });
+    expect(s).toEqual({ timeout_ms: 1500 });
+    expect(withSettings(s, { timeout_ms: undefined })).toBeUndefined();
+    const tab = tabOf(null, { method: "GET", path: "/x", params: [], query: [], headers: [], settings: { retries: 2 } }, "GET /x", null);
+    expect(draftOfTab(tab, "http://h").settings).toEqual({ retries: 2 });
   });
 });

@@ -54,7 +54,7 @@ export function useTabs({ attempt, notify, clearCall, onSaved, spec, baseUrl }: 
     (t: Tab) => {
       setTabs((all) => {
         const current = all.find((x) => x.id === active);
-        const replace = current && !current.dirty && !current.saved;
+        const replace = current && !current.dirty && !current.saved && !current.pinned && !t.pinned;
         return replace ? all.map((x) => (x.id === current.id ? t : x)) : [...all, t];
       });
       setActive(t.id);
@@ -81,15 +81,17 @@ export function useTabs({ attempt, notify, clearCall, onSaved, spec, baseUrl }: 
 
   const setState = useCallback((state: RequestState) => update({ state }), [update]);
 
-  const select = async (id: string) => {
+  /** An operation of the spec, in the preview tab, or in a tab of its own when `pin`. */
+  const select = async (id: string, pin = false) => {
     const open = tabs.find((t) => !t.saved && t.operationId === id && !t.dirty);
     if (open) {
+      if (pin && !open.pinned) setTabs((all) => all.map((t) => (t.id === open.id ? { ...t, pinned: true } : t)));
       setActive(open.id);
       return;
     }
     await attempt(async () => {
       const f = await api.operationForm(id);
-      show(tabOf(f, f.draft, `${f.method} ${f.path}`, id));
+      show({ ...tabOf(f, f.draft, `${f.method} ${f.path}`, id), pinned: pin });
     });
   };
 
@@ -285,6 +287,7 @@ export function useTabs({ attempt, notify, clearCall, onSaved, spec, baseUrl }: 
       clearCall();
     },
     close,
+    pin: (id: string) => setTabs((all) => all.map((t) => (t.id === id ? { ...t, pinned: true } : t))),
     select,
     reopen,
     openSaved,

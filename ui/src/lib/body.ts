@@ -1,65 +1,53 @@
-/** Pretty JSON split in lines, with the line each JSON pointer starts on. */
-export interface Pretty {
-  lines: string[];
-  lineOf: Map<string, number>;
-}
+/** A collapsed block of a body's layout: its opening line and its closing line. */
+export type Fold = readonly [start: number, end: number];
 
-const esc = (token: string) => token.replace(/~/g, "~0").replace(/\//g, "~1");
-
-/** Pretty-prints `value` (2-space indent, as JSON.stringify) and indexes every pointer. */
-export function prettyJson(value: unknown): Pretty {
-  const lines: string[] = [];
-  const lineOf = new Map<string, number>();
-  const walk = (v: unknown, pointer: string, indent: string, prefix: string, comma: string) => {
-    lineOf.set(pointer, lines.length);
-    if (Array.isArray(v)) {
-      if (v.length === 0) {
-        lines.push(`${indent}${prefix}[]${comma}`);
-        return;
-      }
-      lines.push(`${indent}${prefix}[`);
-      v.forEach((item, i) =>
-        walk(item, `${pointer}/${i}`, indent + "  ", "", i < v.length - 1 ? "," : ""),
-      );
-      lines.push(`${indent}]${comma}`);
-    } else if (v !== null && typeof v === "object") {
-      const entries = Object.entries(v as Record<string, unknown>);
-      if (entries.length === 0) {
-        lines.push(`${indent}${prefix}{}${comma}`);
-        return;
-      }
-      lines.push(`${indent}${prefix}{`);
-      entries.forEach(([k, item], i) =>
-        walk(item, `${pointer}/${esc(k)}`, indent + "  ", `${JSON.stringify(k)}: `, i < entries.length - 1 ? "," : ""),
-      );
-      lines.push(`${indent}}${comma}`);
-    } else {
-      lines.push(`${indent}${prefix}${JSON.stringify(v)}${comma}`);
-    }
-  };
-  walk(value, "", "", "", "");
-  return { lines, lineOf };
-}
-
-/** The line a finding's location points at: the pointer itself, else its closest parent. */
-export function lineForPointer(p: Pretty, pointer: string): number | undefined {
-  let at = pointer;
-  for (;;) {
-    const line = p.lineOf.get(at);
-    if (line !== undefined) return line;
-    if (at === "") return undefined;
-    at = at.slice(0, Math.max(0, at.lastIndexOf("/")));
-  }
-}
-
-/** Text cut into lines of at most `width` characters (a minified 10 MB body stays scrollable). */
-export function textLines(text: string, width = 2000): string[] {
-  const out: string[] = [];
-  for (const line of text.split("\n")) {
-    if (line.length <= width) out.push(line);
-    else for (let i = 0; i < line.length; i += width) out.push(line.slice(i, i + width));
+/** The folds that hide lines: those not inside another collapsed fold, in order. */
+function outermost(folds: readonly Fold[]): Fold[] {
+  const out: Fold[] = [];
+  for (const f of [...folds].sort((a, b) => a[0] - b[0])) {
+    const last = out[out.length - 1];
+    if (last && f[0] <= last[1]) continue;
+    out.push(f);
   }
   return out;
+}
+
+/** A body's `total` lines with `folds` collapsed: how many rows are drawn, the line each row
+ *  shows, and the row of a line (undefined when a fold hides it). A collapsed fold shows its
+ *  opening line and hides the lines after it up to its closing line. */
+export function foldedView(total: number, folds: readonly Fold[]) {
+  const shown = outermost(folds);
+  const hidden = shown.reduce((n, [s, e]) => n + (e - s), 0);
+  return {
+    count: total - hidden,
+    lineAt(row: number): number {
+      let line = row;
+      for (const [s, e] of shown) {
+        if (line > s) line += e - s;
+        else break;
+      }
+      return line;
+    },
+    rowOf(line: number): number | undefined {
+      let row = line;
+      for (const [s, e] of shown) {
+        if (line > s && line <= e) return undefined;
+        if (e < line) row -= e - s;
+      }
+      return row;
+    },
+    isFolded: (line: number) => shown.some(([s]) => s === line),
+  };
+}
+
+/** `folds` with the block opening on `start` collapsed, or expanded when it was. */
+export function toggleFold(folds: readonly Fold[], start: number, end: number): Fold[] {
+  return folds.some(([s]) => s === start) ? folds.filter(([s]) => s !== start) : [...folds, [start, end]];
+}
+
+/** `folds` without those hiding `line` (a search hit or a finding is shown). */
+export function unfoldTo(folds: readonly Fold[], line: number): Fold[] {
+  return folds.filter(([s, e]) => !(line > s && line <= e));
 }
 
 /** `1.2 KB`, `3.4 MB`. */

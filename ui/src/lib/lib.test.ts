@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { OperationForm, OperationRow } from "../api";
-import { formatBytes, lineForPointer, prettyJson, textLines } from "./body";
+import { foldedView, formatBytes, toggleFold, unfoldTo } from "./body";
 import { initialState, toDraft, typedValue } from "./draft";
 import { filterOperations, groupByTag } from "./operations";
 import { check } from "./validator";
@@ -30,18 +30,26 @@ describe("operation explorer", () => {
 });
 
 describe("body view", () => {
-  it("pretty-prints like JSON.stringify and finds each pointer's line", () => {
-    const v = { items: [{ id: 1, "a/b": "x" }, { id: 2, tags: [] }], n: null };
-    const p = prettyJson(v);
-    expect(p.lines.join("\n")).toBe(JSON.stringify(v, null, 2));
-    expect(p.lines[lineForPointer(p, "/items/1/id")!]).toContain('"id": 2');
-    expect(p.lines[lineForPointer(p, "/items/0/a~1b")!]).toContain('"a/b": "x"');
-    // A missing property points at its closest parent.
-    expect(p.lines[lineForPointer(p, "/items/1/price")!]).toBe("    {");
-    expect(lineForPointer(p, "")).toBe(0);
+  it("maps rows to lines around collapsed folds, nested ones ignored while hidden", () => {
+    // 20 lines; a block on 2..8 with one inside on 3..5, another on 10..15.
+    let folds = toggleFold([], 3, 5);
+    folds = toggleFold(folds, 2, 8);
+    folds = toggleFold(folds, 10, 15);
+    const v = foldedView(20, folds);
+    expect(v.count).toBe(20 - 6 - 5);
+    expect([0, 1, 2, 3, 4, 5].map(v.lineAt)).toEqual([0, 1, 2, 9, 10, 16]);
+    expect(v.rowOf(9)).toBe(3);
+    expect(v.rowOf(16)).toBe(5);
+    expect(v.rowOf(4)).toBeUndefined();
+    expect(v.isFolded(2) && v.isFolded(10) && !v.isFolded(3)).toBe(true);
+    // Showing line 4 opens the folds hiding it, not the others.
+    const opened = unfoldTo(folds, 4);
+    expect(opened).toEqual([[10, 15]]);
+    expect(foldedView(20, opened).rowOf(4)).toBe(4);
+    // Toggling again expands.
+    expect(toggleFold(folds, 10, 15)).toEqual([[3, 5], [2, 8]]);
   });
-  it("cuts long lines so a minified body stays scrollable", () => {
-    expect(textLines("a".repeat(4500) + "\nb", 2000).map((l) => l.length)).toEqual([2000, 2000, 500, 1]);
+  it("formats sizes", () => {
     expect(formatBytes(512)).toBe("512 B");
     expect(formatBytes(10 * 1024 * 1024)).toBe("10.0 MB");
   });

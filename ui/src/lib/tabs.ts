@@ -1,4 +1,4 @@
-import type { CheckRow, Draft, ExtractRow, OperationForm, SavedView } from "../api";
+import type { CheckRow, Draft, ExtractRow, OperationForm, SavedView, Settings } from "../api";
 import type { RequestState } from "../components/RequestPanel";
 import { initialState, toDraft } from "./draft";
 
@@ -35,6 +35,9 @@ export interface Tab {
   saved: SavedAt | null;
   /** Changed since opened or saved. */
   dirty: boolean;
+  /** Kept open when another operation is picked (double-click); an untouched operation's tab
+   *  is otherwise a preview, replaced by the next one picked. */
+  pinned?: boolean;
 }
 
 let next = 0;
@@ -90,6 +93,7 @@ export function tabOfSaved(view: SavedView, form: OperationForm | null): Tab {
 export function draftOfTab(tab: Tab, baseUrl: string): Draft {
   const base: Draft = tab.form ? toDraft(tab.form, tab.state).draft : { ...tab.draft, auth: tab.state.auth };
   const draft: Draft = { ...base, headers: pairsOf(tab.headers), query: pairsOf(tab.query) };
+  if (tab.draft.settings) draft.settings = tab.draft.settings;
   if (baseUrl) draft.base_url = baseUrl;
   else if (!tab.form && tab.draft.base_url) draft.base_url = tab.draft.base_url;
   return draft;
@@ -123,4 +127,12 @@ export function keep(tabs: Tab[]): KeptTab[] {
     delete kept.form;
     return kept as KeptTab;
   });
+}
+
+/** Settings with `patch` applied: a setting back at its default is dropped, and settings that
+ *  are all defaults are none (the draft carries only what differs). */
+export function withSettings(settings: Settings | undefined, patch: Partial<Settings>): Settings | undefined {
+  const out: Record<string, unknown> = { ...settings, ...patch };
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  return Object.keys(out).length > 0 ? (out as Settings) : undefined;
 }

@@ -2,6 +2,7 @@
 import type { Auth } from "./Auth";
 import type { Body } from "./Body";
 import type { ParamValue } from "./ParamValue";
+import type { Settings } from "./Settings";
 
 /**
  * What the user wants sent: an operation's method and path plus values. Strings anywhere
@@ -40,4 +41,8 @@ auth?: Auth | null,
 /**
  * Overrides the spec's servers.
  */
-base_url?: string | null, };
+base_url?: string | null, 
+/**
+ * How it is sent: time limit, retries, redirects, TLS verification.
+ */
+settings?: Settings, };
