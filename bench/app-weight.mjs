@@ -4,10 +4,18 @@
 //   - time to show the operation list of GitHub's 13 MB spec (Open clicked → rows drawn)
 //   - memory (PSS) of all the app's processes with that spec open, vs a bare Tauri window
 //     measured the same way
-//   - the longest UI stall (gap between animation frames) while a 10 MB response is shown
-// Run by bench/app-weight.sh, which builds what it needs.
+//   - the same PSS with 10 operations of it open in tabs of their own
+//   - the explorer with a spec of 22,000 operations (made here, like MS Graph beta's):
+//     open, filter, scroll — the longest gap in a 10 ms heartbeat of the page
+//   - the Collections tree with 5,000 saved requests (a collection folder made here): shown,
+//     filtered, scrolled — the same gap
+//   - a 10 MB response (shown pretty) and a 100 MB one (shown raw): time to the first lines,
+//     the same gap
+// Launch and PSS are compared with a bare Tauri window measured the same way, in the same
+// run. Run by bench/app-weight.sh, which builds what it needs.
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createInterface } from "node:readline";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -88,6 +96,61 @@ async function session(port, application, args) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Starts a 10 ms heartbeat in the page; `stop` returns the longest gap between beats (ms):
+ *  a task that blocks the page for longer shows as one. */
+async function heartbeat(app) {
+  await app.execute(() => {
+    let last = performance.now();
+    window.__gap = 0;
+    window.__beat = setInterval(() => {
+      const t = performance.now();
+      window.__gap = Math.max(window.__gap, t - last);
+      last = t;
+    }, 10);
+  });
+  return {
+    stop: async () =>
+      Math.round(
+        await app.execute(() => {
+          clearInterval(window.__beat);
+          return window.__gap;
+        }),
+      ),
+  };
+}
+
+/** A spec of `n` operations in 200 tags, with summaries (the shape of MS Graph beta's). */
+function manyOperations(n) {
+  const paths = {};
+  for (let i = 0; i < n; i++) {
+    paths[`/group${i % 200}/resource${i}/{id}`] = {
+      get: {
+        operationId: `op${i}`,
+        tags: [`group${i % 200}`],
+        summary: `Get resource ${i} of group ${i % 200}`,
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+        responses: { 200: { description: "ok", content: { "application/json": { schema: { type: "object" } } } } },
+      },
+    };
+  }
+  return JSON.stringify({ openapi: "3.0.3", info: { title: `${n} operations`, version: "1" }, paths });
+}
+
+/** A collection folder of `n` requests in 50 folders. */
+function manyRequests(dir, n) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "collection.yaml"), "version: 2\nname: big tree\n");
+  for (let f = 0; f < 50; f++) {
+    const sub = join(dir, `folder-${f}`);
+    mkdirSync(sub);
+    writeFileSync(join(sub, "folder.yaml"), `name: folder ${f}\nseq: ${f}\n`);
+    for (let i = 0; i < n / 50; i++) {
+      writeFileSync(join(sub, `request-${i}.yaml`), `name: request ${f}-${i}\nseq: ${i}\nmethod: GET\npath: /things/${i}\n`);
+    }
+  }
+}
+
 try {
   const server = start(join(root, "target/release/examples/bench_server"), []);
   const base = `http://127.0.0.1:${(await firstLine(server)).trim()}`;
@@ -96,8 +159,10 @@ try {
   await sleep(1500);
 
   // The bare window, measured as the app will be: settled, then PSS of its process tree.
+  const tb = Date.now();
   let b = await session(port, join(root, `target/${profile}/examples/bare_window`), []);
   await (await b.$("#ready")).waitForDisplayed({ timeout: 20000 });
+  const bareLaunchMs = Date.now() - tb;
   await sleep(3000);
   const barePss = pssMb(tree(pidOf("bare_window")));
   await b.deleteSession();
@@ -118,6 +183,34 @@ try {
   const count = await (await $t("spec-title")).getText();
   await sleep(3000);
   const appPss = pssMb(tree(pidOf("vouch-app")));
+
+  // Ten operations in tabs of their own (double-click pins a tab).
+  const ops = await app.$$('[data-testid="op"]');
+  for (const o of ops.slice(0, 10)) await o.doubleClick();
+  await app.waitUntil(async () => (await app.$$('[data-testid="tab"]')).length >= 10, { timeout: 30000, timeoutMsg: "10 tabs did not open" });
+  await sleep(3000);
+  const tabsPss = pssMb(tree(pidOf("vouch-app")));
+
+  // 22,000 operations: opened, filtered, scrolled.
+  const manySpec = join(tmpdir(), "vouch-bench-22k.json");
+  writeFileSync(manySpec, manyOperations(22000));
+  await (await $t("spec-source")).setValue(manySpec);
+  let beat = await heartbeat(app);
+  await (await $t("open")).click();
+  await app.waitUntil(async () => (await (await $t("spec-title")).getText()).includes("22000"), { timeout: 60000, interval: 50 });
+  const openGap = await beat.stop();
+  beat = await heartbeat(app);
+  await (await $t("op-filter")).setValue("resource 2199");
+  await app.waitUntil(async () => (await app.$$('[data-testid="op"]')).length > 0 && (await app.$$('[data-testid="op"]')).length < 20, { timeout: 20000, interval: 50 });
+  await (await $t("op-filter")).setValue("");
+  for (let i = 0; i < 20; i++) {
+    await app.execute(() => {
+      const el = document.querySelector('[data-testid="op-list"]');
+      if (el) el.scrollTop += 4000;
+    });
+    await sleep(30);
+  }
+  const exploreGap = await beat.stop();
 
   // 10 MB response: watch the gaps between animation frames while it is fetched and shown.
   await (await $t("spec-source")).setValue(`${base}/openapi.json`);
@@ -145,14 +238,61 @@ try {
     cancelAnimationFrame(window.__raf);
     return window.__gap;
   });
+
+  // 100 MB: opened raw (over the pretty-printing limit), the page's heartbeat watched.
+  await (await app.$('[data-op="GET /huge"]')).click();
+  beat = await heartbeat(app);
+  const t3 = Date.now();
+  await (await $t("send")).click();
+  await app.waitUntil(async () => (await (await $t("body-lines")).getText().catch(() => "")).includes("shown raw"), { timeout: 300000, interval: 100 });
+  const hugeMs = Date.now() - t3;
+  const hugeLines = await (await $t("body-lines")).getText();
+  for (let i = 0; i < 20; i++) {
+    await app.execute(() => {
+      const el = document.querySelector('[data-testid="body"]');
+      if (el) el.scrollTop += 200000;
+    });
+    await sleep(30);
+  }
+  const hugeGap = await beat.stop();
+  const hugePss = pssMb(tree(pidOf("vouch-app")));
   await app.deleteSession();
 
+  // 5,000 saved requests: the app opened on their folder; the tree shown, filtered, scrolled.
+  const treeDir = join(tmpdir(), "vouch-bench-tree");
+  manyRequests(treeDir, 5000);
+  const treeApp = await session(port, join(root, `target/${profile}/vouch-app`), [treeDir]);
+  const $u = (id) => treeApp.$(`[data-testid="${id}"]`);
+  await (await $u("sidebar-collections")).waitForClickable({ timeout: 60000 });
+  beat = await heartbeat(treeApp);
+  const t4 = Date.now();
+  await (await $u("sidebar-collections")).click();
+  await treeApp.waitUntil(async () => (await treeApp.$$('[data-testid^="req-big tree/"]')).length > 0, { timeout: 120000, interval: 50 });
+  const treeMs = Date.now() - t4;
+  const treeRows = (await treeApp.$$('[data-testid^="req-big tree/"]')).length;
+  await (await $u("tree-filter")).setValue("request 7-1");
+  await sleep(500);
+  await (await $u("tree-filter")).setValue("");
+  for (let i = 0; i < 20; i++) {
+    await treeApp.execute(() => {
+      const el = document.querySelector(".collection-tree")?.parentElement;
+      if (el) el.scrollTop += 3000;
+    });
+    await sleep(30);
+  }
+  const treeGap = await beat.stop();
+  await treeApp.deleteSession();
+
   console.log(`${profile} builds`);
-  console.log(`launch to interactive window: ${launchMs} ms`);
+  console.log(`launch to interactive window: ${launchMs} ms; bare Tauri window: ${bareLaunchMs} ms → ${(launchMs / bareLaunchMs).toFixed(2)}x`);
   console.log(`GitHub spec (${count}): Open → operation list shown in ${githubMs} ms`);
   console.log(`PSS at launch, nothing open: ${launchPss.toFixed(0)} MB (${launchPss.each})`);
   console.log(`PSS with GitHub's spec open: ${appPss.toFixed(0)} MB (${appPss.each}); bare Tauri window: ${barePss.toFixed(0)} MB (${barePss.each}) → ${(appPss.total / barePss.total).toFixed(2)}x`);
+  console.log(`PSS with GitHub's spec and 10 tabs: ${tabsPss.toFixed(0)} MB → ${(tabsPss.total / barePss.total).toFixed(2)}x the bare window`);
+  console.log(`22,000 operations: longest gap while opening ${openGap} ms; while filtering and scrolling ${exploreGap} ms`);
   console.log(`10 MB response: shown in ${bigMs} ms; longest UI stall ${Math.round(stall)} ms`);
+  console.log(`100 MB response: shown (${hugeLines}) in ${hugeMs} ms; longest gap ${hugeGap} ms; PSS then ${hugePss.toFixed(0)} MB`);
+  console.log(`5,000 saved requests: tree shown in ${treeMs} ms (${treeRows} rows in the page); longest gap while showing, filtering, scrolling ${treeGap} ms`);
 } finally {
   for (const c of children) c.kill();
 }

@@ -516,6 +516,92 @@ fn saved_requests_are_edited_renamed_moved_deleted_and_restored() {
 
 /// A run's failed step drilled into from the window: the request as sent, the response as it
 /// came, and the finding that failed it.
+/// The tree's arranging, written to the linked folder: a new folder and a new request in it,
+/// a request dragged before another and into another folder (the order numbered again), a
+/// suite deleted and restored.
+#[test]
+fn the_tree_arranges_requests_folders_and_suites() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = demo_copy(tmp.path());
+    let wb = Workbench::new(Some(tmp.path().join("data")));
+    open(&wb, &dir);
+    let shop = |wb: &Workbench| {
+        wb.collections()
+            .expect("cols")
+            .into_iter()
+            .find(|c| c.name == "shop")
+            .expect("shop")
+    };
+    let keys_in = |wb: &Workbench, folder: &str| -> Vec<String> {
+        shop(wb)
+            .items
+            .into_iter()
+            .filter(|i| i.folder.join("/") == folder)
+            .map(|i| i.name)
+            .collect()
+    };
+    assert_eq!(
+        keys_in(&wb, "items"),
+        ["List Items", "Create Item", "Read Item", "Delete Item"]
+    );
+
+    wb.new_folder("shop", &["smoke".into(), " ".into()])
+        .expect("folder");
+    assert!(shop(&wb).folders.contains(&vec!["smoke".to_string()]));
+    // Folders follow their requests to disk (git keeps no empty folder).
+    assert!(wb.new_folder("shop", &[" ".into()]).is_err());
+    let first = wb.new_request("shop", &["smoke".into()]).expect("new");
+    let second = wb.new_request("shop", &["smoke".into()]).expect("new");
+    assert_eq!(
+        (first.as_str(), second.as_str()),
+        ("smoke/New request", "smoke/New request 2")
+    );
+    let blank = wb.open_saved("shop", &first).expect("open");
+    assert_eq!(
+        (blank.draft.method.as_str(), blank.draft.base_url.as_deref()),
+        ("GET", Some("{{baseUrl}}"))
+    );
+    assert!(dir.join("smoke/new-request-2.yaml").is_file());
+    assert!(dir.join("smoke/folder.yaml").is_file());
+
+    // Read Item dragged before List Items; Delete Item dragged into smoke, before the first.
+    let key = wb
+        .place_request(
+            "shop",
+            "items/Read Item",
+            &["items".into()],
+            Some("items/List Items"),
+        )
+        .expect("reorder");
+    assert_eq!(key, "items/Read Item");
+    assert_eq!(
+        keys_in(&wb, "items"),
+        ["Read Item", "List Items", "Create Item", "Delete Item"]
+    );
+    let key = wb
+        .place_request("shop", "items/Delete Item", &["smoke".into()], Some(&first))
+        .expect("move");
+    assert_eq!(key, "smoke/Delete Item");
+    assert_eq!(
+        keys_in(&wb, "smoke"),
+        ["Delete Item", "New request", "New request 2"]
+    );
+    assert!(dir.join("smoke/delete-item.yaml").is_file());
+    assert!(!dir.join("items/delete-item.yaml").exists());
+    let file = std::fs::read_to_string(dir.join("items/read-item.yaml")).expect("file");
+    assert!(file.contains("seq: 0"), "{file}");
+
+    // A suite deleted goes to the trash; restored, it is back with its steps.
+    assert!(shop(&wb).suites.contains(&"chain".to_string()));
+    let id = wb.delete_suite("shop", "chain").expect("delete");
+    assert!(!shop(&wb).suites.contains(&"chain".to_string()));
+    assert!(!dir.join("suites/chain.yaml").exists());
+    wb.restore("shop", i64::from(id)).expect("undo");
+    assert!(shop(&wb).suites.contains(&"chain".to_string()));
+    assert!(dir.join("suites/chain.yaml").is_file());
+    assert!(wb.delete_suite("shop", "nothing").is_err());
+}
+
 #[test]
 fn a_failed_step_of_a_run_is_drilled_into() {
     let service = crate::util::Service::shop();

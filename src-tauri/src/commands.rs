@@ -192,6 +192,21 @@ commands! {
     /// Deletes a saved request into the trash; the trash item's id (restore it to undo).
     fn delete_request(collection: String, key: String) -> u32 = blocking |wb| wb.delete_request(&collection, &key);
 
+    /// A new, empty request in a folder of a collection; its key.
+    fn new_request(collection: String, folder: Vec<String>) -> String
+        = blocking |wb| wb.new_request(&collection, &folder);
+
+    /// A new folder (and its missing parents) in a collection.
+    fn new_folder(collection: String, path: Vec<String>) -> () = blocking |wb| wb.new_folder(&collection, &path);
+
+    /// Puts a saved request in a folder, before another of its requests (null: at the end);
+    /// its new key.
+    fn place_request(collection: String, key: String, folder: Vec<String>, before: Option<String>) -> String
+        = blocking |wb| wb.place_request(&collection, &key, &folder, before.as_deref());
+
+    /// Deletes a suite into the collection's trash; the trash item's id (restore undoes it).
+    fn delete_suite(collection: String, name: String) -> u32 = blocking |wb| wb.delete_suite(&collection, &name);
+
     /// A value of the window's state kept in the store (null: none).
     fn ui_state(key: String) -> Option<String> = blocking |wb| wb.ui_state(&key);
 

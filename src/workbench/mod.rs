@@ -9,6 +9,7 @@
 mod body_view;
 mod form;
 mod saved;
+mod tree;
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -254,6 +255,8 @@ pub struct CollectionRow {
     pub folder: Option<String>,
     /// Its requests as the tree shows them, by folder and order.
     pub items: Vec<TreeItem>,
+    /// Every folder's path, parents first (empty folders included).
+    pub folders: Vec<Vec<String>>,
 }
 
 /// A saved request in the window's tree.
@@ -384,6 +387,12 @@ pub struct RunStepView {
     pub warnings: Vec<String>,
     /// Total time, ms.
     pub elapsed_ms: Option<f64>,
+    /// The response's status (None: no response).
+    pub status: Option<u16>,
+    /// Contract findings that fail the step (warnings are not counted).
+    pub findings: u32,
+    /// Assertions that did not hold.
+    pub failed_checks: u32,
 }
 
 struct Open {
@@ -414,6 +423,12 @@ fn path_group(path: &str) -> Option<String> {
         .map(|s| format!("/{s}"))
 }
 
+/// Items of a stored JSON list that `keep`.
+fn count(list: &Value, keep: impl Fn(&Value) -> bool) -> u32 {
+    list.as_array()
+        .map_or(0, |a| a.iter().filter(|v| keep(v)).count() as u32)
+}
+
 /// What the window shows of a finished run.
 fn run_view(summary: &crate::run::RunSummary, note: Option<String>) -> RunView {
     RunView {
@@ -429,6 +444,9 @@ fn run_view(summary: &crate::run::RunSummary, note: Option<String>) -> RunView {
                 reasons: r.reasons(),
                 warnings: r.warnings(),
                 elapsed_ms: r.elapsed_ms.map(|ms| (ms * 10.0).round() / 10.0),
+                status: r.status,
+                findings: count(&r.findings, |f| f["severity"] != "warning"),
+                failed_checks: count(&r.assertions, |a| a["passed"] == false),
             })
             .collect(),
         covered: (
@@ -1051,7 +1069,9 @@ impl Workbench {
             let suites = store.suites(c.id)?;
             let folder = store.link(c.id)?.map(|l| l.dir.display().to_string());
             let verdicts = store.last_outcomes(c.id)?;
-            let items = exchange::from_store(&store, &c.name)?
+            let bundle = exchange::from_store(&store, &c.name)?;
+            let folders = bundle.folders.iter().map(|f| f.path.clone()).collect();
+            let items = bundle
                 .requests
                 .into_iter()
                 .map(|r| TreeItem {
@@ -1068,6 +1088,7 @@ impl Workbench {
                 suites,
                 folder,
                 items,
+                folders,
             });
         }
         Ok(out)

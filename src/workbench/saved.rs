@@ -247,7 +247,7 @@ pub fn extraction(row: &ExtractRow) -> std::result::Result<Extraction, String> {
 }
 
 /// A usage problem in the window's input, as an error.
-fn usage(message: String, hint: &str) -> super::WorkbenchError {
+pub(super) fn usage(message: String, hint: &str) -> super::WorkbenchError {
     crate::Problem {
         kind: "usage".into(),
         message,
@@ -265,7 +265,7 @@ pub(super) fn gone() -> super::WorkbenchError {
 }
 
 /// The stored request of a key (`folder/…/name`), with the store's folder ids by path.
-fn find(store: &Store, collection_id: i64, key: &str) -> Result<SavedRequest> {
+pub(super) fn find(store: &Store, collection_id: i64, key: &str) -> Result<SavedRequest> {
     let folders = store.folders(collection_id)?;
     let path_of = |mut id: Option<i64>| {
         let mut names = Vec::new();
@@ -294,7 +294,11 @@ fn find(store: &Store, collection_id: i64, key: &str) -> Result<SavedRequest> {
 
 /// The store's id of a folder path, made where missing (None: the top), a new folder placed
 /// after its collection's others.
-fn folder_id(store: &mut Store, collection_id: i64, path: &[String]) -> Result<Option<i64>> {
+pub(super) fn folder_id(
+    store: &mut Store,
+    collection_id: i64,
+    path: &[String],
+) -> Result<Option<i64>> {
     let after = store.folders(collection_id)?.len() as i64;
     let seqs = (1..=path.len())
         .map(|n| (path[..n].to_vec(), after))
@@ -607,7 +611,7 @@ impl Workbench {
     }
 }
 
-fn key_of(folder: &[String], name: &str) -> String {
+pub(super) fn key_of(folder: &[String], name: &str) -> String {
     let mut parts = folder.to_vec();
     parts.push(name.to_string());
     parts.join("/")

@@ -286,7 +286,8 @@ async function main() {
       // The CLI (another process) holds a write transaction on vouch.db for 3 s; a save waits
       // on it (the store's busy timeout is 5 s). A synchronous command would wait on the main
       // thread and freeze the window for those seconds: here another operation's form must
-      // render within 200 ms of the click, while the save is still waiting.
+      // render within 1 s of the click (a frozen window takes the lock's 3 s; a debug build on
+      // two busy cores takes 100-200 ms), while the save is still waiting.
       const next = await browser.$('[data-op="POST /items"]');
       await next.waitForDisplayed({ timeout: 5000 });
       // One round trip each (the elements are re-rendered).
@@ -313,9 +314,9 @@ async function main() {
       console.log(`e2e:      save click ${t1 - t0} ms, click on POST /items to its form ${t2 - t1} ms (lock still held: ${lockHeld}, save done: ${savedAlready})`);
       // A save on the main thread freezes the window: then the Save click itself only returns
       // once the lock is gone (and the next click is fast again, the save being done).
-      if (t1 - t0 >= 200) throw new Error(`the Save click took ${t1 - t0} ms: the window froze while the save waited`);
+      if (t1 - t0 >= 1000) throw new Error(`the Save click took ${t1 - t0} ms: the window froze while the save waited`);
       if (!lockHeld || savedAlready) throw new Error("the window did nothing until the save was done (a command on the main thread?)");
-      if (t2 - t1 >= 200) throw new Error(`the form rendered ${t2 - t1} ms after the click (limit 200 ms): the window is blocked`);
+      if (t2 - t1 >= 1000) throw new Error(`the form rendered ${t2 - t1} ms after the click (limit 1 s): the window is blocked`);
       await lock.released;
       await browser.waitUntil(async () => saved(await notice()), {
         timeout: 10000,
@@ -546,6 +547,31 @@ async function main() {
       await choose("GET /drift/price-string");
       await browser.waitUntil(async () => (await (await browser.$(".request h2")).getText()).includes("/drift/price-string"), { timeout: 5000, timeoutMsg: "the operation did not open" });
     });
+    await step(browser, "12b", "a pasted cURL command's JSON body is edited as text, then as form fields", async () => {
+      await paste("url-bar", `curl -X POST '${base}/items' -H 'Content-Type: application/json' -d '{"name": "pasted", "price": 2}'`);
+      await browser.keys("Enter");
+      await browser.waitUntil(async () => (await (await browser.$(".request h2")).getText()).includes("POST /items"), { timeout: 5000, timeoutMsg: "the pasted request did not open" });
+      await press("editor-tab-body");
+      const text = await $t("body-raw-text");
+      await text.waitForDisplayed({ timeout: 5000 });
+      if (!(await text.getValue()).includes('"pasted"')) throw new Error(`body: ${await text.getValue()}`);
+      await browser.execute(
+        (e, v) => {
+          Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set.call(e, v);
+          e.dispatchEvent(new Event("input", { bubbles: true }));
+        },
+        text,
+        '{"name": "edited", "price": 3}',
+      );
+      await press("send");
+      await browser.waitUntil(async () => (await (await $t("status-line")).getText().catch(() => "")).includes("201"), { timeout: 15000, timeoutMsg: "the edited body was not created (201)" });
+      // As form fields instead: rows.
+      await press("body-mode-form");
+      await press("add-form-field");
+      await paste("form-name-0", "grant_type");
+      await paste("form-value-0", "password");
+      if ((await (await $t("form-value-0")).getValue()) !== "password") throw new Error("the form field did not take");
+    });
     await step(browser, "13", "a suite of three requests chaining an id: built, run, a failed step drilled into", async () => {
       const saveAs = async (name) => {
         await paste("save-collection", "e2e");
@@ -626,6 +652,12 @@ async function main() {
       await press("send");
       await browser.waitUntil(async () => (await (await $t("status-line")).getText().catch(() => "")).includes("MB"), { timeout: 30000, timeoutMsg: "no 10 MB response" });
       await browser.waitUntil(async () => /^[\d,.]+ lines$/.test(await (await $t("body-lines")).getText().catch(() => "")), { timeout: 30000, timeoutMsg: "the body was not laid out pretty" });
+      const phase = async () => browser.execute(() => {
+        const g = window.__gap;
+        window.__gap = 0;
+        return Math.round(g);
+      });
+      const gaps = [`sent and laid out ${await phase()} ms`];
       const lines = Number((await (await $t("body-lines")).getText()).replace(/\D/g, ""));
       if (lines < 400000) throw new Error(`only ${lines} lines`);
       await browser.waitUntil(async () => (await (await browser.$(".line .code")).getText().catch(() => "")) === "[", { timeout: 10000, timeoutMsg: "the first line was not drawn" });
@@ -633,22 +665,70 @@ async function main() {
       const folds = await browser.$$('[data-testid="fold"]');
       await folds[1].click();
       await browser.waitUntil(async () => (await (await $t("body")).getText()).includes("… 10 lines"), { timeout: 5000, timeoutMsg: "the item did not fold" });
+      gaps.push(`folded ${await phase()} ms`);
       // Searched: the one match, 20,000 items down, scrolled into view.
       await paste("body-search", '"item 20000"');
       await browser.waitUntil(async () => (await (await $t("body-hits")).getText().catch(() => "")) === "1 of 1", { timeout: 15000, timeoutMsg: "the search found nothing" });
       await browser.waitUntil(async () => (await (await browser.$(".line.hl .code")).getText().catch(() => "")).includes('"item 20000"'), { timeout: 10000, timeoutMsg: "the match was not shown" });
+      gaps.push(`searched ${await phase()} ms`);
       await session?.saveScreenshot(join(shots, "15a-a-10-MB-body-searched.png"));
       // Raw: the minified line, cut into rows.
       await press("body-raw");
       await browser.waitUntil(async () => /shown raw|lines/.test(await (await $t("body-lines")).getText().catch(() => "")) && (await (await $t("body-lines")).getText()) !== `${lines.toLocaleString()} lines`, { timeout: 15000, timeoutMsg: "no raw layout" });
-      const gap = await browser.execute(() => {
-        clearInterval(window.__beat);
-        return window.__gap;
-      });
-      console.log(`e2e:      10 MB body (${lines} lines pretty): the longest gap in the page's heartbeat was ${Math.round(gap)} ms`);
+      gaps.push(`raw ${await phase()} ms`);
+      await browser.execute(() => clearInterval(window.__beat));
+      const gap = Math.max(...gaps.map((g) => Number(g.match(/(\d+) ms/)[1])));
+      console.log(`e2e:      10 MB body (${lines} lines pretty): the longest gap in the page's heartbeat was ${gap} ms (${gaps.join(", ")})`);
       // A freeze, not a benchmark (bench/app-weight.sh measures release builds): a debug
       // build on a busy CI machine still must not block the page for a quarter second.
       if (gap > 250) throw new Error(`the page was blocked for ${Math.round(gap)} ms`);
+    });
+    await step(browser, "16", "the tree: a new folder and request, a request dragged into the folder, moved up, a suite deleted and undone", async () => {
+      const folder = join(work, "shop");
+      await pane("collections");
+      // A new folder from the collection's menu.
+      await press("collection-menu-shop");
+      await press("collection-new-folder");
+      await paste("name-input", "smoke");
+      await press("name-ok");
+      await (await $t("folder-shop/smoke")).waitForDisplayed({ timeout: 5000, timeoutMsg: "no new folder" });
+      // A new request in it, from the folder's right-click menu: opened in a tab.
+      await browser.execute((el) => el.dispatchEvent(new MouseEvent("contextmenu", { bubbles: true, cancelable: true })), await $t("folder-shop/smoke"));
+      await press("folder-new-request");
+      await (await $t("req-shop/smoke/New request")).waitForDisplayed({ timeout: 5000, timeoutMsg: "no new request" });
+      await browser.waitUntil(async () => (await (await $t("saved-at")).getText().catch(() => "")).includes("shop/smoke/New request"), { timeout: 5000, timeoutMsg: "the new request did not open" });
+      await browser.waitUntil(async () => existsSync(join(folder, "smoke/new-request.yaml")), { timeout: 5000, timeoutMsg: "the new request's file was not written" });
+      // Dragged: Read Item onto New request (before it, in smoke). The drag's events are the
+      // browser's own, dispatched on the rows.
+      await browser.execute(
+        (from, to) => {
+          const data = new DataTransfer();
+          from.dispatchEvent(new DragEvent("dragstart", { bubbles: true, dataTransfer: data }));
+          return new Promise((done) =>
+            setTimeout(() => {
+              to.dispatchEvent(new DragEvent("dragover", { bubbles: true, cancelable: true, dataTransfer: data }));
+              to.dispatchEvent(new DragEvent("drop", { bubbles: true, cancelable: true, dataTransfer: data }));
+              done(null);
+            }, 50),
+          );
+        },
+        await $t("req-shop/items/Read Item"),
+        await $t("req-shop/smoke/New request"),
+      );
+      await (await $t("req-shop/smoke/Read Item")).waitForDisplayed({ timeout: 5000, timeoutMsg: "not dropped into smoke" });
+      await browser.waitUntil(async () => existsSync(join(folder, "smoke/read-item.yaml")) && !existsSync(join(folder, "items/read-item.yaml")), { timeout: 5000, timeoutMsg: "the file did not move" });
+      const order = async () => browser.execute(() => [...document.querySelectorAll('[data-testid^="req-shop/smoke/"]')].map((e) => e.dataset.testid.slice("req-shop/smoke/".length)));
+      let names = await order();
+      if (names.join(",") !== "Read Item,New request") throw new Error(`order in smoke: ${names}`);
+      // Moved down again from its menu (the keyboard's way).
+      await press("menu-shop/smoke/Read Item");
+      await press("action-down");
+      await browser.waitUntil(async () => (await order()).join(",") === "New request,Read Item", { timeout: 5000, timeoutMsg: `not moved down: ${await order()}` });
+      // A suite deleted, then undone.
+      await press("delete-suite-shop/chain");
+      await (await $t("run-shop/chain")).waitForExist({ reverse: true, timeout: 5000, timeoutMsg: "the suite was not deleted" });
+      await press("undo-delete");
+      await (await $t("run-shop/chain")).waitForDisplayed({ timeout: 5000, timeoutMsg: "the suite delete was not undone" });
     });
   } finally {
     await browser.deleteSession().catch(() => {});

@@ -4,7 +4,8 @@ import { Panel, PanelGroup, PanelResizeHandle } from "react-resizable-panels";
 import { api, dialogs } from "./api";
 import { CollectionTree, type RequestActions } from "./components/CollectionTree";
 import { CollectionsPanel } from "./components/CollectionsPanel";
-import { EnvironmentEditor } from "./components/EnvironmentEditor";
+import { EnvironmentsView } from "./components/EnvironmentsView";
+import { RunnerView } from "./components/RunnerView";
 import { Header } from "./components/Header";
 import { OperationList } from "./components/OperationList";
 import { RequestPanel } from "./components/RequestPanel";
@@ -22,6 +23,8 @@ import { useCallView, useSend } from "./hooks/useSend";
 import { useSpec } from "./hooks/useSpec";
 import { useTabs } from "./hooks/useTabs";
 import { useTheme } from "./hooks/useTheme";
+
+type View = "request" | "runner" | "environments";
 
 export function App() {
   const { error, notice, notify, fail, attempt, clearError, clearNotice } = useNotices();
@@ -52,6 +55,11 @@ export function App() {
       refresh();
     },
   });
+  // What the work area shows: the active request tab, the runner or the environments. A tab
+  // brought forward shows the request editor again.
+  const [viewAt, setViewAt] = useState<{ view: View; at: number }>({ view: "request", at: 0 });
+  const view: View = viewAt.at === tabs.opened ? viewAt.view : "request";
+  const setView = (v: View) => setViewAt({ view: v, at: tabs.opened });
   // A collection folder just opened: what its sync found, and its environment picked.
   const { setEnv } = environments;
   useEffect(() => {
@@ -69,7 +77,7 @@ export function App() {
     const c = spec.spec?.collection;
     if (c) api.setUiState(`env:${c}`, e).catch(() => {});
   };
-  const runs = useRuns({ env: environments.env, attempt, onRan: refresh });
+  const runs = useRuns({ env: environments.env, attempt, onRan: refresh, onStart: () => setView("runner") });
   const sender = useSend({
     build: tabs.build,
     env: environments.env,
@@ -100,6 +108,23 @@ export function App() {
         refresh();
       }),
     remove: collections.remove,
+    place: (c, key, folder, before) =>
+      attempt(async () => {
+        tabs.renamed(c, key, await api.placeRequest(c, key, folder, before));
+        refresh();
+      }),
+    newRequest: (c, folder) =>
+      attempt(async () => {
+        const key = await api.newRequest(c, folder);
+        refresh();
+        await tabs.openSaved(c, key);
+      }),
+    newFolder: (c, path) =>
+      attempt(async () => {
+        await api.newFolder(c, path);
+        refresh();
+      }),
+    removeSuite: collections.removeSuite,
   };
   const palette: PaletteItem[] = [
     ...spec.rows.map((r) => ({ group: "Operations", label: `${r.method} ${r.path}`, keywords: [r.summary ?? "", r.id], run: () => tabs.select(r.id) })),
@@ -126,7 +151,10 @@ export function App() {
         envs={environments.envs}
         env={environments.env}
         onEnv={pickEnv}
-        onEditEnv={environments.edit}
+        onEditEnv={() => {
+          environments.edit();
+          setView("environments");
+        }}
         onNewSession={() =>
           attempt(async () => {
             await api.resetSession();
@@ -151,19 +179,6 @@ export function App() {
           <button className="link" onClick={clearError}>
             dismiss
           </button>
-        </div>
-      )}
-      {environments.editing !== null && (
-        <div className="banner">
-          <EnvironmentEditor
-            name={environments.editing}
-            onClose={environments.closeEditor}
-            onError={fail}
-            onSaved={(n) => {
-              environments.saved(n);
-              collections.refresh();
-            }}
-          />
         </div>
       )}
       {spec.pasting && (
@@ -229,6 +244,61 @@ export function App() {
         </Panel>
         <PanelResizeHandle className="resize-handle" />
         <Panel defaultSize={layout.main[1]} minSize={30} className="pane">
+        <div className="view-tabs" role="tablist" aria-label="Views">
+          <button role="tab" aria-selected={view === "request"} className={view === "request" ? "active" : ""} data-testid="view-request" onClick={() => setView("request")}>
+            Requests
+          </button>
+          <button role="tab" aria-selected={view === "runner"} className={view === "runner" ? "active" : ""} data-testid="view-runner" onClick={() => setView("runner")}>
+            Runner{runs.running ? " …" : ""}
+          </button>
+          <button
+            role="tab"
+            aria-selected={view === "environments"}
+            className={view === "environments" ? "active" : ""}
+            data-testid="view-environments"
+            onClick={() => {
+              if (environments.editing === null) environments.edit();
+              setView("environments");
+            }}
+          >
+            Environments
+          </button>
+        </div>
+        {view === "runner" && (
+          <RunnerView
+            collections={collections.collections}
+            target={runs.target}
+            onPick={runs.pick}
+            onRun={runs.runTarget}
+            envs={environments.envs}
+            env={environments.env}
+            onEnv={pickEnv}
+            running={runs.running}
+            total={runs.total}
+            live={runs.live}
+            progress={runs.progress}
+            run={runs.run}
+            runs={runs.runs}
+          />
+        )}
+        {view === "environments" && (
+          <EnvironmentsView
+            envs={environments.envs}
+            editing={environments.editing ?? environments.env}
+            onEdit={environments.editAt}
+            onClose={() => {
+              environments.closeEditor();
+              setView("request");
+            }}
+            onError={fail}
+            onSaved={(n) => {
+              environments.saved(n);
+              environments.refresh();
+              collections.refresh();
+            }}
+          />
+        )}
+        {view === "request" && (
         <PanelGroup direction="vertical" className="work" onLayout={(sizes) => resized("work", sizes)}>
           <Panel defaultSize={layout.work[0]} minSize={15} className="pane">
           <div className="request-pane">
@@ -257,6 +327,7 @@ export function App() {
           {call ? <ResponsePanel call={call} onAllow={sender.allowAndSend} onSnippet={sender.snippet} /> : <div className="empty muted">The response shows here.</div>}
           </Panel>
         </PanelGroup>
+        )}
         </Panel>
         <PanelResizeHandle className="resize-handle" />
         <Panel defaultSize={layout.main[2]} minSize={12} className="pane">
@@ -265,9 +336,6 @@ export function App() {
           canSave={!!tabs.tab}
           onSave={tabs.saveAs}
           savedAt={tabs.tab?.saved ? { collection: tabs.tab.saved.collection, name: tabs.tab.saved.name } : null}
-          runs={runs.runs}
-          progress={runs.progress}
-          run={runs.run}
         />
         </Panel>
         </PanelGroup>

@@ -130,6 +130,29 @@ export function deleteRequest(collection: string, key: string): Promise<number> 
   return invoke<number>("delete_request", { collection, key });
 }
 
+/** A new, empty request in a folder of a collection; its key. */
+export function newRequest(collection: string, folder: Array<string>): Promise<string> {
+  return invoke<string>("new_request", { collection, folder });
+}
+
+/** A new folder (and its missing parents) in a collection. */
+export function newFolder(collection: string, path: Array<string>): Promise<void> {
+  return invoke<void>("new_folder", { collection, path });
+}
+
+/**
+ * Puts a saved request in a folder, before another of its requests (null: at the end);
+ * its new key.
+ */
+export function placeRequest(collection: string, key: string, folder: Array<string>, before: string | null): Promise<string> {
+  return invoke<string>("place_request", { collection, key, folder, before });
+}
+
+/** Deletes a suite into the collection's trash; the trash item's id (restore undoes it). */
+export function deleteSuite(collection: string, name: string): Promise<number> {
+  return invoke<number>("delete_suite", { collection, name });
+}
+
 /** A value of the window's state kept in the store (null: none). */
 export function uiState(key: string): Promise<string | null> {
   return invoke<string | null>("ui_state", { key });

@@ -1,12 +1,15 @@
-import { useCallback, useEffect, useRef, useState } from "react";
-import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
 
 import { api, asAppError, type BodyHits, type BodyLayout, type BodyLine } from "../api";
 import { foldedView, toggleFold, unfoldTo, type Fold } from "../lib/body";
 
 /** Lines asked of the engine at a time. */
 const BLOCK = 200;
+/** Every row is this tall: the rows in view follow from the scroll offset alone, with no
+ *  per-row bookkeeping (a list virtualiser measuring 800,000 rows stalls the page). */
 const ROW = 18;
+/** Rows drawn above and below the view. */
+const OVERSCAN = 20;
 
 /** A JSON pointer to show (a finding's location); `n` changes on every click. */
 export interface Target {
@@ -22,23 +25,30 @@ export interface Target {
  */
 export function BodyViewer({ bodyId, json, target }: { bodyId: number; json: boolean; target?: Target }) {
   const [pretty, setPretty] = useState(json);
+  return <Lines key={String(pretty)} bodyId={bodyId} pretty={pretty} json={json} setPretty={setPretty} target={target} />;
+}
+
+/** What a search found, for the query it answers. */
+interface Found {
+  query: string;
+  hits: BodyHits;
+  at: number;
+}
+
+function Lines({ bodyId, pretty, json, setPretty, target }: { bodyId: number; pretty: boolean; json: boolean; setPretty: (p: boolean) => void; target?: Target }) {
   const [layout, setLayout] = useState<BodyLayout | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [folds, setFolds] = useState<Fold[]>([]);
   const [query, setQuery] = useState("");
-  const [hits, setHits] = useState<BodyHits | null>(null);
-  const [hit, setHit] = useState(0);
+  const [found, setFound] = useState<Found | null>(null);
   const [highlight, setHighlight] = useState<number | null>(null);
-  // Blocks of lines by block number; `loaded` re-renders when one arrives.
-  const blocks = useRef(new Map<number, BodyLine[] | "loading">());
-  const [, setLoaded] = useState(0);
+  const [blocks, setBlocks] = useState<ReadonlyMap<number, BodyLine[]>>(new Map());
+  const asked = useRef(new Set<number>());
+  const parent = useRef<HTMLDivElement>(null);
+  const [scroll, setScroll] = useState({ top: 0, height: 600 });
 
   useEffect(() => {
     let live = true;
-    blocks.current = new Map();
-    setLayout(null);
-    setError(null);
-    setFolds([]);
     api
       .bodyLayout(bodyId, pretty)
       .then((l) => live && setLayout(l))
@@ -48,84 +58,115 @@ export function BodyViewer({ bodyId, json, target }: { bodyId: number; json: boo
     };
   }, [bodyId, pretty]);
 
-  const line = useCallback(
-    (n: number): BodyLine | undefined => {
-      const b = Math.floor(n / BLOCK);
-      const got = blocks.current.get(b);
-      if (got === undefined) {
-        blocks.current.set(b, "loading");
-        const at = bodyId;
-        api
-          .bodyLines(bodyId, pretty, b * BLOCK, BLOCK)
-          .then((lines) => {
-            if (at !== bodyId) return;
-            blocks.current.set(b, lines);
-            setLoaded((x) => x + 1);
-          })
-          .catch(() => blocks.current.delete(b));
-        return undefined;
-      }
-      return got === "loading" ? undefined : got[n - b * BLOCK];
-    },
-    [bodyId, pretty],
-  );
+  useLayoutEffect(() => {
+    const el = parent.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setScroll({ top: el.scrollTop, height: el.clientHeight }));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
 
   const view = foldedView(layout?.lines ?? 0, folds);
-  const parent = useRef<HTMLDivElement>(null);
-  const v = useVirtualizer({ count: view.count, getScrollElement: () => parent.current, estimateSize: () => ROW, overscan: 30 });
+  const first = Math.max(0, Math.floor(scroll.top / ROW) - OVERSCAN);
+  const last = Math.min(view.count, Math.ceil((scroll.top + scroll.height) / ROW) + OVERSCAN);
+  const firstLine = view.count > 0 ? view.lineAt(first) : 0;
+  const lastLine = last > 0 ? view.lineAt(last - 1) : 0;
+
+  // The blocks of lines in view, asked of the engine once each.
+  useEffect(() => {
+    if (!layout) return;
+    for (let b = Math.floor(firstLine / BLOCK); b <= Math.floor(lastLine / BLOCK); b++) {
+      if (asked.current.has(b)) continue;
+      asked.current.add(b);
+      api
+        .bodyLines(bodyId, pretty, b * BLOCK, BLOCK)
+        .then((lines) => setBlocks((m) => new Map(m).set(b, lines)))
+        .catch(() => asked.current.delete(b));
+    }
+  }, [layout, firstLine, lastLine, bodyId, pretty]);
+
+  const lineOf = (n: number): BodyLine | undefined => blocks.get(Math.floor(n / BLOCK))?.[n % BLOCK];
 
   /** Scrolls to a line, opening the folds that hide it. */
-  const show = useCallback(
-    (n: number) => {
-      const open = unfoldTo(folds, n);
-      if (open.length !== folds.length) setFolds(open);
-      setHighlight(n);
-      const row = foldedView(layout?.lines ?? 0, open).rowOf(n) ?? n;
-      // Drawn first (the fold change), then scrolled.
-      setTimeout(() => v.scrollToIndex(row, { align: "center" }), 0);
-    },
-    [folds, layout, v],
-  );
+  const show = (n: number) => {
+    const open = unfoldTo(folds, n);
+    if (open.length !== folds.length) setFolds(open);
+    setHighlight(n);
+    const row = foldedView(layout?.lines ?? 0, open).rowOf(n) ?? n;
+    // Drawn first (the fold change), then scrolled.
+    setTimeout(() => {
+      const el = parent.current;
+      if (el) el.scrollTop = Math.max(0, row * ROW - el.clientHeight / 2);
+    }, 0);
+  };
+  const showRef = useRef(show);
+  useLayoutEffect(() => {
+    showRef.current = show;
+  });
 
   // A finding clicked: its line, in the pretty layout.
   useEffect(() => {
-    if (!target || !layout) return;
-    if (!layout.pretty) return;
+    if (!target || !layout?.pretty) return;
     let live = true;
-    api.bodyLineOf(bodyId, target.pointer).then((n) => live && n !== null && show(n));
+    api.bodyLineOf(bodyId, target.pointer).then((n) => live && n !== null && showRef.current(n));
     return () => {
       live = false;
     };
-    // `show` changes with the folds; a target is shown once.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [target, layout, bodyId]);
 
+  // A search, answered by the engine once the typing pauses.
   useEffect(() => {
-    setHits(null);
-    setHit(0);
     if (!query.trim() || !layout) return;
     let live = true;
     const t = setTimeout(() => {
-      api.bodySearch(bodyId, pretty, query).then((h) => {
+      api.bodySearch(bodyId, pretty, query).then((hits) => {
         if (!live) return;
-        setHits(h);
-        if (h.lines.length > 0) show(h.lines[0]);
+        setFound({ query, hits, at: 0 });
+        if (hits.lines.length > 0) showRef.current(hits.lines[0]);
       });
     }, 200);
     return () => {
       live = false;
       clearTimeout(t);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [query, layout, bodyId, pretty]);
 
+  const hits = found && found.query === query ? found : null;
   const step = (d: number) => {
-    if (!hits || hits.lines.length === 0) return;
-    const i = (hit + d + hits.lines.length) % hits.lines.length;
-    setHit(i);
-    show(hits.lines[i]);
+    if (!hits || hits.hits.lines.length === 0) return;
+    const n = hits.hits.lines.length;
+    const at = (hits.at + d + n) % n;
+    setFound({ ...hits, at });
+    show(hits.hits.lines[at]);
   };
-  const hitSet = new Set(hits?.lines ?? []);
+  const hitSet = new Set(hits?.hits.lines ?? []);
+
+  const rows = [];
+  for (let row = first; row < last; row++) {
+    const n = view.lineAt(row);
+    const l = lineOf(n);
+    const folded = view.isFolded(n);
+    rows.push(
+      <div
+        key={row}
+        className={`line ${highlight === n ? "hl" : ""} ${hitSet.has(n) ? "hit" : ""}`}
+        style={{ position: "absolute", top: 0, left: 0, right: 0, height: ROW, transform: `translateY(${row * ROW}px)` }}
+      >
+        <span className="ln">{n + 1}</span>
+        <span className="fold">
+          {l?.fold_end !== undefined && (
+            <button className="link" aria-label={folded ? "unfold" : "fold"} aria-expanded={!folded} data-testid="fold" onClick={() => setFolds((f) => toggleFold(f, n, l.fold_end as number))}>
+              {folded ? "▸" : "▾"}
+            </button>
+          )}
+        </span>
+        <span className="code">
+          {l ? l.text : ""}
+          {folded && <span className="muted"> … {(l?.fold_end ?? n) - n - 1} lines</span>}
+        </span>
+      </div>,
+    );
+  }
 
   return (
     <>
@@ -138,9 +179,9 @@ export function BodyViewer({ bodyId, json, target }: { bodyId: number; json: boo
           onChange={(e) => setQuery(e.target.value)}
           onKeyDown={(e) => e.key === "Enter" && step(e.shiftKey ? -1 : 1)}
         />
-        {hits && (
+        {hits && query.trim() && (
           <span className="small muted" data-testid="body-hits">
-            {hits.lines.length === 0 ? "no match" : `${hit + 1} of ${hits.lines.length}${hits.more ? "+" : ""}`}
+            {hits.hits.lines.length === 0 ? "no match" : `${hits.at + 1} of ${hits.hits.lines.length}${hits.hits.more ? "+" : ""}`}
           </span>
         )}
         {json && (
@@ -160,40 +201,15 @@ export function BodyViewer({ bodyId, json, target }: { bodyId: number; json: boo
         )}
       </div>
       {error && <div className="error">{error}</div>}
-      <div ref={parent} className="body scroll" data-testid="body" role="document" aria-label="Response body">
-        <div style={{ height: v.getTotalSize(), position: "relative" }}>
-          {v.getVirtualItems().map((vi) => {
-            const n = view.lineAt(vi.index);
-            const l = line(n);
-            const folded = view.isFolded(n);
-            return (
-              <div
-                key={vi.key}
-                className={`line ${highlight === n ? "hl" : ""} ${hitSet.has(n) ? "hit" : ""}`}
-                style={{ position: "absolute", top: 0, left: 0, right: 0, height: vi.size, transform: `translateY(${vi.start}px)` }}
-              >
-                <span className="ln">{n + 1}</span>
-                <span className="fold">
-                  {l?.fold_end !== undefined && (
-                    <button
-                      className="link"
-                      aria-label={folded ? "unfold" : "fold"}
-                      aria-expanded={!folded}
-                      data-testid="fold"
-                      onClick={() => setFolds((f) => toggleFold(f, n, l.fold_end as number))}
-                    >
-                      {folded ? "▸" : "▾"}
-                    </button>
-                  )}
-                </span>
-                <span className="code">
-                  {l ? l.text : ""}
-                  {folded && <span className="muted"> … {(l?.fold_end ?? n) - n - 1} lines</span>}
-                </span>
-              </div>
-            );
-          })}
-        </div>
+      <div
+        ref={parent}
+        className="body scroll"
+        data-testid="body"
+        role="document"
+        aria-label="Response body"
+        onScroll={(e) => setScroll({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })}
+      >
+        <div style={{ height: view.count * ROW, position: "relative" }}>{rows}</div>
       </div>
     </>
   );

@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from "react";
 
-import { api, type Auth, type CheckMark, type CheckRow, type ExtractRow, type Finding, type OperationForm } from "../api";
+import { api, dialogs, type Auth, type Body, type CheckMark, type CheckRow, type ExtractRow, type Finding, type OperationForm } from "../api";
+import { bodyMode, partRows, partsOf, rawBody, rawOf, switchMode, type BodyMode, type PartRow } from "../lib/freeBody";
 import { withSettings, type Row, type Tab } from "../lib/tabs";
 import { varClass, varHint } from "../lib/vars";
 import type { Settings, VarView } from "../api";
@@ -51,7 +52,7 @@ export function RequestPanel({ tab, marks, onChange, onSend, onCancel, onCurl, o
   const counts: Record<EditorTab, number> = {
     params: (form?.params.length ?? 0) + tab.query.length,
     headers: tab.headers.length,
-    body: form?.body ? 1 : 0,
+    body: form?.body || (!form && tab.draft.body) ? 1 : 0,
     auth: state.auth ? 1 : 0,
     checks: tab.checks.length + tab.extractions.length,
     settings: Object.keys(tab.draft.settings ?? {}).length,
@@ -120,7 +121,14 @@ export function RequestPanel({ tab, marks, onChange, onSend, onCancel, onCurl, o
           </>
         )}
         {current === "headers" && <RowsEditor what="header" testid="header" rows={tab.headers} onChange={(headers) => onChange({ headers })} vars={vars} />}
-        {current === "body" && (form?.body ? <BodyEditor form={form} state={state} set={set} /> : <p className="muted">This operation takes no body.</p>)}
+        {current === "body" &&
+          (form?.body ? (
+            <BodyEditor form={form} state={state} set={set} />
+          ) : form ? (
+            <p className="muted">This operation takes no body.</p>
+          ) : (
+            <FreeBodyEditor body={tab.draft.body ?? null} onChange={(body) => onChange({ draft: { ...tab.draft, body } })} vars={vars} />
+          ))}
         {current === "auth" && <AuthEditor auth={state.auth} onChange={(auth) => set({ auth })} />}
         {current === "settings" && (
           <SettingsEditor settings={tab.draft.settings ?? {}} onChange={(patch) => onChange({ draft: { ...tab.draft, settings: withSettings(tab.draft.settings, patch) } })} />
@@ -401,6 +409,116 @@ function RawEditor({ operationId, text, onChange }: { operationId: string; text:
           </li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+/** The body of a request of its own (no form from the spec): none, raw text with its content
+ *  type, form fields, or multipart parts (text, or a file by path). */
+function FreeBodyEditor({ body, onChange, vars }: { body: Body | null; onChange: (b: Body | undefined) => void; vars: VarView[] }) {
+  const mode = bodyMode(body);
+  const raw = rawOf(body);
+  const pairs: Array<[string, string]> = body && "form" in body ? body.form : [];
+  const parts = body && "multipart" in body ? partRows(body.multipart) : [];
+  const setParts = (rows: PartRow[]) => onChange({ multipart: partsOf(rows) });
+  const value = (v: string, testid: string, put: (v: string) => void) => (
+    <input data-testid={testid} value={v} list="env-vars" className={varClass(v, vars)} title={varHint(v, vars) || undefined} placeholder="value or {{variable}}" onChange={(e) => put(e.target.value)} />
+  );
+  return (
+    <div className="free-body" data-testid="free-body">
+      <div role="radiogroup" aria-label="Body kind" className="row">
+        {(["none", "raw", "form", "multipart"] as BodyMode[]).map((m) => (
+          <label key={m}>
+            <input type="radio" name="body-mode" data-testid={`body-mode-${m}`} checked={mode === m} onChange={() => onChange(switchMode(body, m))} />{" "}
+            {{ none: "none", raw: "raw", form: "form (urlencoded)", multipart: "multipart" }[m]}
+          </label>
+        ))}
+      </div>
+      {mode === "raw" && (
+        <>
+          <label className="small">
+            Content-Type{" "}
+            <input data-testid="body-content-type" value={raw.contentType} onChange={(e) => onChange(rawBody(raw.text, e.target.value))} />
+          </label>
+          <textarea data-testid="body-raw-text" className="mono" rows={12} spellCheck={false} value={raw.text} onChange={(e) => onChange(rawBody(e.target.value, raw.contentType))} />
+        </>
+      )}
+      {mode === "form" && (
+        <table>
+          <tbody>
+            {pairs.map(([k, v], i) => (
+              <tr key={i}>
+                <td>
+                  <input data-testid={`form-name-${i}`} value={k} placeholder="name" onChange={(e) => onChange({ form: pairs.map((p, j) => (j === i ? [e.target.value, p[1]] : p)) })} />
+                </td>
+                <td>{value(v, `form-value-${i}`, (nv) => onChange({ form: pairs.map((p, j) => (j === i ? [p[0], nv] : p)) }))}</td>
+                <td>
+                  <button className="link" aria-label="remove this field" onClick={() => onChange({ form: pairs.filter((_, j) => j !== i) })}>
+                    ✕
+                  </button>
+                </td>
+              </tr>
+            ))}
+            <tr>
+              <td colSpan={3}>
+                <button data-testid="add-form-field" onClick={() => onChange({ form: [...pairs, ["", ""]] })}>
+                  Add field
+                </button>
+              </td>
+            </tr>
+          </tbody>
+        </table>
+      )}
+      {mode === "multipart" && (
+        <table>
+          <tbody>
+            {parts.map((r, i) => (
+              <tr key={i}>
+                <td>
+                  <input data-testid={`part-name-${i}`} value={r.name} placeholder="name" onChange={(e) => setParts(parts.map((p, j) => (j === i ? { ...p, name: e.target.value } : p)))} />
+                </td>
+                <td>
+                  <select data-testid={`part-kind-${i}`} value={r.file ? "file" : "text"} onChange={(e) => setParts(parts.map((p, j) => (j === i ? { ...p, file: e.target.value === "file", value: "" } : p)))}>
+                    <option value="text">text</option>
+                    <option value="file">file</option>
+                  </select>
+                </td>
+                <td>
+                  {r.file ? (
+                    <span className="row">
+                      <input data-testid={`part-value-${i}`} value={r.value} placeholder="path of the file" onChange={(e) => setParts(parts.map((p, j) => (j === i ? { ...p, value: e.target.value } : p)))} />
+                      <button
+                        title="Choose the file"
+                        onClick={() =>
+                          dialogs.importFile().then((path) => {
+                            if (path) setParts(parts.map((p, j) => (j === i ? { ...p, value: path } : p)));
+                          })
+                        }
+                      >
+                        …
+                      </button>
+                    </span>
+                  ) : (
+                    value(r.value, `part-value-${i}`, (nv) => setParts(parts.map((p, j) => (j === i ? { ...p, value: nv } : p))))
+                  )}
+                </td>
+                <td>
+                  <button className="link" aria-label="remove this part" onClick={() => setParts(parts.filter((_, j) => j !== i))}>
+                    ✕
+                  </button>
+                </td>
+              </tr>
+            ))}
+            <tr>
+              <td colSpan={4}>
+                <button data-testid="add-part" onClick={() => setParts([...parts, { name: "", file: false, value: "" }])}>
+                  Add part
+                </button>
+              </td>
+            </tr>
+          </tbody>
+        </table>
+      )}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { OperationForm, SavedView, TreeItem } from "../api";
-import { filterItems, treeOf } from "../components/CollectionTree";
+import { filterItems, neighbour, treeOf } from "../components/CollectionTree";
 import { matches } from "../components/Palette";
 import { splitUrl } from "../components/RequestPanel";
 import { draftOfTab, keep, pairsOf, rowsOf, savedOfTab, tabOf, tabOfSaved, withSettings } from "../lib/tabs";
@@ -96,6 +96,19 @@ describe("the collections tree", () => {
     expect(root.children.map((c) => c.path.join("/"))).toEqual(["f"]);
     expect(root.children[0].items.map((i) => i.name)).toEqual(["b", "d"]);
     expect(root.children[0].children[0].items.map((i) => i.name)).toEqual(["c"]);
+    // Empty folders are in the tree too.
+    const withEmpty = treeOf([item("a")], [["empty"], ["empty", "deeper"]]);
+    expect(withEmpty.children.map((c) => c.path.join("/"))).toEqual(["empty"]);
+    expect(withEmpty.children[0].children.map((c) => c.path.join("/"))).toEqual(["empty/deeper"]);
+  });
+  it("moves a request up or down among its folder's requests", () => {
+    const f = [item("f/a"), item("f/b"), item("f/c")];
+    // Up: before the one above it; down: before the one after the next, or at the end.
+    expect(neighbour(f, "f/b", true)).toBe("f/a");
+    expect(neighbour(f, "f/a", true)).toBeUndefined();
+    expect(neighbour(f, "f/a", false)).toBe("f/c");
+    expect(neighbour(f, "f/b", false)).toBeNull();
+    expect(neighbour(f, "f/c", false)).toBeUndefined();
   });
 });
 

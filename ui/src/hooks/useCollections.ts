@@ -118,6 +118,14 @@ export function useCollections({ fail, attempt, notify, refreshEnvironments }: O
       refresh();
     });
 
+  /** A suite deleted (into the trash): undone with `undo` too. */
+  const removeSuite = (collection: string, name: string) =>
+    attempt(async () => {
+      const id = await api.deleteSuite(collection, name);
+      setDeleted({ collection, key: `suite ${name}`, id });
+      refresh();
+    });
+
   const undo = () =>
     attempt(async () => {
       if (!deleted) return;
@@ -148,5 +156,5 @@ export function useCollections({ fail, attempt, notify, refreshEnvironments }: O
       refresh();
     });
 
-  return { collections, history, refresh, historyChanged, createSuite, exportTo, importFrom, syncs, trash, synced, resolve, restore, remove, undo, deleted, dismissDeleted: () => setDeleted(null) };
+  return { collections, history, refresh, historyChanged, createSuite, exportTo, importFrom, syncs, trash, synced, resolve, restore, remove, removeSuite, undo, deleted, dismissDeleted: () => setDeleted(null) };
 }

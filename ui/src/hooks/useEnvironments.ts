@@ -31,13 +31,14 @@ export function useEnvironments({ fail, notify }: Options) {
   }, [fail]);
 
   const edit = () => setEditing(env);
+  const editAt = (name: string) => setEditing(name);
   const closeEditor = () => setEditing(null);
   /** An environment was saved in the editor: it becomes the one calls use. */
   const saved = (name: string) => {
     notify(`environment ${name} saved`);
-    setEditing(null);
+    setEditing(name);
     setEnv(name);
   };
 
-  return { envs, env, setEnv, editing, edit, closeEditor, saved, refresh, vars };
+  return { envs, env, setEnv, editing, edit, editAt, closeEditor, saved, refresh, vars };
 }

@@ -9,6 +9,8 @@ interface Options {
   attempt: Attempt;
   /** A run ended (the tree's last-run badges change). */
   onRan?: () => void;
+  /** A run starts (the window shows the runner). */
+  onStart?: () => void;
 }
 
 /** A run refused because the collection's file parts read files not approved yet. */
@@ -22,23 +24,45 @@ export interface Approval {
  * Running a collection or suite: its live progress, its result, and its past runs (the
  * chart); a run that would upload files not approved yet asks first.
  */
-export function useRuns({ env, attempt, onRan }: Options) {
+export function useRuns({ env, attempt, onRan, onStart }: Options) {
   const [approval, setApproval] = useState<Approval | null>(null);
   const [progress, setProgress] = useState<Event | null>(null);
   const [run, setRun] = useState<RunView | null>(null);
   const [runs, setRuns] = useState<RunPoint[]>([]);
+  // The target the runner shows, and the steps finished so far in the run going on.
+  const [target, setTarget] = useState("");
+  const [live, setLive] = useState<Event[]>([]);
+  const [running, setRunning] = useState(false);
+  const [total, setTotal] = useState(0);
 
   // The engine's progress events, while a run goes on.
   useEffect(() => {
-    const un = api.onRunEvent(setProgress);
+    const un = api.onRunEvent((e) => {
+      setProgress(e);
+      if (e.event === "started") setTotal(e.total);
+      if (e.event === "step_finished") setLive((l) => [...l, e]);
+    });
     return () => {
       un.then((f) => f());
     };
   }, []);
 
+  /** Shows a target in the runner: its past runs (the chart), no result yet. */
+  const pick = (t: string) => {
+    setTarget(t);
+    setRun(null);
+    setLive([]);
+    if (!t) return setRuns([]);
+    api.runs(t, 20).then(setRuns).catch(() => setRuns([]));
+  };
+
   const runTarget = async (target: string) => {
+    setTarget(target);
     setRun(null);
     setProgress(null);
+    setLive([]);
+    setRunning(true);
+    onStart?.();
     setApproval(null);
     await attempt(async () => {
       try {
@@ -52,6 +76,7 @@ export function useRuns({ env, attempt, onRan }: Options) {
       setRuns(await api.runs(target, 20));
       onRan?.();
     });
+    setRunning(false);
   };
 
   /** The files are approved for the collection, and the run goes on. */
@@ -64,5 +89,5 @@ export function useRuns({ env, attempt, onRan }: Options) {
     await runTarget(target);
   };
 
-  return { progress, run, runs, runTarget, approval, approveAndRun, dismissApproval: () => setApproval(null) };
+  return { progress, run, runs, runTarget, target, pick, live, running, total, approval, approveAndRun, dismissApproval: () => setApproval(null) };
 }

@@ -44,7 +44,13 @@ async function formOf(id: string | null): Promise<OperationForm | null> {
  */
 export function useTabs({ attempt, notify, clearCall, onSaved, spec, baseUrl }: Options) {
   const [tabs, setTabs] = useState<Tab[]>([]);
-  const [active, setActive] = useState<string | null>(null);
+  const [active, setActiveTab] = useState<string | null>(null);
+  // Counts the times a tab was brought forward (the window shows the request editor again).
+  const [opened, setOpened] = useState(0);
+  const setActive = useCallback((id: string | null | ((now: string | null) => string | null)) => {
+    setActiveTab(id);
+    setOpened((n) => n + 1);
+  }, []);
   const [marks, setMarks] = useState<CheckMark[]>([]);
   const restored = useRef(false);
   const tab = tabs.find((t) => t.id === active) ?? null;
@@ -60,7 +66,7 @@ export function useTabs({ attempt, notify, clearCall, onSaved, spec, baseUrl }: 
       setActive(t.id);
       clearCall();
     },
-    [active, clearCall],
+    [active, clearCall, setActive],
   );
 
   const update = useCallback(
@@ -248,7 +254,7 @@ export function useTabs({ attempt, notify, clearCall, onSaved, spec, baseUrl }: 
     return () => {
       gone = true;
     };
-  }, [refetch]);
+  }, [refetch, setActive]);
 
   // A spec opened: every tab's form fetched again from it.
   const tabsNow = useRef<Tab[]>([]);
@@ -277,6 +283,7 @@ export function useTabs({ attempt, notify, clearCall, onSaved, spec, baseUrl }: 
   return {
     tabs,
     active,
+    opened,
     tab,
     form: tab?.form ?? null,
     state: tab?.state ?? null,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import type { OperationForm, OperationRow } from "../api";
+import type { Body, OperationForm, OperationRow } from "../api";
+import { bodyMode, partRows, partsOf, rawBody, rawOf, switchMode, type PartRow } from "./freeBody";
 import { foldedView, formatBytes, toggleFold, unfoldTo } from "./body";
 import { initialState, toDraft, typedValue } from "./draft";
 import { filterOperations, groupByTag } from "./operations";
@@ -176,5 +177,32 @@ describe("a body by its media type", () => {
         { name: "file", value: { file: { path: "fixtures/a.txt", filename: null, content_type: null } } },
       ],
     });
+  });
+});
+
+describe("a request's own body", () => {
+  it("switches between none, raw, form and multipart, carrying what fits", () => {
+    const form: Body = { form: [["grant_type", "password"], ["user", "{{user}}"]] };
+    expect(bodyMode(form)).toBe("form");
+    const multi = switchMode(form, "multipart");
+    expect(multi).toEqual({ multipart: [{ name: "grant_type", value: { text: "password" } }, { name: "user", value: { text: "{{user}}" } }] });
+    expect(switchMode(multi, "form")).toEqual(form);
+    expect(switchMode(form, "none")).toBeUndefined();
+    expect(bodyMode(undefined)).toBe("none");
+    // JSON from a pasted cURL command is edited as text, and stays text.
+    const json: Body = { json: { a: 1 } };
+    expect(bodyMode(json)).toBe("raw");
+    expect(rawOf(json)).toEqual({ text: '{\n  "a": 1\n}', contentType: "application/json" });
+    expect(switchMode(json, "raw")).toEqual(json);
+    expect(rawBody("{{x}}", "")).toEqual({ text: { content_type: "text/plain", text: "{{x}}" } });
+  });
+  it("edits multipart parts as rows, files by path", () => {
+    const rows: PartRow[] = [
+      { name: "title", file: false, value: "report" },
+      { name: "upload", file: true, value: "data/report.csv" },
+    ];
+    const parts = partsOf(rows);
+    expect(parts[1]).toEqual({ name: "upload", value: { file: { path: "data/report.csv", filename: null, content_type: null } } });
+    expect(partRows(parts)).toEqual(rows);
   });
 });

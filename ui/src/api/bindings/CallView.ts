@@ -67,4 +67,9 @@ error: string | null,
 /**
  * Refused for carrying a bound secret to another origin: what the app asks the user.
  */
-refused: Refusal | null, };
+refused: Refusal | null, 
+/**
+ * The operation the exchange was checked against (None: no operation of the spec matches
+ * its method and path, so nothing was checked).
+ */
+checked_against: string | null, };

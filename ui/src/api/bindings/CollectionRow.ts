@@ -24,4 +24,8 @@ folder: string | null,
 /**
  * Its requests as the tree shows them, by folder and order.
  */
-items: Array<TreeItem>, };
+items: Array<TreeItem>, 
+/**
+ * Every folder's path, parents first (empty folders included).
+ */
+folders: Array<Array<string>>, };

@@ -28,4 +28,16 @@ warnings: Array<string>,
 /**
  * Total time, ms.
  */
-elapsed_ms: number | null, };
+elapsed_ms: number | null, 
+/**
+ * The response's status (None: no response).
+ */
+status: number | null, 
+/**
+ * Contract findings that fail the step (warnings are not counted).
+ */
+findings: number, 
+/**
+ * Assertions that did not hold.
+ */
+failed_checks: number, };

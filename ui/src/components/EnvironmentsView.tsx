@@ -1,0 +1,35 @@
+import { EnvironmentEditor } from "./EnvironmentEditor";
+
+interface Props {
+  envs: string[];
+  /** The environment being edited ("" : a new one). */
+  editing: string;
+  onEdit: (name: string) => void;
+  onClose: () => void;
+  onSaved: (name: string) => void;
+  onError: (e: unknown) => void;
+}
+
+/** The environments, a view of their own: the list (global ones, then `collection/name`),
+ *  and the one picked in the editor (secret values write-only). */
+export function EnvironmentsView({ envs, editing, onEdit, onClose, onSaved, onError }: Props) {
+  return (
+    <section className="environments" data-testid="environments" aria-label="Environments">
+      <nav aria-label="Environments list">
+        <ul role="listbox" aria-label="Environments">
+          {envs.map((e) => (
+            <li key={e} role="option" aria-selected={e === editing}>
+              <button className={`link ${e === editing ? "current" : ""}`} data-testid={`env-item-${e}`} onClick={() => onEdit(e)}>
+                {e}
+              </button>
+            </li>
+          ))}
+        </ul>
+        <button data-testid="env-new" onClick={() => onEdit("")}>
+          New environment
+        </button>
+      </nav>
+      <EnvironmentEditor key={editing} name={editing} onClose={onClose} onSaved={onSaved} onError={onError} />
+    </section>
+  );
+}
