@@ -615,6 +615,10 @@ async function main() {
       await detail.waitForDisplayed({ timeout: 5000 });
       const shown = await detail.getText();
       if (!shown.includes("/price") || !shown.includes("/drift/price-string") || !shown.includes("curl")) throw new Error(`detail: ${shown}`);
+      // The explorer marks the operations the run covered.
+      await pane("spec");
+      await paste("op-filter", "price-string");
+      await browser.waitUntil(async () => (await (await $t("cov-mark")).getText().catch(() => "")) === "1/1", { timeout: 5000, timeoutMsg: "no coverage mark in the explorer" });
     });
     await step(browser, "14", "a form-encoded body (OAuth2 password) is sent as a form, not as JSON", async () => {
       await pane("spec");

@@ -221,7 +221,7 @@ export function App() {
         <PanelGroup direction="horizontal" onLayout={(sizes) => resized("main", sizes)}>
         <Panel defaultSize={layout.main[0]} minSize={12} className="pane">
         <Sidebar
-          spec={<OperationList rows={spec.rows} filter={spec.filter} onFilter={spec.setFilter} selected={tabs.tab?.operationId ?? null} onSelect={tabs.select} />}
+          spec={<OperationList rows={spec.rows} filter={spec.filter} onFilter={spec.setFilter} selected={tabs.tab?.operationId ?? null} onSelect={tabs.select} coverage={runs.run?.coverage} />}
           collections={
             <CollectionTree
               collections={collections.collections}

@@ -62,6 +62,7 @@ export type { Auth } from "./bindings/Auth";
 export type { VarView } from "./bindings/VarView";
 export type { Part } from "./bindings/Part";
 export type { Settings } from "./bindings/Settings";
+export type { CoverageRow } from "./bindings/CoverageRow";
 
 /** A failed command's error, whatever shape it arrived in. */
 export function asAppError(e: unknown): AppError {

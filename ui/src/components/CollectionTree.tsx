@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useDeferredValue, useState } from "react";
 
 import type { CollectionRow, SyncReport, Trashed, TreeItem, dialogs } from "../api";
 import { FolderLink } from "./FolderLink";
@@ -324,14 +324,16 @@ export function CollectionTree({ collections, actions, onRun, onExport, onImport
   const [composing, setComposing] = useState<string | null>(null);
   const [suiteName, setSuiteName] = useState("");
   const [picked, setPicked] = useState<string[]>([]);
-  const [query, setQuery] = useState("");
+  const [typed, setQuery] = useState("");
+  // Typing stays responsive: the tree follows the filter in a render React may interrupt.
+  const query = useDeferredValue(typed);
   const [dragging, setDragging] = useState<Dragging | null>(null);
   const [overTop, setOverTop] = useState<string | null>(null);
   const [menuOf, setMenuOf] = useState<string | null>(null);
   const [naming, setNaming] = useState<string | null>(null);
   return (
     <div className="collection-tree">
-      <input className="filter" data-testid="tree-filter" placeholder="Filter requests: name, folder, method" value={query} onChange={(e) => setQuery(e.target.value)} />
+      <input className="filter" data-testid="tree-filter" placeholder="Filter requests: name, folder, method" value={typed} onChange={(e) => setQuery(e.target.value)} />
       <ul className="tree" data-testid="collections" role="tree" aria-label="Collections">
         {collections.map((c) => {
           const matched = filterItems(c.items, query);

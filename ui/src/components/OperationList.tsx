@@ -1,7 +1,7 @@
-import { useMemo, useRef } from "react";
+import { useDeferredValue, useMemo, useRef } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 
-import type { OperationRow } from "../api";
+import type { CoverageRow, OperationRow } from "../api";
 import { filterOperations, groupByTag } from "../lib/operations";
 
 interface Props {
@@ -11,11 +11,16 @@ interface Props {
   selected: string | null;
   /** An operation picked (`pin`: double-clicked, opened in a tab of its own). */
   onSelect: (id: string, pin?: boolean) => void;
+  /** The last run's coverage: its operations are marked (declared responses seen / all). */
+  coverage?: CoverageRow[];
 }
 
 /** The operation explorer: grouped by tag, filtered, virtualised (GitHub's 1,000+ scroll). */
-export function OperationList({ rows, filter, onFilter, selected, onSelect }: Props) {
-  const items = useMemo(() => groupByTag(filterOperations(rows, filter)), [rows, filter]);
+export function OperationList({ rows, filter, onFilter, selected, onSelect, coverage }: Props) {
+  // Typing stays responsive: the list follows the filter in a render React may interrupt.
+  const deferred = useDeferredValue(filter);
+  const items = useMemo(() => groupByTag(filterOperations(rows, deferred)), [rows, deferred]);
+  const covered = useMemo(() => new Map((coverage ?? []).map((c) => [`${c.method} ${c.path}`, c])), [coverage]);
   const parent = useRef<HTMLDivElement>(null);
   const v = useVirtualizer({
     count: items.length,
@@ -60,6 +65,15 @@ export function OperationList({ rows, filter, onFilter, selected, onSelect }: Pr
                 <span className={`method m-${r.method.toLowerCase()}`}>{r.method}</span>
                 <span className="path">{r.path}</span>
                 {r.summary && <span className="summary muted small">{r.summary}</span>}
+                {covered.has(`${r.method} ${r.path}`) &&
+                  (() => {
+                    const c = covered.get(`${r.method} ${r.path}`) as CoverageRow;
+                    return (
+                      <span className="cov-mark small" data-testid="cov-mark" title={`last run: ${c.covered.join(", ") || "none"} of ${c.declared.join(", ")} seen`}>
+                        {c.covered.length}/{c.declared.length}
+                      </span>
+                    );
+                  })()}
               </button>
             );
           })}
