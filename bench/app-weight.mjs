@@ -211,9 +211,11 @@ try {
   await (await $t("open")).click();
   await app.waitUntil(async () => (await (await $t("spec-title")).getText()).includes("22000"), { timeout: 60000, interval: 50 });
   const openGap = await beat.stop();
+  await sleep(1000);
   beat = await heartbeat(app);
   await setInput(app, await $t("op-filter"), "resource 2199");
-  await app.waitUntil(async () => (await app.$$('[data-testid="op"]')).length > 0 && (await app.$$('[data-testid="op"]')).length < 20, { timeout: 20000, interval: 50 });
+  const shownOps = () => app.execute(() => document.querySelector(".explorer .count")?.textContent ?? "");
+  await app.waitUntil(async () => /^1\d of /.test(await shownOps()), { timeout: 20000, interval: 50, timeoutMsg: `the filter did not narrow the list: ${await shownOps()}` });
   await setInput(app, await $t("op-filter"), "");
   for (let i = 0; i < 20; i++) {
     await app.execute(() => {

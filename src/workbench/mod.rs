@@ -884,7 +884,7 @@ impl Workbench {
             accept_status: &[],
             allow_origins: &typed,
         };
-        let checked = call::send(&ctx, &Call::of(operation_id.as_deref(), &draft)).await;
+        let mut checked = call::send(&ctx, &Call::of(operation_id.as_deref(), &draft)).await;
         // History is a convenience: a store that cannot be written does not fail the call.
         // Written off the async workers: another process may hold the store's lock.
         let entry = checked.history_entry(&draft);
@@ -894,11 +894,8 @@ impl Workbench {
         })
         .await;
         let e = checked.exchange.as_ref();
-        if let Ok(mut last) = self.last.lock() {
-            last.clone_from(&checked.exchange);
-        }
         let body_id = e.map(|ex| self.keep(checked.mask.bytes(&ex.body)));
-        Ok(CallView {
+        let view = CallView {
             body_id,
             outcome: checked.outcome(true),
             method: checked.method.clone(),
@@ -924,7 +921,13 @@ impl Workbench {
                 .clone()
                 .map(|(secret, origin)| Refusal { secret, origin }),
             checked_against: checked.operation_id.clone(),
-        })
+        };
+        // The raw exchange moves to `last` (the Checks editor's marks): not copied, a body may
+        // be 128 MB.
+        if let Ok(mut last) = self.last.lock() {
+            *last = checked.exchange.take();
+        }
+        Ok(view)
     }
 
     /// Allows a secret of an environment to go to one more origin (the user's answer to a

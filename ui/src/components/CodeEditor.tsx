@@ -4,10 +4,25 @@ import { json } from "@codemirror/lang-json";
 import { defaultHighlightStyle, syntaxHighlighting } from "@codemirror/language";
 import { linter, lintGutter, type Diagnostic } from "@codemirror/lint";
 import { EditorState } from "@codemirror/state";
-import { EditorView, keymap, lineNumbers } from "@codemirror/view";
+import { Decoration, EditorView, MatchDecorator, ViewPlugin, keymap, lineNumbers, type DecorationSet, type ViewUpdate } from "@codemirror/view";
 
 import { api } from "../api";
 import { findingRange } from "../lib/positions";
+
+/** `{{variables}}` marked in the text (as in every other field of the editor). */
+const varMatcher = new MatchDecorator({ regexp: /\{\{\s*[^{}\s]+\s*\}\}/g, decoration: Decoration.mark({ class: "cm-var" }) });
+const variables = ViewPlugin.fromClass(
+  class {
+    decorations: DecorationSet;
+    constructor(view: EditorView) {
+      this.decorations = varMatcher.createDeco(view);
+    }
+    update(u: ViewUpdate) {
+      this.decorations = varMatcher.updateDeco(u, this.decorations);
+    }
+  },
+  { decorations: (v) => v.decorations },
+);
 
 interface Props {
   operationId: string;
@@ -52,6 +67,7 @@ export default function CodeEditor({ operationId, text, onChange }: Props) {
           syntaxHighlighting(defaultHighlightStyle),
           lint,
           lintGutter(),
+          variables,
           EditorView.updateListener.of((u) => {
             if (u.docChanged) latest.current.onChange(u.state.doc.toString());
           }),

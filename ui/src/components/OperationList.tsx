@@ -1,4 +1,4 @@
-import { useDeferredValue, useMemo, useRef } from "react";
+import { useMemo, useRef } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 
 import type { CoverageRow, OperationRow } from "../api";
@@ -17,9 +17,7 @@ interface Props {
 
 /** The operation explorer: grouped by tag, filtered, virtualised (GitHub's 1,000+ scroll). */
 export function OperationList({ rows, filter, onFilter, selected, onSelect, coverage }: Props) {
-  // Typing stays responsive: the list follows the filter in a render React may interrupt.
-  const deferred = useDeferredValue(filter);
-  const items = useMemo(() => groupByTag(filterOperations(rows, deferred)), [rows, deferred]);
+  const items = useMemo(() => groupByTag(filterOperations(rows, filter)), [rows, filter]);
   const covered = useMemo(() => new Map((coverage ?? []).map((c) => [`${c.method} ${c.path}`, c])), [coverage]);
   const parent = useRef<HTMLDivElement>(null);
   const v = useVirtualizer({

@@ -52,10 +52,13 @@ export function useCollections({ fail, attempt, notify, refreshEnvironments }: O
   /** A sync's report kept (its conflicts shown), and the collection's trash read again. */
   const synced = useCallback((r: SyncReport | null) => {
     if (!r) return;
-    setSyncs((all) => ({ ...all, [r.collection]: r }));
+    // A sync that found what the last one did changes nothing on screen: no new state (a
+    // large tree is not drawn again every 4 s).
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    setSyncs((all) => (same(all[r.collection], r) ? all : { ...all, [r.collection]: r }));
     api
       .trash(r.collection)
-      .then((t) => setTrash((all) => ({ ...all, [r.collection]: t })))
+      .then((t) => setTrash((all) => (same(all[r.collection], t) ? all : { ...all, [r.collection]: t })))
       .catch(() => {});
   }, []);
 
