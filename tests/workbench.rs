@@ -316,6 +316,17 @@ fn environments_are_edited_without_their_secrets_leaving_the_engine() {
         .environments()
         .expect("list")
         .contains(&"dev".to_string()));
+    drop(store);
+
+    // Deleted, with its secret: gone from the list and the store; a second delete says so.
+    wb.delete_environment("dev").expect("delete");
+    assert!(!wb
+        .environments()
+        .expect("list")
+        .contains(&"dev".to_string()));
+    let store = vouch::store::Store::open(data.path()).expect("store");
+    assert!(store.environment(None, "dev").is_err());
+    assert!(wb.delete_environment("dev").is_err());
 }
 
 /// A request typed or pasted into the window: a cURL command, `METHOD URL` or a URL, matched

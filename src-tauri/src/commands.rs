@@ -207,6 +207,9 @@ commands! {
     /// Deletes a suite into the collection's trash; the trash item's id (restore undoes it).
     fn delete_suite(collection: String, name: String) -> u32 = blocking |wb| wb.delete_suite(&collection, &name);
 
+    /// Deletes an environment (`name` or `collection/name`), secrets and all.
+    fn delete_environment(name: String) -> () = blocking |wb| wb.delete_environment(&name);
+
     /// A value of the window's state kept in the store (null: none).
     fn ui_state(key: String) -> Option<String> = blocking |wb| wb.ui_state(&key);
 

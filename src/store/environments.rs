@@ -151,6 +151,22 @@ impl Store {
         Ok(())
     }
 
+    /// Deletes an environment of a collection (or a global one), its variables and
+    /// credentials with it.
+    pub fn remove_environment(&mut self, collection_id: Option<i64>, name: &str) -> Result<()> {
+        let n = self.conn.execute(
+            "DELETE FROM environments WHERE ifnull(collection_id, 0) = ifnull(?1, 0) AND name = ?2",
+            params![collection_id, name],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                what: "environment",
+                name: name.to_string(),
+            });
+        }
+        Ok(())
+    }
+
     /// Names of the environments of a collection (or the global ones), sorted.
     pub fn environments(&self, collection_id: Option<i64>) -> Result<Vec<String>> {
         let mut st = self

@@ -11,8 +11,9 @@ use serde::Serialize;
 use super::{Result, Workbench};
 
 /// Longest line shown; longer lines are cut (raw text only: pretty JSON lines are short
-/// unless one string is long, and those are cut too).
-pub const WIDTH: usize = 2000;
+/// unless one string is long, and those are cut too). A screenful of 2,000-byte rows cost
+/// WebKit 100–150 ms to lay out; 1,000 halves it.
+pub const WIDTH: usize = 1000;
 
 /// JSON bodies up to this size are pretty-printed; larger ones are shown raw (a 16 MB body
 /// makes about 1.3 million lines: 23 million pixels of scroll height at 18 px a line, within

@@ -646,6 +646,18 @@ impl Workbench {
         })
     }
 
+    /// Deletes an environment (`name`, or `collection/name`), secrets and all; a linked
+    /// collection's folder loses its file at the sync.
+    pub fn delete_environment(&self, name: &str) -> Result<()> {
+        let mut store = self.store()?;
+        let (scope, short) = self.env_scope(&store, name)?;
+        store.remove_environment(scope, &short)?;
+        if let Some((collection, _)) = name.rsplit_once('/') {
+            self.sync_with(&mut store, collection)?;
+        }
+        Ok(())
+    }
+
     /// An environment for editing: secret values are masked (None).
     pub fn environment_view(&self, name: &str) -> Result<EnvView> {
         let store = self.store()?;

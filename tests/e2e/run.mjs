@@ -331,7 +331,7 @@ async function main() {
       const result = await $t("run-result");
       await result.waitForDisplayed({ timeout: 20000 });
       const text = await result.getText();
-      if (!/1 steps: 1 passed/.test(text)) throw new Error(`run: ${text}`);
+      if (!/1 step: 1 passed/.test(text)) throw new Error(`run: ${text}`);
     });
     await step(browser, "06b", "compose a suite, run it twice, see the chart", async () => {
       await (await $t("new-suite-e2e")).click();
@@ -372,6 +372,16 @@ async function main() {
       for (const input of await browser.$$('[data-testid="env-editor"] tbody input')) values.push(await input.getValue());
       if (values.includes("s3cr3t-e2e")) throw new Error(`secret shown: ${values}`);
       if (!values.includes("token")) throw new Error(`variable missing: ${values}`);
+      // Another environment, made and deleted (asked twice) from the Environments view.
+      await press("env-new");
+      await paste("env-name", "scratch");
+      await press("env-save");
+      await (await $t("env-item-scratch")).waitForDisplayed({ timeout: 5000, timeoutMsg: "scratch not listed" });
+      await press("env-delete");
+      await press("env-delete-yes");
+      await (await $t("env-item-scratch")).waitForExist({ reverse: true, timeout: 5000, timeoutMsg: "scratch not deleted" });
+      await (await $t("env")).selectByAttribute("value", "dev");
+      await browser.waitUntil(async () => (await (await $t("env")).getValue()) === "dev", { timeout: 5000, timeoutMsg: "dev not picked again" });
     });
     await step(browser, "09", "a collection folder stays linked: a save writes its file, a conflict is shown, kept apart, restored", async () => {
       const folder = join(work, "shop");

@@ -296,6 +296,16 @@ export function App() {
               environments.refresh();
               collections.refresh();
             }}
+            onDelete={(n) =>
+              attempt(async () => {
+                await api.deleteEnvironment(n);
+                notify(`environment ${n} deleted`);
+                if (environments.env === n) pickEnv("");
+                environments.editAt("");
+                environments.refresh();
+                collections.refresh();
+              })
+            }
           />
         )}
         {view === "request" && (

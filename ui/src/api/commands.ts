@@ -153,6 +153,11 @@ export function deleteSuite(collection: string, name: string): Promise<number> {
   return invoke<number>("delete_suite", { collection, name });
 }
 
+/** Deletes an environment (`name` or `collection/name`), secrets and all. */
+export function deleteEnvironment(name: string): Promise<void> {
+  return invoke<void>("delete_environment", { name });
+}
+
 /** A value of the window's state kept in the store (null: none). */
 export function uiState(key: string): Promise<string | null> {
   return invoke<string | null>("ui_state", { key });

@@ -134,6 +134,7 @@ export const api = {
   newFolder: commands.newFolder,
   placeRequest: commands.placeRequest,
   deleteSuite: commands.deleteSuite,
+  deleteEnvironment: commands.deleteEnvironment,
   evaluateChecks: commands.evaluateChecks,
   uiState: commands.uiState,
   setUiState: commands.setUiState,

@@ -1,3 +1,5 @@
+import { useState } from "react";
+
 import { EnvironmentEditor } from "./EnvironmentEditor";
 
 interface Props {
@@ -8,11 +10,14 @@ interface Props {
   onClose: () => void;
   onSaved: (name: string) => void;
   onError: (e: unknown) => void;
+  /** Deletes an environment, secrets and all (asked twice). */
+  onDelete: (name: string) => void;
 }
 
 /** The environments, a view of their own: the list (global ones, then `collection/name`),
  *  and the one picked in the editor (secret values write-only). */
-export function EnvironmentsView({ envs, editing, onEdit, onClose, onSaved, onError }: Props) {
+export function EnvironmentsView({ envs, editing, onEdit, onClose, onSaved, onError, onDelete }: Props) {
+  const [asking, setAsking] = useState<string | null>(null);
   return (
     <section className="environments" data-testid="environments" aria-label="Environments">
       <nav aria-label="Environments list">
@@ -28,6 +33,29 @@ export function EnvironmentsView({ envs, editing, onEdit, onClose, onSaved, onEr
         <button data-testid="env-new" onClick={() => onEdit("")}>
           New environment
         </button>
+        {editing && envs.includes(editing) && (
+          <div className="small">
+            {asking === editing ? (
+              <>
+                Delete {editing} and its secrets?{" "}
+                <button
+                  data-testid="env-delete-yes"
+                  onClick={() => {
+                    onDelete(editing);
+                    setAsking(null);
+                  }}
+                >
+                  Delete
+                </button>{" "}
+                <button onClick={() => setAsking(null)}>Keep</button>
+              </>
+            ) : (
+              <button className="link" data-testid="env-delete" onClick={() => setAsking(editing)}>
+                Delete {editing}…
+              </button>
+            )}
+          </div>
+        )}
       </nav>
       <EnvironmentEditor key={editing} name={editing} onClose={onClose} onSaved={onSaved} onError={onError} />
     </section>

@@ -76,7 +76,7 @@ export function RunnerView({ collections, target, onPick, onRun, envs, env, onEn
       {run && (
         <div className="run" data-testid="run-result">
           <div>
-            {run.summary.total} steps: {run.summary.passed} passed, {run.summary.failed} failed, {run.summary.errors} errors · coverage {run.covered[0]}/{run.covered[1]} operations
+            {run.summary.total} {run.summary.total === 1 ? "step" : "steps"}: {run.summary.passed} passed, {run.summary.failed} failed, {run.summary.errors} {run.summary.errors === 1 ? "error" : "errors"} · coverage {run.covered[0]}/{run.covered[1]} operations
           </div>
           {run.note && <div className="small muted" data-testid="run-note">{run.note}</div>}
           {run.coverage.length > 0 && (
