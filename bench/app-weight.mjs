@@ -21,6 +21,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { remote } from "../tests/e2e/node_modules/webdriverio/build/node.js";
+import { heartbeat, setInput } from "../tests/e2e/page.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const github = process.env.GITHUB_SPEC ?? join(root, "../shared/corpus/specs/github/octokit-openapi-23.0.2.api.github.com.json");
@@ -96,39 +97,20 @@ async function session(port, application, args) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts a 10 ms heartbeat in the page; `stop` returns the longest gap between beats (ms):
- *  a task that blocks the page for longer shows as one. */
-async function heartbeat(app) {
-  await app.execute(() => {
-    let last = performance.now();
-    window.__gap = 0;
-    window.__beat = setInterval(() => {
-      const t = performance.now();
-      window.__gap = Math.max(window.__gap, t - last);
-      last = t;
-    }, 10);
-  });
-  return {
-    stop: async () =>
-      Math.round(
-        await app.execute(() => {
-          clearInterval(window.__beat);
-          return window.__gap;
-        }),
-      ),
-  };
-}
-
-/** Sets a React-controlled input's value as a paste would (one input event). */
-async function setInput(app, el, value) {
-  await app.execute(
-    (e, v) => {
-      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(e, v);
-      e.dispatchEvent(new Event("input", { bubbles: true }));
-    },
-    el,
-    value,
-  );
+/** Scrolls the element `selector` (or its parent) down by `by` px, 20 times, 30 ms apart. */
+async function scrollDown(app, selector, by, parent = false) {
+  for (let i = 0; i < 20; i++) {
+    await app.execute(
+      (sel, px, up) => {
+        const el = up ? document.querySelector(sel)?.parentElement : document.querySelector(sel);
+        if (el) el.scrollTop += px;
+      },
+      selector,
+      by,
+      parent,
+    );
+    await sleep(30);
+  }
 }
 
 /** A spec of `n` operations in 200 tags, with summaries (the shape of MS Graph beta's). */
@@ -217,13 +199,7 @@ try {
   const shownOps = () => app.execute(() => document.querySelector(".explorer .count")?.textContent ?? "");
   await app.waitUntil(async () => /^1\d of /.test(await shownOps()), { timeout: 20000, interval: 50, timeoutMsg: `the filter did not narrow the list: ${await shownOps()}` });
   await setInput(app, await $t("op-filter"), "");
-  for (let i = 0; i < 20; i++) {
-    await app.execute(() => {
-      const el = document.querySelector('[data-testid="op-list"]');
-      if (el) el.scrollTop += 4000;
-    });
-    await sleep(30);
-  }
+  await scrollDown(app, '[data-testid="op-list"]', 4000);
   const exploreGap = await beat.stop();
 
   // 10 MB response: the page's heartbeat while it is fetched, laid out and shown.
@@ -248,13 +224,7 @@ try {
   await app.waitUntil(async () => (await (await $t("body-lines")).getText().catch(() => "")).includes("shown raw"), { timeout: 300000, interval: 100 });
   const hugeMs = Date.now() - t3;
   const hugeLines = await (await $t("body-lines")).getText();
-  for (let i = 0; i < 20; i++) {
-    await app.execute(() => {
-      const el = document.querySelector('[data-testid="body"]');
-      if (el) el.scrollTop += 200000;
-    });
-    await sleep(30);
-  }
+  await scrollDown(app, '[data-testid="body"]', 200000);
   const hugeGap = await beat.stop();
   const hugePss = pssMb(tree(pidOf("vouch-app")));
   await app.deleteSession();
@@ -277,13 +247,7 @@ try {
   await setInput(treeApp, await $u("tree-filter"), "request 7-1");
   await sleep(500);
   await setInput(treeApp, await $u("tree-filter"), "");
-  for (let i = 0; i < 20; i++) {
-    await treeApp.execute(() => {
-      const el = document.querySelector(".collection-tree")?.parentElement;
-      if (el) el.scrollTop += 3000;
-    });
-    await sleep(30);
-  }
+  await scrollDown(treeApp, ".collection-tree", 3000, true);
   const treeGap = await beat.stop();
   await treeApp.deleteSession();
 

@@ -380,22 +380,28 @@ fn typed_and_pasted_requests_are_parsed_and_matched() {
     assert_eq!(view.status, Some(200), "{view:?}");
 }
 
-/// A response body filtered in the window by a JSONPath or a JSON pointer (the checks'
-/// selection); a bad path says why.
-#[test]
-fn a_body_is_filtered_by_jsonpath() {
+/// A workbench on the shop's spec (store in `data`) and its call of a URL typed on the shop.
+fn shop_call(data: &std::path::Path, path: &str) -> (Workbench, vouch::workbench::CallView) {
     let rt = runtime();
-    let data = tempfile::tempdir().expect("tmp");
-    let wb = Workbench::new(Some(data.path().to_path_buf()));
+    let wb = Workbench::new(Some(data.to_path_buf()));
     let shop = Service::shop();
     rt.block_on(wb.open(&shop.url("/openapi.json")))
         .expect("open");
     let r = wb
-        .parse_request(&format!("{}/items/2", shop.base))
+        .parse_request(&format!("{}{path}", shop.base))
         .expect("url");
     let view = rt
         .block_on(wb.send(r.operation_id, r.draft, None))
         .expect("send");
+    (wb, view)
+}
+
+/// A response body filtered in the window by a JSONPath or a JSON pointer (the checks'
+/// selection); a bad path says why.
+#[test]
+fn a_body_is_filtered_by_jsonpath() {
+    let data = tempfile::tempdir().expect("tmp");
+    let (wb, view) = shop_call(data.path(), "/items/2");
     // Routed by its method and path, and checked.
     assert_eq!(
         view.checked_against.as_deref(),
@@ -463,18 +469,8 @@ fn the_window_state_survives_a_restart_within_a_cap() {
 /// and read by the window a block of lines at a time: search, folds and a finding's line.
 #[test]
 fn a_large_body_is_laid_out_in_lines() {
-    let rt = runtime();
     let data = tempfile::tempdir().expect("tmp");
-    let wb = Workbench::new(Some(data.path().to_path_buf()));
-    let shop = Service::shop();
-    rt.block_on(wb.open(&shop.url("/openapi.json")))
-        .expect("open");
-    let r = wb
-        .parse_request(&format!("{}/catalog?mb=10", shop.base))
-        .expect("url");
-    let view = rt
-        .block_on(wb.send(r.operation_id, r.draft, None))
-        .expect("send");
+    let (wb, view) = shop_call(data.path(), "/catalog?mb=10");
     assert_eq!(view.status, Some(200));
     assert!(view.size.expect("size") > 10_000_000);
     // No operation of the shop's spec is `/catalog`: sent, and said to be unchecked.

@@ -311,6 +311,16 @@ pub(super) fn folder_id(
     )?)
 }
 
+/// The names of the requests in a folder of a collection (a new name must be none of them).
+pub(super) fn names_in(store: &Store, collection: &str, folder: &[String]) -> Result<Vec<String>> {
+    Ok(exchange::from_store(store, collection)?
+        .requests
+        .into_iter()
+        .filter(|r| r.folder == folder)
+        .map(|r| r.name)
+        .collect())
+}
+
 /// `name (copy)`, `name (copy 2)`… whichever is free among `taken`.
 fn copy_name(name: &str, taken: &[String]) -> String {
     (1..)
@@ -429,15 +439,7 @@ impl Workbench {
     /// Duplicates a saved request beside it (`name (copy)`); the copy's key.
     pub fn duplicate_request(&self, collection: &str, key: &str) -> Result<String> {
         let mut view = self.open_saved(collection, key)?;
-        let store = self.store()?;
-        let c = store.collection(collection)?;
-        let taken: Vec<String> = exchange::from_store(&store, &c.name)?
-            .requests
-            .into_iter()
-            .filter(|r| r.folder == view.folder)
-            .map(|r| r.name)
-            .collect();
-        drop(store);
+        let taken = names_in(&self.store()?, collection, &view.folder)?;
         view.name = copy_name(&view.name, &taken);
         view.key = String::new();
         self.save_saved(&view)?;

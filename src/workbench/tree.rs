@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::saved::{find, folder_id, key_of, SavedView};
+use super::saved::{find, folder_id, key_of, names_in, SavedView};
 use super::{Result, Workbench};
 use crate::exchange;
 use crate::request::Draft;
@@ -24,15 +24,7 @@ impl Workbench {
     /// A new, empty request (`GET {{baseUrl}}/`) in a folder of a collection, named `New
     /// request` (or `New request 2`…); its key.
     pub fn new_request(&self, collection: &str, folder: &[String]) -> Result<String> {
-        let store = self.store()?;
-        let c = store.collection(collection)?;
-        let taken: Vec<String> = exchange::from_store(&store, &c.name)?
-            .requests
-            .into_iter()
-            .filter(|r| r.folder == folder)
-            .map(|r| r.name)
-            .collect();
-        drop(store);
+        let taken = names_in(&self.store()?, collection, folder)?;
         let view = SavedView {
             collection: collection.to_string(),
             key: String::new(),

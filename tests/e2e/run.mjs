@@ -14,6 +14,8 @@ import { fileURLToPath } from "node:url";
 
 import { remote } from "webdriverio";
 
+import { heartbeat, setInput } from "./page.mjs";
+
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const app = join(root, "target/debug/vouch-app");
 const shots = join(root, "target/e2e");
@@ -152,14 +154,7 @@ async function main() {
     const el = await $t(id);
     await el.waitForDisplayed({ timeout: 5000 });
     await el.click();
-    await browser.execute(
-      (e, v) => {
-        Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(e, v);
-        e.dispatchEvent(new Event("input", { bubbles: true }));
-      },
-      el,
-      text,
-    );
+    await setInput(browser, el, text);
     await browser.waitUntil(async () => (await el.getValue()) === text, { timeout: 3000, timeoutMsg: `${id} did not take the paste` });
   };
   /** Clicks an operation of the explorer (a virtualised list: re-found when re-rendered). */
@@ -637,40 +632,20 @@ async function main() {
       for (const [id, value] of [["root_username", "alice"], ["root_password", "wonderland"]]) {
         const el = await browser.$(`#${id}`);
         await el.waitForDisplayed({ timeout: 5000 });
-        await browser.execute(
-          (e, v) => {
-            Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(e, v);
-            e.dispatchEvent(new Event("input", { bubbles: true }));
-          },
-          el,
-          value,
-        );
+        await setInput(browser, el, value);
       }
       await press("send");
       await browser.waitUntil(async () => (await (await $t("status-line")).getText().catch(() => "")).includes("200"), { timeout: 15000, timeoutMsg: "the token endpoint did not answer 200" });
     });
     await step(browser, "15", "a 10 MB body: pretty, folded, searched, raw, and the window never stalls", async () => {
-      // A heartbeat every 10 ms records the longest gap: a task blocking the page shows as one.
-      await browser.execute(() => {
-        let last = performance.now();
-        window.__gap = 0;
-        window.__beat = setInterval(() => {
-          const t = performance.now();
-          window.__gap = Math.max(window.__gap, t - last);
-          last = t;
-        }, 10);
-      });
+      const beat = await heartbeat(browser);
       await paste("url-bar", `${base}/catalog?mb=10`);
       await browser.keys("Enter");
       await browser.waitUntil(async () => (await (await browser.$(".request h2")).getText()).includes("/catalog"), { timeout: 5000, timeoutMsg: "the typed URL did not open" });
       await press("send");
       await browser.waitUntil(async () => (await (await $t("status-line")).getText().catch(() => "")).includes("MB"), { timeout: 30000, timeoutMsg: "no 10 MB response" });
       await browser.waitUntil(async () => /^[\d,.]+ lines$/.test(await (await $t("body-lines")).getText().catch(() => "")), { timeout: 30000, timeoutMsg: "the body was not laid out pretty" });
-      const phase = async () => browser.execute(() => {
-        const g = window.__gap;
-        window.__gap = 0;
-        return Math.round(g);
-      });
+      const phase = beat.take;
       const gaps = [`sent and laid out ${await phase()} ms`];
       const lines = Number((await (await $t("body-lines")).getText()).replace(/\D/g, ""));
       if (lines < 400000) throw new Error(`only ${lines} lines`);
@@ -689,8 +664,7 @@ async function main() {
       // Raw: the minified line, cut into rows.
       await press("body-raw");
       await browser.waitUntil(async () => /shown raw|lines/.test(await (await $t("body-lines")).getText().catch(() => "")) && (await (await $t("body-lines")).getText()) !== `${lines.toLocaleString()} lines`, { timeout: 15000, timeoutMsg: "no raw layout" });
-      gaps.push(`raw ${await phase()} ms`);
-      await browser.execute(() => clearInterval(window.__beat));
+      gaps.push(`raw ${await beat.stop()} ms`);
       const gap = Math.max(...gaps.map((g) => Number(g.match(/(\d+) ms/)[1])));
       console.log(`e2e:      10 MB body (${lines} lines pretty): the longest gap in the page's heartbeat was ${gap} ms (${gaps.join(", ")})`);
       // A freeze, not a benchmark (bench/app-weight.sh measures release builds): a debug
