@@ -97,17 +97,16 @@ async function session(port, application, args) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Scrolls the element `selector` (or its parent) down by `by` px, 20 times, 30 ms apart. */
-async function scrollDown(app, selector, by, parent = false) {
+/** Scrolls the element `selector` down by `by` px, 20 times, 30 ms apart. */
+async function scrollDown(app, selector, by) {
   for (let i = 0; i < 20; i++) {
     await app.execute(
-      (sel, px, up) => {
-        const el = up ? document.querySelector(sel)?.parentElement : document.querySelector(sel);
+      (sel, px) => {
+        const el = document.querySelector(sel);
         if (el) el.scrollTop += px;
       },
       selector,
       by,
-      parent,
     );
     await sleep(30);
   }
@@ -130,11 +129,14 @@ function manyOperations(n) {
   return JSON.stringify({ openapi: "3.0.3", info: { title: `${n} operations`, version: "1" }, paths });
 }
 
-/** A collection folder of `n` requests in 50 folders. */
+/** A collection folder of `n` requests in 50 folders, with the spec it names (a folder
+ *  naming none is not opened). */
 function manyRequests(dir, n) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "collection.yaml"), "version: 2\nname: big tree\n");
+  writeFileSync(join(dir, "collection.yaml"), "version: 2\nname: big tree\nspec: openapi.json\n");
+  const spec = { openapi: "3.0.3", info: { title: "big tree", version: "1" }, paths: { "/things/{id}": { get: { parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }], responses: { 200: { description: "ok" } } } } } };
+  writeFileSync(join(dir, "openapi.json"), JSON.stringify(spec));
   for (let f = 0; f < 50; f++) {
     const sub = join(dir, `folder-${f}`);
     mkdirSync(sub);
@@ -247,7 +249,7 @@ try {
   await setInput(treeApp, await $u("tree-filter"), "request 7-1");
   await sleep(500);
   await setInput(treeApp, await $u("tree-filter"), "");
-  await scrollDown(treeApp, ".collection-tree", 3000, true);
+  await scrollDown(treeApp, '[data-testid="collections"]', 3000);
   const treeGap = await beat.stop();
   await treeApp.deleteSession();
 

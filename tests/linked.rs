@@ -645,3 +645,205 @@ fn a_failed_step_of_a_run_is_drilled_into() {
         .is_some_and(|c| c.starts_with("curl")));
     assert!(wb.run_step(i64::from(run.run_id), 99).is_err());
 }
+
+#[test]
+fn collections_and_environments_are_renamed_and_deleted_from_the_window() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = demo_copy(tmp.path());
+    let wb = Workbench::new(Some(tmp.path().join("data")));
+    open(&wb, &dir);
+    let names = |wb: &Workbench| -> Vec<String> {
+        wb.collections()
+            .expect("cols")
+            .into_iter()
+            .map(|c| c.name)
+            .collect()
+    };
+
+    // A linked collection renamed: its folder's collection.yaml follows, and syncs go on.
+    wb.rename_collection("shop", " store ").expect("rename");
+    assert_eq!(names(&wb), ["store"]);
+    let head = std::fs::read_to_string(dir.join("collection.yaml")).expect("head");
+    assert!(head.contains("name: store"), "{head}");
+    wb.sync("store").expect("sync").expect("linked");
+    assert!(wb.open_saved("store", "items/Read Item").is_ok());
+    assert!(wb.rename_collection("store", "a/b").is_err());
+    assert!(wb.rename_collection("nothing", "x").is_err());
+
+    // An environment renamed: same variables, its file in the folder renamed.
+    let before = wb.environment_view("store/local").expect("env");
+    wb.rename_environment("store/local", "loopback")
+        .expect("rename env");
+    assert!(wb.environment_view("store/local").is_err());
+    let after = wb.environment_view("store/loopback").expect("env");
+    assert_eq!(before.variables.len(), after.variables.len());
+    assert!(dir.join("environments/loopback.yaml").is_file());
+    assert!(!dir.join("environments/local.yaml").exists());
+    // A name taken in the same scope is refused, and nothing changes.
+    wb.save_environment(&vouch::workbench::EnvView {
+        name: "store/other".into(),
+        variables: Vec::new(),
+    })
+    .expect("other");
+    let err = wb
+        .rename_environment("store/other", "loopback")
+        .expect_err("taken");
+    assert_eq!(err.kind(), "exists", "{err}");
+    assert!(wb.environment_view("store/other").is_ok());
+
+    // A second collection cannot take a used name; deleting one leaves its folder on disk.
+    Store::open(&tmp.path().join("data"))
+        .expect("store")
+        .create_collection("other", "")
+        .expect("other");
+    let err = wb.rename_collection("store", "other").expect_err("taken");
+    assert_eq!(err.kind(), "exists", "{err}");
+    assert!(std::fs::read_to_string(dir.join("collection.yaml"))
+        .expect("head")
+        .contains("name: store"));
+    wb.delete_collection("other").expect("delete other");
+    wb.delete_collection("store").expect("delete");
+    assert!(names(&wb).is_empty());
+    assert!(dir.join("collection.yaml").is_file());
+    assert!(wb.delete_collection("store").is_err());
+}
+
+#[test]
+fn folders_and_collections_hand_their_auth_down() {
+    use vouch::request::Auth;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = demo_copy(tmp.path());
+    let data = tmp.path().join("data");
+    let wb = Workbench::new(Some(data.clone()));
+    open(&wb, &dir);
+    let bearer = Auth::Bearer {
+        token: "{{token}}".into(),
+    };
+    let key = Auth::ApiKey {
+        location: "header".into(),
+        name: "X-Key".into(),
+        value: "{{key}}".into(),
+    };
+    wb.set_auth("shop", &[], Some(bearer.clone()))
+        .expect("collection auth");
+    wb.set_auth("shop", &["items".into()], Some(key.clone()))
+        .expect("folder auth");
+    assert_eq!(
+        wb.auth_of("shop", &["items".into()]).expect("own"),
+        Some(key.clone())
+    );
+
+    // The nearest folder's, else the collection's.
+    let from = |k: &str| {
+        wb.inherited_auth("shop", k)
+            .expect("inherited")
+            .map(|i| (i.from, i.auth))
+    };
+    assert_eq!(
+        from("items/Read Item"),
+        Some(("folder items".into(), key.clone()))
+    );
+    assert_eq!(
+        from("Slow"),
+        Some(("collection shop".into(), bearer.clone()))
+    );
+
+    // Shared through the folder, by variable name only; a literal credential is refused.
+    let head = std::fs::read_to_string(dir.join("collection.yaml")).expect("head");
+    assert!(head.contains("{{token}}"), "{head}");
+    let folder = std::fs::read_to_string(dir.join("items/folder.yaml")).expect("folder");
+    assert!(
+        folder.contains("X-Key") && folder.contains("{{key}}"),
+        "{folder}"
+    );
+    let literal = Auth::Bearer {
+        token: "ghp_0123456789abcdefABCDEF0123456789abcd".into(),
+    };
+    let err = wb
+        .set_auth("shop", &["items".into()], Some(literal))
+        .expect_err("a literal credential in a shared folder");
+    assert_eq!(err.kind(), "usage", "{err}");
+    assert!(!std::fs::read_to_string(dir.join("items/folder.yaml"))
+        .expect("folder")
+        .contains("ghp_"));
+
+    // What the one send puts on the wire: the inherited auth, unless the request sets its own.
+    let var = |name: &str, value: &str| vouch::workbench::VarView {
+        name: name.into(),
+        value: Some(value.into()),
+        secret: false,
+    };
+    wb.save_environment(&vouch::workbench::EnvView {
+        name: "shop/local".into(),
+        variables: vec![
+            var("baseUrl", "http://127.0.0.1:8000"),
+            var("id", "1"),
+            var("key", "k-123"),
+        ],
+    })
+    .expect("env");
+    let read = wb.open_saved("shop", "items/Read Item").expect("open");
+    let saved = vouch::workbench::SavedRef {
+        collection: "shop".into(),
+        key: "items/Read Item".into(),
+    };
+    let sent = wb
+        .curl(
+            read.operation_id.clone(),
+            wb.inheriting(read.draft.clone(), Some(&saved))
+                .expect("inherit"),
+            Some("shop/local".into()),
+        )
+        .expect("curl");
+    assert!(
+        sent.contains("X-Key: ") && !sent.contains("k-123"),
+        "masked: {sent}"
+    );
+    let own = vouch::request::Draft {
+        auth: Some(bearer.clone()),
+        ..read.draft.clone()
+    };
+    let kept = wb.inheriting(own, Some(&saved)).expect("own");
+    assert_eq!(kept.auth, Some(bearer.clone()));
+
+    // A run takes the same: every step of the collection without auth of its own gets it.
+    let store = Store::open(&data).expect("store");
+    let target = vouch::suite::from_store(&store, "shop").expect("target");
+    let step = |name: &str| {
+        target
+            .steps
+            .iter()
+            .find(|s| s.name == name)
+            .expect("step")
+            .draft
+            .auth
+            .clone()
+    };
+    assert_eq!(step("Read Item"), Some(key.clone()));
+    assert_eq!(step("Slow"), Some(bearer.clone()));
+    // Exported for Postman, where requests inherit the same way.
+    let postman =
+        vouch::exchange::to_postman(&vouch::exchange::from_store(&store, "shop").expect("bundle"));
+    assert_eq!(postman["auth"]["type"], "bearer");
+    let items = postman["item"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["name"] == "items")
+        .expect("folder");
+    assert_eq!(items["auth"]["type"], "apikey");
+    drop(store);
+
+    // The folder edited by hand (git pull): the sync takes its auth; cleared, it is gone.
+    std::fs::write(dir.join("items/folder.yaml"), "name: items\nseq: 0\n").expect("edit");
+    wb.sync("shop").expect("sync");
+    assert_eq!(
+        from("items/Read Item"),
+        Some(("collection shop".into(), bearer.clone()))
+    );
+    wb.set_auth("shop", &[], None).expect("clear");
+    assert_eq!(from("Slow"), None);
+    assert!(!std::fs::read_to_string(dir.join("collection.yaml"))
+        .expect("head")
+        .contains("auth"));
+}

@@ -228,6 +228,27 @@ fn compressed_bodies_are_decoded_and_timed() {
 }
 
 #[test]
+fn a_send_says_where_its_time_went() {
+    let s = start();
+    let session = Session::new();
+    let o = SendOptions::default();
+    // An IP address: no lookup; a new connection is timed, then reused and not timed again.
+    let first = send(&s, &session, "/gzip", &[], &o).expect("send");
+    assert_eq!(first.dns_ms, None);
+    let connect = first.connect_ms.expect("a connection was made");
+    assert!(connect > 0.0 && connect <= first.ttfb_ms, "{first:?}");
+    let again = send(&s, &session, "/gzip", &[], &o).expect("send");
+    assert_eq!((again.dns_ms, again.connect_ms), (None, None), "{again:?}");
+    // A redirect to `localhost`: the hop is listed, and the name lookup timed.
+    let moved = send(&s, &Session::new(), "/to-other-host", &[], &o).expect("send");
+    assert_eq!(moved.redirects.len(), 1, "{moved:?}");
+    assert_eq!(moved.redirects[0].0, 307);
+    assert!(moved.redirects[0].1.starts_with("http://localhost:"));
+    assert!(moved.dns_ms.is_some_and(|d| d >= 0.0), "{moved:?}");
+    assert!(moved.connect_ms >= moved.dns_ms, "{moved:?}");
+}
+
+#[test]
 fn timeouts_and_cancellation_end_the_wait() {
     let s = start();
     let started = Instant::now();

@@ -157,6 +157,8 @@ fn generate(dir: &Path) {
     vouch::workbench::OperationRow::export_all(&cfg).expect("OperationRow");
     vouch::workbench::OperationForm::export_all(&cfg).expect("OperationForm");
     vouch::workbench::CallView::export_all(&cfg).expect("CallView");
+    vouch::workbench::SavedRef::export_all(&cfg).expect("SavedRef");
+    vouch::workbench::InheritedView::export_all(&cfg).expect("InheritedView");
     vouch::workbench::CollectionRow::export_all(&cfg).expect("CollectionRow");
     vouch::workbench::RunView::export_all(&cfg).expect("RunView");
     vouch::workbench::HistoryRow::export_all(&cfg).expect("HistoryRow");

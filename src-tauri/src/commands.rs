@@ -17,12 +17,12 @@ use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 use vouch::contract::Finding;
 use vouch::exchange::link::SyncReport;
-use vouch::request::Draft;
+use vouch::request::{Auth, Draft};
 use vouch::store::Trashed;
 use vouch::workbench::{
     BodyHits, BodyLayout, BodyLine, CallView, CheckMark, CheckRow, CollectionRow, EnvView,
-    FreeRequest, HistoryRow, ImportView, OperationForm, OperationRow, RunPoint, RunView, SavedView,
-    SpecSummary, StepDetail, Workbench, WorkbenchError,
+    FreeRequest, HistoryRow, ImportView, InheritedView, OperationForm, OperationRow, RunPoint,
+    RunView, SavedRef, SavedView, SpecSummary, StepDetail, Workbench, WorkbenchError,
 };
 
 /// An error as the UI receives it.
@@ -138,8 +138,8 @@ commands! {
     fn operation_form(id: String) -> OperationForm = blocking |wb| wb.form(&id);
 
     /// Sends a draft and checks the exchange against the contract (cancelled by `cancel`).
-    fn send(operation_id: Option<String>, draft: Draft, env: Option<String>) -> CallView
-        = async |wb| wb.send(operation_id, draft, env).await;
+    fn send(operation_id: Option<String>, draft: Draft, env: Option<String>, saved: Option<SavedRef>) -> CallView
+        = async |wb| wb.send_saved(operation_id, draft, env, saved).await;
 
     /// Cancels the call in flight, if any.
     fn cancel() -> () = blocking |wb| { wb.cancel(); Ok(()) };
@@ -209,6 +209,24 @@ commands! {
 
     /// Deletes an environment (`name` or `collection/name`), secrets and all.
     fn delete_environment(name: String) -> () = blocking |wb| wb.delete_environment(&name);
+
+    /// Renames an environment (`name` or `collection/name`); `to` is the short name.
+    fn rename_environment(name: String, to: String) -> () = blocking |wb| wb.rename_environment(&name, &to);
+
+    /// Renames a collection (and its linked folder's `collection.yaml`).
+    fn rename_collection(name: String, to: String) -> () = blocking |wb| wb.rename_collection(&name, &to);
+
+    /// Deletes a collection, its requests, suites and environments (a linked folder stays on disk).
+    fn delete_collection(name: String) -> () = blocking |wb| wb.delete_collection(&name);
+
+    /// What a saved request inherits when it sets no auth (null: the environment's credentials).
+    fn inherited_auth(collection: String, key: String) -> Option<InheritedView> = blocking |wb| wb.inherited_auth(&collection, &key);
+
+    /// The auth set on a collection (`folder` empty) or one of its folders itself.
+    fn auth_of(collection: String, folder: Vec<String>) -> Option<Auth> = blocking |wb| wb.auth_of(&collection, &folder);
+
+    /// Sets (null: clears) the auth a collection's or a folder's requests inherit.
+    fn set_auth(collection: String, folder: Vec<String>, auth: Option<Auth>) -> () = blocking |wb| wb.set_auth(&collection, &folder, auth);
 
     /// A value of the window's state kept in the store (null: none).
     fn ui_state(key: String) -> Option<String> = blocking |wb| wb.ui_state(&key);
@@ -283,12 +301,12 @@ commands! {
 
     /// A draft as a `curl` command line: what the engine would send with this environment,
     /// secrets masked.
-    fn curl(operation_id: Option<String>, draft: Draft, env: Option<String>) -> String
-        = blocking |wb| wb.curl(operation_id, draft, env);
+    fn curl(operation_id: Option<String>, draft: Draft, env: Option<String>, saved: Option<SavedRef>) -> String
+        = blocking |wb| wb.curl(operation_id, wb.inheriting(draft, saved.as_ref())?, env);
 
     /// A draft as code: `curl`, `httpx` (Python) or `fetch` (JavaScript), secrets masked.
-    fn snippet(operation_id: Option<String>, draft: Draft, env: Option<String>, lang: String) -> String
-        = blocking |wb| wb.snippet(operation_id, draft, env, &lang);
+    fn snippet(operation_id: Option<String>, draft: Draft, env: Option<String>, lang: String, saved: Option<SavedRef>) -> String
+        = blocking |wb| wb.snippet(operation_id, wb.inheriting(draft, saved.as_ref())?, env, &lang);
 
     /// A report of a stored run (`junit`, `json` or `html`): the bytes `vouch run` writes.
     fn run_report(run_id: u32, kind: String) -> String

@@ -42,12 +42,18 @@ struct CollectionFile {
     /// Undeclared statuses accepted as warnings.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     accept_status: Vec<u16>,
+    /// Auth the requests inherit (secrets as `{{variable}}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    auth: Option<crate::request::Auth>,
 }
 
 #[derive(Serialize, Deserialize)]
 struct FolderFile {
     name: String,
     seq: i64,
+    /// Auth the folder's requests inherit (secrets as `{{variable}}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    auth: Option<crate::request::Auth>,
 }
 
 /// An environment as a shared file writes it: the one environment format, secrets by name.
@@ -164,10 +170,15 @@ pub(crate) fn suite_form(s: &BundleSuite) -> Result<Vec<u8>> {
 }
 
 /// A folder's `folder.yaml`.
-pub(crate) fn folder_form(name: &str, seq: i64) -> Result<Vec<u8>> {
+pub(crate) fn folder_form(
+    name: &str,
+    seq: i64,
+    auth: Option<&crate::request::Auth>,
+) -> Result<Vec<u8>> {
     yaml(&FolderFile {
         name: name.into(),
         seq,
+        auth: auth.cloned(),
     })
 }
 
@@ -195,6 +206,7 @@ pub fn render(bundle: &Bundle) -> Result<BTreeMap<PathBuf, Vec<u8>>> {
             description: bundle.description.clone(),
             spec: spec_file.clone(),
             accept_status: bundle.accept_status.clone(),
+            auth: bundle.auth.clone(),
         })?,
     );
     if let (
@@ -236,10 +248,7 @@ pub fn render(bundle: &Bundle) -> Result<BTreeMap<PathBuf, Vec<u8>>> {
         let dir = parent_dir.join(unique(slug(name), set));
         files.insert(
             dir.join("folder.yaml"),
-            yaml(&FolderFile {
-                name: name.clone(),
-                seq: f.seq,
-            })?,
+            folder_form(name, f.seq, f.auth.as_ref())?,
         );
         dirs.insert(f.path.clone(), dir);
     }
@@ -529,6 +538,7 @@ pub fn read_folder(dir: &Path) -> Result<Bundle> {
         description: head.description,
         accept_status: head.accept_status,
         spec,
+        auth: head.auth,
         ..Bundle::default()
     };
     read_dir(dir, &[], true, &mut bundle)?;
@@ -620,6 +630,7 @@ fn read_dir(dir: &Path, folder: &[String], top: bool, bundle: &mut Bundle) -> Re
         bundle.folders.push(BundleFolder {
             path: path.clone(),
             seq: f.seq,
+            auth: f.auth,
         });
         read_dir(&sub, &path, false, bundle)?;
     }

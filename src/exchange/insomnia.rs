@@ -198,6 +198,7 @@ pub fn from_insomnia(doc: &Value, name: &str) -> Result<Bundle> {
                         bundle.folders.push(BundleFolder {
                             path,
                             seq: seq as i64,
+                            auth: None,
                         });
                     }
                 }

@@ -173,6 +173,75 @@ pub fn linked_dir(store: &Store, name: &str) -> Result<Option<PathBuf>> {
     Ok(store.link(c.id)?.map(|l| l.dir))
 }
 
+/// The id of the folder at `path` of names, if the store has it.
+pub(crate) fn folder_id_of(
+    store: &Store,
+    collection_id: i64,
+    path: &[String],
+) -> Result<Option<i64>> {
+    let folders = store.folders(collection_id)?;
+    let mut parent = None;
+    for name in path {
+        match folders
+            .iter()
+            .find(|f| f.parent_id == parent && &f.name == name)
+        {
+            Some(f) => parent = Some(f.id),
+            None => return Ok(None),
+        }
+    }
+    Ok(parent)
+}
+
+/// Renames a linked collection: the store and its folder's `collection.yaml` together (a
+/// folder naming another collection is refused at the next sync). The store keeps the old
+/// name when the file cannot be written.
+pub fn rename(store: &mut Store, name: &str, to: &str) -> Result<()> {
+    let dir = linked_dir(store, name)?;
+    store.rename_collection(name, to)?;
+    let Some(dir) = dir else {
+        return Ok(());
+    };
+    if let Err(e) = write_head(store, to, &dir, &[]) {
+        store.rename_collection(to, name)?;
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Writes what the window changed of a linked folder's own files: `collection.yaml` (path
+/// empty) or the `folder.yaml` of the folder at `path` (when the folder has one yet; one made
+/// later is written with its auth).
+pub fn write_head(store: &Store, name: &str, dir: &Path, path: &[String]) -> Result<()> {
+    let werr = |p: &Path, e: std::io::Error| ExchangeError::Write {
+        path: p.display().to_string(),
+        detail: e.to_string(),
+    };
+    let bundle = super::from_store(store, name)?;
+    if path.is_empty() {
+        let files = super::folder::render(&bundle)?;
+        let head = files
+            .get(Path::new("collection.yaml"))
+            .cloned()
+            .unwrap_or_default();
+        let file = dir.join("collection.yaml");
+        return atomic_write(&file, &head).map_err(|e| werr(&file, e));
+    }
+    let Some(meta) = read_folder(dir)?.files.remove(&folder_key(path)) else {
+        return Ok(());
+    };
+    let rel = meta.strip_prefix(dir).unwrap_or(&meta).to_path_buf();
+    no_symlink(dir, &rel).map_err(|detail| ExchangeError::Write {
+        path: meta.display().to_string(),
+        detail,
+    })?;
+    let f = bundle.folders.iter().find(|f| f.path == path);
+    let (Some(f), Some(name)) = (f, path.last()) else {
+        return Ok(());
+    };
+    atomic_write(&meta, &folder_form(name, f.seq, f.auth.as_ref())?).map_err(|e| werr(&meta, e))
+}
+
 /// Syncs a linked collection with its folder (see the module's text).
 pub fn sync(store: &mut Store, name: &str) -> Result<SyncReport> {
     let mut s = Sync::begin(store, name)?;
@@ -190,6 +259,7 @@ pub fn sync(store: &mut Store, name: &str) -> Result<SyncReport> {
     for key in rest.iter().chain(&suites) {
         s.merge(key, None)?;
     }
+    s.apply_folder_auth()?;
     s.finish()
 }
 
@@ -467,6 +537,11 @@ impl<'a> Sync<'a> {
             self.store
                 .set_accept_status(c.id, &self.disk.accept_status)?;
         }
+        if self.store.collection_auth(c.id)? != self.disk.auth {
+            self.store
+                .set_collection_auth(c.id, self.disk.auth.as_ref())?;
+        }
+
         if let Some(spec) = &self.disk.spec {
             match &spec.copy {
                 Some(bytes) if c.spec_sha256.as_deref() != Some(sha256(bytes).as_str()) => {
@@ -476,6 +551,21 @@ impl<'a> Sync<'a> {
                     self.store.set_spec_source(c.id, &spec.source)?;
                 }
                 _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Each folder's auth is its `folder.yaml`'s, as the head is the folder's (the window
+    /// writes the file when it sets one). Run after the merges, which make new folders.
+    fn apply_folder_auth(&mut self) -> Result<()> {
+        let c = self.collection.id;
+        let mut stored = self.store.folder_auths(c)?;
+        for f in &self.disk.folders {
+            if let Some(id) = folder_id_of(self.store, c, &f.path)? {
+                if stored.remove(&id) != f.auth {
+                    self.store.set_folder_auth(id, f.auth.as_ref())?;
+                }
             }
         }
         Ok(())
@@ -608,12 +698,16 @@ impl<'a> Sync<'a> {
                 continue;
             }
             let sub = dir.join(free_file(&dir, &slug(&path[i]), i == 0));
-            let seq = self
+            let stored = self
                 .store
                 .folders(self.collection.id)?
-                .iter()
-                .find(|f| f.name == path[i])
-                .map_or(0, |f| f.seq);
+                .into_iter()
+                .find(|f| f.name == path[i]);
+            let seq = stored.as_ref().map_or(0, |f| f.seq);
+            let auth = match &stored {
+                Some(f) => self.store.folder_auths(self.collection.id)?.remove(&f.id),
+                None => None,
+            };
             let meta = sub.join("folder.yaml");
             let rel = meta.strip_prefix(&self.dir).unwrap_or(&meta).to_path_buf();
             no_symlink(&self.dir, &rel).map_err(|detail| ExchangeError::Write {
@@ -625,7 +719,7 @@ impl<'a> Sync<'a> {
                 detail: e.to_string(),
             };
             std::fs::create_dir_all(&sub).map_err(werr)?;
-            atomic_write(&meta, &folder_form(&path[i], seq)?).map_err(werr)?;
+            atomic_write(&meta, &folder_form(&path[i], seq, auth.as_ref())?).map_err(werr)?;
             self.disk.files.insert(key, meta);
             dir = sub;
         }

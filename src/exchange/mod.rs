@@ -49,6 +49,8 @@ pub struct Bundle {
     pub accept_status: Vec<u16>,
     /// The linked spec.
     pub spec: Option<SpecLink>,
+    /// Auth the requests inherit when neither they nor their folders set one.
+    pub auth: Option<crate::request::Auth>,
     /// Folders, parents before children.
     pub folders: Vec<BundleFolder>,
     /// Requests.
@@ -80,6 +82,8 @@ pub struct BundleFolder {
     pub path: Vec<String>,
     /// Order among its siblings.
     pub seq: i64,
+    /// Auth its requests (and sub-folders') inherit when they set none.
+    pub auth: Option<crate::request::Auth>,
 }
 
 /// A saved request.
@@ -193,8 +197,23 @@ impl Bundle {
         self.folders.push(BundleFolder {
             path: path.clone(),
             seq,
+            auth: None,
         });
         path
+    }
+
+    /// What a request in `folder` inherits when it sets no auth: the nearest folder's
+    /// (walking up), else the collection's.
+    pub fn inherited_auth(&self, folder: &[String]) -> Option<&crate::request::Auth> {
+        (0..=folder.len())
+            .rev()
+            .find_map(|n| {
+                self.folders
+                    .iter()
+                    .find(|f| f.path == folder[..n])
+                    .and_then(|f| f.auth.as_ref())
+            })
+            .or(self.auth.as_ref())
     }
 
     /// The environment of that name, created (empty) when missing.

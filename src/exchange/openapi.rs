@@ -43,6 +43,7 @@ pub fn from_spec(spec: &Spec, source: &str, bytes: Option<Vec<u8>>) -> Bundle {
             bundle.folders.push(BundleFolder {
                 path: folder.clone(),
                 seq: n,
+                auth: None,
             });
         }
         let base = op

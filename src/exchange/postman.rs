@@ -431,14 +431,14 @@ pub fn to_postman(bundle: &Bundle) -> Value {
             .iter()
             .filter(|f| f.path.len() == folder.len() + 1 && f.path[..folder.len()] == *folder)
         {
-            entries.push((
-                f.seq,
-                f.path.last().cloned().unwrap_or_default(),
-                json!({
-                    "name": f.path.last(),
-                    "item": items(bundle, &f.path),
-                }),
-            ));
+            let mut folder = json!({
+                "name": f.path.last(),
+                "item": items(bundle, &f.path),
+            });
+            if let Some(a) = f.auth.as_ref().and_then(postman_auth) {
+                folder["auth"] = a;
+            }
+            entries.push((f.seq, f.path.last().cloned().unwrap_or_default(), folder));
         }
         for r in bundle.requests.iter().filter(|r| r.folder == folder) {
             entries.push((r.seq, r.name.clone(), request_item(r)));
@@ -452,6 +452,10 @@ pub fn to_postman(bundle: &Bundle) -> Value {
     });
     if !bundle.description.is_empty() {
         out["info"]["description"] = json!(bundle.description);
+    }
+    // What the collection hands down; Postman's requests inherit it the same way.
+    if let Some(a) = bundle.auth.as_ref().and_then(postman_auth) {
+        out["auth"] = a;
     }
     let mut variables: Vec<Value> = bundle
         .environments
@@ -480,6 +484,25 @@ pub fn to_postman(bundle: &Bundle) -> Value {
         out["variable"] = Value::Array(variables);
     }
     out
+}
+
+/// An auth as Postman writes it (None: a kind Postman's format cannot say here).
+fn postman_auth(a: &Auth) -> Option<Value> {
+    let p = |k: &str, v: &str| json!({"key": k, "value": v, "type": "string"});
+    Some(match a {
+        Auth::Bearer { token } => json!({"type": "bearer", "bearer": [p("token", token)]}),
+        Auth::Basic { username, password } => {
+            json!({"type": "basic", "basic": [p("username", username), p("password", password)]})
+        }
+        Auth::ApiKey {
+            location,
+            name,
+            value,
+        } => {
+            json!({"type": "apikey", "apikey": [p("key", name), p("value", value), p("in", location)]})
+        }
+        _ => return None,
+    })
 }
 
 // Kept whole: Postman's item fields (auth, scripts, body modes) mapped one by one.
@@ -539,25 +562,8 @@ fn request_item(r: &BundleRequest) -> Value {
         }
         Some(Body::Bytes { .. }) | None => {}
     }
-    if let Some(a) = &d.auth {
-        let p = |k: &str, v: &str| json!({"key": k, "value": v, "type": "string"});
-        req["auth"] = match a {
-            Auth::Bearer { token } => json!({"type": "bearer", "bearer": [p("token", token)]}),
-            Auth::Basic { username, password } => {
-                json!({"type": "basic", "basic": [p("username", username), p("password", password)]})
-            }
-            Auth::ApiKey {
-                location,
-                name,
-                value,
-            } => {
-                json!({"type": "apikey", "apikey": [p("key", name), p("value", value), p("in", location)]})
-            }
-            _ => Value::Null,
-        };
-        if req["auth"].is_null() {
-            req.as_object_mut().expect("object").remove("auth");
-        }
+    if let Some(a) = d.auth.as_ref().and_then(postman_auth) {
+        req["auth"] = a;
     }
     let mut item = json!({"name": r.name, "request": req});
     if !r.scripts.is_empty() {

@@ -80,6 +80,14 @@ pub fn lift(bundle: &mut Bundle) -> usize {
             lift_auth(auth, &mut |hint, v| take(hint, v, &mut lifted));
         }
     }
+    // What the collection and its folders hand down, the same way.
+    let inherited = bundle
+        .auth
+        .iter_mut()
+        .chain(bundle.folders.iter_mut().filter_map(|f| f.auth.as_mut()));
+    for auth in inherited {
+        lift_auth(auth, &mut |hint, v| take(hint, v, &mut lifted));
+    }
     let n = lifted.len();
     if n > 0 {
         let env = bundle.environment_mut(IMPORTED_ENVIRONMENT);
@@ -257,7 +265,29 @@ pub fn literal_credentials(bundle: &Bundle) -> Vec<String> {
             }
         }
     }
+    let inherited = bundle
+        .auth
+        .iter()
+        .map(|a| ("the collection's auth".to_string(), a))
+        .chain(bundle.folders.iter().filter_map(|f| {
+            Some((
+                format!("folder `{}`'s auth", f.path.join("/")),
+                f.auth.as_ref()?,
+            ))
+        }));
+    for (whose, a) in inherited {
+        if literal_auth(a) {
+            out.push(format!("{whose}: a literal value"));
+        }
+    }
     out
+}
+
+/// Whether an auth holds a credential as a literal value (not a `{{variable}}`).
+pub fn literal_auth(a: &Auth) -> bool {
+    let mut m = Vec::new();
+    auth_literals(a, &mut m);
+    m.iter().any(|v| literal(v))
 }
 
 fn auth_literals(a: &Auth, out: &mut Vec<String>) {

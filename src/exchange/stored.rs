@@ -40,6 +40,7 @@ pub fn bundle_request(r: &SavedRequest, folder: Vec<String>) -> BundleRequest {
 pub fn from_store(store: &Store, name: &str) -> Result<Bundle> {
     let c = store.collection(name)?;
     let folders = store.folders(c.id)?;
+    let mut folder_auths = store.folder_auths(c.id)?;
     let mut paths: HashMap<i64, Vec<String>> = HashMap::new();
     // Parents come before children.
     let mut out_folders = Vec::new();
@@ -50,7 +51,11 @@ pub fn from_store(store: &Store, name: &str) -> Result<Bundle> {
             .unwrap_or_default();
         path.push(f.name.clone());
         paths.insert(f.id, path.clone());
-        out_folders.push(BundleFolder { path, seq: f.seq });
+        out_folders.push(BundleFolder {
+            path,
+            seq: f.seq,
+            auth: folder_auths.remove(&f.id),
+        });
     }
     let requests = store.requests(c.id)?;
     let mut keys: HashMap<i64, String> = HashMap::new();
@@ -100,6 +105,7 @@ pub fn from_store(store: &Store, name: &str) -> Result<Bundle> {
         description: c.description,
         accept_status: c.accept_status,
         spec,
+        auth: store.collection_auth(c.id)?,
         folders: out_folders,
         requests: out_requests,
         suites,
@@ -145,6 +151,9 @@ pub fn into_store(store: &mut Store, bundle: &Bundle, replace: bool) -> Result<C
         if !bundle.accept_status.is_empty() {
             store.set_accept_status(c.id, &bundle.accept_status)?;
         }
+        if bundle.auth.is_some() {
+            store.set_collection_auth(c.id, bundle.auth.as_ref())?;
+        }
         if let Some(spec) = &bundle.spec {
             match &spec.copy {
                 Some(bytes) => {
@@ -166,6 +175,9 @@ pub fn into_store(store: &mut Store, bundle: &Bundle, replace: bool) -> Result<C
                 folder_ids.get(parent).copied()
             };
             let made = store.create_folder(c.id, parent_id, name, f.seq)?;
+            if f.auth.is_some() {
+                store.set_folder_auth(made.id, f.auth.as_ref())?;
+            }
             folder_ids.insert(f.path.clone(), made.id);
         }
         let mut ids: HashMap<String, i64> = HashMap::new();

@@ -10,6 +10,7 @@ mod error;
 pub mod params;
 mod route;
 mod send;
+mod timing;
 
 use serde::Serialize;
 use serde_json::Value;

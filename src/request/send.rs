@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::auth::{fetch_token, OAuthGrant};
 use super::error::{causes, RequestError, Result};
+use super::timing::{Probe, TimedConnect, TimedDns};
 use super::Prepared;
 
 /// How one request is sent.
@@ -61,7 +62,17 @@ pub struct Exchange {
     pub size: u64,
     /// The body was longer than the limit.
     pub truncated: bool,
-    /// From sending to the response head (ms).
+    /// Name lookup, ms (None: an IP address, or a kept-alive connection reused).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dns_ms: Option<f64>,
+    /// Connecting, lookup included: TCP, and the TLS handshake for https (None: a kept-alive
+    /// connection reused).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connect_ms: Option<f64>,
+    /// The redirects followed: each 3xx status and the URL it led to.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub redirects: Vec<(u16, String)>,
+    /// From sending to the response head (ms), connecting included.
     pub ttfb_ms: f64,
     /// From sending to the last body byte (ms), OAuth2 token fetch excluded.
     pub elapsed_ms: f64,
@@ -178,6 +189,8 @@ impl Session {
             .user_agent(concat!("vouch/", env!("CARGO_PKG_VERSION")))
             .cookie_provider(self.jar.clone())
             .connect_timeout(o.connect_timeout)
+            .dns_resolver(Arc::new(TimedDns))
+            .connector_layer(TimedConnect)
             .danger_accept_invalid_certs(o.insecure)
             .redirect(reqwest::redirect::Policy::custom(move |attempt| {
                 // With credentials in custom headers, a redirect to another origin or from
@@ -191,6 +204,7 @@ impl Session {
                 } else if attempt.previous().len() > max {
                     attempt.error("too many redirects")
                 } else {
+                    super::timing::redirected(attempt.status().as_u16(), attempt.url().as_str());
                     attempt.follow()
                 }
             }))
@@ -276,7 +290,8 @@ impl Session {
         let map_err = |e: reqwest::Error| transport_error(e, &url, o.timeout);
         let origin = req.url.origin().ascii_serialization();
         let started = Instant::now();
-        let resp = match build(&client).send().await {
+        let probe = Arc::new(Probe::default());
+        let resp = match probe.watch(build(&client).send()).await {
             Ok(r) => r,
             // A kept-alive connection the server closed after its previous response (uvicorn
             // does after an unhandled 500): an idempotent request is sent once more on a
@@ -287,8 +302,8 @@ impl Session {
                     req.method,
                     causes(&e)
                 );
-                build(&self.client(o, true, careful)?)
-                    .send()
+                probe
+                    .watch(build(&self.client(o, true, careful)?).send())
                     .await
                     .map_err(map_err)?
             }
@@ -304,7 +319,9 @@ impl Session {
         if let Ok(mut a) = self.answered.lock() {
             a.insert(origin);
         }
-        read(resp, started, &req.method, o).await.map_err(map_err)
+        read(resp, started, &probe, &req.method, o)
+            .await
+            .map_err(map_err)
     }
 }
 
@@ -339,6 +356,7 @@ fn transport_error(e: reqwest::Error, url: &str, timeout: Duration) -> RequestEr
 async fn read(
     mut resp: reqwest::Response,
     started: Instant,
+    probe: &Probe,
     method: &str,
     o: &SendOptions,
 ) -> std::result::Result<Exchange, reqwest::Error> {
@@ -374,6 +392,9 @@ async fn read(
         truncated: size > body.len() as u64,
         body,
         size,
+        dns_ms: probe.dns_ms(),
+        connect_ms: probe.connect_ms(),
+        redirects: probe.redirects(),
         ttfb_ms: ttfb.as_secs_f64() * 1000.0,
         elapsed_ms: elapsed.as_secs_f64() * 1000.0,
     })

@@ -6,7 +6,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::{from_json, to_json, unique, Result, Store, StoreError};
-use crate::request::Draft;
+use crate::request::{Auth, Draft};
 
 /// A collection: saved requests around one spec.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -141,6 +141,25 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Renames a collection; the new name must be free. Its requests, suites, environments,
+    /// link and runs follow (they hold its id, not its name).
+    pub fn rename_collection(&mut self, name: &str, to: &str) -> Result<()> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE collections SET name = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE name = ?1",
+                params![name, to],
+            )
+            .map_err(|e| unique(e, "collection", to))?;
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                what: "collection",
+                name: name.into(),
+            });
+        }
+        Ok(())
+    }
+
     /// Deletes a collection with its folders, requests, environments and suites (runs stay,
     /// unlinked).
     pub fn delete_collection(&mut self, name: &str) -> Result<()> {
@@ -214,6 +233,93 @@ impl Store {
             )
             .optional()?
             .flatten())
+    }
+
+    /// Sets (None: clears) the auth a collection's requests inherit when they and their
+    /// folders set none.
+    pub fn set_collection_auth(&mut self, collection_id: i64, auth: Option<&Auth>) -> Result<()> {
+        let json = auth.map(to_json);
+        self.conn.execute(
+            "UPDATE collections SET auth = ?2 WHERE id = ?1",
+            params![collection_id, json],
+        )?;
+        Ok(())
+    }
+
+    /// Sets (None: clears) the auth a folder's requests (and sub-folders') inherit.
+    pub fn set_folder_auth(&mut self, folder_id: i64, auth: Option<&Auth>) -> Result<()> {
+        let json = auth.map(to_json);
+        self.conn.execute(
+            "UPDATE folders SET auth = ?2 WHERE id = ?1",
+            params![folder_id, json],
+        )?;
+        Ok(())
+    }
+
+    /// The auth set on a collection itself.
+    pub fn collection_auth(&self, collection_id: i64) -> Result<Option<Auth>> {
+        let json: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT auth FROM collections WHERE id = ?1",
+                [collection_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        json.map(|j| from_json("collection auth", &j)).transpose()
+    }
+
+    /// The auth set on each folder of a collection that has one, by folder id.
+    pub fn folder_auths(&self, collection_id: i64) -> Result<std::collections::HashMap<i64, Auth>> {
+        let mut st = self.conn.prepare(
+            "SELECT id, auth FROM folders WHERE collection_id = ?1 AND auth IS NOT NULL",
+        )?;
+        let rows = st.query_map([collection_id], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut out = std::collections::HashMap::new();
+        for row in rows {
+            let (id, json) = row?;
+            out.insert(id, from_json("folder auth", &json)?);
+        }
+        Ok(out)
+    }
+
+    /// What a request in `folder_id` inherits when it sets no auth: the nearest folder's
+    /// (walking up), else the collection's; with where it comes from (the folder's path of
+    /// names, empty for the collection).
+    pub fn inherited_auth(
+        &self,
+        collection_id: i64,
+        folder_id: Option<i64>,
+    ) -> Result<Option<(Vec<String>, Auth)>> {
+        let folders = self.folders(collection_id)?;
+        let auths = self.folder_auths(collection_id)?;
+        let path_of = |id: i64| {
+            let mut path = Vec::new();
+            let mut at = Some(id);
+            while let Some(f) = at.and_then(|i| folders.iter().find(|f| f.id == i)) {
+                path.insert(0, f.name.clone());
+                at = f.parent_id;
+            }
+            path
+        };
+        let mut at = folder_id;
+        // A parent loop cannot be made through the store's API; bound the walk anyway.
+        for _ in 0..=folders.len() {
+            let Some(id) = at else { break };
+            if let Some(a) = auths.get(&id) {
+                return Ok(Some((path_of(id), a.clone())));
+            }
+            at = folders
+                .iter()
+                .find(|f| f.id == id)
+                .and_then(|f| f.parent_id);
+        }
+        Ok(self
+            .collection_auth(collection_id)?
+            .map(|a| (Vec::new(), a)))
     }
 
     /// Creates a folder (inside `parent`, or at the top).

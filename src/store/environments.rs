@@ -167,6 +167,30 @@ impl Store {
         Ok(())
     }
 
+    /// Renames an environment of a collection (or a global one); the new name must be free
+    /// in the same scope. Variables, secrets and credentials stay with it.
+    pub fn rename_environment(
+        &mut self,
+        collection_id: Option<i64>,
+        name: &str,
+        to: &str,
+    ) -> Result<()> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE environments SET name = ?3 WHERE ifnull(collection_id, 0) = ifnull(?1, 0) AND name = ?2",
+                params![collection_id, name, to],
+            )
+            .map_err(|e| unique(e, "environment", to))?;
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                what: "environment",
+                name: name.to_string(),
+            });
+        }
+        Ok(())
+    }
+
     /// Names of the environments of a collection (or the global ones), sorted.
     pub fn environments(&self, collection_id: Option<i64>) -> Result<Vec<String>> {
         let mut st = self

@@ -6,6 +6,7 @@
 //! Nothing big crosses the app's JSON IPC: a call's view carries its findings and headers,
 //! and the body stays here, read in pages through [`Workbench::body`].
 
+mod auth;
 mod body_view;
 mod form;
 mod saved;
@@ -20,6 +21,7 @@ use serde_json::Value;
 use thiserror::Error;
 use tokio_util::sync::CancellationToken;
 
+pub use auth::{InheritedView, SavedRef};
 pub use body_view::{BodyHits, BodyLayout, BodyLine, BodyView, WIDTH as BODY_WIDTH};
 pub use form::{form_schema, operation_form, BodyField, OperationForm, ParamField};
 pub use saved::{CheckMark, CheckRow, ExtractRow, FreeRequest, SavedView, StepDetail};
@@ -176,6 +178,10 @@ pub struct CallView {
     pub elapsed_ms: Option<f64>,
     /// Time to the response's first byte, ms.
     pub ttfb_ms: Option<f64>,
+    /// Where the time went, in order (the Timeline's waterfall).
+    pub phases: Vec<PhaseView>,
+    /// The redirects followed: status and where each led (masked).
+    pub redirects: Vec<(u16, String)>,
     /// The request's headers as sent (masked).
     pub request_headers: Vec<(String, String)>,
     /// The request's body as sent (masked; its start when long), if any.
@@ -472,6 +478,51 @@ fn run_view(summary: &crate::run::RunSummary, note: Option<String>) -> RunView {
     }
 }
 
+/// One phase of a call's time.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct PhaseView {
+    /// What the time was spent on.
+    pub name: String,
+    /// When it began, ms after the send began.
+    pub start_ms: f64,
+    /// How long it took, ms.
+    pub ms: f64,
+}
+
+/// The phases of an exchange: lookup and connecting when a new connection was made (a reused
+/// one costs neither), waiting for the response's head, reading its body.
+fn phases(e: &crate::request::Exchange) -> Vec<PhaseView> {
+    let round = |ms: f64| (ms.max(0.0) * 10.0).round() / 10.0;
+    let mut out = Vec::new();
+    let mut at = 0.0;
+    let mut phase = |name: &str, until: f64| {
+        out.push(PhaseView {
+            name: name.into(),
+            start_ms: round(at),
+            ms: round(until - at),
+        });
+        at = until.max(at);
+    };
+    if let Some(dns) = e.dns_ms {
+        phase("DNS lookup", dns);
+    }
+    if let Some(connect) = e.connect_ms {
+        let tls = e.url.starts_with("https:");
+        phase(
+            if tls {
+                "connect (TCP + TLS)"
+            } else {
+                "connect (TCP)"
+            },
+            connect,
+        );
+    }
+    phase("waiting for the first byte", e.ttfb_ms);
+    phase("reading the body", e.elapsed_ms);
+    out
+}
+
 /// The app's state: one per window.
 pub struct Workbench {
     /// Base URL for calls whose draft names none (a collection's `baseUrl`).
@@ -652,6 +703,25 @@ impl Workbench {
         let mut store = self.store()?;
         let (scope, short) = self.env_scope(&store, name)?;
         store.remove_environment(scope, &short)?;
+        if let Some((collection, _)) = name.rsplit_once('/') {
+            self.sync_with(&mut store, collection)?;
+        }
+        Ok(())
+    }
+
+    /// Renames an environment (`name` or `collection/name`) within its scope; `to` is the
+    /// short name. Secrets keep their values and the origins they are bound to.
+    pub fn rename_environment(&self, name: &str, to: &str) -> Result<()> {
+        let to = to.trim();
+        if to.is_empty() || to.contains('/') {
+            return Err(saved::usage(
+                format!("`{to}` cannot name an environment"),
+                "type a name without `/`",
+            ));
+        }
+        let mut store = self.store()?;
+        let (scope, short) = self.env_scope(&store, name)?;
+        store.rename_environment(scope, &short, to)?;
         if let Some((collection, _)) = name.rsplit_once('/') {
             self.sync_with(&mut store, collection)?;
         }
@@ -915,6 +985,15 @@ impl Workbench {
             status: e.map(|e| e.status),
             elapsed_ms: e.map(|e| (e.elapsed_ms * 10.0).round() / 10.0),
             ttfb_ms: e.map(|e| (e.ttfb_ms * 10.0).round() / 10.0),
+            phases: e.map(phases).unwrap_or_default(),
+            redirects: e
+                .map(|e| {
+                    e.redirects
+                        .iter()
+                        .map(|(s, u)| (*s, checked.mask.text(u)))
+                        .collect()
+                })
+                .unwrap_or_default(),
             request_headers: checked
                 .request
                 .as_ref()

@@ -132,4 +132,28 @@ impl Workbench {
         self.sync_with(&mut store, &c.name)?;
         Ok(u32::try_from(id).unwrap_or(u32::MAX))
     }
+
+    /// Renames a collection (and its linked folder's `collection.yaml`); what was saved in
+    /// the folder since the last sync is taken in first.
+    pub fn rename_collection(&self, name: &str, to: &str) -> Result<()> {
+        let to = to.trim();
+        if to.is_empty() || to.contains('/') {
+            return Err(super::saved::usage(
+                format!("`{to}` cannot name a collection"),
+                "type a name without `/` (it separates a collection from its environments)",
+            ));
+        }
+        let mut store = self.store()?;
+        self.sync_with(&mut store, name)?;
+        exchange::link::rename(&mut store, name, to)?;
+        self.sync_with(&mut store, to)?;
+        Ok(())
+    }
+
+    /// Deletes a collection with its requests, folders, suites and environments. A linked
+    /// folder is left as it is on disk (it can be opened again); past runs stay in history.
+    pub fn delete_collection(&self, name: &str) -> Result<()> {
+        self.store()?.delete_collection(name)?;
+        Ok(())
+    }
 }

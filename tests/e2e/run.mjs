@@ -372,9 +372,14 @@ async function main() {
       await paste("env-name", "scratch");
       await press("env-save");
       await (await $t("env-item-scratch")).waitForDisplayed({ timeout: 5000, timeoutMsg: "scratch not listed" });
+      await press("env-rename");
+      await paste("env-rename-input", "sandbox");
+      await press("env-rename-ok");
+      await (await $t("env-item-sandbox")).waitForDisplayed({ timeout: 5000, timeoutMsg: "scratch not renamed" });
+      if (await (await $t("env-item-scratch")).isExisting()) throw new Error("old name still listed");
       await press("env-delete");
       await press("env-delete-yes");
-      await (await $t("env-item-scratch")).waitForExist({ reverse: true, timeout: 5000, timeoutMsg: "scratch not deleted" });
+      await (await $t("env-item-sandbox")).waitForExist({ reverse: true, timeout: 5000, timeoutMsg: "sandbox not deleted" });
       await (await $t("env")).selectByAttribute("value", "dev");
       await browser.waitUntil(async () => (await (await $t("env")).getValue()) === "dev", { timeout: 5000, timeoutMsg: "dev not picked again" });
     });
@@ -535,6 +540,9 @@ async function main() {
       await (await $t("response-tab-timeline")).click();
       const sent = await (await $t("request-headers")).getText();
       if (!sent.includes("X-Trace")) throw new Error(`sent headers: ${sent}`);
+      // Where the time went, phase by phase.
+      const phases = await (await $t("phases")).getText();
+      if (!phases.includes("waiting for the first byte") || !phases.includes("total")) throw new Error(`phases: ${phases}`);
       await (await $t("response-tab-code")).click();
       await (await $t("code-httpx")).click();
       await browser.waitUntil(async () => (await (await $t("code")).getText()).includes("httpx.request("), { timeout: 5000, timeoutMsg: "no httpx snippet" });
@@ -548,6 +556,13 @@ async function main() {
       };
       await choose("Use dev");
       await browser.waitUntil(async () => (await (await $t("env")).getValue()) === "dev", { timeout: 5000, timeoutMsg: "the environment did not switch" });
+      // The response beside the request, then back below it.
+      await browser.keys(["Control", "k"]);
+      await choose("Response beside the request");
+      await browser.waitUntil(async () => (await (await browser.$(".work")).getAttribute("data-panel-group-direction")) === "horizontal", { timeout: 5000, timeoutMsg: "the split did not turn" });
+      await browser.keys(["Control", "k"]);
+      await choose("Response below the request");
+      await browser.waitUntil(async () => (await (await browser.$(".work")).getAttribute("data-panel-group-direction")) === "vertical", { timeout: 5000, timeoutMsg: "the split did not turn back" });
       await browser.keys(["Control", "k"]);
       await choose("GET /drift/price-string");
       await browser.waitUntil(async () => (await (await browser.$(".request h2")).getText()).includes("/drift/price-string"), { timeout: 5000, timeoutMsg: "the operation did not open" });
@@ -717,6 +732,36 @@ async function main() {
       await (await $t("run-shop/chain")).waitForExist({ reverse: true, timeout: 5000, timeoutMsg: "the suite was not deleted" });
       await press("undo-delete");
       await (await $t("run-shop/chain")).waitForDisplayed({ timeout: 5000, timeoutMsg: "the suite delete was not undone" });
+    });
+    await step(browser, "17", "a folder hands its auth down; a collection renamed, then deleted (asked twice)", async () => {
+      const folder = join(work, "shop");
+      await pane("collections");
+      // The folder's auth, from its menu: a bearer token by variable, written to its folder.yaml.
+      await browser.execute((el) => el.dispatchEvent(new MouseEvent("contextmenu", { bubbles: true, cancelable: true })), await $t("folder-shop/smoke"));
+      await press("folder-auth");
+      const dialog = await $t("inherited-auth");
+      await dialog.waitForDisplayed({ timeout: 5000, timeoutMsg: "no auth dialog" });
+      await (await dialog.$('[data-testid="auth-kind"]')).selectByAttribute("value", "bearer");
+      await (await dialog.$('[data-testid="auth-token"]')).setValue("{{token}}");
+      await press("inherited-auth-save");
+      await dialog.waitForExist({ reverse: true, timeout: 5000, timeoutMsg: "the auth dialog stayed" });
+      await browser.waitUntil(async () => readFileSync(join(folder, "smoke/folder.yaml"), "utf8").includes("{{token}}"), { timeout: 5000, timeoutMsg: "the folder's auth was not written" });
+      // A request of the folder setting none says what it inherits.
+      await press("req-shop/smoke/New request");
+      await browser.waitUntil(async () => (await (await $t("saved-at")).getText().catch(() => "")).includes("shop/smoke/New request"), { timeout: 5000, timeoutMsg: "the request did not open" });
+      await press("editor-tab-auth");
+      await browser.waitUntil(async () => (await (await browser.$('[data-testid="auth-kind"] option[value="env"]')).getText()).includes("bearer token from folder smoke"), { timeout: 5000, timeoutMsg: "the inherited auth is not shown" });
+      // A collection renamed from its menu, then deleted after a second click.
+      await press("collection-menu-locked");
+      await press("collection-rename");
+      await paste("name-input", "archive");
+      await press("name-ok");
+      await (await $t("collection-menu-archive")).waitForDisplayed({ timeout: 5000, timeoutMsg: "the collection was not renamed" });
+      if (await (await $t("collection-menu-locked")).isExisting()) throw new Error("the old name is still listed");
+      await press("collection-menu-archive");
+      await press("collection-delete");
+      await press("collection-delete-yes");
+      await (await $t("collection-menu-archive")).waitForExist({ reverse: true, timeout: 5000, timeoutMsg: "the collection was not deleted" });
     });
   } finally {
     await browser.deleteSession().catch(() => {});

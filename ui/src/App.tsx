@@ -10,6 +10,7 @@ import { Header } from "./components/Header";
 import { OperationList } from "./components/OperationList";
 import { RequestPanel } from "./components/RequestPanel";
 import { ResponsePanel } from "./components/ResponsePanel";
+import { InheritedAuth } from "./components/InheritedAuth";
 import { Palette, type PaletteItem } from "./components/Palette";
 import { Sidebar } from "./components/Sidebar";
 import { UrlBar } from "./components/UrlBar";
@@ -31,7 +32,9 @@ export function App() {
   const { theme, toggle } = useTheme();
   const { call, setCall, clearCall } = useCallView();
   const [baseUrl, setBaseUrl] = useState("");
-  const { layout, resized } = useLayout();
+  // The collection or folder whose handed-down auth is being edited.
+  const [authOf, setAuthOf] = useState<{ collection: string; folder: string[] } | null>(null);
+  const { layout, resized, flipSplit } = useLayout();
   const environments = useEnvironments({ fail, notify });
   const collections = useCollections({ fail, attempt, notify, refreshEnvironments: environments.refresh });
   const spec = useSpec({
@@ -125,6 +128,25 @@ export function App() {
         refresh();
       }),
     removeSuite: collections.removeSuite,
+    renameCollection: (c, to) =>
+      attempt(async () => {
+        await api.renameCollection(c, to);
+        tabs.collectionRenamed(c, to);
+        if (environments.env.startsWith(`${c}/`)) pickEnv(`${to}/${environments.env.slice(c.length + 1)}`);
+        notify(`collection ${c} renamed ${to}`);
+        refresh();
+        environments.refresh();
+      }),
+    removeCollection: (c) =>
+      attempt(async () => {
+        await api.deleteCollection(c);
+        tabs.collectionRenamed(c, null);
+        if (environments.env.startsWith(`${c}/`)) pickEnv("");
+        notify(`collection ${c} deleted (a linked folder stays on disk)`);
+        refresh();
+        environments.refresh();
+      }),
+    editAuth: (c, folder) => setAuthOf({ collection: c, folder }),
   };
   const palette: PaletteItem[] = [
     ...spec.rows.map((r) => ({ group: "Operations", label: `${r.method} ${r.path}`, keywords: [r.summary ?? "", r.id], run: () => tabs.select(r.id) })),
@@ -132,6 +154,14 @@ export function App() {
     ...environments.envs.map((e) => ({ group: "Environments", label: `Use ${e}`, run: () => pickEnv(e) })),
     { group: "Environments", label: "Use no environment", run: () => pickEnv("") },
     ...collections.collections.flatMap((c) => [c.name, ...c.suites.map((s) => `${c.name}/${s}`)].map((t) => ({ group: "Run", label: `Run ${t}`, run: () => runs.runTarget(t) }))),
+    // Import and export through the system's file dialogs.
+    { group: "Import / export", label: "Import a collection (file)…", run: () => dialogs.importFile().then((p) => (p ? collections.importFrom(p) : undefined)) },
+    { group: "Import / export", label: "Import a collection (folder)…", run: () => dialogs.folder().then((p) => (p ? collections.importFrom(p) : undefined)) },
+    ...collections.collections.flatMap((c) => [
+      { group: "Import / export", label: `Export ${c.name} as a folder…`, run: () => dialogs.folder().then((p) => (p ? collections.exportTo(c.name, p, false) : undefined)) },
+      { group: "Import / export", label: `Export ${c.name} for Postman…`, run: () => dialogs.saveFile(`${c.name}.postman_collection.json`).then((p) => (p ? collections.exportTo(c.name, p, true) : undefined)) },
+    ]),
+    { group: "Layout", label: layout?.split === "horizontal" ? "Response below the request" : "Response beside the request", run: () => flipSplit() },
   ];
   const current = tabs.tab?.saved ? `${tabs.tab.saved.collection}/${tabs.tab.saved.key}` : null;
 
@@ -306,10 +336,21 @@ export function App() {
                 collections.refresh();
               })
             }
+            onRename={(n, to) =>
+              attempt(async () => {
+                await api.renameEnvironment(n, to);
+                const renamed = n.includes("/") ? `${n.slice(0, n.lastIndexOf("/"))}/${to}` : to;
+                notify(`environment ${n} renamed ${renamed}`);
+                if (environments.env === n) pickEnv(renamed);
+                environments.editAt(renamed);
+                environments.refresh();
+                collections.refresh();
+              })
+            }
           />
         )}
         {view === "request" && (
-        <PanelGroup direction="vertical" className="work" onLayout={(sizes) => resized("work", sizes)}>
+        <PanelGroup key={layout.split} direction={layout.split} className="work" onLayout={(sizes) => resized("work", sizes)}>
           <Panel defaultSize={layout.work[0]} minSize={15} className="pane">
           <div className="request-pane">
             <UrlBar onOpen={tabs.openFree} />
@@ -332,7 +373,7 @@ export function App() {
             )}
           </div>
           </Panel>
-          <PanelResizeHandle className="resize-handle vertical" />
+          <PanelResizeHandle className={`resize-handle ${layout.split}`} />
           <Panel defaultSize={layout.work[1]} minSize={10} className="pane">
           {call ? <ResponsePanel call={call} onAllow={sender.allowAndSend} onSnippet={sender.snippet} /> : <div className="empty muted">The response shows here.</div>}
           </Panel>
@@ -352,6 +393,7 @@ export function App() {
         )}
       </main>
       <Palette items={palette} />
+      {authOf && <InheritedAuth key={`${authOf.collection}/${authOf.folder.join("/")}`} collection={authOf.collection} folder={authOf.folder} onClose={() => setAuthOf(null)} onError={fail} onSaved={() => notify(`auth of ${authOf.folder.length ? `folder ${authOf.folder.join("/")}` : `collection ${authOf.collection}`} saved`)} />}
     </div>
   );
 }

@@ -3,6 +3,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
+import type { Auth } from "./bindings/Auth";
 import type { BodyHits } from "./bindings/BodyHits";
 import type { BodyLayout } from "./bindings/BodyLayout";
 import type { BodyLine } from "./bindings/BodyLine";
@@ -17,10 +18,12 @@ import type { Finding } from "./bindings/Finding";
 import type { FreeRequest } from "./bindings/FreeRequest";
 import type { HistoryRow } from "./bindings/HistoryRow";
 import type { ImportView } from "./bindings/ImportView";
+import type { InheritedView } from "./bindings/InheritedView";
 import type { OperationForm } from "./bindings/OperationForm";
 import type { OperationRow } from "./bindings/OperationRow";
 import type { RunPoint } from "./bindings/RunPoint";
 import type { RunView } from "./bindings/RunView";
+import type { SavedRef } from "./bindings/SavedRef";
 import type { SavedView } from "./bindings/SavedView";
 import type { SpecSummary } from "./bindings/SpecSummary";
 import type { StepDetail } from "./bindings/StepDetail";
@@ -53,8 +56,8 @@ export function operationForm(id: string): Promise<OperationForm> {
 }
 
 /** Sends a draft and checks the exchange against the contract (cancelled by `cancel`). */
-export function send(operationId: string | null, draft: Draft, env: string | null): Promise<CallView> {
-  return invoke<CallView>("send", { operationId, draft, env });
+export function send(operationId: string | null, draft: Draft, env: string | null, saved: SavedRef | null): Promise<CallView> {
+  return invoke<CallView>("send", { operationId, draft, env, saved });
 }
 
 /** Cancels the call in flight, if any. */
@@ -156,6 +159,36 @@ export function deleteSuite(collection: string, name: string): Promise<number> {
 /** Deletes an environment (`name` or `collection/name`), secrets and all. */
 export function deleteEnvironment(name: string): Promise<void> {
   return invoke<void>("delete_environment", { name });
+}
+
+/** Renames an environment (`name` or `collection/name`); `to` is the short name. */
+export function renameEnvironment(name: string, to: string): Promise<void> {
+  return invoke<void>("rename_environment", { name, to });
+}
+
+/** Renames a collection (and its linked folder's `collection.yaml`). */
+export function renameCollection(name: string, to: string): Promise<void> {
+  return invoke<void>("rename_collection", { name, to });
+}
+
+/** Deletes a collection, its requests, suites and environments (a linked folder stays on disk). */
+export function deleteCollection(name: string): Promise<void> {
+  return invoke<void>("delete_collection", { name });
+}
+
+/** What a saved request inherits when it sets no auth (null: the environment's credentials). */
+export function inheritedAuth(collection: string, key: string): Promise<InheritedView | null> {
+  return invoke<InheritedView | null>("inherited_auth", { collection, key });
+}
+
+/** The auth set on a collection (`folder` empty) or one of its folders itself. */
+export function authOf(collection: string, folder: Array<string>): Promise<Auth | null> {
+  return invoke<Auth | null>("auth_of", { collection, folder });
+}
+
+/** Sets (null: clears) the auth a collection's or a folder's requests inherit. */
+export function setAuth(collection: string, folder: Array<string>, auth: Auth | null): Promise<void> {
+  return invoke<void>("set_auth", { collection, folder, auth });
 }
 
 /** A value of the window's state kept in the store (null: none). */
@@ -273,13 +306,13 @@ export function history(limit: number): Promise<Array<HistoryRow>> {
  * A draft as a `curl` command line: what the engine would send with this environment,
  * secrets masked.
  */
-export function curl(operationId: string | null, draft: Draft, env: string | null): Promise<string> {
-  return invoke<string>("curl", { operationId, draft, env });
+export function curl(operationId: string | null, draft: Draft, env: string | null, saved: SavedRef | null): Promise<string> {
+  return invoke<string>("curl", { operationId, draft, env, saved });
 }
 
 /** A draft as code: `curl`, `httpx` (Python) or `fetch` (JavaScript), secrets masked. */
-export function snippet(operationId: string | null, draft: Draft, env: string | null, lang: string): Promise<string> {
-  return invoke<string>("snippet", { operationId, draft, env, lang });
+export function snippet(operationId: string | null, draft: Draft, env: string | null, lang: string, saved: SavedRef | null): Promise<string> {
+  return invoke<string>("snippet", { operationId, draft, env, lang, saved });
 }
 
 /** A report of a stored run (`junit`, `json` or `html`): the bytes `vouch run` writes. */

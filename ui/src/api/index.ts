@@ -58,6 +58,8 @@ export type { Finding };
 export type { ParamField } from "./bindings/ParamField";
 export type { ParamValue } from "./bindings/ParamValue";
 export type { Body } from "./bindings/Body";
+export type { InheritedView } from "./bindings/InheritedView";
+export type { SavedRef } from "./bindings/SavedRef";
 export type { Auth } from "./bindings/Auth";
 export type { VarView } from "./bindings/VarView";
 export type { Part } from "./bindings/Part";
@@ -135,6 +137,12 @@ export const api = {
   placeRequest: commands.placeRequest,
   deleteSuite: commands.deleteSuite,
   deleteEnvironment: commands.deleteEnvironment,
+  renameEnvironment: commands.renameEnvironment,
+  renameCollection: commands.renameCollection,
+  deleteCollection: commands.deleteCollection,
+  inheritedAuth: commands.inheritedAuth,
+  authOf: commands.authOf,
+  setAuth: commands.setAuth,
   evaluateChecks: commands.evaluateChecks,
   uiState: commands.uiState,
   setUiState: commands.setUiState,

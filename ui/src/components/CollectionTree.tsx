@@ -1,6 +1,9 @@
-import { useDeferredValue, useState } from "react";
+import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from "react";
+import { flushSync } from "react-dom";
 
 import type { CollectionRow, SyncReport, Trashed, TreeItem, dialogs } from "../api";
+import { neighbour, rowKey, treeRows, type TreeRow } from "../lib/tree";
+import { offsetsOf, rowsInView, useScrollView } from "../lib/window";
 import { FolderLink } from "./FolderLink";
 
 /** What the tree does to a saved request (each an engine call, made by the App). */
@@ -15,6 +18,11 @@ export interface RequestActions {
   newRequest: (collection: string, folder: string[]) => void;
   newFolder: (collection: string, path: string[]) => void;
   removeSuite: (collection: string, name: string) => void;
+  renameCollection: (collection: string, to: string) => void;
+  /** Deletes a collection (asked twice in the menu). */
+  removeCollection: (collection: string) => void;
+  /** Opens the editor of the auth a collection (`folder` empty) or a folder hands down. */
+  editAuth: (collection: string, folder: string[]) => void;
 }
 
 /** The request being dragged (kept here, not in the drag's data: the drop reads it). */
@@ -39,191 +47,27 @@ interface Props {
   current: string | null;
 }
 
-/** A folder of the tree: its path, its requests, its subfolders. */
-interface Node {
-  path: string[];
-  items: TreeItem[];
-  children: Node[];
-}
+/** Every row of the tree is this tall (a linked collection's folder line excepted): the rows
+ *  in view follow from the scroll offset, with nothing measured per row. */
+const ROW = 24;
+/** Rows drawn above and below the view: each costs a jump of the scrollbar its time. */
+const OVERSCAN = 6;
+/** A tree of up to this many rows is drawn whole: scrolling it redraws nothing, and every
+ *  row stays in the page. */
+const WHOLE = 100;
+/** Indent of each level, px. */
+const INDENT = 14;
+/** No folder opened or closed by hand (one object: the rows are not recomputed for it). */
+const NONE: Readonly<Record<string, boolean>> = {};
 
-/** The requests whose name, folder or method hold every typed word (any case). */
-export function filterItems(items: TreeItem[], query: string): TreeItem[] {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return items;
-  return items.filter((i) => {
-    const hay = `${i.method} ${i.key}`.toLowerCase();
-    return words.every((w) => hay.includes(w));
-  });
-}
-
-/** The requests of a collection as a tree of folders (in the engine's order); `folders`
- *  adds the empty ones. */
-export function treeOf(items: TreeItem[], folders: string[][] = []): Node {
-  const root: Node = { path: [], items: [], children: [] };
-  const nodeOf = (folder: string[]) => {
-    let node = root;
-    folder.forEach((_, i) => {
-      const path = folder.slice(0, i + 1);
-      let child = node.children.find((c) => c.path.join("/") === path.join("/"));
-      if (!child) {
-        child = { path, items: [], children: [] };
-        node.children.push(child);
-      }
-      node = child;
-    });
-    return node;
-  };
-  for (const f of folders) nodeOf(f);
-  for (const item of items) nodeOf(item.folder).items.push(item);
-  return root;
-}
-
-/** Where "move up" / "move down" puts a request among its folder's `siblings`: the key to
- *  place it before (null: at the end), or undefined when it cannot move that way. */
-export function neighbour(siblings: TreeItem[], key: string, up: boolean): string | null | undefined {
-  const i = siblings.findIndex((s) => s.key === key);
-  if (i < 0) return undefined;
-  if (up) return i === 0 ? undefined : siblings[i - 1].key;
-  if (i === siblings.length - 1) return undefined;
-  return i + 2 < siblings.length ? siblings[i + 2].key : null;
-}
-
-/** Requests drawn per folder before a "show more" (the page stays small, whatever the size
- *  of the collection). */
-const PAGE = 200;
-/** Collections with more requests than this open with their folders closed. */
-const LARGE = 500;
-
-interface Shared {
-  collection: string;
-  /** Requests in the collection. */
-  size: number;
-  /** The tree is filtered: every folder shows its matches. */
-  filtering: boolean;
-  actions: RequestActions;
-  current: string | null;
-  picking?: { picked: string[]; set: (p: string[]) => void };
-  dragging: Dragging | null;
-  setDragging: (d: Dragging | null) => void;
-}
-
-/** Drop handlers of a target: a request dropped there goes to `folder`, before `before`. */
-function dropTarget(sh: Shared, folder: string[], before: string | null, setOver: (b: boolean) => void) {
-  const accepts = () => sh.dragging !== null && sh.dragging.collection === sh.collection;
-  return {
-    onDragOver: (e: React.DragEvent) => {
-      if (!accepts()) return;
-      e.preventDefault();
-      setOver(true);
-    },
-    onDragLeave: () => setOver(false),
-    onDrop: (e: React.DragEvent) => {
-      setOver(false);
-      if (!accepts() || !sh.dragging) return;
-      e.preventDefault();
-      e.stopPropagation();
-      if (sh.dragging.key !== before) sh.actions.place(sh.collection, sh.dragging.key, folder, before);
-      sh.setDragging(null);
-    },
-  };
-}
-
-/** A saved request's row: open it, drag it, or act on it from its menu (⋯ or right-click):
- *  rename, duplicate, move, move up/down, delete. */
-function RequestRow({ item, siblings, sh }: { item: TreeItem; siblings: TreeItem[]; sh: Shared }) {
-  const { collection, actions, current, picking } = sh;
-  const [menu, setMenu] = useState<"none" | "menu" | "rename" | "move">("none");
-  const [text, setText] = useState("");
-  const [over, setOver] = useState(false);
-  const id = `${collection}/${item.key}`;
-  if (picking) {
-    const { picked, set } = picking;
-    return (
-      <li role="treeitem" aria-selected={picked.includes(item.name)}>
-        <label>
-          <input type="checkbox" data-testid={`pick-${item.name}`} checked={picked.includes(item.name)} onChange={(e) => set(e.target.checked ? [...picked, item.name] : picked.filter((x) => x !== item.name))} />{" "}
-          {item.name} {picked.includes(item.name) && <span className="small">#{picked.indexOf(item.name) + 1}</span>}
-        </label>
-      </li>
-    );
-  }
-  const done = () => setMenu("none");
-  const up = neighbour(siblings, item.key, true);
-  const down = neighbour(siblings, item.key, false);
-  return (
-    <li role="treeitem" aria-selected={current === id} className={`${current === id ? "current" : ""} ${over ? "drop-before" : ""}`} {...dropTarget(sh, item.folder, item.key, setOver)}>
-      <div className="tree-row">
-        <button
-          className="tree-open"
-          data-testid={`req-${id}`}
-          draggable
-          onDragStart={(e) => {
-            e.dataTransfer?.setData("text/plain", id);
-            sh.setDragging({ collection, key: item.key });
-          }}
-          onDragEnd={() => sh.setDragging(null)}
-          onClick={() => actions.open(collection, item.key)}
-          onContextMenu={(e) => {
-            e.preventDefault();
-            setMenu("menu");
-          }}
-          title="Open in a tab (drag to move; right-click for more)"
-        >
-          <span className={`method m-${item.method.toLowerCase()}`}>{item.method}</span> {item.name}
-          {item.verdict && <span className={`badge v-${item.verdict}`} title={`last run: ${item.verdict}`} data-testid={`verdict-${id}`} />}
-        </button>
-        <button className="link" aria-label={`actions of ${item.name}`} aria-haspopup="menu" data-testid={`menu-${id}`} onClick={() => setMenu(menu === "none" ? "menu" : "none")}>
-          ⋯
-        </button>
-      </div>
-      {menu === "menu" && (
-        <div className="row small" role="menu" onKeyDown={(e) => e.key === "Escape" && done()}>
-          <button role="menuitem" autoFocus data-testid="action-open" onClick={() => { actions.open(collection, item.key); done(); }}>
-            Open
-          </button>
-          <button role="menuitem" data-testid="action-rename" onClick={() => { setText(item.name); setMenu("rename"); }}>
-            Rename
-          </button>
-          <button role="menuitem" data-testid="action-duplicate" onClick={() => { actions.duplicate(collection, item.key); done(); }}>
-            Duplicate
-          </button>
-          <button role="menuitem" data-testid="action-move" onClick={() => { setText(item.folder.join("/")); setMenu("move"); }}>
-            Move…
-          </button>
-          <button role="menuitem" data-testid="action-up" disabled={up === undefined} onClick={() => { if (up !== undefined) actions.place(collection, item.key, item.folder, up); done(); }}>
-            Move up
-          </button>
-          <button role="menuitem" data-testid="action-down" disabled={down === undefined} onClick={() => { if (down !== undefined) actions.place(collection, item.key, item.folder, down); done(); }}>
-            Move down
-          </button>
-          <button role="menuitem" data-testid="action-delete" onClick={() => { actions.remove(collection, item.key); done(); }}>
-            Delete
-          </button>
-        </div>
-      )}
-      {(menu === "rename" || menu === "move") && (
-        <form
-          className="row small"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (menu === "rename") actions.rename(collection, item.key, text);
-            else actions.move(collection, item.key, text.split("/").map((s) => s.trim()).filter(Boolean));
-            done();
-          }}
-        >
-          <input data-testid="action-input" autoFocus value={text} placeholder={menu === "move" ? "folder/sub (empty: the top)" : "name"} onChange={(e) => setText(e.target.value)} />
-          <button data-testid="action-ok">{menu === "rename" ? "Rename" : "Move"}</button>
-          <button type="button" onClick={done}>
-            Cancel
-          </button>
-        </form>
-      )}
-    </li>
-  );
+/** A menu or a form open on a row (by its key): drawn over the rows next to it. */
+interface Menu {
+  key: string;
+  mode: "menu" | "rename" | "move" | "folder" | "delete";
 }
 
 /** A name typed in place (a new folder's), confirmed with Enter. */
-function NameInput({ placeholder, onDone }: { placeholder: string; onDone: (name: string | null) => void }) {
+function NameInput({ placeholder, onDone, ok = "Create" }: { placeholder: string; onDone: (name: string | null) => void; ok?: string }) {
   const [text, setText] = useState("");
   return (
     <form
@@ -235,7 +79,7 @@ function NameInput({ placeholder, onDone }: { placeholder: string; onDone: (name
     >
       <input data-testid="name-input" autoFocus value={text} placeholder={placeholder} onChange={(e) => setText(e.target.value)} onKeyDown={(e) => e.key === "Escape" && onDone(null)} />
       <button data-testid="name-ok" disabled={!text.trim()}>
-        Create
+        {ok}
       </button>
       <button type="button" onClick={() => onDone(null)}>
         Cancel
@@ -244,78 +88,76 @@ function NameInput({ placeholder, onDone }: { placeholder: string; onDone: (name
   );
 }
 
-/** A folder and what is in it; requests dropped on its name go to its end. */
-function FolderNode({ node, sh }: { node: Node; sh: Shared }) {
-  // A large collection opens with its folders closed: the page holds what is looked at.
-  const [opened, setOpen] = useState(sh.size <= LARGE);
-  const open = opened || sh.filtering;
-  const [menu, setMenu] = useState<"none" | "menu" | "folder">("none");
-  const [over, setOver] = useState(false);
-  const [shown, setShown] = useState(PAGE);
-  const name = node.path[node.path.length - 1];
-  const more = node.items.length - shown;
-  const body = (
-    <ul role="group">
-      {node.children.map((c) => (
-        <FolderNode key={c.path.join("/")} node={c} sh={sh} />
-      ))}
-      {node.items.slice(0, shown).map((item) => (
-        <RequestRow key={item.key} item={item} siblings={node.items} sh={sh} />
-      ))}
-      {more > 0 && (
-        <li role="none">
-          <button className="link small" data-testid="show-more" onClick={() => setShown(shown + PAGE)}>
-            show {Math.min(more, PAGE)} more of {more}…
-          </button>
-        </li>
-      )}
-    </ul>
-  );
-  if (!name) return body;
-  const id = `${sh.collection}/${node.path.join("/")}`;
+/** A request's new name, or its new folder (`a/b`), typed in place and confirmed with Enter. */
+function RequestForm({ item, mode, onDone }: { item: TreeItem; mode: "rename" | "move"; onDone: (text: string | null) => void }) {
+  const [text, setText] = useState(mode === "rename" ? item.name : item.folder.join("/"));
   return (
-    <li role="treeitem" aria-expanded={open} data-testid={`folder-node-${id}`}>
-      <div className={`tree-row ${over ? "drop-into" : ""}`} {...dropTarget(sh, node.path, null, setOver)}>
-        <button
-          className="link folder-name"
-          data-testid={`folder-${id}`}
-          onClick={() => setOpen(!open)}
-          onContextMenu={(e) => {
-            e.preventDefault();
-            setMenu("menu");
-          }}
-        >
-          {open ? "▾" : "▸"} {name}
-        </button>
-        <button className="link" aria-label={`actions of folder ${name}`} aria-haspopup="menu" data-testid={`folder-menu-${id}`} onClick={() => setMenu(menu === "none" ? "menu" : "none")}>
-          ⋯
-        </button>
-      </div>
-      {menu === "menu" && (
-        <div className="row small" role="menu" onKeyDown={(e) => e.key === "Escape" && setMenu("none")}>
-          <button role="menuitem" autoFocus data-testid="folder-new-request" onClick={() => { sh.actions.newRequest(sh.collection, node.path); setMenu("none"); setOpen(true); }}>
-            New request
-          </button>
-          <button role="menuitem" data-testid="folder-new-folder" onClick={() => setMenu("folder")}>
-            New folder
-          </button>
-        </div>
-      )}
-      {menu === "folder" && (
-        <NameInput
-          placeholder="folder name"
-          onDone={(n) => {
-            if (n) sh.actions.newFolder(sh.collection, [...node.path, ...n.split("/")]);
-            setMenu("none");
-          }}
-        />
-      )}
-      {open && body}
-    </li>
+    <form
+      className="row small"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onDone(text);
+      }}
+    >
+      <input data-testid="action-input" autoFocus value={text} placeholder={mode === "move" ? "folder/sub (empty: the top)" : "name"} onChange={(e) => setText(e.target.value)} />
+      <button data-testid="action-ok">{mode === "rename" ? "Rename" : "Move"}</button>
+      <button type="button" onClick={() => onDone(null)}>
+        Cancel
+      </button>
+    </form>
   );
 }
 
-/** The Collections tab: collections → folders → requests and suites; run, share, act on them. */
+/** A menu or form (`wide`: the row's width) over the tree's rows: closed by Escape or by a
+ *  click anywhere but in it or on its row (whose ⋯ button toggles it). */
+function Popover({ style, wide, onAway, onEscape, children }: { style: CSSProperties; wide: boolean; onAway: () => void; onEscape: () => void; children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const away = (e: MouseEvent) => {
+      if (e.target instanceof Element && (ref.current?.contains(e.target) || e.target.closest("[data-menu-anchor]"))) return;
+      onAway();
+    };
+    document.addEventListener("mousedown", away);
+    return () => document.removeEventListener("mousedown", away);
+  }, [onAway]);
+  return (
+    <div ref={ref} className={`tree-menu ${wide ? "wide" : ""}`} style={style} onKeyDown={(e) => e.key === "Escape" && onEscape()}>
+      {children}
+    </div>
+  );
+}
+
+/** A linked collection's folder, its conflicts and trash: the one row whose height is its
+ *  content's (one per linked collection), measured whenever it changes. */
+function LinkRow({ id, top, indent, setHeights, children }: { id: string; top: number; indent: number; setHeights: React.Dispatch<React.SetStateAction<Record<string, number>>>; children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    // The rows below move in the frame the size changed in (not one frame late, overlapped).
+    const ro = new ResizeObserver(() => {
+      const h = el.offsetHeight;
+      flushSync(() => setHeights((m) => (m[id] === h ? m : { ...m, [id]: h })));
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [id, setHeights]);
+  return (
+    <div ref={ref} role="none" className="tree-link" style={{ transform: `translateY(${top}px)`, paddingLeft: indent }}>
+      {children}
+    </div>
+  );
+}
+
+/** Rows that are tree items (the others: a collection's folder link and its "New suite…"). */
+const isItem = (r: TreeRow) => r.kind !== "link" && r.kind !== "end";
+
+/**
+ * The Collections tab: collections → folders → requests and suites, as one windowed list of
+ * rows (5,000 requests cost the page what 50 do); run, share, act on them. Rows open from
+ * their name, act from their menu (⋯ or right-click), move by drag and drop; the keyboard
+ * walks the tree (arrows, Home/End, Enter, the context-menu key).
+ */
 export function CollectionTree({ collections, actions, onRun, onExport, onImport, pick, onCreateSuite, syncs, trash, onResolve, onRestore, current }: Props) {
   const [dir, setDir] = useState("");
   const [importPath, setImportPath] = useState("");
@@ -327,111 +169,503 @@ export function CollectionTree({ collections, actions, onRun, onExport, onImport
   const [typed, setQuery] = useState("");
   // Typing stays responsive: the tree follows the filter in a render React may interrupt.
   const query = useDeferredValue(typed);
+  const filtering = query.trim() !== "";
+  // Collections and folders opened or closed by hand; while filtering, apart, for that query
+  // (every match starts shown, and clearing the filter finds the tree as it was left).
+  const [expanded, setExpanded] = useState<Record<string, boolean>>({});
+  const [filtered, setFiltered] = useState<{ query: string; expanded: Record<string, boolean> }>({ query: "", expanded: NONE });
+  const shownExpanded = filtering ? (filtered.query === query ? filtered.expanded : NONE) : expanded;
+  const rows = useMemo(() => treeRows(collections, { query, expanded: shownExpanded }), [collections, query, shownExpanded]);
+  const indexOf = useMemo(() => new Map(rows.map((r, i) => [r.key, i])), [rows]);
+  const setOpen = (key: string, open: boolean) => {
+    if (filtering) setFiltered({ query, expanded: { ...shownExpanded, [key]: open } });
+    else setExpanded((e) => ({ ...e, [key]: open }));
+  };
+
+  const [heights, setHeights] = useState<Record<string, number>>({});
+  const offsets = useMemo(() => offsetsOf(rows.length, (i) => (rows[i].kind === "link" ? (heights[rows[i].key] ?? ROW) : ROW)), [rows, heights]);
+  const total = offsets[rows.length];
+  const { ref, top, height, onScroll } = useScrollView<HTMLDivElement>(ROW);
+  const [first, last] = rows.length <= WHOLE ? [0, rows.length] : rowsInView(offsets, top, height, OVERSCAN);
+
   const [dragging, setDragging] = useState<Dragging | null>(null);
-  const [overTop, setOverTop] = useState<string | null>(null);
-  const [menuOf, setMenuOf] = useState<string | null>(null);
-  const [naming, setNaming] = useState<string | null>(null);
+  const [over, setOver] = useState<string | null>(null);
+  const [menu, setMenu] = useState<Menu | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
+  const toggleMenu = (key: string) => setMenu(menu?.key === key ? null : { key, mode: "menu" });
+
+  // The row Tab lands on (roving focus): the one last focused, else the first.
+  const [active, setActive] = useState<string | null>(null);
+  const tabStop = (active !== null ? indexOf.get(active) : undefined) ?? 0;
+  // A row to focus once drawn (moved to by the keyboard).
+  const focusing = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    if (focusing.current === null) return;
+    ref.current?.querySelector<HTMLElement>(`[data-index="${focusing.current}"]`)?.focus({ preventScroll: true });
+    focusing.current = null;
+  });
+  /** Scrolls row `i` into view and focuses it. */
+  const focusRow = (i: number) => {
+    const el = ref.current;
+    if (!el || !rows[i]) return;
+    if (offsets[i] < el.scrollTop) el.scrollTop = offsets[i];
+    else if (offsets[i + 1] > el.scrollTop + el.clientHeight) el.scrollTop = offsets[i + 1] - el.clientHeight;
+    // The row Tab lands on is always drawn; another is, once it is that row.
+    if (i === tabStop) {
+      el.querySelector<HTMLElement>(`[data-index="${i}"]`)?.focus({ preventScroll: true });
+    } else {
+      focusing.current = i;
+      setActive(rows[i].key);
+    }
+  };
+
+  const startSuite = (collection: string) => {
+    setComposing(collection);
+    setPicked([]);
+    setSuiteName("");
+  };
+
+  /** Drop handlers of a row: a request of its collection dropped there goes to `folder`,
+   *  before the request `before` (null: at the end). */
+  const dropOn = (row: TreeRow, folder: string[], before: string | null) => {
+    const accepts = dragging !== null && dragging.collection === row.collection;
+    return {
+      onDragOver: (e: React.DragEvent) => {
+        if (!accepts) return;
+        e.preventDefault();
+        setOver(row.key);
+      },
+      onDragLeave: () => setOver((k) => (k === row.key ? null : k)),
+      onDrop: (e: React.DragEvent) => {
+        setOver(null);
+        if (!accepts || !dragging) return;
+        e.preventDefault();
+        e.stopPropagation();
+        if (dragging.key !== before) actions.place(row.collection, dragging.key, folder, before);
+        setDragging(null);
+      },
+    };
+  };
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const target = e.target as HTMLElement;
+    const item = target.closest<HTMLElement>('[role="treeitem"]');
+    if (!item) return;
+    const i = Number(item.dataset.index);
+    const row = rows[i];
+    const next = (from: number, d: 1 | -1) => {
+      for (let j = from + d; j >= 0 && j < rows.length; j += d) if (isItem(rows[j])) return j;
+      return -1;
+    };
+    const go = (j: number) => j >= 0 && focusRow(j);
+    const opens = row.kind === "collection" || row.kind === "folder";
+    switch (e.key) {
+      case "ArrowDown":
+        go(next(i, 1));
+        break;
+      case "ArrowUp":
+        go(next(i, -1));
+        break;
+      case "Home":
+        go(0);
+        break;
+      case "End":
+        go(next(rows.length, -1));
+        break;
+      case "ArrowRight": {
+        // Opens a closed collection or folder, else goes to its first child.
+        const child = next(i, 1);
+        if (opens && !row.open) setOpen(row.key, true);
+        else if (opens && child >= 0 && rows[child].depth > row.depth) go(child);
+        break;
+      }
+      case "ArrowLeft": {
+        // Closes an open collection or folder, else goes to the row's parent.
+        if (opens && row.open) {
+          setOpen(row.key, false);
+          break;
+        }
+        let j = next(i, -1);
+        while (j >= 0 && rows[j].depth >= row.depth) j = next(j, -1);
+        go(j);
+        break;
+      }
+      case "Enter":
+        // On a button of the row, the button's own.
+        if (target !== item) return;
+        if (row.kind === "request") actions.open(row.collection, row.item.key);
+        else if (opens) setOpen(row.key, !row.open);
+        break;
+      case "ContextMenu":
+      case "F10":
+        if (e.key === "F10" && !e.shiftKey) return;
+        if (row.kind === "request" || opens) setMenu({ key: row.key, mode: "menu" });
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
+  /** What a row's menu or form holds. */
+  const menuBody = (row: TreeRow, mode: Menu["mode"]) => {
+    const c = row.collection;
+    /** A menu item's action, then the menu closed. */
+    const then = (f: () => void) => () => {
+      f();
+      closeMenu();
+    };
+    if (row.kind === "request") {
+      const { item } = row;
+      if (mode === "rename" || mode === "move") {
+        return (
+          <RequestForm
+            key={mode}
+            item={item}
+            mode={mode}
+            onDone={(text) => {
+              if (text !== null && mode === "rename") actions.rename(c, item.key, text);
+              if (text !== null && mode === "move") actions.move(c, item.key, text.split("/").map((s) => s.trim()).filter(Boolean));
+              closeMenu();
+            }}
+          />
+        );
+      }
+      const up = neighbour(row.siblings, item.key, true);
+      const down = neighbour(row.siblings, item.key, false);
+      return (
+        <div role="menu" aria-label={`actions of ${item.name}`}>
+          <button role="menuitem" autoFocus data-testid="action-open" onClick={then(() => actions.open(c, item.key))}>
+            Open
+          </button>
+          <button role="menuitem" data-testid="action-rename" onClick={() => setMenu({ key: row.key, mode: "rename" })}>
+            Rename
+          </button>
+          <button role="menuitem" data-testid="action-duplicate" onClick={then(() => actions.duplicate(c, item.key))}>
+            Duplicate
+          </button>
+          <button role="menuitem" data-testid="action-move" onClick={() => setMenu({ key: row.key, mode: "move" })}>
+            Move…
+          </button>
+          <button role="menuitem" data-testid="action-up" disabled={up === undefined} onClick={then(() => up !== undefined && actions.place(c, item.key, item.folder, up))}>
+            Move up
+          </button>
+          <button role="menuitem" data-testid="action-down" disabled={down === undefined} onClick={then(() => down !== undefined && actions.place(c, item.key, item.folder, down))}>
+            Move down
+          </button>
+          <button role="menuitem" data-testid="action-delete" onClick={then(() => actions.remove(c, item.key))}>
+            Delete
+          </button>
+        </div>
+      );
+    }
+    if (row.kind === "folder") {
+      if (mode === "folder") {
+        return (
+          <NameInput
+            placeholder="folder name"
+            onDone={(n) => {
+              if (n) actions.newFolder(c, [...row.path, ...n.split("/")]);
+              closeMenu();
+            }}
+          />
+        );
+      }
+      return (
+        <div role="menu" aria-label={`actions of folder ${row.label}`}>
+          <button
+            role="menuitem"
+            autoFocus
+            data-testid="folder-new-request"
+            onClick={() => {
+              actions.newRequest(c, row.path);
+              setOpen(row.key, true);
+              closeMenu();
+            }}
+          >
+            New request
+          </button>
+          <button role="menuitem" data-testid="folder-new-folder" onClick={() => setMenu({ key: row.key, mode: "folder" })}>
+            New folder
+          </button>
+          <button role="menuitem" data-testid="folder-auth" onClick={then(() => actions.editAuth(c, row.path))}>
+            Auth…
+          </button>
+        </div>
+      );
+    }
+    if (row.kind === "collection") {
+      if (mode === "rename") {
+        return (
+          <NameInput
+            placeholder={`new name of ${c}`}
+            ok="Rename"
+            onDone={(n) => {
+              if (n && n !== c) actions.renameCollection(c, n);
+              closeMenu();
+            }}
+          />
+        );
+      }
+      if (mode === "delete") {
+        return (
+          <div role="menu" aria-label={`delete collection ${c}`}>
+            <span className="small">Delete {c}, its requests, suites and environments?</span>
+            <button role="menuitem" autoFocus data-testid="collection-delete-yes" onClick={then(() => actions.removeCollection(c))}>
+              Delete
+            </button>
+            <button role="menuitem" onClick={closeMenu}>
+              Keep
+            </button>
+          </div>
+        );
+      }
+      if (mode === "folder") {
+        return (
+          <NameInput
+            placeholder="folder name (a/b: b inside a)"
+            onDone={(n) => {
+              if (n) actions.newFolder(c, n.split("/"));
+              closeMenu();
+            }}
+          />
+        );
+      }
+      return (
+        <div role="menu" aria-label={`actions of collection ${c}`}>
+          <button
+            role="menuitem"
+            autoFocus
+            data-testid="collection-new-request"
+            onClick={() => {
+              actions.newRequest(c, []);
+              closeMenu();
+            }}
+          >
+            New request
+          </button>
+          <button role="menuitem" data-testid="collection-new-folder" onClick={() => setMenu({ key: row.key, mode: "folder" })}>
+            New folder
+          </button>
+          <button
+            role="menuitem"
+            onClick={() => {
+              startSuite(c);
+              setOpen(row.key, true);
+              closeMenu();
+            }}
+          >
+            New suite…
+          </button>
+          <button role="menuitem" data-testid="collection-run" onClick={then(() => onRun(c))}>
+            Run
+          </button>
+          <button role="menuitem" data-testid="collection-auth" onClick={then(() => actions.editAuth(c, []))}>
+            Auth…
+          </button>
+          <button role="menuitem" data-testid="collection-rename" onClick={() => setMenu({ key: row.key, mode: "rename" })}>
+            Rename…
+          </button>
+          <button role="menuitem" data-testid="collection-delete" onClick={() => setMenu({ key: row.key, mode: "delete" })}>
+            Delete…
+          </button>
+        </div>
+      );
+    }
+    return null;
+  };
+
+  /** Row `i`, placed at its offset. */
+  const line = (row: TreeRow, i: number) => {
+    const c = row.collection;
+    const indent = (row.depth - 1) * INDENT + 4;
+    if (row.kind === "link") {
+      return (
+        <LinkRow key={row.key} id={row.key} top={offsets[i]} indent={indent} setHeights={setHeights}>
+          <FolderLink c={row.row} sync={syncs[c]} trash={trash[c] ?? []} onResolve={onResolve} onRestore={onRestore} />
+        </LinkRow>
+      );
+    }
+    const style = { transform: `translateY(${offsets[i]}px)`, height: ROW, paddingLeft: indent };
+    if (row.kind === "end") {
+      return (
+        <div key={row.key} role="none" className="tree-item" style={style}>
+          {composing === c ? (
+            <>
+              <input data-testid="suite-name" value={suiteName} onChange={(e) => setSuiteName(e.target.value)} placeholder="suite name" />
+              <button
+                data-testid="create-suite"
+                disabled={!suiteName || picked.length === 0}
+                onClick={() => {
+                  onCreateSuite(c, suiteName, picked);
+                  setComposing(null);
+                }}
+              >
+                Create
+              </button>
+              <button onClick={() => setComposing(null)}>Cancel</button>
+            </>
+          ) : (
+            <button data-testid={`new-suite-${c}`} onClick={() => startSuite(c)}>
+              New suite…
+            </button>
+          )}
+        </div>
+      );
+    }
+    const withMenu = row.kind !== "suite" && !(row.kind === "request" && composing === c);
+    const item = {
+      role: "treeitem",
+      "data-index": i,
+      tabIndex: i === tabStop ? 0 : -1,
+      "aria-level": row.depth,
+      "aria-posinset": row.posinset,
+      "aria-setsize": row.setsize,
+      "data-menu-anchor": menu?.key === row.key ? "" : undefined,
+      style,
+      onContextMenu: withMenu
+        ? (e: React.MouseEvent) => {
+            e.preventDefault();
+            setMenu({ key: row.key, mode: "menu" });
+          }
+        : undefined,
+    };
+    const menuButton = (label: string, testid: string) => (
+      <button className="link" aria-label={label} aria-haspopup="menu" aria-expanded={menu?.key === row.key} data-testid={testid} onClick={() => toggleMenu(row.key)}>
+        ⋯
+      </button>
+    );
+    if (row.kind === "collection") {
+      return (
+        <div key={row.key} {...item} aria-label={c} aria-expanded={row.open} className={`tree-item tree-collection ${over === row.key ? "drop-into" : ""}`} {...dropOn(row, [], null)}>
+          <button className="link folder-name" onClick={() => setOpen(row.key, !row.open)}>
+            {row.open ? "▾" : "▸"} <strong>{c}</strong>
+          </button>
+          <button data-testid={`run-${c}`} onClick={() => onRun(c)}>
+            Run
+          </button>
+          <button data-testid={`export-${c}`} disabled={!dir} onClick={() => onExport(c, dir, postman)}>
+            Export
+          </button>
+          {menuButton(`actions of collection ${c}`, `collection-menu-${c}`)}
+        </div>
+      );
+    }
+    if (row.kind === "folder") {
+      const id = `${c}/${row.path.join("/")}`;
+      return (
+        <div key={row.key} {...item} aria-label={row.label} aria-expanded={row.open} data-testid={`folder-node-${id}`} className={`tree-item ${over === row.key ? "drop-into" : ""}`} {...dropOn(row, row.path, null)}>
+          <button className="link folder-name" data-testid={`folder-${id}`} onClick={() => setOpen(row.key, !row.open)}>
+            {row.open ? "▾" : "▸"} {row.label}
+          </button>
+          {menuButton(`actions of folder ${row.label}`, `folder-menu-${id}`)}
+        </div>
+      );
+    }
+    if (row.kind === "suite") {
+      const target = `${c}/${row.label}`;
+      return (
+        <div key={row.key} {...item} aria-label={`suite ${row.label}`} className="tree-item">
+          <span className="tree-open">
+            suite <strong>{row.label}</strong>
+          </span>
+          <button data-testid={`run-${target}`} onClick={() => onRun(target)}>
+            Run
+          </button>
+          <button className="link small" data-testid={`delete-suite-${target}`} aria-label={`delete suite ${row.label}`} onClick={() => actions.removeSuite(c, row.label)}>
+            delete
+          </button>
+        </div>
+      );
+    }
+    const it = row.item;
+    if (composing === c) {
+      const at = picked.indexOf(it.name);
+      return (
+        <div key={row.key} {...item} aria-label={it.name} aria-selected={at >= 0} className="tree-item">
+          <label className="tree-open">
+            <input type="checkbox" data-testid={`pick-${it.name}`} checked={at >= 0} onChange={(e) => setPicked(e.target.checked ? [...picked, it.name] : picked.filter((x) => x !== it.name))} /> {it.name}{" "}
+            {at >= 0 && <span className="small">#{at + 1}</span>}
+          </label>
+        </div>
+      );
+    }
+    const id = `${c}/${it.key}`;
+    return (
+      <div key={row.key} {...item} aria-label={`${it.method} ${it.name}`} aria-selected={current === id} className={`tree-item ${current === id ? "current" : ""} ${over === row.key ? "drop-before" : ""}`} {...dropOn(row, it.folder, it.key)}>
+        <button
+          className="tree-open"
+          data-testid={`req-${id}`}
+          draggable
+          onDragStart={(e) => {
+            e.dataTransfer?.setData("text/plain", id);
+            setDragging({ collection: c, key: it.key });
+          }}
+          onDragEnd={() => setDragging(null)}
+          onClick={() => actions.open(c, it.key)}
+          title="Open in a tab (drag to move; right-click for more)"
+        >
+          <span className={`method m-${it.method.toLowerCase()}`}>{it.method}</span> {it.name}
+          {it.verdict && <span className={`badge v-${it.verdict}`} title={`last run: ${it.verdict}`} data-testid={`verdict-${id}`} />}
+        </button>
+        {menuButton(`actions of ${it.name}`, `menu-${id}`)}
+      </div>
+    );
+  };
+
+  // The rows in view, and those that must stay in the page while out of it: the one being
+  // dragged (its dragend ends the drag) and the one Tab lands on.
+  const drawn: number[] = [];
+  for (let i = first; i < last; i++) drawn.push(i);
+  const dragAt = dragging ? (indexOf.get(rowKey("request", dragging.collection, dragging.key)) ?? -1) : -1;
+  for (const k of [dragAt, tabStop]) if (k >= 0 && k < rows.length && (k < first || k >= last) && !drawn.includes(k)) drawn.push(k);
+
+  const menuAt = menu ? (indexOf.get(menu.key) ?? -1) : -1;
+  // A menu opens below its row, or above it in the lower half of the view.
+  const below = menuAt >= 0 && offsets[menuAt] - top < height / 2;
   return (
     <div className="collection-tree">
-      <input className="filter" data-testid="tree-filter" placeholder="Filter requests: name, folder, method" value={typed} onChange={(e) => setQuery(e.target.value)} />
-      <ul className="tree" data-testid="collections" role="tree" aria-label="Collections">
-        {collections.map((c) => {
-          const matched = filterItems(c.items, query);
-          const sh: Shared = { collection: c.name, size: c.items.length, filtering: query.trim() !== "", actions, current, picking: composing === c.name ? { picked, set: setPicked } : undefined, dragging, setDragging };
-          return (
-          <li key={c.name} role="treeitem" aria-expanded>
-            <div className={`row ${overTop === c.name ? "drop-into" : ""}`} {...dropTarget(sh, [], null, (b) => setOverTop(b ? c.name : null))}>
-              <strong
-                onContextMenu={(e) => {
-                  e.preventDefault();
-                  setMenuOf(menuOf === c.name ? null : c.name);
-                }}
-              >
-                {c.name}
-              </strong>
-              <button data-testid={`run-${c.name}`} onClick={() => onRun(c.name)}>
-                Run
-              </button>
-              <button data-testid={`export-${c.name}`} disabled={!dir} onClick={() => onExport(c.name, dir, postman)}>
-                Export
-              </button>
-              <button className="link" aria-label={`actions of collection ${c.name}`} aria-haspopup="menu" data-testid={`collection-menu-${c.name}`} onClick={() => setMenuOf(menuOf === c.name ? null : c.name)}>
-                ⋯
-              </button>
-            </div>
-            {menuOf === c.name && (
-              <div className="row small" role="menu" onKeyDown={(e) => e.key === "Escape" && setMenuOf(null)}>
-                <button role="menuitem" autoFocus data-testid="collection-new-request" onClick={() => { actions.newRequest(c.name, []); setMenuOf(null); }}>
-                  New request
-                </button>
-                <button role="menuitem" data-testid="collection-new-folder" onClick={() => { setNaming(c.name); setMenuOf(null); }}>
-                  New folder
-                </button>
-                <button role="menuitem" onClick={() => { setComposing(c.name); setPicked([]); setSuiteName(""); setMenuOf(null); }}>
-                  New suite…
-                </button>
-              </div>
-            )}
-            {naming === c.name && (
-              <NameInput
-                placeholder="folder name (a/b: b inside a)"
-                onDone={(n) => {
-                  if (n) actions.newFolder(c.name, n.split("/"));
-                  setNaming(null);
-                }}
-              />
-            )}
-            <FolderLink c={c} sync={syncs[c.name]} trash={trash[c.name] ?? []} onResolve={onResolve} onRestore={onRestore} />
-            <FolderNode node={treeOf(matched.slice(0, query ? LARGE : undefined), query ? [] : c.folders)} sh={sh} />
-            {query && matched.length > LARGE && (
-              <div className="small muted" data-testid="tree-capped">
-                the first {LARGE} of {matched.length} matches: type more to narrow
-              </div>
-            )}
-            <ul role="group">
-              {c.suites.map((su) => (
-                <li key={`suite-${su}`} role="treeitem">
-                  suite <strong>{su}</strong>{" "}
-                  <button data-testid={`run-${c.name}/${su}`} onClick={() => onRun(`${c.name}/${su}`)}>
-                    Run
-                  </button>{" "}
-                  <button className="link small" data-testid={`delete-suite-${c.name}/${su}`} aria-label={`delete suite ${su}`} onClick={() => actions.removeSuite(c.name, su)}>
-                    delete
-                  </button>
-                </li>
-              ))}
-            </ul>
-            {composing === c.name ? (
-              <div className="row">
-                <input data-testid="suite-name" value={suiteName} onChange={(e) => setSuiteName(e.target.value)} placeholder="suite name" />
-                <button
-                  data-testid="create-suite"
-                  disabled={!suiteName || picked.length === 0}
-                  onClick={() => {
-                    onCreateSuite(c.name, suiteName, picked);
-                    setComposing(null);
-                  }}
-                >
-                  Create
-                </button>
-                <button onClick={() => setComposing(null)}>Cancel</button>
-              </div>
-            ) : (
-              <button
-                data-testid={`new-suite-${c.name}`}
-                onClick={() => {
-                  setComposing(c.name);
-                  setPicked([]);
-                  setSuiteName("");
-                }}
-              >
-                New suite…
-              </button>
-            )}
-          </li>
-          );
-        })}
-      </ul>
+      <input
+        className="filter"
+        data-testid="tree-filter"
+        placeholder="Filter requests: name, folder, method"
+        value={typed}
+        onChange={(e) => {
+          setQuery(e.target.value);
+          if (ref.current) ref.current.scrollTop = 0;
+        }}
+      />
+      <div
+        ref={ref}
+        className="tree-scroll"
+        data-testid="collections"
+        role="tree"
+        aria-label="Collections"
+        onScroll={onScroll}
+        onKeyDown={onKeyDown}
+        onFocus={(e) => {
+          const at = Number(e.target.closest<HTMLElement>('[role="treeitem"]')?.dataset.index ?? -1);
+          if (rows[at] && at !== tabStop) setActive(rows[at].key);
+        }}
+      >
+        <div className="tree-rows" style={{ height: total }}>
+          {drawn.map((i) => line(rows[i], i))}
+          {menu && menuAt >= 0 && (
+            <Popover
+              key={`${menu.key}\u001f${menu.mode}`}
+              style={below ? { top: offsets[menuAt + 1] } : { bottom: total - offsets[menuAt] }}
+              wide={menu.mode !== "menu"}
+              onAway={closeMenu}
+              onEscape={() => {
+                closeMenu();
+                focusRow(menuAt);
+              }}
+            >
+              {menuBody(rows[menuAt], menu.mode)}
+            </Popover>
+          )}
+        </div>
+      </div>
       <div className="row">
         <input data-testid="export-dir" value={dir} onChange={(e) => setDir(e.target.value)} placeholder={postman ? "export to file….json" : "export to folder…"} />
         <button

@@ -1,8 +1,14 @@
-import { useMemo, useRef } from "react";
-import { useVirtualizer } from "@tanstack/react-virtual";
+import { startTransition, useDeferredValue, useEffect, useMemo, useState } from "react";
 
 import type { CoverageRow, OperationRow } from "../api";
-import { filterOperations, groupByTag } from "../lib/operations";
+import { filterOperations, groupByTag, indexOperations } from "../lib/operations";
+import { fixedRowsInView, useScrollView } from "../lib/window";
+
+/** Every line (a tag's header or an operation) is this tall: the lines in view follow from
+ *  the scroll offset alone. */
+const ROW = 28;
+/** Lines drawn above and below the view: each costs a jump of the scrollbar its time. */
+const OVERSCAN = 6;
 
 interface Props {
   rows: OperationRow[];
@@ -15,35 +21,49 @@ interface Props {
   coverage?: CoverageRow[];
 }
 
-/** The operation explorer: grouped by tag, filtered, virtualised (GitHub's 1,000+ scroll). */
+/** The operation explorer: grouped by tag, filtered, windowed (MS Graph's 22,000 scroll). */
 export function OperationList({ rows, filter, onFilter, selected, onSelect, coverage }: Props) {
-  const items = useMemo(() => groupByTag(filterOperations(rows, filter)), [rows, filter]);
+  // The input shows what is typed at once; the list follows in a render React may interrupt,
+  // so typing never waits on 22,000 rows. The App keeps the filter for when the explorer is
+  // shown again (told in the background: its render is not the keystroke's either).
+  const [typed, setTyped] = useState(filter);
+  const query = useDeferredValue(typed);
+  const shown = useMemo(() => filterOperations(rows, query), [rows, query]);
+  const items = useMemo(() => groupByTag(shown), [shown]);
   const covered = useMemo(() => new Map((coverage ?? []).map((c) => [`${c.method} ${c.path}`, c])), [coverage]);
-  const parent = useRef<HTMLDivElement>(null);
-  const v = useVirtualizer({
-    count: items.length,
-    getScrollElement: () => parent.current,
-    estimateSize: () => 28,
-    overscan: 12,
-  });
+  // What the filter compares, made once the list is shown rather than on the first keystroke.
+  useEffect(() => {
+    const t = setTimeout(() => indexOperations(rows), 100);
+    return () => clearTimeout(t);
+  }, [rows]);
+  const { ref, top, height, onScroll } = useScrollView<HTMLDivElement>(ROW);
+  const [first, last] = fixedRowsInView(items.length, ROW, top, height, OVERSCAN);
   return (
     <nav className="explorer" aria-label="Operations">
       <input
         className="filter"
         data-testid="op-filter"
         placeholder="Filter: method, path, summary"
-        value={filter}
-        onChange={(e) => onFilter(e.target.value)}
+        value={typed}
+        onChange={(e) => {
+          const q = e.target.value;
+          setTyped(q);
+          // A new filter shows its first matches.
+          if (ref.current) ref.current.scrollTop = 0;
+          startTransition(() => onFilter(q));
+        }}
       />
-      <div className="count">{items.filter((i) => i.kind === "op").length} of {rows.length} operations</div>
-      <div ref={parent} className="scroll" data-testid="op-list">
-        <div style={{ height: v.getTotalSize(), position: "relative" }}>
-          {v.getVirtualItems().map((vi) => {
-            const item = items[vi.index];
-            const style = { position: "absolute" as const, top: 0, left: 0, right: 0, height: vi.size, transform: `translateY(${vi.start}px)` };
+      <div className="count">
+        {shown.length} of {rows.length} operations
+      </div>
+      <div ref={ref} className="scroll" data-testid="op-list" onScroll={onScroll}>
+        <div style={{ height: items.length * ROW, position: "relative" }}>
+          {items.slice(first, last).map((item, n) => {
+            const at = first + n;
+            const style = { position: "absolute" as const, top: 0, left: 0, right: 0, height: ROW, transform: `translateY(${at * ROW}px)` };
             if (item.kind === "group") {
               return (
-                <div key={vi.key} style={style} className="group">
+                <div key={at} style={style} className="group">
                   {item.tag} <span className="muted">{item.count}</span>
                 </div>
               );
@@ -51,7 +71,7 @@ export function OperationList({ rows, filter, onFilter, selected, onSelect, cove
             const r = item.row;
             return (
               <button
-                key={vi.key}
+                key={at}
                 style={style}
                 className={`op ${selected === r.id ? "selected" : ""} ${r.deprecated ? "deprecated" : ""}`}
                 data-testid="op"

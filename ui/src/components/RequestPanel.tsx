@@ -2,9 +2,10 @@ import { lazy, Suspense, useEffect, useState } from "react";
 
 import { api, dialogs, type Auth, type Body, type CheckMark, type CheckRow, type ExtractRow, type Finding, type OperationForm } from "../api";
 import { bodyMode, partRows, partsOf, rawBody, rawOf, switchMode, type BodyMode, type PartRow } from "../lib/freeBody";
+import { AuthEditor } from "./AuthEditor";
 import { withSettings, type Row, type Tab } from "../lib/tabs";
 import { varClass, varHint } from "../lib/vars";
-import type { Settings, VarView } from "../api";
+import type { InheritedView, Settings, VarView } from "../api";
 
 // The schema form library and the code editor are the bulk of the UI's code: loaded when
 // first shown.
@@ -129,7 +130,7 @@ export function RequestPanel({ tab, marks, onChange, onSend, onCancel, onCurl, o
           ) : (
             <FreeBodyEditor body={tab.draft.body ?? null} onChange={(body) => onChange({ draft: { ...tab.draft, body } })} vars={vars} />
           ))}
-        {current === "auth" && <AuthEditor auth={state.auth} onChange={(auth) => set({ auth })} />}
+        {current === "auth" && <RequestAuth tab={tab} auth={state.auth} onChange={(auth) => set({ auth })} />}
         {current === "settings" && (
           <SettingsEditor settings={tab.draft.settings ?? {}} onChange={(patch) => onChange({ draft: { ...tab.draft, settings: withSettings(tab.draft.settings, patch) } })} />
         )}
@@ -549,49 +550,38 @@ function SettingsEditor({ settings, onChange }: { settings: Settings; onChange: 
   );
 }
 
-/** Per-request auth. Values may be `{{variables}}` (secrets stay in the environment). */
-function AuthEditor({ auth, onChange }: { auth: Auth | null; onChange: (a: Auth | null) => void }) {
-  const kind = auth?.type ?? "env";
-  const pick = (k: string) =>
-    onChange(
-      k === "bearer"
-        ? { type: "bearer", token: "" }
-        : k === "basic"
-          ? { type: "basic", username: "", password: "" }
-          : k === "api_key"
-            ? { type: "api_key", location: "header", name: "X-API-Key", value: "" }
-            : null,
-    );
-  return (
-    <div className="auth row">
-      <strong>Auth</strong>
-      <select data-testid="auth-kind" value={kind} onChange={(e) => pick(e.target.value)}>
-        <option value="env">from the environment</option>
-        <option value="bearer">bearer token</option>
-        <option value="basic">basic</option>
-        <option value="api_key">API key</option>
-        {kind !== "env" && kind !== "bearer" && kind !== "basic" && kind !== "api_key" && <option value={kind}>{kind}</option>}
-      </select>
-      {auth?.type === "bearer" && (
-        <input data-testid="auth-token" value={auth.token} placeholder="token or {{variable}}" onChange={(e) => onChange({ ...auth, token: e.target.value })} />
-      )}
-      {auth?.type === "basic" && (
-        <>
-          <input value={auth.username} placeholder="user" onChange={(e) => onChange({ ...auth, username: e.target.value })} />
-          <input type="password" value={auth.password} placeholder="password or {{variable}}" onChange={(e) => onChange({ ...auth, password: e.target.value })} />
-        </>
-      )}
-      {auth?.type === "api_key" && (
-        <>
-          <select value={auth.location} onChange={(e) => onChange({ ...auth, location: e.target.value })}>
-            <option value="header">header</option>
-            <option value="query">query</option>
-            <option value="cookie">cookie</option>
-          </select>
-          <input value={auth.name} placeholder="name" onChange={(e) => onChange({ ...auth, name: e.target.value })} />
-          <input value={auth.value} placeholder="key or {{variable}}" onChange={(e) => onChange({ ...auth, value: e.target.value })} />
-        </>
-      )}
-    </div>
-  );
+/** A request's auth; with none set, a saved request inherits its folder's or collection's
+ *  (asked of the engine, which sends it), else the environment's credentials apply. */
+function RequestAuth({ tab, auth, onChange }: { tab: Tab; auth: Auth | null; onChange: (a: Auth | null) => void }) {
+  // What the engine said, for the saved request it was asked about.
+  const [answer, setAnswer] = useState<{ at: string; view: InheritedView | null } | null>(null);
+  const collection = tab.saved?.collection;
+  const key = tab.saved?.key;
+  const at = `${collection}\u0000${key}`;
+  useEffect(() => {
+    if (collection && key)
+      api
+        .inheritedAuth(collection, key)
+        .then((view) => setAnswer({ at: `${collection}\u0000${key}`, view }))
+        .catch(() => {});
+  }, [collection, key]);
+  const inherited = collection && answer?.at === at ? answer.view : null;
+  const none = inherited ? `inherit: ${authLabel(inherited.auth)} from ${inherited.from}` : "from the environment";
+  return <AuthEditor auth={auth} onChange={onChange} none={none} />;
+}
+
+/** `bearer token`, `API key X-Key (header)`… */
+function authLabel(a: Auth): string {
+  switch (a.type) {
+    case "bearer":
+      return "bearer token";
+    case "basic":
+      return "basic";
+    case "api_key":
+      return `API key ${a.name} (${a.location})`;
+    case "o_auth2":
+      return "OAuth2";
+    default:
+      return a.type;
+  }
 }

@@ -81,18 +81,42 @@ export function ResponsePanel({ call, onAllow, onSnippet }: { call: CallView; on
       {pane === "headers" && <HeaderTable headers={call.headers} testid="response-headers" />}
       {pane === "timeline" && (
         <div className="timeline" data-testid="timeline">
-          <table>
+          <table className="phases" data-testid="phases">
             <tbody>
-              <tr>
-                <th>first byte</th>
-                <td>{call.ttfb_ms ?? "—"} ms</td>
-              </tr>
+              {call.phases.map((p) => (
+                <tr key={p.name}>
+                  <th>{p.name}</th>
+                  <td className="waterfall">
+                    <span
+                      className="bar"
+                      style={{
+                        marginLeft: `${call.elapsed_ms ? (100 * p.start_ms) / call.elapsed_ms : 0}%`,
+                        width: `${call.elapsed_ms ? Math.max(0.5, (100 * p.ms) / call.elapsed_ms) : 0}%`,
+                      }}
+                    />
+                  </td>
+                  <td className="num">{p.ms} ms</td>
+                </tr>
+              ))}
               <tr>
                 <th>total</th>
-                <td>{call.elapsed_ms ?? "—"} ms</td>
+                <td />
+                <td className="num">{call.elapsed_ms ?? "—"} ms</td>
               </tr>
             </tbody>
           </table>
+          {call.phases.length > 0 && !call.phases.some((p) => p.name.startsWith("connect")) && (
+            <div className="muted small">a kept-alive connection was reused: no lookup, no connect</div>
+          )}
+          {call.redirects.length > 0 && (
+            <ol className="redirects small" data-testid="redirects">
+              {call.redirects.map(([status, url], i) => (
+                <li key={i}>
+                  {status} → {url}
+                </li>
+              ))}
+            </ol>
+          )}
           <h4>
             Request as sent: {call.method} {call.url}
           </h4>

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { OperationForm, SavedView, TreeItem } from "../api";
-import { filterItems, neighbour, treeOf } from "../components/CollectionTree";
+import type { OperationForm, SavedView } from "../api";
 import { matches } from "../components/Palette";
 import { splitUrl } from "../components/RequestPanel";
 import { draftOfTab, keep, pairsOf, rowsOf, savedOfTab, tabOf, tabOfSaved, withSettings } from "../lib/tabs";
@@ -75,40 +74,6 @@ describe("a saved request in a tab", () => {
     const kept = keep([tabOfSaved(view, form)]);
     expect(kept[0]).not.toHaveProperty("form");
     expect(kept[0].saved?.key).toBe("items/Read");
-  });
-});
-
-describe("the collections tree", () => {
-  const item = (key: string): TreeItem => {
-    const folder = key.split("/");
-    const name = folder.pop() ?? key;
-    return { key, name, folder, method: "GET", verdict: null };
-  };
-  it("filters requests on every word of name, folder and method", () => {
-    const items = [item("items/Create"), item("items/Read"), item("me/Read")];
-    expect(filterItems(items, "read items").map((i) => i.key)).toEqual(["items/Read"]);
-    expect(filterItems(items, "GET").length).toBe(3);
-    expect(filterItems(items, "").length).toBe(3);
-  });
-  it("nests requests in their folders, in order", () => {
-    const root = treeOf([item("a"), item("f/b"), item("f/g/c"), item("f/d")]);
-    expect(root.items.map((i) => i.name)).toEqual(["a"]);
-    expect(root.children.map((c) => c.path.join("/"))).toEqual(["f"]);
-    expect(root.children[0].items.map((i) => i.name)).toEqual(["b", "d"]);
-    expect(root.children[0].children[0].items.map((i) => i.name)).toEqual(["c"]);
-    // Empty folders are in the tree too.
-    const withEmpty = treeOf([item("a")], [["empty"], ["empty", "deeper"]]);
-    expect(withEmpty.children.map((c) => c.path.join("/"))).toEqual(["empty"]);
-    expect(withEmpty.children[0].children.map((c) => c.path.join("/"))).toEqual(["empty/deeper"]);
-  });
-  it("moves a request up or down among its folder's requests", () => {
-    const f = [item("f/a"), item("f/b"), item("f/c")];
-    // Up: before the one above it; down: before the one after the next, or at the end.
-    expect(neighbour(f, "f/b", true)).toBe("f/a");
-    expect(neighbour(f, "f/a", true)).toBeUndefined();
-    expect(neighbour(f, "f/a", false)).toBe("f/c");
-    expect(neighbour(f, "f/b", false)).toBeNull();
-    expect(neighbour(f, "f/c", false)).toBeUndefined();
   });
 });
 

@@ -2,13 +2,15 @@ import { useCallback, useEffect, useRef, useState } from "react";
 
 import { api } from "../api";
 
-/** Pane sizes (percent): sidebar | work | side panel, and request over response. */
+/** Pane sizes (percent): sidebar | work | side panel, and request and response; the
+ *  response below the request (`vertical`) or beside it (`horizontal`). */
 export interface Layout {
   main: number[];
   work: number[];
+  split: "vertical" | "horizontal";
 }
 
-const DEFAULT: Layout = { main: [24, 54, 22], work: [48, 52] };
+const DEFAULT: Layout = { main: [24, 54, 22], work: [48, 52], split: "vertical" };
 const KEY = "layout";
 
 /** The window's pane sizes, kept in the store (null until read: panels are laid out once). */
@@ -22,7 +24,7 @@ export function useLayout() {
       .then((text) => {
         const kept = text ? (JSON.parse(text) as Layout) : null;
         const ok = kept && kept.main?.length === 3 && kept.work?.length === 2;
-        latest.current = ok ? kept : DEFAULT;
+        latest.current = ok ? { ...kept, split: kept.split === "horizontal" ? "horizontal" : "vertical" } : DEFAULT;
         setLayout(latest.current);
       })
       .catch(() => setLayout(DEFAULT));
@@ -35,5 +37,11 @@ export function useLayout() {
       api.setUiState(KEY, JSON.stringify(latest.current)).catch(() => {});
     }, 400);
   }, []);
-  return { layout, resized };
+  /** The response moved beside the request, or back below it (kept at once). */
+  const flipSplit = useCallback(() => {
+    latest.current = { ...latest.current, split: latest.current.split === "horizontal" ? "vertical" : "horizontal" };
+    setLayout(latest.current);
+    api.setUiState(KEY, JSON.stringify(latest.current)).catch(() => {});
+  }, []);
+  return { layout, resized, flipSplit };
 }

@@ -36,7 +36,7 @@ export function useSend({ build, env, setCall, attempt, clearError, onSent }: Op
     setSending(true);
     clearError();
     await attempt(async () => {
-      setCall(await api.send(request.operationId, request.draft, env || null));
+      setCall(await api.send(request.operationId, request.draft, env || null, request.saved));
       onSent();
     });
     setSending(false);
@@ -50,7 +50,7 @@ export function useSend({ build, env, setCall, attempt, clearError, onSent }: Op
     attempt(async () => {
       const request = build();
       if (!request) return;
-      const text = await api.curl(request.operationId, request.draft, env || null);
+      const text = await api.curl(request.operationId, request.draft, env || null, request.saved);
       setCurl(text);
       navigator.clipboard?.writeText(text).catch(() => {});
     });
@@ -61,7 +61,7 @@ export function useSend({ build, env, setCall, attempt, clearError, onSent }: Op
   const snippet = useCallback(
     async (lang: string) => {
       const request = build();
-      return request ? api.snippet(request.operationId, request.draft, env || null, lang) : "";
+      return request ? api.snippet(request.operationId, request.draft, env || null, lang, request.saved) : "";
     },
     [build, env],
   );

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 
-import { api, type CheckMark, type Draft, type HistoryRow, type OperationForm, type SpecSummary, type SyncReport } from "../api";
+import { api, type CheckMark, type Draft, type HistoryRow, type OperationForm, type SavedRef, type SpecSummary, type SyncReport } from "../api";
 import type { RequestState } from "../components/RequestPanel";
 import { draftOfTab, keep, savedOfTab, tabOf, tabOfSaved, type KeptTab, type Tab } from "../lib/tabs";
 import type { Attempt } from "./useNotices";
@@ -9,6 +9,8 @@ import type { Attempt } from "./useNotices";
 export interface Request {
   operationId: string | null;
   draft: Draft;
+  /** Where it is saved: the engine sends what it inherits (its folder's or collection's auth). */
+  saved: SavedRef | null;
 }
 
 /** The key the open tabs are kept under in the store. */
@@ -162,6 +164,11 @@ export function useTabs({ attempt, notify, clearCall, onSaved, spec, baseUrl }: 
     );
   }, []);
 
+  /** A collection renamed (`to`) or deleted (null): its tabs follow, or are saved nowhere. */
+  const collectionRenamed = useCallback((from: string, to: string | null) => {
+    setTabs((all) => all.map((t) => (t.saved?.collection !== from ? t : to ? { ...t, saved: { ...t.saved, collection: to } } : { ...t, saved: null, dirty: true })));
+  }, []);
+
   const saved = (t: Tab, key: string, name: string, collection: string, folder: string[]) =>
     setTabs((all) => all.map((x) => (x.id === t.id ? { ...x, title: name, dirty: false, saved: { collection, key, name, folder } } : x)));
 
@@ -194,7 +201,7 @@ export function useTabs({ attempt, notify, clearCall, onSaved, spec, baseUrl }: 
     });
 
   /** The request the active tab makes now; null when no tab is open. */
-  const build = useCallback((): Request | null => (tab ? { operationId: tab.operationId, draft: draftOfTab(tab, baseUrl) } : null), [tab, baseUrl]);
+  const build = useCallback((): Request | null => (tab ? { operationId: tab.operationId, draft: draftOfTab(tab, baseUrl), saved: tab.saved && { collection: tab.saved.collection, key: tab.saved.key } } : null), [tab, baseUrl]);
 
   /** The active tab's checks, marked on the last response. */
   const checks = tab?.checks;
@@ -300,6 +307,7 @@ export function useTabs({ attempt, notify, clearCall, onSaved, spec, baseUrl }: 
     openSaved,
     openFree,
     renamed,
+    collectionRenamed,
     save,
     saveAs,
     build,

@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 
-import type { Body, OperationForm, OperationRow } from "../api";
+import type { Body, CollectionRow, OperationForm, OperationRow, TreeItem } from "../api";
 import { bodyMode, partRows, partsOf, rawBody, rawOf, switchMode, type PartRow } from "./freeBody";
 import { foldedView, formatBytes, toggleFold, unfoldTo } from "./body";
 import { initialState, toDraft, typedValue } from "./draft";
-import { filterOperations, groupByTag } from "./operations";
+import { filterOperations, groupByTag, indexOperations } from "./operations";
+import { LARGE, filterItems, neighbour, rowKey, treeOf, treeRows, type TreeRow } from "./tree";
 import { check } from "./validator";
+import { fixedRowsInView, offsetsOf, rowsInView } from "./window";
 
 const row = (method: string, path: string, tag: string | null, summary: string | null = null): OperationRow => ({
   id: `${method}${path}`,
@@ -23,12 +25,147 @@ describe("operation explorer", () => {
     expect(filterOperations(rows, "pets LIST").map((r) => r.method)).toEqual(["GET"]);
     expect(filterOperations(rows, "  ")).toHaveLength(4);
     expect(filterOperations(rows, "nothing")).toHaveLength(0);
+    expect(filterOperations(rows, "/")).toBe(rows);
   });
   it("groups by tag with the untagged last", () => {
     const items = groupByTag(rows);
     expect(items.map((i) => (i.kind === "group" ? `#${i.tag}:${i.count}` : i.row.method))).toEqual(["#pets:3", "GET", "POST", "DELETE", "#Other:1", "GET"]);
+    // Kept per rows array: clearing the filter does not group 22,000 rows again.
+    expect(groupByTag(rows)).toBe(items);
+  });
+  it("lower-cases what each row is found by once", () => {
+    const hay = indexOperations(rows);
+    expect(hay[0]).toBe("get /pets list pets get/pets pets");
+    expect(indexOperations(rows)).toBe(hay);
   });
 });
+
+describe("the collections tree", () => {
+  const item = (key: string): TreeItem => {
+    const folder = key.split("/");
+    const name = folder.pop() ?? key;
+    return { key, name, folder, method: "GET", verdict: null };
+  };
+  it("filters requests on every word of name, folder and method", () => {
+    const items = [item("items/Create"), item("items/Read"), item("me/Read")];
+    expect(filterItems(items, "read items").map((i) => i.key)).toEqual(["items/Read"]);
+    expect(filterItems(items, "GET").length).toBe(3);
+    expect(filterItems(items, "").length).toBe(3);
+  });
+  it("nests requests in their folders, in order", () => {
+    const root = treeOf([item("a"), item("f/b"), item("f/g/c"), item("f/d")]);
+    expect(root.items.map((i) => i.name)).toEqual(["a"]);
+    expect(root.children.map((c) => c.path.join("/"))).toEqual(["f"]);
+    expect(root.children[0].items.map((i) => i.name)).toEqual(["b", "d"]);
+    expect(root.children[0].children[0].items.map((i) => i.name)).toEqual(["c"]);
+    // Empty folders are in the tree too.
+    const withEmpty = treeOf([item("a")], [["empty"], ["empty", "deeper"]]);
+    expect(withEmpty.children.map((c) => c.path.join("/"))).toEqual(["empty"]);
+    expect(withEmpty.children[0].children.map((c) => c.path.join("/"))).toEqual(["empty/deeper"]);
+  });
+  it("moves a request up or down among its folder's requests", () => {
+    const f = [item("f/a"), item("f/b"), item("f/c")];
+    // Up: before the one above it; down: before the one after the next, or at the end.
+    expect(neighbour(f, "f/b", true)).toBe("f/a");
+    expect(neighbour(f, "f/a", true)).toBeUndefined();
+    expect(neighbour(f, "f/a", false)).toBe("f/c");
+    expect(neighbour(f, "f/b", false)).toBeNull();
+    expect(neighbour(f, "f/c", false)).toBeUndefined();
+  });
+
+  const collection = (name: string, keys: string[], more: Partial<CollectionRow> = {}): CollectionRow => {
+    const items = keys.map(item);
+    return { name, requests: items.map((i) => i.name), suites: [], folder: null, items, folders: [], ...more };
+  };
+  /** A row as `kind:label@depth`, and its place among its siblings when it has one. */
+  const show = (r: TreeRow) => `${r.kind}:${r.label}@${r.depth}${"posinset" in r ? ` ${r.posinset}/${r.setsize}` : ""}`;
+  const shop = collection("shop", ["a", "f/b", "f/g/c", "f/d", "e/x"], { suites: ["smoke"], folder: "/work/shop", folders: [["f"], ["f", "g"], ["e"], ["empty"]] });
+  const other = collection("other", ["only"]);
+
+  it("flattens collections, folders, requests and suites into rows, all open", () => {
+    expect(treeRows([shop, other], { query: "", expanded: {} }).map(show)).toEqual([
+      "collection:shop@1 1/2",
+      "link:/work/shop@2",
+      "folder:f@2 1/5",
+      "folder:g@3 1/3",
+      "request:c@4 1/1",
+      "request:b@3 2/3",
+      "request:d@3 3/3",
+      "folder:e@2 2/5",
+      "request:x@3 1/1",
+      "folder:empty@2 3/5",
+      "request:a@2 4/5",
+      "suite:smoke@2 5/5",
+      "end:shop@2",
+      "collection:other@1 2/2",
+      "request:only@2 1/1",
+      "end:other@2",
+    ]);
+  });
+  it("hides what is in a closed folder or collection, and says which are open", () => {
+    const rows = treeRows([shop, other], { query: "", expanded: { [rowKey("folder", "shop", "f")]: false, [rowKey("collection", "other")]: false } });
+    expect(rows.map(show)).toEqual([
+      "collection:shop@1 1/2",
+      "link:/work/shop@2",
+      "folder:f@2 1/5",
+      "folder:e@2 2/5",
+      "request:x@3 1/1",
+      "folder:empty@2 3/5",
+      "request:a@2 4/5",
+      "suite:smoke@2 5/5",
+      "end:shop@2",
+      "collection:other@1 2/2",
+    ]);
+    const open = (r: TreeRow) => ("open" in r ? r.open : null);
+    expect(rows.map(open).filter((o) => o !== null)).toEqual([true, false, true, true, false]);
+    // Keys are unique, and a request's row knows its whole folder (for Move up / down).
+    expect(new Set(rows.map((r) => r.key)).size).toBe(rows.length);
+    const b = treeRows([shop], { query: "", expanded: {} }).find((r) => r.kind === "request" && r.label === "b");
+    expect(b?.kind === "request" && b.siblings.map((i) => i.name)).toEqual(["b", "d"]);
+  });
+  it("opens a large collection with its folders closed, each opened by hand", () => {
+    const keys = Array.from({ length: LARGE + 1 }, (_, n) => `f${n % 10}/r${n}`);
+    const big = collection("big", keys);
+    const closed = treeRows([big], { query: "", expanded: {} });
+    expect(closed.map((r) => r.kind)).toEqual(["collection", ...Array(10).fill("folder"), "end"]);
+    const one = treeRows([big], { query: "", expanded: { [rowKey("folder", "big", "f3")]: true } });
+    expect(one.filter((r) => r.kind === "request").length).toBe(50);
+  });
+  it("shows, while filtering, the matches and the folders holding them, opened", () => {
+    const keys = Array.from({ length: LARGE + 1 }, (_, n) => `f${n % 10}/r${n}`);
+    const big = collection("big", keys, { suites: ["s"] });
+    const rows = treeRows([big], { query: "R12 f2", expanded: {} });
+    expect(rows.map(show)).toEqual(["collection:big@1 1/1", "folder:f2@2 1/2", "request:r12@3 1/2", "request:r122@3 2/2", "suite:s@2 2/2", "end:big@2"]);
+    // The folders closed while filtering (the view keeps them apart, per query).
+    const closedF2 = treeRows([big], { query: "R12 f2", expanded: { [rowKey("folder", "big", "f2")]: false } });
+    expect(closedF2.map((r) => r.label)).toEqual(["big", "f2", "s", "big"]);
+    // No match: the collection and its suites stay.
+    expect(treeRows([big], { query: "nothing", expanded: {} }).map((r) => r.kind)).toEqual(["collection", "suite", "end"]);
+    // 5,000 requests in 50 folders, all matching: every one is a row.
+    const many = collection("many", Array.from({ length: 5000 }, (_, n) => `folder ${n % 50}/request ${n}`));
+    expect(treeRows([many], { query: "request", expanded: {} }).length).toBe(1 + 50 + 5000 + 1);
+  });
+});
+
+describe("windowed lists", () => {
+  it("draws the fixed-height rows in view and the overscan, clamped to the list", () => {
+    expect(fixedRowsInView(1000, 20, 0, 200, 5)).toEqual([0, 15]);
+    expect(fixedRowsInView(1000, 20, 2010, 200, 5)).toEqual([95, 116]);
+    // Scrolled past the end of a list that shrank: its end.
+    expect(fixedRowsInView(30, 20, 5000, 200, 5)).toEqual([15, 30]);
+    expect(fixedRowsInView(0, 20, 100, 200, 5)).toEqual([0, 0]);
+  });
+  it("draws rows of mixed heights from their offsets", () => {
+    // Rows 20 px tall, but row 2 is 100.
+    const at = offsetsOf(50, (i) => (i === 2 ? 100 : 20));
+    expect([at[2], at[3], at[50]]).toEqual([40, 140, 1080]);
+    expect(rowsInView(at, 0, 100, 0)).toEqual([0, 3]);
+    expect(rowsInView(at, 150, 40, 1)).toEqual([2, 7]);
+    expect(rowsInView(at, 100000, 100, 0)).toEqual([45, 50]);
+    expect(rowsInView(offsetsOf(0, () => 20), 0, 100, 5)).toEqual([0, 0]);
+  });
+});
+
 
 describe("body view", () => {
   it("maps rows to lines around collapsed folds, nested ones ignored while hidden", () => {
