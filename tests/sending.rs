@@ -234,7 +234,7 @@ fn a_send_says_where_its_time_went() {
     let o = SendOptions::default();
     // An IP address: no lookup; a new connection is timed, then reused and not timed again.
     let first = send(&s, &session, "/gzip", &[], &o).expect("send");
-    assert_eq!(first.dns_ms, None);
+    assert_eq!((first.dns_ms, first.tls_ms), (None, None));
     let connect = first.connect_ms.expect("a connection was made");
     assert!(connect > 0.0 && connect <= first.ttfb_ms, "{first:?}");
     let again = send(&s, &session, "/gzip", &[], &o).expect("send");
@@ -401,6 +401,12 @@ fn tls_is_verified_unless_the_request_opts_out_and_http2_is_used_when_offered() 
         (e.status, e.http_version.as_str(), text(&e).as_str()),
         (200, "HTTP/2.0", "HTTP/2.0")
     );
+    // The handshake is timed apart from TCP, within connecting.
+    let (tls, connect) = (
+        e.tls_ms.expect("a handshake"),
+        e.connect_ms.expect("a connection"),
+    );
+    assert!(tls > 0.0 && tls <= connect, "{e:?}");
 }
 
 /// A request's own settings, through the one engine send: redirects not followed (the 3xx is

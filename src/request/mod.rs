@@ -11,6 +11,7 @@ pub mod params;
 mod route;
 mod send;
 mod timing;
+mod tls;
 
 use serde::Serialize;
 use serde_json::Value;

@@ -69,6 +69,9 @@ pub struct Exchange {
     /// connection reused).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connect_ms: Option<f64>,
+    /// The TLS handshake, ms: part of `connect_ms` (None: plain HTTP, or a reused connection).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_ms: Option<f64>,
     /// The redirects followed: each 3xx status and the URL it led to.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub redirects: Vec<(u16, String)>,
@@ -191,7 +194,7 @@ impl Session {
             .connect_timeout(o.connect_timeout)
             .dns_resolver(Arc::new(TimedDns))
             .connector_layer(TimedConnect)
-            .danger_accept_invalid_certs(o.insecure)
+            .tls_backend_preconfigured(super::tls::client_config(o.insecure)?)
             .redirect(reqwest::redirect::Policy::custom(move |attempt| {
                 // With credentials in custom headers, a redirect to another origin or from
                 // https to http is not followed: the 3xx is the answer, the key stays home.
@@ -394,6 +397,7 @@ async fn read(
         size,
         dns_ms: probe.dns_ms(),
         connect_ms: probe.connect_ms(),
+        tls_ms: probe.tls_ms(),
         redirects: probe.redirects(),
         ttfb_ms: ttfb.as_secs_f64() * 1000.0,
         elapsed_ms: elapsed.as_secs_f64() * 1000.0,

@@ -21,6 +21,9 @@ tokio::task_local! {
 pub struct Probe {
     dns: Mutex<Option<Duration>>,
     connect: Mutex<Option<Duration>>,
+    tls: Mutex<Option<Duration>>,
+    /// When the handshake of the connection being made began.
+    handshake: Mutex<Option<Instant>>,
     redirects: Mutex<Vec<(u16, String)>>,
 }
 
@@ -53,9 +56,23 @@ impl Probe {
         ms(&self.connect)
     }
 
+    /// The TLS handshake, ms (part of [`Probe::connect_ms`]; None: plain HTTP, or reused).
+    pub fn tls_ms(&self) -> Option<f64> {
+        ms(&self.tls)
+    }
+
     /// The redirects followed, in order: the 3xx status and the URL it led to.
     pub fn redirects(&self) -> Vec<(u16, String)> {
         self.redirects.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+}
+
+/// Marks the start of a TLS handshake in the current send's probe.
+pub fn handshake_begins() {
+    if let Some(p) = current() {
+        if let Ok(mut h) = p.handshake.lock() {
+            *h = Some(Instant::now());
+        }
     }
 }
 
@@ -128,6 +145,10 @@ where
             let conn = connecting.await;
             if let (Some(p), Ok(_)) = (probe, &conn) {
                 add(&p.connect, started.elapsed());
+                let began = p.handshake.lock().ok().and_then(|mut h| h.take());
+                if let Some(b) = began.filter(|b| *b >= started) {
+                    add(&p.tls, b.elapsed());
+                }
             }
             conn
         })

@@ -490,8 +490,16 @@ pub struct PhaseView {
     pub ms: f64,
 }
 
-/// The phases of an exchange: lookup and connecting when a new connection was made (a reused
-/// one costs neither), waiting for the response's head, reading its body.
+/// The redirects an exchange followed, their URLs masked.
+fn redirects(e: &crate::request::Exchange, mask: &crate::mask::Mask) -> Vec<(u16, String)> {
+    e.redirects
+        .iter()
+        .map(|(s, u)| (*s, mask.text(u)))
+        .collect()
+}
+
+/// The phases of an exchange: lookup, TCP and TLS when a new connection was made (a reused one
+/// costs none of them), waiting for the response's head, reading its body.
 fn phases(e: &crate::request::Exchange) -> Vec<PhaseView> {
     let round = |ms: f64| (ms.max(0.0) * 10.0).round() / 10.0;
     let mut out = Vec::new();
@@ -508,15 +516,13 @@ fn phases(e: &crate::request::Exchange) -> Vec<PhaseView> {
         phase("DNS lookup", dns);
     }
     if let Some(connect) = e.connect_ms {
-        let tls = e.url.starts_with("https:");
-        phase(
-            if tls {
-                "connect (TCP + TLS)"
-            } else {
-                "connect (TCP)"
-            },
-            connect,
-        );
+        match e.tls_ms {
+            Some(tls) => {
+                phase("connect (TCP)", connect - tls);
+                phase("TLS handshake", connect);
+            }
+            None => phase("connect (TCP)", connect),
+        }
     }
     phase("waiting for the first byte", e.ttfb_ms);
     phase("reading the body", e.elapsed_ms);
@@ -986,14 +992,7 @@ impl Workbench {
             elapsed_ms: e.map(|e| (e.elapsed_ms * 10.0).round() / 10.0),
             ttfb_ms: e.map(|e| (e.ttfb_ms * 10.0).round() / 10.0),
             phases: e.map(phases).unwrap_or_default(),
-            redirects: e
-                .map(|e| {
-                    e.redirects
-                        .iter()
-                        .map(|(s, u)| (*s, checked.mask.text(u)))
-                        .collect()
-                })
-                .unwrap_or_default(),
+            redirects: e.map(|e| redirects(e, &checked.mask)).unwrap_or_default(),
             request_headers: checked
                 .request
                 .as_ref()

@@ -368,6 +368,14 @@ export function App() {
                 sending={sender.sending}
                 vars={environments.vars}
               />
+            ) : null}
+            {tabs.tab ? (
+              <CollectionsPanel
+                key={current ?? "new"}
+                canSave
+                onSave={tabs.saveAs}
+                savedAt={tabs.tab.saved ? { collection: tabs.tab.saved.collection, name: tabs.tab.saved.name } : null}
+              />
             ) : (
               <div className="empty muted">{spec.spec ? "Pick an operation, or open a saved request." : "Open a spec to begin."}</div>
             )}
@@ -379,15 +387,6 @@ export function App() {
           </Panel>
         </PanelGroup>
         )}
-        </Panel>
-        <PanelResizeHandle className="resize-handle" />
-        <Panel defaultSize={layout.main[2]} minSize={12} className="pane">
-        <CollectionsPanel
-          key={current ?? "new"}
-          canSave={!!tabs.tab}
-          onSave={tabs.saveAs}
-          savedAt={tabs.tab?.saved ? { collection: tabs.tab.saved.collection, name: tabs.tab.saved.name } : null}
-        />
         </Panel>
         </PanelGroup>
         )}

@@ -7,14 +7,15 @@ interface Props {
   savedAt: { collection: string; name: string } | null;
 }
 
-/** Saving the active request into a collection. */
+/** Saving the active request into a collection, under the request's editor ("Save as"; Ctrl+S
+ *  saves a saved request in place). */
 export function CollectionsPanel({ onSave, canSave, savedAt }: Props) {
   const [collection, setCollection] = useState(savedAt?.collection ?? "my collection");
   const [name, setName] = useState(savedAt?.name ?? "");
   return (
-    <aside className="collections" aria-label="Save and run">
-      <h3>Save request</h3>
+    <aside className="save-as" aria-label="Save as">
       <div className="row">
+        <span className="muted small">Save as</span>
         <input data-testid="save-collection" value={collection} onChange={(e) => setCollection(e.target.value)} placeholder="collection" />
         <input data-testid="save-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="request name" />
         <button data-testid="save" disabled={!canSave || !name || !collection} onClick={() => onSave(collection, name)}>

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 
 import { api } from "../api";
 
-/** Pane sizes (percent): sidebar | work | side panel, and request and response; the
+/** Pane sizes (percent): sidebar | work, and request and response; the
  *  response below the request (`vertical`) or beside it (`horizontal`). */
 export interface Layout {
   main: number[];
@@ -10,7 +10,7 @@ export interface Layout {
   split: "vertical" | "horizontal";
 }
 
-const DEFAULT: Layout = { main: [24, 54, 22], work: [48, 52], split: "vertical" };
+const DEFAULT: Layout = { main: [26, 74], work: [52, 48], split: "vertical" };
 const KEY = "layout";
 
 /** The window's pane sizes, kept in the store (null until read: panels are laid out once). */
@@ -23,7 +23,7 @@ export function useLayout() {
       .uiState(KEY)
       .then((text) => {
         const kept = text ? (JSON.parse(text) as Layout) : null;
-        const ok = kept && kept.main?.length === 3 && kept.work?.length === 2;
+        const ok = kept && kept.main?.length === 2 && kept.work?.length === 2;
         latest.current = ok ? { ...kept, split: kept.split === "horizontal" ? "horizontal" : "vertical" } : DEFAULT;
         setLayout(latest.current);
       })
