@@ -418,3 +418,26 @@ fn concurrent_first_opens_of_a_new_store_all_succeed() {
     let s = Store::open(dir.path()).expect("open");
     assert_eq!(s.schema_version().expect("version"), store::SCHEMA_VERSION);
 }
+
+/// The window opens and closes the store from several threads at once: a connection closing
+/// removes the WAL files another open is making private, which is no failure of that open.
+#[test]
+fn opens_racing_closes_all_succeed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    Store::open(dir.path()).expect("first open");
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let d = dir.path().to_path_buf();
+            std::thread::spawn(move || {
+                for _ in 0..150 {
+                    let s = Store::open(&d)?;
+                    s.schema_version()?;
+                }
+                Ok::<(), store::StoreError>(())
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().expect("thread").expect("every open");
+    }
+}

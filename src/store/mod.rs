@@ -299,9 +299,11 @@ fn private(dir: &Path, created: bool, db: &Path) -> std::io::Result<()> {
         for suffix in ["", "-wal", "-shm"] {
             let mut p = db.as_os_str().to_owned();
             p.push(suffix);
-            let p = std::path::PathBuf::from(p);
-            if p.exists() {
-                std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600))?;
+            // The WAL files come and go with connections (the last one to close removes
+            // them, maybe in another thread right now): one that is not there needs nothing.
+            match std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                other => other?,
             }
         }
     }
