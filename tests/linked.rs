@@ -735,7 +735,9 @@ fn folders_and_collections_hand_their_auth_down() {
 
     // The nearest folder's, else the collection's.
     let from = |k: &str| {
-        wb.inherited_auth("shop", k)
+        let mut folder: Vec<String> = k.split('/').map(str::to_string).collect();
+        folder.pop();
+        wb.inherited_auth("shop", &folder)
             .expect("inherited")
             .map(|i| (i.from, i.auth))
     };
@@ -760,12 +762,28 @@ fn folders_and_collections_hand_their_auth_down() {
         token: "ghp_0123456789abcdefABCDEF0123456789abcd".into(),
     };
     let err = wb
-        .set_auth("shop", &["items".into()], Some(literal))
+        .set_auth("shop", &["items".into()], Some(literal.clone()))
         .expect_err("a literal credential in a shared folder");
     assert_eq!(err.kind(), "usage", "{err}");
     assert!(!std::fs::read_to_string(dir.join("items/folder.yaml"))
         .expect("folder")
         .contains("ghp_"));
+    // A collection of this machine only may hold one; it never leaves in an export.
+    {
+        let mut store = Store::open(&data).expect("store");
+        let plain = store.create_collection("plain", "").expect("plain");
+        store
+            .set_collection_auth(plain.id, Some(&literal))
+            .expect("literal");
+        for to in [
+            vouch::exchange::ExportTo::Folder(tmp.path().join("plain-out")),
+            vouch::exchange::ExportTo::Postman(tmp.path().join("plain.json")),
+        ] {
+            let err = vouch::exchange::export(&store, "plain", &to, false).expect_err("refused");
+            assert!(err.to_string().contains("collection's auth"), "{err}");
+        }
+        assert!(!tmp.path().join("plain-out").exists() && !tmp.path().join("plain.json").exists());
+    }
 
     // What the one send puts on the wire: the inherited auth, unless the request sets its own.
     let var = |name: &str, value: &str| vouch::workbench::VarView {
@@ -785,7 +803,7 @@ fn folders_and_collections_hand_their_auth_down() {
     let read = wb.open_saved("shop", "items/Read Item").expect("open");
     let saved = vouch::workbench::SavedRef {
         collection: "shop".into(),
-        key: "items/Read Item".into(),
+        folder: vec!["items".into()],
     };
     let sent = wb
         .curl(

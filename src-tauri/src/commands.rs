@@ -210,8 +210,8 @@ commands! {
     /// Deletes an environment (`name` or `collection/name`), secrets and all.
     fn delete_environment(name: String) -> () = blocking |wb| wb.delete_environment(&name);
 
-    /// Renames an environment (`name` or `collection/name`); `to` is the short name.
-    fn rename_environment(name: String, to: String) -> () = blocking |wb| wb.rename_environment(&name, &to);
+    /// Renames an environment (`name` or `collection/name`; `to` is the short name); its new full name.
+    fn rename_environment(name: String, to: String) -> String = blocking |wb| wb.rename_environment(&name, &to);
 
     /// Renames a collection (and its linked folder's `collection.yaml`).
     fn rename_collection(name: String, to: String) -> () = blocking |wb| wb.rename_collection(&name, &to);
@@ -220,7 +220,7 @@ commands! {
     fn delete_collection(name: String) -> () = blocking |wb| wb.delete_collection(&name);
 
     /// What a saved request inherits when it sets no auth (null: the environment's credentials).
-    fn inherited_auth(collection: String, key: String) -> Option<InheritedView> = blocking |wb| wb.inherited_auth(&collection, &key);
+    fn inherited_auth(collection: String, folder: Vec<String>) -> Option<InheritedView> = blocking |wb| wb.inherited_auth(&collection, &folder);
 
     /// The auth set on a collection (`folder` empty) or one of its folders itself.
     fn auth_of(collection: String, folder: Vec<String>) -> Option<Auth> = blocking |wb| wb.auth_of(&collection, &folder);

@@ -182,11 +182,10 @@ pub(crate) fn folder_form(
     })
 }
 
-/// Renders a bundle as the files of a folder (relative path → content), without writing.
-// Kept whole: one file kind after another, sharing the taken-names sets that keep file names unique.
-pub fn render(bundle: &Bundle) -> Result<BTreeMap<PathBuf, Vec<u8>>> {
-    let mut files = BTreeMap::new();
-    let spec_file = bundle.spec.as_ref().map(|s| match &s.copy {
+/// Where `collection.yaml` says the spec is: the copy written beside it (for a local file),
+/// else the URL.
+fn spec_file(bundle: &Bundle) -> Option<String> {
+    bundle.spec.as_ref().map(|s| match &s.copy {
         Some(_) => {
             let ext = Path::new(&s.source)
                 .extension()
@@ -197,18 +196,27 @@ pub fn render(bundle: &Bundle) -> Result<BTreeMap<PathBuf, Vec<u8>>> {
             format!("openapi.{ext}")
         }
         None => s.source.clone(),
-    });
-    files.insert(
-        PathBuf::from("collection.yaml"),
-        yaml(&CollectionFile {
-            version: FORMAT_VERSION,
-            name: bundle.name.clone(),
-            description: bundle.description.clone(),
-            spec: spec_file.clone(),
-            accept_status: bundle.accept_status.clone(),
-            auth: bundle.auth.clone(),
-        })?,
-    );
+    })
+}
+
+/// A collection's `collection.yaml`.
+pub(crate) fn head_form(bundle: &Bundle) -> Result<Vec<u8>> {
+    yaml(&CollectionFile {
+        version: FORMAT_VERSION,
+        name: bundle.name.clone(),
+        description: bundle.description.clone(),
+        spec: spec_file(bundle),
+        accept_status: bundle.accept_status.clone(),
+        auth: bundle.auth.clone(),
+    })
+}
+
+/// Renders a bundle as the files of a folder (relative path → content), without writing.
+// Kept whole: one file kind after another, sharing the taken-names sets that keep file names unique.
+pub fn render(bundle: &Bundle) -> Result<BTreeMap<PathBuf, Vec<u8>>> {
+    let mut files = BTreeMap::new();
+    let spec_file = spec_file(bundle);
+    files.insert(PathBuf::from("collection.yaml"), head_form(bundle)?);
     if let (
         Some(SpecLink {
             copy: Some(bytes), ..

@@ -179,18 +179,22 @@ pub(crate) fn folder_id_of(
     collection_id: i64,
     path: &[String],
 ) -> Result<Option<i64>> {
-    let folders = store.folders(collection_id)?;
-    let mut parent = None;
-    for name in path {
-        match folders
-            .iter()
-            .find(|f| f.parent_id == parent && &f.name == name)
-        {
-            Some(f) => parent = Some(f.id),
-            None => return Ok(None),
-        }
+    Ok(folder_ids(store, collection_id)?.remove(path))
+}
+
+/// Every folder of a collection by its path of names.
+fn folder_ids(store: &Store, collection_id: i64) -> Result<HashMap<Vec<String>, i64>> {
+    let mut paths: HashMap<i64, Vec<String>> = HashMap::new();
+    // Parents come before children.
+    for f in store.folders(collection_id)? {
+        let mut path = f
+            .parent_id
+            .and_then(|p| paths.get(&p).cloned())
+            .unwrap_or_default();
+        path.push(f.name);
+        paths.insert(f.id, path);
     }
-    Ok(parent)
+    Ok(paths.into_iter().map(|(id, path)| (path, id)).collect())
 }
 
 /// Renames a linked collection: the store and its folder's `collection.yaml` together (a
@@ -219,12 +223,8 @@ pub fn write_head(store: &Store, name: &str, dir: &Path, path: &[String]) -> Res
     };
     let bundle = super::from_store(store, name)?;
     if path.is_empty() {
-        let files = super::folder::render(&bundle)?;
-        let head = files
-            .get(Path::new("collection.yaml"))
-            .cloned()
-            .unwrap_or_default();
         let file = dir.join("collection.yaml");
+        let head = super::folder::head_form(&bundle)?;
         return atomic_write(&file, &head).map_err(|e| werr(&file, e));
     }
     let Some(meta) = read_folder(dir)?.files.remove(&folder_key(path)) else {
@@ -561,8 +561,9 @@ impl<'a> Sync<'a> {
     fn apply_folder_auth(&mut self) -> Result<()> {
         let c = self.collection.id;
         let mut stored = self.store.folder_auths(c)?;
+        let ids = folder_ids(self.store, c)?;
         for f in &self.disk.folders {
-            if let Some(id) = folder_id_of(self.store, c, &f.path)? {
+            if let Some(&id) = ids.get(&f.path) {
                 if stored.remove(&id) != f.auth {
                     self.store.set_folder_auth(id, f.auth.as_ref())?;
                 }

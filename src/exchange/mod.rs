@@ -202,20 +202,6 @@ impl Bundle {
         path
     }
 
-    /// What a request in `folder` inherits when it sets no auth: the nearest folder's
-    /// (walking up), else the collection's.
-    pub fn inherited_auth(&self, folder: &[String]) -> Option<&crate::request::Auth> {
-        (0..=folder.len())
-            .rev()
-            .find_map(|n| {
-                self.folders
-                    .iter()
-                    .find(|f| f.path == folder[..n])
-                    .and_then(|f| f.auth.as_ref())
-            })
-            .or(self.auth.as_ref())
-    }
-
     /// The environment of that name, created (empty) when missing.
     pub fn environment_mut(&mut self, name: &str) -> &mut Environment {
         match self.environments.iter().position(|e| e.name == name) {

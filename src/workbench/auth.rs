@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::saved::{find, usage};
+use super::saved::usage;
 use super::{Result, Workbench};
 use crate::exchange;
 use crate::request::{Auth, Draft};
@@ -15,8 +15,8 @@ use crate::request::{Auth, Draft};
 pub struct SavedRef {
     /// The collection.
     pub collection: String,
-    /// Folder names and name joined by `/`.
-    pub key: String,
+    /// The folder it is in: names from the top (empty: the collection's top).
+    pub folder: Vec<String>,
 }
 
 /// The auth a saved request inherits, and from where.
@@ -30,14 +30,18 @@ pub struct InheritedView {
 }
 
 impl Workbench {
-    /// What the request `key` of `collection` inherits when it sets no auth: its nearest
+    /// What a request in `folder` of `collection` inherits when it sets no auth: its nearest
     /// folder's, else its collection's (None: the environment's credentials apply).
-    pub fn inherited_auth(&self, collection: &str, key: &str) -> Result<Option<InheritedView>> {
+    pub fn inherited_auth(
+        &self,
+        collection: &str,
+        folder: &[String],
+    ) -> Result<Option<InheritedView>> {
         let store = self.store()?;
         let c = store.collection(collection)?;
-        let r = find(&store, c.id, key)?;
+        let folder_id = exchange::link::folder_id_of(&store, c.id, folder)?;
         Ok(store
-            .inherited_auth(c.id, r.folder_id)?
+            .inherited_auth(c.id, folder_id)?
             .map(|(path, auth)| InheritedView {
                 from: match path.is_empty() {
                     true => format!("collection {}", c.name),
@@ -50,7 +54,9 @@ impl Workbench {
     /// A draft about to be sent: a saved request's that sets no auth gets the one it inherits.
     pub fn inheriting(&self, mut draft: Draft, saved: Option<&SavedRef>) -> Result<Draft> {
         if let (None, Some(s)) = (&draft.auth, saved) {
-            draft.auth = self.inherited_auth(&s.collection, &s.key)?.map(|i| i.auth);
+            draft.auth = self
+                .inherited_auth(&s.collection, &s.folder)?
+                .map(|i| i.auth);
         }
         Ok(draft)
     }

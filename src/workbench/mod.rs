@@ -716,8 +716,9 @@ impl Workbench {
     }
 
     /// Renames an environment (`name` or `collection/name`) within its scope; `to` is the
-    /// short name. Secrets keep their values and the origins they are bound to.
-    pub fn rename_environment(&self, name: &str, to: &str) -> Result<()> {
+    /// short name. Secrets keep their values and the origins they are bound to. Returns its
+    /// new full name.
+    pub fn rename_environment(&self, name: &str, to: &str) -> Result<String> {
         let to = to.trim();
         if to.is_empty() || to.contains('/') {
             return Err(saved::usage(
@@ -731,7 +732,10 @@ impl Workbench {
         if let Some((collection, _)) = name.rsplit_once('/') {
             self.sync_with(&mut store, collection)?;
         }
-        Ok(())
+        Ok(match name.rsplit_once('/') {
+            Some((collection, _)) => format!("{collection}/{to}"),
+            None => to.to_string(),
+        })
     }
 
     /// An environment for editing: secret values are masked (None).

@@ -91,6 +91,7 @@ export function App() {
       collections.historyChanged();
       tabs.markChecks();
     },
+    tab: tabs.active,
   });
   const actions: RequestActions = {
     open: tabs.openSaved,
@@ -338,8 +339,7 @@ export function App() {
             }
             onRename={(n, to) =>
               attempt(async () => {
-                await api.renameEnvironment(n, to);
-                const renamed = n.includes("/") ? `${n.slice(0, n.lastIndexOf("/"))}/${to}` : to;
+                const renamed = await api.renameEnvironment(n, to);
                 notify(`environment ${n} renamed ${renamed}`);
                 if (environments.env === n) pickEnv(renamed);
                 environments.editAt(renamed);

@@ -161,9 +161,9 @@ export function deleteEnvironment(name: string): Promise<void> {
   return invoke<void>("delete_environment", { name });
 }
 
-/** Renames an environment (`name` or `collection/name`); `to` is the short name. */
-export function renameEnvironment(name: string, to: string): Promise<void> {
-  return invoke<void>("rename_environment", { name, to });
+/** Renames an environment (`name` or `collection/name`; `to` is the short name); its new full name. */
+export function renameEnvironment(name: string, to: string): Promise<string> {
+  return invoke<string>("rename_environment", { name, to });
 }
 
 /** Renames a collection (and its linked folder's `collection.yaml`). */
@@ -177,8 +177,8 @@ export function deleteCollection(name: string): Promise<void> {
 }
 
 /** What a saved request inherits when it sets no auth (null: the environment's credentials). */
-export function inheritedAuth(collection: string, key: string): Promise<InheritedView | null> {
-  return invoke<InheritedView | null>("inherited_auth", { collection, key });
+export function inheritedAuth(collection: string, folder: Array<string>): Promise<InheritedView | null> {
+  return invoke<InheritedView | null>("inherited_auth", { collection, folder });
 }
 
 /** The auth set on a collection (`folder` empty) or one of its folders itself. */

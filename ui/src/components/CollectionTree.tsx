@@ -359,18 +359,20 @@ export function CollectionTree({ collections, actions, onRun, onExport, onImport
         </div>
       );
     }
+    if (mode === "folder" && (row.kind === "folder" || row.kind === "collection")) {
+      // A new folder inside this one (or at the collection's top); `a/b` makes b inside a.
+      const parent = row.kind === "folder" ? row.path : [];
+      return (
+        <NameInput
+          placeholder="folder name (a/b: b inside a)"
+          onDone={(n) => {
+            if (n) actions.newFolder(c, [...parent, ...n.split("/")]);
+            closeMenu();
+          }}
+        />
+      );
+    }
     if (row.kind === "folder") {
-      if (mode === "folder") {
-        return (
-          <NameInput
-            placeholder="folder name"
-            onDone={(n) => {
-              if (n) actions.newFolder(c, [...row.path, ...n.split("/")]);
-              closeMenu();
-            }}
-          />
-        );
-      }
       return (
         <div role="menu" aria-label={`actions of folder ${row.label}`}>
           <button
@@ -418,17 +420,6 @@ export function CollectionTree({ collections, actions, onRun, onExport, onImport
               Keep
             </button>
           </div>
-        );
-      }
-      if (mode === "folder") {
-        return (
-          <NameInput
-            placeholder="folder name (a/b: b inside a)"
-            onDone={(n) => {
-              if (n) actions.newFolder(c, n.split("/"));
-              closeMenu();
-            }}
-          />
         );
       }
       return (

@@ -553,18 +553,18 @@ function SettingsEditor({ settings, onChange }: { settings: Settings; onChange: 
 /** A request's auth; with none set, a saved request inherits its folder's or collection's
  *  (asked of the engine, which sends it), else the environment's credentials apply. */
 function RequestAuth({ tab, auth, onChange }: { tab: Tab; auth: Auth | null; onChange: (a: Auth | null) => void }) {
-  // What the engine said, for the saved request it was asked about.
+  // What the engine said, for the folder it was asked about.
   const [answer, setAnswer] = useState<{ at: string; view: InheritedView | null } | null>(null);
   const collection = tab.saved?.collection;
-  const key = tab.saved?.key;
-  const at = `${collection}\u0000${key}`;
+  const folder = tab.saved?.folder.join("/") ?? "";
+  const at = `${collection}\u0000${folder}`;
   useEffect(() => {
-    if (collection && key)
+    if (collection)
       api
-        .inheritedAuth(collection, key)
-        .then((view) => setAnswer({ at: `${collection}\u0000${key}`, view }))
+        .inheritedAuth(collection, folder ? folder.split("/") : [])
+        .then((view) => setAnswer({ at: `${collection}\u0000${folder}`, view }))
         .catch(() => {});
-  }, [collection, key]);
+  }, [collection, folder]);
   const inherited = collection && answer?.at === at ? answer.view : null;
   const none = inherited ? `inherit: ${authLabel(inherited.auth)} from ${inherited.from}` : "from the environment";
   return <AuthEditor auth={auth} onChange={onChange} none={none} />;

@@ -22,12 +22,15 @@ interface Options {
   clearError: () => void;
   /** A call was made (the history has one more). */
   onSent: () => void;
+  /** The active tab: a copied cURL line is shown while its tab is. */
+  tab: string | null;
 }
 
 /** Sending the form's request (Ctrl+Enter), cancelling it (Escape), and copying it as cURL. */
-export function useSend({ build, env, setCall, attempt, clearError, onSent }: Options) {
+export function useSend({ build, env, setCall, attempt, clearError, onSent, tab }: Options) {
   const [sending, setSending] = useState(false);
-  const [curl, setCurl] = useState<string | null>(null);
+  const [copied, setCopied] = useState<{ tab: string | null; text: string } | null>(null);
+  const curl = copied && copied.tab === tab ? copied.text : null;
 
   const send = useCallback(async () => {
     if (sending) return;
@@ -51,11 +54,11 @@ export function useSend({ build, env, setCall, attempt, clearError, onSent }: Op
       const request = build();
       if (!request) return;
       const text = await api.curl(request.operationId, request.draft, env || null, request.saved);
-      setCurl(text);
+      setCopied({ tab, text });
       navigator.clipboard?.writeText(text).catch(() => {});
     });
 
-  const closeCurl = () => setCurl(null);
+  const closeCurl = () => setCopied(null);
 
   /** The active request as code (cURL, httpx, fetch), made by the engine. */
   const snippet = useCallback(

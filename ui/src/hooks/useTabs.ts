@@ -201,7 +201,7 @@ export function useTabs({ attempt, notify, clearCall, onSaved, spec, baseUrl }: 
     });
 
   /** The request the active tab makes now; null when no tab is open. */
-  const build = useCallback((): Request | null => (tab ? { operationId: tab.operationId, draft: draftOfTab(tab, baseUrl), saved: tab.saved && { collection: tab.saved.collection, key: tab.saved.key } } : null), [tab, baseUrl]);
+  const build = useCallback((): Request | null => (tab ? { operationId: tab.operationId, draft: draftOfTab(tab, baseUrl), saved: tab.saved && { collection: tab.saved.collection, folder: tab.saved.folder } } : null), [tab, baseUrl]);
 
   /** The active tab's checks, marked on the last response. */
   const checks = tab?.checks;

@@ -9,6 +9,6 @@ export type SavedRef = {
  */
 collection: string, 
 /**
- * Folder names and name joined by `/`.
+ * The folder it is in: names from the top (empty: the collection's top).
  */
-key: string, };
+folder: Array<string>, };
