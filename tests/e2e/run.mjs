@@ -185,7 +185,7 @@ async function main() {
       if (ops.length < 10) throw new Error(`${ops.length} operations shown`);
     });
     await step(browser, "02", "filter and pick an operation", async () => {
-      await (await $t("op-filter")).setValue("price-string");
+      await fill("op-filter", "price-string");
       const op = await browser.$('[data-op="GET /drift/price-string"]');
       await op.waitForDisplayed({ timeout: 5000 });
       await op.click();
@@ -204,7 +204,7 @@ async function main() {
       await browser.waitUntil(async () => (await (await browser.$(".line.hl .code")).getText().catch(() => "")).includes('"price"'), { timeout: 5000, timeoutMsg: "the finding's line was not shown" });
     });
     await step(browser, "04", "fill a form and send it", async () => {
-      await (await $t("op-filter")).setValue("items");
+      await fill("op-filter", "items");
       await (await browser.$('[data-op="GET /items/{item_id}"]')).click();
       const param = await $t("param-item_id");
       await param.waitForDisplayed({ timeout: 5000 });
@@ -246,7 +246,7 @@ async function main() {
     });
     await step(browser, "04c", "the raw body is linted against the contract", async () => {
       await pane("spec");
-      await (await $t("op-filter")).setValue("items");
+      await fill("op-filter", "items");
       await (await browser.$('[data-op="POST /items"]')).click();
       await (await $t("raw-toggle")).waitForClickable({ timeout: 5000 });
       await (await $t("raw-toggle")).click();
@@ -391,7 +391,7 @@ async function main() {
       await pane("collections");
       await (await $t("folder-shop")).waitForDisplayed({ timeout: 20000 });
       await pane("spec");
-      await (await $t("op-filter")).setValue("/rate");
+      await fill("op-filter", "/rate");
       await (await browser.$('[data-op="GET /rate"]')).click();
       await (await $t("save-collection")).setValue("shop");
       await (await $t("save-name")).setValue("e2e rate");
@@ -492,7 +492,7 @@ async function main() {
     });
     await step(browser, "11", "two tabs with unsaved changes survive a restart", async () => {
       await pane("spec");
-      await (await $t("op-filter")).setValue("items");
+      await fill("op-filter", "items");
       // A fresh tab each: the active one is saved, so a click opens another.
       await (await browser.$('[data-op="GET /items/{item_id}"]')).click();
       await fill("param-item_id", "42");
