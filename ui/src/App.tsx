@@ -367,15 +367,13 @@ export function App() {
                 onSave={tabs.save}
                 sending={sender.sending}
                 vars={environments.vars}
-              />
-            ) : null}
-            {tabs.tab ? (
-              <CollectionsPanel
-                key={current ?? "new"}
-                canSave
-                onSave={tabs.saveAs}
-                savedAt={tabs.tab.saved ? { collection: tabs.tab.saved.collection, name: tabs.tab.saved.name } : null}
-              />
+              >
+                <CollectionsPanel
+                  key={current ?? "new"}
+                  onSave={tabs.saveAs}
+                  savedAt={tabs.tab.saved ? { collection: tabs.tab.saved.collection, name: tabs.tab.saved.name } : null}
+                />
+              </RequestPanel>
             ) : (
               <div className="empty muted">{spec.spec ? "Pick an operation, or open a saved request." : "Open a spec to begin."}</div>
             )}

@@ -32,6 +32,8 @@ interface Props {
   sending: boolean;
   /** The environment's variables: `{{name}}` suggestions, tooltips, a missing one marked. */
   vars: VarView[];
+  /** Shown at the end of the Send row ("Save as"). */
+  children?: React.ReactNode;
 }
 
 type EditorTab = "params" | "headers" | "body" | "auth" | "checks" | "settings";
@@ -42,7 +44,7 @@ type EditorTab = "params" | "headers" | "body" | "auth" | "checks" | "settings";
  * Checks (assertions and extractions, marked on the last response) and Settings (time limit,
  * retries, redirects, TLS verification).
  */
-export function RequestPanel({ tab, marks, onChange, onSend, onCancel, onCurl, onSave, sending, vars }: Props) {
+export function RequestPanel({ tab, marks, onChange, onSend, onCancel, onCurl, onSave, sending, vars, children }: Props) {
   const { form, state } = tab;
   const [shown, setShown] = useState<EditorTab | null>(null);
   // A new tab starts on its params, or on its body when it has no params.
@@ -151,6 +153,7 @@ export function RequestPanel({ tab, marks, onChange, onSend, onCancel, onCurl, o
         <button data-testid="save-tab" onClick={onSave} disabled={!tab.saved || !tab.dirty} title="Ctrl+S">
           Save
         </button>
+        {children}
       </div>
     </section>
   );
