@@ -192,7 +192,10 @@ try {
   const server = start(join(root, "target/release/examples/bench_server"), []);
   const base = `http://127.0.0.1:${(await firstLine(server)).trim()}`;
   const port = 5444 + Math.floor(Math.random() * 1000);
-  start("tauri-driver", ["--port", String(port), "--native-port", String(port + 1000)], { VOUCH_DATA_DIR: "/tmp/vouch-app-weight" });
+  // A fresh store each run: a launch restores the last run's tabs, which would be measured too.
+  const dataDir = join(tmpdir(), "vouch-app-weight");
+  rmSync(dataDir, { recursive: true, force: true });
+  start("tauri-driver", ["--port", String(port), "--native-port", String(port + 1000)], { VOUCH_DATA_DIR: dataDir });
   await sleep(1500);
 
   // The bare window, measured as the app will be: settled, then PSS of its process tree.
