@@ -499,14 +499,22 @@ pub async fn execute(
             s.draft.base_url = Some(b.clone());
         }
     }
+    // Steps are committed in batches, off the runner's thread (see `store::Recorder`).
+    let recorder = store
+        .recorder(run_id, crate::store::Batching::default())
+        .map_err(|e| store_error = Some(e))
+        .ok();
     let ran = suite::run(ctx, &steps, options, on_event, |r| {
         let rec = r.record(suite::STORED_BODY_CAP);
-        if let Err(e) = store.record_step(run_id, &rec) {
-            store_error.get_or_insert(e);
+        if let Some(recorder) = &recorder {
+            recorder.push(rec.clone());
         }
         records.push(rec);
     })
     .await;
+    if let Some(Err(e)) = recorder.map(crate::store::Recorder::finish) {
+        store_error.get_or_insert(e);
+    }
     records.sort_by_key(|r| r.seq);
     let s = ran.summary;
     let status = if ctx.cancel.is_some_and(|c| c.is_cancelled()) {

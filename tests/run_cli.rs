@@ -330,8 +330,18 @@ fn a_killed_run_leaves_a_valid_store_with_every_finished_step() {
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
     let mut kept = 0;
     for round in 0..10 {
+        // Odd rounds run concurrently: steps finish out of order, the recorder writes them in
+        // order, in batches.
+        let concurrency = if round % 2 == 1 { "8" } else { "1" };
         let mut child = vouch()
-            .args(["run", "shop/long", "--data-dir", &d])
+            .args([
+                "run",
+                "shop/long",
+                "--data-dir",
+                &d,
+                "--concurrency",
+                concurrency,
+            ])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()

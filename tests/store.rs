@@ -334,20 +334,53 @@ fn writer_child() {
     }
 }
 
+/// Not a test on its own: when VOUCH_RECORDER_WRITER names a directory, this hands steps to
+/// a batching recorder as fast as it can, out of order (1, 0, 3, 2, …, as a concurrent run
+/// finishes them), printing how many are recorded each time that grows, until killed.
 #[test]
-fn a_killed_writer_keeps_every_committed_step() {
+fn recorder_child() {
+    let Some(dir) = std::env::var_os("VOUCH_RECORDER_WRITER") else {
+        return;
+    };
+    let mut s = Store::open(std::path::Path::new(&dir)).expect("open");
+    let run = s.start_run(None, None, "crash", None).expect("run");
+    println!("run {run}");
+    let batching = vouch::store::Batching {
+        steps: 64,
+        wait: Duration::from_millis(20),
+    };
+    let recorder = s.recorder(run, batching).expect("recorder");
+    let mut told = 0;
+    for pair in 0.. {
+        for seq in [2 * pair + 1, 2 * pair] {
+            let mut st = step(seq);
+            st.keep_body(&vec![b'y'; 4096], 4096);
+            recorder.push(st);
+        }
+        let now = recorder.recorded();
+        if now > told {
+            told = now;
+            println!("recorded {now}");
+        }
+    }
+}
+
+/// Kills the child test `name` (writing steps into one run of a store in `VAR`'s directory)
+/// at pseudo-random moments; every step it reported committed must be there, complete, with
+/// no gap before it. Returns how many steps the rounds kept.
+fn killed_writers_keep_what_they_reported(
+    name: &str,
+    var: &str,
+    reported: fn(&str) -> Option<i64>,
+) -> usize {
     let dir = tempfile::tempdir().expect("tmp");
     let exe = std::env::current_exe().expect("test binary");
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut kept = 0;
     for round in 0..12 {
         let mut child = Command::new(&exe)
-            .args([
-                "--exact",
-                "store::writer_child",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env("VOUCH_STORE_WRITER", dir.path())
+            .args(["--exact", name, "--nocapture", "--test-threads=1"])
+            .env(var, dir.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -378,27 +411,95 @@ fn a_killed_writer_keeps_every_committed_step() {
         std::thread::sleep(wait);
         child.kill().expect("SIGKILL");
         child.wait().expect("reaped");
-        let mut committed = -1;
+        let mut committed = 0;
         while let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
-            if let Some(seq) = line.strip_prefix("step ") {
-                committed = seq.parse().expect("seq");
+            if let Some(n) = reported(&line) {
+                committed = n;
             }
         }
         let s = Store::open(dir.path()).expect("reopen after kill");
         assert_eq!(s.integrity_check().expect("check"), "ok", "round {round}");
         let r = s.run(run).expect("run");
         assert_eq!(r.status, RunStatus::Running);
-        // Every step reported committed is there, complete, with no gap before it.
         assert!(
-            r.steps.len() as i64 > committed,
+            r.steps.len() as i64 >= committed,
             "round {round}: {} steps, {committed} reported",
             r.steps.len()
         );
         for (i, st) in r.steps.iter().enumerate() {
-            assert_eq!(st.seq, i as i64);
+            assert_eq!(st.seq, i as i64, "round {round}: no gap");
             assert_eq!(st.response_body.len(), 4096);
         }
+        kept += r.steps.len();
     }
+    kept
+}
+
+#[test]
+fn a_killed_writer_keeps_every_committed_step() {
+    // "step N" is printed once step N is committed: N + 1 steps are in.
+    let kept =
+        killed_writers_keep_what_they_reported("store::writer_child", "VOUCH_STORE_WRITER", |l| {
+            l.strip_prefix("step ")
+                .map(|n| n.parse::<i64>().expect("seq") + 1)
+        });
+    assert!(kept > 0, "no writer got as far as one step");
+}
+
+#[test]
+fn a_killed_batching_recorder_keeps_every_step_it_reported_recorded() {
+    let kept = killed_writers_keep_what_they_reported(
+        "store::recorder_child",
+        "VOUCH_RECORDER_WRITER",
+        |l| {
+            l.strip_prefix("recorded ")
+                .map(|n| n.parse().expect("count"))
+        },
+    );
+    assert!(kept > 0, "no recorder got as far as one batch");
+}
+
+/// A batch is committed once its first step has waited the batching's time, though no more
+/// steps come; steps that finish out of order are written in order; `finish` writes the rest.
+#[test]
+fn a_recorder_commits_late_steps_in_time_and_in_order() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut s = Store::open(dir.path()).expect("open");
+    let run = s.start_run(None, None, "batched", None).expect("run");
+    let batching = vouch::store::Batching {
+        steps: 1000,
+        wait: Duration::from_millis(30),
+    };
+    let recorder = s.recorder(run, batching).expect("recorder");
+    recorder.push(step(1));
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(recorder.recorded(), 0, "step 1 waits for step 0");
+    recorder.push(step(0));
+    let t = std::time::Instant::now();
+    while recorder.recorded() < 2 {
+        assert!(
+            t.elapsed() < Duration::from_secs(5),
+            "the batch was never committed"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(
+        s.run(run).expect("run").steps.len(),
+        2,
+        "committed before the run ends"
+    );
+    for seq in [3, 2] {
+        recorder.push(step(seq));
+    }
+    assert_eq!(recorder.finish().expect("finish"), 4);
+    let seqs: Vec<i64> = s
+        .run(run)
+        .expect("run")
+        .steps
+        .iter()
+        .map(|st| st.seq)
+        .collect();
+    assert_eq!(seqs, [0, 1, 2, 3]);
 }
 
 /// The app's first commands open a new store at once: every open succeeds (one applies the

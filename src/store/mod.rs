@@ -11,6 +11,7 @@ mod environments;
 mod key;
 mod keychain;
 mod links;
+mod recorder;
 mod runs;
 mod seal;
 
@@ -23,6 +24,7 @@ use thiserror::Error;
 pub use collections::{Collection, Folder, SavedRequest, Suite, SuiteStep};
 pub use key::KeyOptions;
 pub use links::{Link, Trashed};
+pub use recorder::{Batching, Recorder};
 pub use runs::{HistoryEntry, RunRecord, RunStatus, StepOutcome, StepRecord};
 pub use seal::{KeySource, Sealer};
 

@@ -1,8 +1,8 @@
 //! Runs of suites with their per-step results, and the history of ad-hoc calls.
 //!
-//! A run row is written when the run starts; each step is its own committed insert, so a
-//! run killed at any moment keeps every finished step (and stays `running` until someone
-//! finishes it).
+//! A run row is written when the run starts; its steps are committed in batches by a
+//! [`Recorder`](super::Recorder), so a run killed at any moment keeps every step reported as
+//! recorded (and stays `running` until someone finishes it).
 
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -145,6 +145,35 @@ pub struct HistoryEntry {
     pub draft: Value,
 }
 
+/// Inserts one step row (in the caller's transaction, if any).
+pub(super) fn insert_step(conn: &rusqlite::Connection, run_id: i64, s: &StepRecord) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO run_steps (run_id, seq, name, operation_id, method, url, outcome, status, elapsed_ms, ttfb_ms,
+            findings, assertions, error, response_headers, response_body, body_truncated, request)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    )?
+    .execute(params![
+        run_id,
+        s.seq,
+        s.name,
+        s.operation_id,
+        s.method,
+        s.url,
+        text(s.outcome),
+        s.status,
+        s.elapsed_ms,
+        s.ttfb_ms,
+        to_json(&s.findings),
+        to_json(&s.assertions),
+        s.error,
+        to_json(&s.response_headers),
+        s.response_body,
+        s.body_truncated,
+        s.request.as_ref().map(to_json)
+    ])?;
+    Ok(())
+}
+
 impl Store {
     /// Records the start of a run; returns its id.
     pub fn start_run(
@@ -161,33 +190,10 @@ impl Store {
         Ok(self.conn.last_insert_rowid())
     }
 
-    /// Records one finished step (committed at once).
+    /// Records one finished step (committed at once). A run records its steps through a
+    /// [`Recorder`](super::Recorder) instead, which commits them in batches.
     pub fn record_step(&mut self, run_id: i64, s: &StepRecord) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO run_steps (run_id, seq, name, operation_id, method, url, outcome, status, elapsed_ms, ttfb_ms,
-                findings, assertions, error, response_headers, response_body, body_truncated, request)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-            params![
-                run_id,
-                s.seq,
-                s.name,
-                s.operation_id,
-                s.method,
-                s.url,
-                text(s.outcome),
-                s.status,
-                s.elapsed_ms,
-                s.ttfb_ms,
-                to_json(&s.findings),
-                to_json(&s.assertions),
-                s.error,
-                to_json(&s.response_headers),
-                s.response_body,
-                s.body_truncated,
-                s.request.as_ref().map(to_json)
-            ],
-        )?;
-        Ok(())
+        insert_step(&self.conn, run_id, s)
     }
 
     /// Records how a run ended.
