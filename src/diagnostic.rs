@@ -92,6 +92,9 @@ pub enum Error {
     /// A run.
     #[error(transparent)]
     Run(#[from] crate::run::RunError),
+    /// Merging the reports of a sharded run.
+    #[error(transparent)]
+    Merge(#[from] crate::report::MergeError),
     /// An error already turned into data.
     #[error(transparent)]
     Problem(#[from] Problem),
@@ -117,6 +120,7 @@ impl Diagnostic for Error {
             Error::Exchange(e) => e.kind(),
             Error::Call(e) => Diagnostic::kind(e),
             Error::Run(e) => Diagnostic::kind(e),
+            Error::Merge(e) => e.kind(),
             Error::Problem(p) => Diagnostic::kind(p),
             Error::Write { .. } => "io",
             Error::Usage(_) => "usage",
@@ -131,6 +135,7 @@ impl Diagnostic for Error {
             Error::Exchange(e) => e.hint(),
             Error::Call(e) => Diagnostic::hint(e),
             Error::Run(e) => Diagnostic::hint(e),
+            Error::Merge(e) => e.hint(),
             Error::Problem(p) => p.hint.clone(),
             Error::Write { .. } => "check that the folder exists and is writable".into(),
             Error::Usage(_) => "see --help".into(),

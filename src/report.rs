@@ -15,6 +15,9 @@ use crate::call::SHOWN_BODY_CAP;
 use crate::store::{RunRecord, StepOutcome, StepRecord};
 use crate::suite::{Coverage, Summary};
 
+mod merge;
+pub use merge::{merge, MergeError};
+
 /// Everything a report shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunReport {
@@ -26,6 +29,8 @@ pub struct RunReport {
     pub steps: Vec<StepRecord>,
     /// Contract coverage.
     pub coverage: Coverage,
+    /// The part of a sharded run it reports (None: the whole run).
+    pub shard: Option<crate::run::ShardOf>,
 }
 
 fn xml(text: &str) -> String {
@@ -176,6 +181,7 @@ impl RunReport {
             summary: run.summary,
             steps: run.steps.clone(),
             coverage: run.coverage.clone(),
+            shard: run.shard,
         }
     }
 
@@ -190,6 +196,7 @@ impl RunReport {
             summary,
             steps: run.steps.clone(),
             coverage: crate::suite::coverage(spec, &run.steps),
+            shard: None,
         }
     }
 
@@ -197,13 +204,16 @@ impl RunReport {
     /// results carry `request` and `response`.
     pub fn json(&self) -> String {
         let results: Vec<Value> = self.steps.iter().map(StepRecord::json).collect();
-        serde_json::to_string_pretty(&serde_json::json!({
+        let mut report = serde_json::json!({
             "name": self.name,
             "summary": self.summary,
             "results": results,
             "coverage": self.coverage,
-        }))
-        .unwrap_or_default()
+        });
+        if let Some(shard) = self.shard {
+            report["shard"] = serde_json::to_value(shard).unwrap_or(Value::Null);
+        }
+        serde_json::to_string_pretty(&report).unwrap_or_default()
     }
 
     /// JUnit XML: one testsuite, one testcase per step named `operation_id METHOD path`;

@@ -190,6 +190,8 @@ pub struct Plan {
     pub accept_status: Vec<u16>,
     /// Origins the spec's `$ref`s may reach beyond its own.
     pub allow_origins: Vec<String>,
+    /// Only this part of the steps (`--shard i/n`); the rest run on other machines.
+    pub shard: Option<crate::suite::Shard>,
 }
 
 /// Resolves what to run. Reads the store (and a collection folder), not the network.
@@ -211,6 +213,7 @@ pub fn plan(store: &Store, req: &RunRequest) -> Result<Plan, RunError> {
             suite_id: None,
             accept_status: req.accept_status.clone(),
             allow_origins: allowed(req),
+            shard: None,
         });
     };
     match folder_target(Path::new(target))? {
@@ -344,6 +347,7 @@ fn from_stored(
         suite_id: if scratch { None } else { t.suite_id },
         accept_status,
         allow_origins: allowed(req),
+        shard: None,
     })
 }
 
@@ -447,6 +451,19 @@ pub struct RunSummary {
     pub steps: Vec<StepRecord>,
     /// A failure to record the run (the run itself went on and is reported).
     pub store_error: Option<Problem>,
+    /// The part of a sharded run this was.
+    pub shard: Option<ShardOf>,
+}
+
+/// Which part of a sharded run a result is, and how many steps the whole run has: what
+/// `vouch report merge` checks before joining parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ShardOf {
+    /// The part.
+    #[serde(flatten)]
+    pub shard: crate::suite::Shard,
+    /// Steps in the whole plan.
+    pub whole: usize,
 }
 
 impl RunSummary {
@@ -470,6 +487,28 @@ impl RunSummary {
     }
 }
 
+/// The steps a plan runs (its part of them, for a shard), how many the whole plan has, and
+/// (for a shard) each step's place in the whole plan.
+fn steps_of(plan: &Plan, spec: &crate::spec::Spec) -> (Vec<Step>, usize, Option<Vec<usize>>) {
+    let mut steps = if plan.smoke {
+        suite::smoke(spec)
+    } else {
+        plan.steps.clone()
+    };
+    if let Some(b) = &plan.base_url {
+        for s in &mut steps {
+            s.draft.base_url = Some(b.clone());
+        }
+    }
+    // A shard runs its part; its steps keep their places in the whole plan in reports.
+    let whole = steps.len();
+    let positions = plan.shard.map(|shard| shard.pick(&steps));
+    if let Some(positions) = &positions {
+        steps = positions.iter().map(|&i| steps[i].clone()).collect();
+    }
+    (steps, whole, positions)
+}
+
 /// Runs a plan against a compiled contract, recording it in `store` as it goes; `on_event`
 /// sees progress. The session is the caller's (a fresh one per run in both doors, so a
 /// suite that passes in the app passes in CI).
@@ -489,16 +528,7 @@ pub async fn execute(
     )?;
     let mut records = Vec::new();
     let mut store_error = None;
-    let mut steps = if plan.smoke {
-        suite::smoke(ctx.contract.spec())
-    } else {
-        plan.steps.clone()
-    };
-    if let Some(b) = &plan.base_url {
-        for s in &mut steps {
-            s.draft.base_url = Some(b.clone());
-        }
-    }
+    let (steps, whole, positions) = steps_of(plan, ctx.contract.spec());
     // Steps are committed in batches, off the runner's thread (see `store::Recorder`).
     let recorder = store
         .recorder(run_id, crate::store::Batching::default())
@@ -516,6 +546,11 @@ pub async fn execute(
         store_error.get_or_insert(e);
     }
     records.sort_by_key(|r| r.seq);
+    if let Some(positions) = &positions {
+        for r in &mut records {
+            r.seq = positions[r.seq as usize] as i64;
+        }
+    }
     let s = ran.summary;
     let status = if ctx.cancel.is_some_and(|c| c.is_cancelled()) {
         RunStatus::Cancelled
@@ -536,6 +571,7 @@ pub async fn execute(
         aborted: ran.aborted,
         steps: records,
         store_error: None,
+        shard: plan.shard.map(|shard| ShardOf { shard, whole }),
     };
     if let Err(e) = store.finish_run(run_id, status, &summary.stored()) {
         store_error.get_or_insert(e);

@@ -375,3 +375,190 @@ fn a_killed_run_leaves_a_valid_store_with_every_finished_step() {
         "no run got as far as one step before being killed"
     );
 }
+
+/// What must be equal between a whole run and its merged parts: every step's place, call,
+/// outcome and findings (not its timings), the counts and the coverage.
+fn comparable(report: &str) -> serde_json::Value {
+    let r: serde_json::Value = serde_json::from_str(report).expect("json report");
+    let steps: Vec<serde_json::Value> = r["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|s| {
+            json!([
+                s["seq"],
+                s["name"],
+                s["operation_id"],
+                s["method"],
+                s["url"],
+                s["outcome"],
+                s["status"],
+                s["findings"],
+                s["assertions"],
+                s["error"]
+            ])
+        })
+        .collect();
+    json!({"steps": steps, "summary": r["summary"], "coverage": r["coverage"]})
+}
+
+#[test]
+fn shards_merged_equal_the_whole_run() {
+    let dir = tempfile::tempdir().expect("tmp");
+    stored_shop(dir.path());
+    // Twelve reads that pass or drift, none changing what another reads (a part runs on
+    // another machine, at another time).
+    let paths = [
+        "/items",
+        "/drift/status",
+        "/drift/price-string",
+        "/rate",
+        "/drift/union",
+        "/payments/1",
+        "/drift/formats",
+        "/search?q=a",
+        "/drift/null",
+        "/drift/header-type",
+        "/drift/email",
+        "/drift/array-item",
+    ];
+    get_suite(dir.path(), "mixed", paths.iter().map(|p| p.to_string()));
+    let spec = Service::shop().url("/openapi.json");
+    let file = |name: &str| dir.path().join(name).display().to_string();
+    let data = dir.path().display().to_string();
+    let (whole_code, stdout, stderr) = run(&[
+        "shop/mixed",
+        "--data-dir",
+        &data,
+        "--report",
+        &format!("json:{}", file("whole.json")),
+    ]);
+    assert_eq!(
+        whole_code, 1,
+        "the shop's drift fails some steps: {stdout}{stderr}"
+    );
+    let mut sizes = Vec::new();
+    for i in 1..=3 {
+        let (code, stdout, stderr) = run(&[
+            "shop/mixed",
+            "--data-dir",
+            &data,
+            "--shard",
+            &format!("{i}/3"),
+            "--report",
+            &format!("json:{}", file(&format!("part-{i}.json"))),
+        ]);
+        assert!(code == 0 || code == 1, "{stdout}{stderr}");
+        let part: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(file(&format!("part-{i}.json"))).expect("part"),
+        )
+        .expect("json");
+        assert_eq!(part["shard"], json!({"index": i, "count": 3, "whole": 12}));
+        sizes.push(part["results"].as_array().expect("results").len());
+    }
+    assert_eq!(sizes, [4, 4, 4], "every step in one part, the parts even");
+
+    let parts: Vec<String> = (1..=3).map(|i| file(&format!("part-{i}.json"))).collect();
+    let out = vouch()
+        .args([
+            "report", "merge", &parts[2], &parts[0], &parts[1], "--spec", &spec,
+        ])
+        .args(["--report", &format!("json:{}", file("merged.json"))])
+        .args(["--report", &format!("junit:{}", file("merged.xml"))])
+        .output()
+        .expect("merge");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(whole_code),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.starts_with("12 steps from 3 parts: 4 passed, 8 failed, 0 errors, 0 skipped"),
+        "{stdout}"
+    );
+    let read = |name: &str| std::fs::read_to_string(file(name)).expect("report");
+    assert_eq!(
+        comparable(&read("merged.json")),
+        comparable(&read("whole.json"))
+    );
+    let junit = read("merged.xml");
+    assert!(junit.contains("tests=\"12\" failures=\"8\""), "{junit}");
+    assert!(
+        junit.contains("drift_union_drift_union_get GET /drift/union"),
+        "{junit}"
+    );
+
+    // Parts that do not make one run are refused, saying why.
+    let merge = |files: &[&str]| {
+        let out = vouch()
+            .args(["report", "merge"])
+            .args(files)
+            .output()
+            .expect("merge");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, err) = merge(&[&parts[0], &parts[2]]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.starts_with(
+            "error: the reports are not the parts of one run: part 2/3 is missing\n  hint:"
+        ),
+        "{err}"
+    );
+    let (code, err) = merge(&[&parts[0], &parts[1], &parts[1], &parts[2]]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("are both part 2/3"), "{err}");
+    let (code, err) = merge(&[&file("whole.json")]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("reports a whole run, not a shard"), "{err}");
+    std::fs::write(file("junk.json"), "{\"name\": 3}").expect("write");
+    let (code, err) = merge(&[&file("junk.json")]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("junk.json is not a Vouch JSON report: invalid type"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_chain_is_never_split_across_shards() {
+    let dir = tempfile::tempdir().expect("tmp");
+    stored_shop(dir.path());
+    let d = dir.path().display().to_string();
+    let mut counts = Vec::new();
+    for i in 1..=2 {
+        let report = dir.path().join(format!("part-{i}.json"));
+        let (code, stdout, stderr) = run(&[
+            "shop/chain",
+            "--data-dir",
+            &d,
+            "--shard",
+            &format!("{i}/2"),
+            "--report",
+            &format!("json:{}", report.display()),
+        ]);
+        assert_eq!(code, 0, "{stdout}{stderr}");
+        let r: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("json");
+        let seqs: Vec<i64> = r["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|s| s["seq"].as_i64().expect("seq"))
+            .collect();
+        counts.push(seqs);
+    }
+    // create → read {{id}}: both in the first part, the second has nothing to do.
+    assert_eq!(counts, vec![vec![0, 1], vec![]]);
+    let (code, _, stderr) = run(&["shop/chain", "--data-dir", &d, "--shard", "3/2"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("`3/2` is not a shard: expected i/n with 1 <= i <= n"),
+        "{stderr}"
+    );
+}

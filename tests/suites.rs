@@ -339,6 +339,7 @@ fn a_smoke_run_from_the_spec_has_the_right_verdicts_coverage_and_reports() {
         summary,
         steps: records,
         coverage,
+        shard: None,
     };
     let json: serde_json::Value = serde_json::from_str(&report.json()).expect("JSON report parses");
     assert_eq!(json["summary"]["total"], steps.len());

@@ -11,6 +11,7 @@ mod exchange;
 mod info;
 mod inspect;
 mod render;
+mod report;
 mod run;
 
 use std::process::ExitCode;
@@ -46,6 +47,8 @@ enum Command {
     /// Sync a collection with the folder it is linked to (imported or opened from): take what
     /// changed there, write what was saved here, report conflicts (exit 1 while any remain).
     Sync(exchange::SyncArgs),
+    /// Reports: `vouch report merge` joins the JSON reports of a sharded run's parts.
+    Report(report::Args),
     /// Where the store is, what seals its secrets, and this version.
     Info(info::Args),
 }
@@ -74,6 +77,7 @@ failure_from!(
     vouch::spec::SpecError,
     vouch::request::RequestError,
     vouch::store::StoreError,
+    vouch::report::MergeError,
     vouch::exchange::ExchangeError,
     vouch::call::CallError,
     vouch::run::RunError,
@@ -105,6 +109,7 @@ pub fn main() -> ExitCode {
         Command::Import(a) => exchange::import(a),
         Command::Export(a) => exchange::export(a),
         Command::Sync(a) => exchange::sync(a),
+        Command::Report(a) => report::run(a),
         Command::Info(a) => info::run(a),
     };
     match result {

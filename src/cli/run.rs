@@ -27,6 +27,11 @@ pub struct Args {
     base_url: Option<String>,
     #[command(flatten)]
     env: EnvArgs,
+    /// Run only part I of N of the steps (e.g. 2/3), for CI machines sharing one run: a
+    /// chained step stays with the step it reads from. Join the parts' JSON reports with
+    /// `vouch report merge`.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<vouch::suite::Shard>,
     /// Calls in flight at once (chained suites always run in order).
     #[arg(long, default_value_t = 1)]
     concurrency: usize,
@@ -191,7 +196,8 @@ fn plan(a: &Args, store: &mut vouch::store::Store) -> super::Result<run::Plan> {
 /// Runs `vouch run`.
 pub fn run(a: Args) -> super::Result<ExitCode> {
     let mut store = a.data.open()?;
-    let plan = plan(&a, &mut store)?;
+    let mut plan = plan(&a, &mut store)?;
+    plan.shard = a.shard;
     notes(&plan);
     // One step at a time needs no second thread: a call's I/O and its check on one thread
     // spare a cross-thread wake-up per call (the recorder has a thread of its own).

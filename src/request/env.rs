@@ -294,28 +294,22 @@ impl Environment {
     pub fn interpolate(&self, text: &str, context: &str) -> Result<String> {
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
-        while let Some(start) = rest.find("{{") {
-            let after = &rest[start + 2..];
-            let Some(end) = after.find("}}") else { break };
-            let name = after[..end].trim();
-            let valid = !name.is_empty()
-                && name
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
-            out.push_str(&rest[..start]);
-            if valid {
-                let var =
-                    self.variables
-                        .get(name)
-                        .ok_or_else(|| RequestError::UnknownVariable {
-                            name: name.into(),
-                            context: context.into(),
-                        })?;
-                out.push_str(&var.value);
-            } else {
-                out.push_str(&rest[start..start + 2 + end + 2]);
+        while let Some(p) = next_placeholder(rest) {
+            out.push_str(&rest[..p.start]);
+            match p.name {
+                Some(name) => {
+                    let var =
+                        self.variables
+                            .get(name)
+                            .ok_or_else(|| RequestError::UnknownVariable {
+                                name: name.into(),
+                                context: context.into(),
+                            })?;
+                    out.push_str(&var.value);
+                }
+                None => out.push_str(&rest[p.start..p.end]),
             }
-            rest = &after[end + 2..];
+            rest = &rest[p.end..];
         }
         out.push_str(rest);
         Ok(out)
@@ -352,6 +346,42 @@ impl Environment {
             .map(|v| v.value.clone())
             .collect()
     }
+}
+
+/// A `{{…}}` in a text: where it starts and ends, and its variable's name when the inside
+/// is one (letters, digits, `_`, `-`, `.`; spaces around it allowed).
+struct Placeholder<'a> {
+    start: usize,
+    end: usize,
+    name: Option<&'a str>,
+}
+
+fn next_placeholder(text: &str) -> Option<Placeholder<'_>> {
+    let start = text.find("{{")?;
+    let after = &text[start + 2..];
+    let end = after.find("}}")?;
+    let name = after[..end].trim();
+    let valid = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    Some(Placeholder {
+        start,
+        end: start + 2 + end + 2,
+        name: valid.then_some(name),
+    })
+}
+
+/// The names of the `{{variables}}` a text uses, in order (what interpolation would look up).
+pub fn variable_names(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || loop {
+        let p = next_placeholder(rest)?;
+        rest = &rest[p.end..];
+        if p.name.is_some() {
+            return p.name;
+        }
+    })
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use serde_json::Value;
 use url::Url;
 
 pub use auth::{check_schemes, scheme_names, Auth, OAuthFlow, OAuthGrant};
-pub use env::{Credentials, Environment, Variable};
+pub use env::{variable_names, Credentials, Environment, Variable};
 pub use error::{RequestError, Result};
 pub use route::{route, Route};
 pub use send::{Exchange, SendOptions, Session};

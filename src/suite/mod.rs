@@ -7,6 +7,7 @@
 
 mod assert;
 mod sample;
+mod shard;
 mod target;
 
 use std::time::Duration;
@@ -17,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use assert::{evaluate, extract, select, Assertion, AssertionResult, Extraction, Source, Test};
 pub use sample::sample;
+pub use shard::{chained_groups, Shard, ShardError};
 pub use target::{from_store, StoredTarget};
 
 use crate::call::{Call, Context, SentRequest};
@@ -468,7 +470,7 @@ pub fn smoke_step(spec: &crate::spec::Spec, op: &crate::spec::Operation) -> Step
 }
 
 /// Which operations a run called, and which of their declared responses it saw.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct Coverage {
     /// Operations in the spec.
     pub operations: usize,
@@ -483,7 +485,7 @@ pub struct Coverage {
 }
 
 /// Coverage of one operation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct OperationCoverage {
     /// Operation id.
     pub operation: String,
