@@ -92,6 +92,9 @@ pub enum Error {
     /// A run.
     #[error(transparent)]
     Run(#[from] crate::run::RunError),
+    /// A load run.
+    #[error(transparent)]
+    Load(#[from] crate::load::LoadError),
     /// Merging the reports of a sharded run.
     #[error(transparent)]
     Merge(#[from] crate::report::MergeError),
@@ -120,6 +123,7 @@ impl Diagnostic for Error {
             Error::Exchange(e) => e.kind(),
             Error::Call(e) => Diagnostic::kind(e),
             Error::Run(e) => Diagnostic::kind(e),
+            Error::Load(e) => e.kind(),
             Error::Merge(e) => e.kind(),
             Error::Problem(p) => Diagnostic::kind(p),
             Error::Write { .. } => "io",
@@ -135,6 +139,7 @@ impl Diagnostic for Error {
             Error::Exchange(e) => e.hint(),
             Error::Call(e) => Diagnostic::hint(e),
             Error::Run(e) => Diagnostic::hint(e),
+            Error::Load(e) => e.hint(),
             Error::Merge(e) => e.hint(),
             Error::Problem(p) => p.hint.clone(),
             Error::Write { .. } => "check that the folder exists and is writable".into(),

@@ -10,6 +10,7 @@ pub mod contract;
 pub mod diagnostic;
 pub mod exchange;
 pub mod inspect;
+pub mod load;
 pub mod mask;
 pub mod report;
 pub mod request;

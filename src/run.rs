@@ -489,7 +489,7 @@ impl RunSummary {
 
 /// The steps a plan runs (its part of them, for a shard), how many the whole plan has, and
 /// (for a shard) each step's place in the whole plan.
-fn steps_of(plan: &Plan, spec: &crate::spec::Spec) -> (Vec<Step>, usize, Option<Vec<usize>>) {
+pub fn steps_of(plan: &Plan, spec: &crate::spec::Spec) -> (Vec<Step>, usize, Option<Vec<usize>>) {
     let mut steps = if plan.smoke {
         suite::smoke(spec)
     } else {

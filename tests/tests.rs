@@ -10,6 +10,7 @@ mod fastapi_spec;
 mod inspect_cli;
 mod keychain;
 mod linked;
+mod load_cli;
 mod metaschemas;
 mod one_engine;
 mod prism;

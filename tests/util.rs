@@ -180,6 +180,7 @@ pub fn check(
             draft,
             timeout: None,
             retries: 0,
+            check: true,
         };
         let checked = vouch::call::send(&ctx, &call).await;
         if let Some(e) = &checked.error {

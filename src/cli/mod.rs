@@ -10,6 +10,7 @@ mod check;
 mod exchange;
 mod info;
 mod inspect;
+mod load;
 mod render;
 mod report;
 mod run;
@@ -47,6 +48,10 @@ enum Command {
     /// Sync a collection with the folder it is linked to (imported or opened from): take what
     /// changed there, write what was saved here, report conflicts (exit 1 while any remain).
     Sync(exchange::SyncArgs),
+    /// Send a run's steps under load (--rate calls/s, or --users looping them) for --duration,
+    /// every response checked against the contract; latency percentiles, thresholds (exit 1
+    /// when one is crossed), a JSON report.
+    Load(load::Args),
     /// Reports: `vouch report merge` joins the JSON reports of a sharded run's parts.
     Report(report::Args),
     /// Where the store is, what seals its secrets, and this version.
@@ -78,6 +83,7 @@ failure_from!(
     vouch::request::RequestError,
     vouch::store::StoreError,
     vouch::report::MergeError,
+    vouch::load::LoadError,
     vouch::exchange::ExchangeError,
     vouch::call::CallError,
     vouch::run::RunError,
@@ -109,6 +115,7 @@ pub fn main() -> ExitCode {
         Command::Import(a) => exchange::import(a),
         Command::Export(a) => exchange::export(a),
         Command::Sync(a) => exchange::sync(a),
+        Command::Load(a) => load::run(a),
         Command::Report(a) => report::run(a),
         Command::Info(a) => info::run(a),
     };

@@ -217,7 +217,7 @@ pub async fn run(
         // A window of `concurrency` steps in flight, refilled as they finish. (Written without
         // stream combinators over borrowed steps, which keeps the run's future `Send` for the
         // app's async commands.) Unchained: every step reads the same environment.
-        let start = |seq: usize| async move { run_step(ctx, seq, &steps[seq]).await.0 };
+        let start = |seq: usize| async move { run_step(ctx, seq, &steps[seq], true).await.0 };
         let mut in_flight = FuturesUnordered::new();
         let mut next = 0;
         while next < steps.len().min(options.concurrency) {
@@ -243,7 +243,7 @@ pub async fn run(
                 name: step.name.clone(),
             });
             let step_ctx = Context { env: &env, ..*ctx };
-            let (result, extracted) = run_step(&step_ctx, seq, step).await;
+            let (result, extracted) = run_step(&step_ctx, seq, step, true).await;
             for (k, v, secret) in extracted {
                 if secret {
                     env.set_secret(&k, &v);
@@ -263,22 +263,26 @@ pub async fn run(
 }
 
 /// Whether an extracted value is a credential by where it came from or where it goes.
-fn extracted_secret(x: &Extraction) -> bool {
+pub(crate) fn extracted_secret(x: &Extraction) -> bool {
     request::is_sensitive_header(&x.var)
         || matches!(&x.from, Source::Header { name } if request::is_sensitive_header(name))
         || matches!(&x.from, Source::Cookie { .. })
 }
 
-async fn run_step(
+/// One step: its checked call (the contract check only when `check`), its assertions and
+/// what it extracts (name, value, whether a secret). Suites and load runs alike.
+pub(crate) async fn run_step(
     ctx: &Context<'_>,
     seq: usize,
     step: &Step,
+    check: bool,
 ) -> (StepResult, Vec<(String, String, bool)>) {
     let call = Call {
         operation_id: step.operation_id.as_deref(),
         draft: &step.draft,
         timeout: step.timeout,
         retries: step.retries,
+        check,
     };
     let checked = crate::call::send(ctx, &call).await;
     let mut extracted = Vec::new();

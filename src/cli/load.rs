@@ -1,0 +1,207 @@
+//! `vouch load TARGET`: the run's steps under load, every response (or a sample) checked
+//! against the contract; percentiles, thresholds, a JSON report.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use vouch::call::Context;
+use vouch::load::{self, LoadOptions, LoadReport, Model, Sampling, Threshold};
+use vouch::request::Session;
+use vouch::run::{self, RunRequest};
+
+use super::args::{AcceptStatus, AllowOrigin, DataDir, EnvArgs, Timeout};
+
+/// `vouch load` arguments.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("model").required(true).args(["rate", "users"])))]
+pub struct Args {
+    /// What `vouch run` takes: COLLECTION or COLLECTION/SUITE in the store, a collection
+    /// folder (or one of its suites/*.yaml); omit it with --spec for every operation once.
+    target: Option<String>,
+    /// The spec (path or URL); default: the collection's linked spec.
+    #[arg(long)]
+    spec: Option<String>,
+    /// Base URL for every call.
+    #[arg(long)]
+    base_url: Option<String>,
+    #[command(flatten)]
+    env: EnvArgs,
+    /// Open model: calls per second, whatever the service does (2000, 2000/s, 120000/m);
+    /// latency counts from each call's scheduled start.
+    #[arg(long, value_parser = rate)]
+    rate: Option<f64>,
+    /// Closed model: this many virtual users, each looping the steps in order (extractions
+    /// chain per user).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    users: Option<u32>,
+    /// How long calls are started for (30s, 2m, 500ms).
+    #[arg(long, value_parser = duration)]
+    duration: Duration,
+    /// Grow the rate (or the users) linearly to the target over this time.
+    #[arg(long, value_parser = duration, default_value = "0s")]
+    ramp_up: Duration,
+    /// A pass rule (repeatable): p50|p90|p95|p99|p999|max < 200ms, errors < 1% (or a count),
+    /// findings == 0, rate >= 1900. Exit 1 when one is crossed.
+    #[arg(long = "threshold", value_parser = threshold)]
+    thresholds: Vec<Threshold>,
+    /// Which responses get the contract check: all, none, or sample:0.1.
+    #[arg(long, value_parser = sampling, default_value = "all")]
+    check: Sampling,
+    /// A report to write: json:FILE.
+    #[arg(long = "report", value_parser = report)]
+    reports: Vec<PathBuf>,
+    #[command(flatten)]
+    data: DataDir,
+    #[command(flatten)]
+    timeout: Timeout,
+    #[command(flatten)]
+    accept: AcceptStatus,
+    #[command(flatten)]
+    allow: AllowOrigin,
+}
+
+fn rate(s: &str) -> Result<f64, String> {
+    load::parse_rate(s).map_err(|e| e.to_string())
+}
+
+fn threshold(s: &str) -> Result<Threshold, String> {
+    s.parse().map_err(|e: load::LoadError| e.to_string())
+}
+
+fn sampling(s: &str) -> Result<Sampling, String> {
+    s.parse().map_err(|e: load::LoadError| e.to_string())
+}
+
+fn report(s: &str) -> Result<PathBuf, String> {
+    match s.split_once(':') {
+        Some(("json", f)) if !f.is_empty() => Ok(PathBuf::from(f)),
+        _ => Err(format!("`{s}` is not json:FILE")),
+    }
+}
+
+/// `30s`, `2m`, `500ms`, `1h`, or plain seconds; above 0 and at most a day.
+fn duration(s: &str) -> Result<Duration, String> {
+    let (n, unit) = if let Some(n) = s.strip_suffix("ms") {
+        (n, 0.001)
+    } else if let Some(n) = s.strip_suffix('s') {
+        (n, 1.0)
+    } else if let Some(n) = s.strip_suffix('m') {
+        (n, 60.0)
+    } else if let Some(n) = s.strip_suffix('h') {
+        (n, 3600.0)
+    } else {
+        (s, 1.0)
+    };
+    match n.parse::<f64>().map(|n| n * unit) {
+        Ok(secs) if (0.0..=86_400.0).contains(&secs) => Ok(Duration::from_secs_f64(secs)),
+        _ => Err(format!(
+            "`{s}` is not a duration such as 30s, 2m or 500ms (at most a day)"
+        )),
+    }
+}
+
+/// Runs `vouch load`.
+pub fn run(a: Args) -> super::Result<ExitCode> {
+    let store = a.data.open()?;
+    let plan = run::plan(
+        &store,
+        &RunRequest {
+            target: a.target.clone(),
+            spec: a.spec.clone(),
+            env: a.env.env.clone(),
+            vars: a.env.vars.clone(),
+            base_url: a.base_url.clone(),
+            accept_status: a.accept.list(),
+            allow_origins: a.allow.allow_origin.clone(),
+            allow_files: false,
+        },
+    )?;
+    drop(store);
+    if let Some(note) = &plan.env_note {
+        eprintln!("note: {note}");
+    }
+    let runtime = super::runtime(true)?;
+    let contract = runtime.block_on(run::contract(&plan))?;
+    let (steps, _, _) = run::steps_of(&plan, contract.spec());
+    let session = Session::new();
+    let send = a.timeout.send_options(false);
+    let ctx = Context {
+        contract: &contract,
+        session: &session,
+        env: &plan.env,
+        send: &send,
+        cancel: None,
+        accept_status: &plan.accept_status,
+        allow_origins: &plan.allow_origins,
+    };
+    let options = LoadOptions {
+        model: match (a.rate, a.users) {
+            (Some(r), _) => Model::Rate(r),
+            (None, u) => Model::Users(u.unwrap_or(1) as usize),
+        },
+        duration: a.duration,
+        ramp_up: a.ramp_up,
+        sampling: a.check,
+    };
+    let live = std::io::stderr().is_terminal();
+    let ran = runtime.block_on(load::load(&ctx, &steps, &options, |t| {
+        if live {
+            eprint!(
+                "\r{:>4}s  {:>7} calls/s  p99 {:>8.1} ms  errors {:<6} findings {:<6}",
+                t.t + 1,
+                t.requests,
+                t.p99_ms,
+                t.errors,
+                t.findings
+            );
+        }
+    }))?;
+    if live {
+        eprintln!();
+    }
+    let report = ran.report(&a.thresholds);
+    for file in &a.reports {
+        let text = serde_json::to_string_pretty(&report)?;
+        std::fs::write(file, text).map_err(|e| vouch::Error::Write {
+            path: file.display().to_string(),
+            detail: e.to_string(),
+        })?;
+    }
+    print(&mut std::io::stdout().lock(), &report)?;
+    Ok(if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// The summary a person reads: one line per step and the total, then the thresholds.
+fn print(out: &mut impl std::io::Write, r: &LoadReport) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:<32} {:>9} {:>9} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9}",
+        "step", "calls", "calls/s", "errors", "findings", "p50 ms", "p95 ms", "p99 ms", "max ms"
+    )?;
+    let line = |out: &mut dyn std::io::Write, name: &str, f: &load::Figures| {
+        let l = &f.latency_ms;
+        writeln!(
+            out,
+            "{:<32} {:>9} {:>9.1} {:>8} {:>8} {:>9.2} {:>9.2} {:>9.2} {:>9.2}",
+            name, f.requests, f.rate, f.errors, f.findings, l.p50, l.p95, l.p99, l.max
+        )
+    };
+    for s in &r.steps {
+        line(out, &s.name, &s.figures)?;
+    }
+    line(out, "total", &r.summary.figures)?;
+    for (kind, n) in &r.summary.figures.errors_by_kind {
+        writeln!(out, "errors: {n} {kind}")?;
+    }
+    for v in &r.summary.thresholds {
+        let mark = if v.ok { "ok    " } else { "FAILED" };
+        writeln!(out, "{mark} {} (was {:.2})", v.expr, v.actual)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,126 @@
+//! Counting a load run: requests, errors by kind, contract findings and an HDR histogram of
+//! latencies, per step, in total and per second.
+
+use std::collections::BTreeMap;
+
+use hdrhistogram::Histogram;
+use serde::Serialize;
+
+/// Latencies are kept in microseconds, from 1 µs to an hour, at 3 significant figures.
+const HIGHEST_US: u64 = 3_600_000_000;
+
+/// The counts of a set of calls.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    hist: Histogram<u64>,
+    requests: u64,
+    errors: u64,
+    findings: u64,
+    errors_by_kind: BTreeMap<String, u64>,
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Tally {
+            // 1..=HIGHEST_US at 3 figures always fits: new_with_bounds cannot fail here.
+            hist: Histogram::new_with_bounds(1, HIGHEST_US, 3)
+                .unwrap_or_else(|_| Histogram::new(3).unwrap_or_else(|_| unreachable!())),
+            requests: 0,
+            errors: 0,
+            findings: 0,
+            errors_by_kind: BTreeMap::new(),
+        }
+    }
+}
+
+impl Tally {
+    /// Counts one call: its latency, why it failed (if it did), its failing findings.
+    pub fn add(&mut self, latency_us: u64, error: Option<&str>, findings: u64) {
+        self.hist.saturating_record(latency_us.clamp(1, HIGHEST_US));
+        self.requests += 1;
+        self.findings += findings;
+        if let Some(kind) = error {
+            self.errors += 1;
+            *self.errors_by_kind.entry(kind.to_string()).or_default() += 1;
+        }
+    }
+
+    /// Adds another tally's calls: histograms merged, never averaged.
+    pub fn merge(&mut self, other: &Tally) {
+        let _ = self.hist.add(&other.hist);
+        self.requests += other.requests;
+        self.errors += other.errors;
+        self.findings += other.findings;
+        for (k, n) in &other.errors_by_kind {
+            *self.errors_by_kind.entry(k.clone()).or_default() += n;
+        }
+    }
+
+    /// Calls counted.
+    pub fn requests(&self) -> u64 {
+        self.requests
+    }
+
+    /// The figures over `seconds`.
+    pub fn figures(&self, seconds: f64) -> Figures {
+        let ms = |q: f64| self.hist.value_at_quantile(q) as f64 / 1000.0;
+        let empty = self.requests == 0;
+        Figures {
+            requests: self.requests,
+            rate: if seconds > 0.0 {
+                self.requests as f64 / seconds
+            } else {
+                0.0
+            },
+            errors: self.errors,
+            errors_by_kind: self.errors_by_kind.clone(),
+            findings: self.findings,
+            latency_ms: Latency {
+                p50: if empty { 0.0 } else { ms(0.5) },
+                p90: if empty { 0.0 } else { ms(0.9) },
+                p95: if empty { 0.0 } else { ms(0.95) },
+                p99: if empty { 0.0 } else { ms(0.99) },
+                p999: if empty { 0.0 } else { ms(0.999) },
+                max: if empty {
+                    0.0
+                } else {
+                    self.hist.max() as f64 / 1000.0
+                },
+            },
+        }
+    }
+}
+
+/// What a report says of a set of calls.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figures {
+    /// Calls made.
+    pub requests: u64,
+    /// Calls per second.
+    pub rate: f64,
+    /// Calls with no response, a 5xx or a failed assertion.
+    pub errors: u64,
+    /// The same, by kind (`timeout`, `connect`, `status 5xx`, `assertion`, …).
+    pub errors_by_kind: BTreeMap<String, u64>,
+    /// Failing contract findings.
+    pub findings: u64,
+    /// Latency percentiles, ms.
+    pub latency_ms: Latency,
+}
+
+/// Latency percentiles in milliseconds (from each call's scheduled start in an open model).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Latency {
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// 99.9th percentile.
+    pub p999: f64,
+    /// Slowest.
+    pub max: f64,
+}

@@ -1,0 +1,174 @@
+//! `vouch load`: a real loopback service, the real CLI.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::routing::get;
+use axum::Router;
+
+use crate::util::{assert_called, vouch};
+
+const SPEC: &str = r#"{"openapi": "3.1.0", "info": {"title": "stall", "version": "1"},
+ "paths": {"/things": {"get": {"operationId": "listThings", "responses": {"200": {"description": "ok",
+   "content": {"application/json": {"schema": {"type": "array", "items": {"type": "integer"}}}}}}}}}}"#;
+
+/// A service whose answers all wait, from 1 s after its first call to 2 s after it: a
+/// one-second stall mid-run. Its port, its hit count and its runtime (kept alive).
+fn stalling_service() -> (u16, Arc<AtomicUsize>, tokio::runtime::Runtime) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("rt");
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let hits = Arc::new(AtomicUsize::new(0));
+    let first: Arc<Mutex<Option<Instant>>> = Arc::default();
+    let counter = hits.clone();
+    let app = Router::new()
+        .route(
+            "/openapi.json",
+            get(|| async { ([("content-type", "application/json")], SPEC) }),
+        )
+        .route(
+            "/things",
+            get(move || {
+                let (counter, first) = (counter.clone(), first.clone());
+                async move {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    let t0 = *first.lock().expect("lock").get_or_insert_with(Instant::now);
+                    let since = t0.elapsed();
+                    if since >= Duration::from_secs(1) && since < Duration::from_secs(2) {
+                        tokio::time::sleep(Duration::from_secs(2) - since).await;
+                    }
+                    ([("content-type", "application/json")], "[1, 2, 3]")
+                }
+            }),
+        );
+    runtime.spawn(async move { axum::serve(listener, app).await });
+    (port, hits, runtime)
+}
+
+fn load(args: &[&str]) -> (i32, String, String) {
+    let out = vouch().arg("load").args(args).output().expect("vouch load");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_stall_mid_run_shows_in_the_percentiles_and_crosses_the_threshold() {
+    let (port, hits, _rt) = stalling_service();
+    let dir = tempfile::tempdir().expect("tmp");
+    let report = dir.path().join("load.json");
+    let spec = format!("http://127.0.0.1:{port}/openapi.json");
+    let (code, stdout, stderr) = load(&[
+        "--spec",
+        &spec,
+        "--rate",
+        "100",
+        "--duration",
+        "3s",
+        "--threshold",
+        "p99<200ms",
+        "--threshold",
+        "findings==0",
+        "--report",
+        &format!("json:{}", report.display()),
+    ]);
+    assert_called(&hits);
+    assert_eq!(code, 1, "a crossed threshold exits 1: {stdout}{stderr}");
+    assert!(stdout.contains("FAILED p99<200ms"), "{stdout}");
+    assert!(stdout.contains("ok     findings==0"), "{stdout}");
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("json");
+    let s = &r["summary"];
+    assert_eq!(
+        s["requests"], 300,
+        "the open model keeps its schedule through the stall: {s}"
+    );
+    assert_eq!(s["errors"], 0, "{s}");
+    // The calls scheduled during the stall count from their scheduled start: about a third
+    // of the run waited, up to a second (a closed model would see a handful of slow calls).
+    let (p99, max, p50) = (
+        s["latency_ms"]["p99"].as_f64().expect("p99"),
+        s["latency_ms"]["max"].as_f64().expect("max"),
+        s["latency_ms"]["p50"].as_f64().expect("p50"),
+    );
+    assert!(p99 > 700.0 && max > 800.0 && max < 1500.0, "{s}");
+    assert!(p50 < 100.0, "{s}");
+    assert_eq!(
+        s["thresholds"][0],
+        serde_json::json!({"expr": "p99<200ms", "ok": false, "actual": p99})
+    );
+    assert_eq!(r["steps"][0]["name"], "listThings");
+    assert_eq!(r["steps"][0]["requests"], 300);
+    let series = r["series"].as_array().expect("series");
+    assert!(series.len() >= 3, "{series:?}");
+    let calm = series[0]["p99_ms"].as_f64().expect("p99");
+    let stalled = series
+        .iter()
+        .filter_map(|t| t["p99_ms"].as_f64())
+        .fold(0.0, f64::max);
+    assert!(
+        stalled > 500.0 && stalled > calm,
+        "the stall's second stands out: {series:?}"
+    );
+}
+
+#[test]
+fn users_loop_the_steps_and_bad_arguments_exit_2() {
+    let (port, hits, _rt) = stalling_service();
+    let spec = format!("http://127.0.0.1:{port}/openapi.json");
+    let (code, stdout, stderr) = load(&[
+        "--spec",
+        &spec,
+        "--users",
+        "3",
+        "--duration",
+        "500ms",
+        "--threshold",
+        "errors<1%",
+    ]);
+    assert_called(&hits);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("ok     errors<1%"), "{stdout}");
+    let total = stdout
+        .lines()
+        .find(|l| l.starts_with("total"))
+        .expect("total line");
+    let calls: u64 = total
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .expect("calls");
+    assert!(calls >= 3, "{stdout}");
+
+    for (args, says) in [
+        (vec!["--rate", "0", "--duration", "1s"], "`0` is not a rate"),
+        (
+            vec!["--rate", "10", "--duration", "1s", "--threshold", "p98<1ms"],
+            "`p98<1ms` is not a threshold",
+        ),
+        (
+            vec!["--rate", "10", "--duration", "1s", "--check", "some"],
+            "`some` is not a check mode",
+        ),
+        (vec!["--duration", "1s"], "--rate"),
+        (
+            vec!["--rate", "10", "--users", "2", "--duration", "1s"],
+            "cannot be used with",
+        ),
+    ] {
+        let mut all = vec!["--spec", spec.as_str()];
+        all.extend(args);
+        let (code, _, stderr) = load(&all);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains(says), "{says}: {stderr}");
+    }
+}
