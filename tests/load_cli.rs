@@ -172,3 +172,66 @@ fn users_loop_the_steps_and_bad_arguments_exit_2() {
         assert!(stderr.contains(says), "{says}: {stderr}");
     }
 }
+
+#[test]
+fn load_shards_take_their_share_and_merge() {
+    let (port, hits, _rt) = stalling_service();
+    let dir = tempfile::tempdir().expect("tmp");
+    let spec = format!("http://127.0.0.1:{port}/openapi.json");
+    let part = |i: usize| {
+        dir.path()
+            .join(format!("load-{i}.json"))
+            .display()
+            .to_string()
+    };
+    for i in 1..=2 {
+        let (code, stdout, stderr) = load(&[
+            "--spec",
+            &spec,
+            "--rate",
+            "100",
+            "--duration",
+            "800ms",
+            "--shard",
+            &format!("{i}/2"),
+            "--threshold",
+            "requests==80",
+            "--report",
+            &format!("json:{}", part(i)),
+        ]);
+        assert_eq!(code, 1, "a part makes half the calls: {stdout}{stderr}");
+        assert!(
+            stdout.contains("FAILED requests==80 (was 40.00)"),
+            "{stdout}"
+        );
+    }
+    assert_called(&hits);
+    let merged = dir.path().join("merged.json");
+    let out = vouch()
+        .args(["report", "merge", &part(2), &part(1)])
+        .args(["--report", &format!("json:{}", merged.display())])
+        .output()
+        .expect("merge");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the whole run held requests==80: {stdout}"
+    );
+    assert!(
+        stdout.contains("ok     requests==80 (was 80.00)"),
+        "{stdout}"
+    );
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&merged).expect("merged")).expect("json");
+    assert_eq!(r["summary"]["requests"], 80);
+    assert_eq!(r["steps"][0]["requests"], 80);
+    let per_second: u64 = r["series"]
+        .as_array()
+        .expect("series")
+        .iter()
+        .map(|t| t["requests"].as_u64().expect("n"))
+        .sum();
+    assert_eq!(per_second, 80);
+    assert!(r.get("shard").is_none(), "the merge is the whole run");
+}

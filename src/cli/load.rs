@@ -49,6 +49,10 @@ pub struct Args {
     /// Which responses get the contract check: all, none, or sample:0.1.
     #[arg(long, value_parser = sampling, default_value = "all")]
     check: Sampling,
+    /// Run part I of N (e.g. 2/3) on this machine: rate/N calls per second, or its share of
+    /// the users; join the parts' JSON reports with `vouch report merge`.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<vouch::suite::Shard>,
     /// A report to write: json:FILE.
     #[arg(long = "report", value_parser = report)]
     reports: Vec<PathBuf>,
@@ -137,10 +141,7 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
         allow_origins: &plan.allow_origins,
     };
     let options = LoadOptions {
-        model: match (a.rate, a.users) {
-            (Some(r), _) => Model::Rate(r),
-            (None, u) => Model::Users(u.unwrap_or(1) as usize),
-        },
+        model: model(&a)?,
         duration: a.duration,
         ramp_up: a.ramp_up,
         sampling: a.check,
@@ -161,7 +162,8 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
     if live {
         eprintln!();
     }
-    let report = ran.report(&a.thresholds);
+    let mut report = ran.report(&a.thresholds);
+    report.shard = a.shard;
     for file in &a.reports {
         let text = serde_json::to_string_pretty(&report)?;
         std::fs::write(file, text).map_err(|e| vouch::Error::Write {
@@ -177,8 +179,27 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
     })
 }
 
+/// The arrivals, this machine's part of them for a shard.
+fn model(a: &Args) -> super::Result<Model> {
+    let (part, parts) = a.shard.map_or((1, 1), |s| (s.index, s.count));
+    Ok(match (a.rate, a.users) {
+        (Some(r), _) => Model::Rate(r / parts as f64),
+        (None, u) => {
+            let users = u.unwrap_or(1) as usize;
+            let mine = users / parts + usize::from(part <= users % parts);
+            if mine == 0 {
+                return Err(vouch::Error::Usage(format!(
+                    "{users} users cannot be shared by {parts} shards: part {part} would have none"
+                ))
+                .into());
+            }
+            Model::Users(mine)
+        }
+    })
+}
+
 /// The summary a person reads: one line per step and the total, then the thresholds.
-fn print(out: &mut impl std::io::Write, r: &LoadReport) -> std::io::Result<()> {
+pub(super) fn print(out: &mut impl std::io::Write, r: &LoadReport) -> std::io::Result<()> {
     writeln!(
         out,
         "{:<32} {:>9} {:>9} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9}",

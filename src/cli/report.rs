@@ -51,6 +51,13 @@ fn merge(a: MergeArgs) -> super::Result<ExitCode> {
         })?;
         texts.push((p.display().to_string(), text));
     }
+    // A load run's parts have a per-second series; a run's have results.
+    let is_load = texts.first().is_some_and(|(_, t)| {
+        serde_json::from_str::<serde_json::Value>(t).is_ok_and(|v| v.get("series").is_some())
+    });
+    if is_load {
+        return merge_load(&a, &texts);
+    }
     let report = vouch::report::merge(&texts)?;
     let spec = match &a.spec {
         Some(s) => Some(super::runtime(false)?.block_on(vouch::spec::Spec::load(
@@ -81,6 +88,29 @@ fn merge(a: MergeArgs) -> super::Result<ExitCode> {
         c.responses_declared
     );
     Ok(if n.failed == 0 && n.errors == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn merge_load(a: &MergeArgs, texts: &[(String, String)]) -> super::Result<ExitCode> {
+    let report = vouch::load::merge(texts)?;
+    for (kind, file) in &a.reports {
+        if *kind != ReportKind::Json {
+            return Err(vouch::Error::Usage(
+                "a load run's report is JSON: --report json:FILE".into(),
+            )
+            .into());
+        }
+        let text = serde_json::to_string_pretty(&report)?;
+        std::fs::write(file, text).map_err(|e| vouch::Error::Write {
+            path: file.display().to_string(),
+            detail: e.to_string(),
+        })?;
+    }
+    super::load::print(&mut std::io::stdout().lock(), &report)?;
+    Ok(if report.passed() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -9,6 +9,7 @@
 //! closed model each user loops the steps in order with its own copy of the environment, so
 //! extractions chain per user.
 
+mod merge;
 mod stats;
 mod threshold;
 
@@ -17,6 +18,7 @@ use std::time::{Duration, Instant};
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde::Serialize;
 
+pub use merge::merge;
 pub use stats::{Figures, Latency, Tally};
 pub use threshold::{Threshold, Verdict};
 
@@ -143,7 +145,7 @@ pub struct LoadOptions {
 }
 
 /// A second of a run, for the live line and the series.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Tick {
     /// Seconds since the start.
     pub t: u64,
@@ -155,6 +157,8 @@ pub struct Tick {
     pub findings: u64,
     /// Their 99th-percentile latency, ms.
     pub p99_ms: f64,
+    /// Their latencies as an HDR histogram (see [`Figures::histogram`]).
+    pub histogram: String,
 }
 
 /// A finished load run: per step and per second tallies.
@@ -171,7 +175,7 @@ pub struct LoadRun {
 }
 
 /// The JSON report of a load run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct LoadReport {
     /// The whole run, with the thresholds' verdicts.
     pub summary: Summary,
@@ -179,10 +183,14 @@ pub struct LoadReport {
     pub steps: Vec<StepFigures>,
     /// Per second.
     pub series: Vec<Tick>,
+    /// The part of a sharded load run this is (`--shard i/n`: a rate of rate/n, or its
+    /// share of the users).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<crate::suite::Shard>,
 }
 
 /// The whole run's figures.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Seconds from the first call to the last answer.
     pub duration_s: f64,
@@ -194,7 +202,7 @@ pub struct Summary {
 }
 
 /// One step's figures.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct StepFigures {
     /// The step's name.
     pub name: String,
@@ -233,6 +241,7 @@ impl LoadRun {
                 .enumerate()
                 .map(|(i, t)| tick(i as u64, t))
                 .collect(),
+            shard: None,
         }
     }
 }
@@ -252,6 +261,7 @@ fn tick(t: u64, tally: &Tally) -> Tick {
         errors: f.errors,
         findings: f.findings,
         p99_ms: f.latency_ms.p99,
+        histogram: f.histogram,
     }
 }
 

@@ -3,8 +3,10 @@
 
 use std::collections::BTreeMap;
 
+use base64::Engine as _;
+use hdrhistogram::serialization::{Deserializer, Serializer as _, V2DeflateSerializer};
 use hdrhistogram::Histogram;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Latencies are kept in microseconds, from 1 µs to an hour, at 3 significant figures.
 const HIGHEST_US: u64 = 3_600_000_000;
@@ -61,6 +63,40 @@ impl Tally {
         self.requests
     }
 
+    /// The histogram, compressed and in base64 (HdrHistogram's V2 deflate format, which
+    /// other HDR tools read too): what a report carries so parts merge exactly.
+    fn histogram_text(&self) -> String {
+        let mut bytes = Vec::new();
+        match V2DeflateSerializer::new().serialize(&self.hist, &mut bytes) {
+            Ok(_) => base64::engine::general_purpose::STANDARD.encode(bytes),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// The tally a report's figures describe (their histogram read back).
+    pub fn from_figures(f: &Figures) -> Result<Tally, String> {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(&f.histogram)
+            .map_err(|e| format!("its histogram is not base64: {e}"))?;
+        let hist: Histogram<u64> = Deserializer::new()
+            .deserialize(&mut bytes.as_slice())
+            .map_err(|e| format!("its histogram does not read: {e:?}"))?;
+        if hist.len() != f.requests {
+            return Err(format!(
+                "its histogram holds {} calls, its count {}",
+                hist.len(),
+                f.requests
+            ));
+        }
+        Ok(Tally {
+            hist,
+            requests: f.requests,
+            errors: f.errors,
+            findings: f.findings,
+            errors_by_kind: f.errors_by_kind.clone(),
+        })
+    }
+
     /// The figures over `seconds`.
     pub fn figures(&self, seconds: f64) -> Figures {
         let ms = |q: f64| self.hist.value_at_quantile(q) as f64 / 1000.0;
@@ -87,12 +123,13 @@ impl Tally {
                     self.hist.max() as f64 / 1000.0
                 },
             },
+            histogram: self.histogram_text(),
         }
     }
 }
 
 /// What a report says of a set of calls.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Figures {
     /// Calls made.
     pub requests: u64,
@@ -106,10 +143,13 @@ pub struct Figures {
     pub findings: u64,
     /// Latency percentiles, ms.
     pub latency_ms: Latency,
+    /// The latencies (µs) as an HDR histogram, V2 deflate, base64: parts of a sharded run
+    /// merge exactly from it.
+    pub histogram: String,
 }
 
 /// Latency percentiles in milliseconds (from each call's scheduled start in an open model).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Latency {
     /// Median.
     pub p50: f64,

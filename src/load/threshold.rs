@@ -32,7 +32,7 @@ pub struct Threshold {
 }
 
 /// A threshold and whether the run held it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Verdict {
     /// As written.
     pub expr: String,
