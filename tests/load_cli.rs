@@ -67,7 +67,10 @@ fn a_stall_mid_run_shows_in_the_percentiles_and_crosses_the_threshold() {
     let dir = tempfile::tempdir().expect("tmp");
     let report = dir.path().join("load.json");
     let spec = format!("http://127.0.0.1:{port}/openapi.json");
+    let data = dir.path().join("data").display().to_string();
     let (code, stdout, stderr) = load(&[
+        "--data-dir",
+        &data,
         "--spec",
         &spec,
         "--rate",
@@ -108,6 +111,13 @@ fn a_stall_mid_run_shows_in_the_percentiles_and_crosses_the_threshold() {
     );
     assert_eq!(r["steps"][0]["name"], "listThings");
     assert_eq!(r["steps"][0]["requests"], 300);
+    // The run is in the store, its report as written.
+    assert!(stdout.contains("load run #1 in "), "{stdout}");
+    let stored = vouch::store::Store::open(std::path::Path::new(&data))
+        .expect("store")
+        .load_report(1)
+        .expect("stored report");
+    assert_eq!(stored, r);
     let series = r["series"].as_array().expect("series");
     assert!(series.len() >= 3, "{series:?}");
     let calm = series[0]["p99_ms"].as_f64().expect("p99");

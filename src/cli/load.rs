@@ -1,7 +1,7 @@
 //! `vouch load TARGET`: the run's steps under load, every response (or a sample) checked
 //! against the contract; percentiles, thresholds, a JSON report.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -108,7 +108,7 @@ fn duration(s: &str) -> Result<Duration, String> {
 
 /// Runs `vouch load`.
 pub fn run(a: Args) -> super::Result<ExitCode> {
-    let store = a.data.open()?;
+    let mut store = a.data.open()?;
     let plan = run::plan(
         &store,
         &RunRequest {
@@ -122,7 +122,6 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
             allow_files: false,
         },
     )?;
-    drop(store);
     if let Some(note) = &plan.env_note {
         eprintln!("note: {note}");
     }
@@ -171,7 +170,15 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
             detail: e.to_string(),
         })?;
     }
-    print(&mut std::io::stdout().lock(), &report)?;
+    let id = store.record_load(
+        plan.collection_id,
+        &plan.name,
+        report.passed(),
+        &serde_json::to_value(&report)?,
+    )?;
+    let mut out = std::io::stdout().lock();
+    print(&mut out, &report)?;
+    writeln!(out, "load run #{id} in {}", store.path().display())?;
     Ok(if report.passed() {
         ExitCode::SUCCESS
     } else {

@@ -29,13 +29,14 @@ pub use runs::{HistoryEntry, RunRecord, RunStatus, StepOutcome, StepRecord};
 pub use seal::{KeySource, Sealer};
 
 /// The schema, one migration per released version; the array index + 1 is the version.
-static STEPS: [M<'static>; 6] = [
+static STEPS: [M<'static>; 7] = [
     M::up(include_str!("migrations/0001_init.sql")),
     M::up(include_str!("migrations/0002_request_scripts.sql")),
     M::up(include_str!("migrations/0003_step_request.sql")),
     M::up(include_str!("migrations/0004_secret_origins.sql")),
     M::up(include_str!("migrations/0005_folder_links.sql")),
     M::up(include_str!("migrations/0006_inherited_auth.sql")),
+    M::up(include_str!("migrations/0007_load_runs.sql")),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -43,7 +44,7 @@ fn migrations() -> Migrations<'static> {
 }
 
 /// The schema version this Vouch writes.
-pub const SCHEMA_VERSION: usize = 6;
+pub const SCHEMA_VERSION: usize = 7;
 
 /// The file name of the store inside the data directory.
 pub const FILE_NAME: &str = "vouch.db";

@@ -196,6 +196,36 @@ impl Store {
         insert_step(&self.conn, run_id, s)
     }
 
+    /// Records a finished load run with its JSON report; returns its id.
+    pub fn record_load(
+        &mut self,
+        collection_id: Option<i64>,
+        target: &str,
+        passed: bool,
+        report: &Value,
+    ) -> Result<i64> {
+        self.conn.execute(
+            "INSERT INTO load_runs (collection_id, target, passed, report) VALUES (?1, ?2, ?3, ?4)",
+            params![collection_id, target, passed, to_json(report)],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// A stored load run's report.
+    pub fn load_report(&self, id: i64) -> Result<Value> {
+        let text: String = self
+            .conn
+            .query_row("SELECT report FROM load_runs WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "load run",
+                name: id.to_string(),
+            })?;
+        from_json("load report", &text)
+    }
+
     /// Records how a run ended.
     pub fn finish_run(&mut self, run_id: i64, status: RunStatus, summary: &Value) -> Result<()> {
         self.conn.execute(
