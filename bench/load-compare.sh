@@ -35,7 +35,7 @@ printf 'version: 1\nname: bench\nspec: %s/openapi.json\n' "$base" >"$work/c/coll
 printf 'name: things\nseq: 0\noperation: listThings\nmethod: GET\npath: /things\nbase_url: %s\n' "$base" >"$work/c/things.yaml"
 
 best_vouch=0
-for rate in 1000 2000 4000 6000 8000 10000 12000 14000 16000; do
+for rate in 1000 2000 3000 4000 5000 6000 7000 8000 10000 12000; do
   ./target/release/vouch load "$work/c" --rate "$rate" --duration "${secs}s" --data-dir "$work/data" \
     --report "json:$work/v-$rate.json" >/dev/null 2>&1 || true
   read -r got p99 findings < <(python3 -c "

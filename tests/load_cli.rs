@@ -245,3 +245,38 @@ fn load_shards_take_their_share_and_merge() {
     assert_eq!(per_second, 80);
     assert!(r.get("shard").is_none(), "the merge is the whole run");
 }
+
+#[test]
+fn calls_past_the_in_flight_cap_are_dropped_not_piled_up() {
+    let (port, hits, _rt) = stalling_service();
+    let dir = tempfile::tempdir().expect("tmp");
+    let report = dir.path().join("load.json");
+    let spec = format!("http://127.0.0.1:{port}/openapi.json");
+    let (code, stdout, stderr) = load(&[
+        "--spec",
+        &spec,
+        "--rate",
+        "100",
+        "--duration",
+        "3s",
+        "--max-in-flight",
+        "20",
+        "--threshold",
+        "errors<1%",
+        "--report",
+        &format!("json:{}", report.display()),
+    ]);
+    assert_called(&hits);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("json");
+    let s = &r["summary"];
+    // During the 1 s stall 100 calls fall due; 20 wait, the rest are dropped.
+    let dropped = s["errors_by_kind"]["dropped"].as_u64().expect("dropped");
+    assert!((60..=85).contains(&dropped), "{s}");
+    assert_eq!(s["requests"].as_u64().expect("n") + dropped, 300, "{s}");
+    assert!(
+        stdout.contains(&format!("errors: {dropped} dropped")),
+        "{stdout}"
+    );
+}

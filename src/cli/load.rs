@@ -46,6 +46,11 @@ pub struct Args {
     /// findings == 0, rate >= 1900. Exit 1 when one is crossed.
     #[arg(long = "threshold", value_parser = threshold)]
     thresholds: Vec<Threshold>,
+    /// Open model: calls in flight at most; a call due beyond it is not sent and counts as
+    /// an error of kind `dropped` (a service that stops answering cannot make vouch hold
+    /// unbounded connections).
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    max_in_flight: u32,
     /// Which responses get the contract check: all, none, or sample:0.1.
     #[arg(long, value_parser = sampling, default_value = "all")]
     check: Sampling,
@@ -144,6 +149,7 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
         duration: a.duration,
         ramp_up: a.ramp_up,
         sampling: a.check,
+        max_in_flight: a.max_in_flight as usize,
     };
     let live = std::io::stderr().is_terminal();
     let ran = runtime.block_on(load::load(&ctx, &steps, &options, |t| {

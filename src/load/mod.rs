@@ -142,6 +142,10 @@ pub struct LoadOptions {
     pub ramp_up: Duration,
     /// Which responses are checked.
     pub sampling: Sampling,
+    /// Open model: calls in flight at most; a call due beyond it is dropped (an error of
+    /// kind `dropped`), so a stalled service cannot make the sender hold unbounded
+    /// connections and memory.
+    pub max_in_flight: usize,
 }
 
 /// A second of a run, for the live line and the series.
@@ -287,6 +291,15 @@ struct Counter {
 }
 
 impl Counter {
+    fn drop_call(&mut self, step: usize) {
+        self.steps[step].dropped();
+        let second = self.start.elapsed().as_secs() as usize;
+        if self.seconds.len() <= second {
+            self.seconds.resize_with(second + 1, Tally::default);
+        }
+        self.seconds[second].dropped();
+    }
+
     fn add(&mut self, step: usize, latency: Duration, r: &StepResult) {
         let findings = r.findings.iter().filter(|f| f.fails()).count() as u64;
         let error = error_kind(r);
@@ -402,11 +415,17 @@ async fn open(
                     }
                     let step = (k % steps.len() as u64) as usize;
                     let check = options.sampling.checks(k);
+                    k += 1;
+                    if in_flight.len() >= options.max_in_flight {
+                        // The service is not keeping up: a call past the cap is not sent
+                        // (each would hold a connection), and counts as dropped.
+                        counter.drop_call(step);
+                        continue;
+                    }
                     in_flight.push(async move {
                         let (result, _) = suite::run_step(ctx, step, &steps[step], check).await;
                         (step, scheduled, result)
                     });
-                    k += 1;
                 }
             }
         }

@@ -47,6 +47,16 @@ impl Tally {
         }
     }
 
+    /// Counts a call that was due but not sent (too many in flight): an error, with no
+    /// latency and not among the requests made.
+    pub fn dropped(&mut self) {
+        self.errors += 1;
+        *self
+            .errors_by_kind
+            .entry("dropped".to_string())
+            .or_default() += 1;
+    }
+
     /// Adds another tally's calls: histograms merged, never averaged.
     pub fn merge(&mut self, other: &Tally) {
         let _ = self.hist.add(&other.hist);
