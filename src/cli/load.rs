@@ -51,6 +51,10 @@ pub struct Args {
     /// unbounded connections).
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     max_in_flight: u32,
+    /// Open model: calls sent at once (connections open at most); calls due beyond wait for
+    /// one, and the wait counts in their latency.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    connections: u32,
     /// Which responses get the contract check: all, none, or sample:0.1.
     #[arg(long, value_parser = sampling, default_value = "all")]
     check: Sampling,
@@ -150,6 +154,7 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
         ramp_up: a.ramp_up,
         sampling: a.check,
         max_in_flight: a.max_in_flight as usize,
+        connections: a.connections as usize,
     };
     let live = std::io::stderr().is_terminal();
     let ran = runtime.block_on(load::load(&ctx, &steps, &options, |t| {

@@ -142,10 +142,15 @@ pub struct LoadOptions {
     pub ramp_up: Duration,
     /// Which responses are checked.
     pub sampling: Sampling,
-    /// Open model: calls in flight at most; a call due beyond it is dropped (an error of
-    /// kind `dropped`), so a stalled service cannot make the sender hold unbounded
-    /// connections and memory.
+    /// Open model: calls in flight at most (sent or waiting for a connection); a call due
+    /// beyond it is dropped (an error of kind `dropped`), so a stalled service cannot make
+    /// the sender hold unbounded memory.
     pub max_in_flight: usize,
+    /// Open model: calls sent at once (so connections open at most), as oha's `-c`. Calls
+    /// beyond wait for one to answer, and the wait counts in their latency. A burst of new
+    /// connections overflows a service's accept queue (SYNs dropped, connects retried for
+    /// seconds): without this bound a brief slowdown turned into 30 s timeouts.
+    pub connections: usize,
 }
 
 /// A second of a run, for the live line and the series.
@@ -389,6 +394,7 @@ async fn open(
     );
     let start = counter.start;
     let mut ticker = Ticker { next: 0 };
+    let slots = tokio::sync::Semaphore::new(options.connections.max(1));
     let mut in_flight = FuturesUnordered::new();
     let mut k: u64 = 0;
     loop {
@@ -422,7 +428,10 @@ async fn open(
                         counter.drop_call(step);
                         continue;
                     }
+                    let slots = &slots;
                     in_flight.push(async move {
+                        // Waiting for a connection counts: latency runs from `scheduled`.
+                        let _slot = slots.acquire().await;
                         let (result, _) = suite::run_step(ctx, step, &steps[step], check).await;
                         (step, scheduled, result)
                     });
