@@ -22,39 +22,14 @@ cargo build --release --quiet --example bench_server --bin vouch
 if [[ ! -x bench/newman/node_modules/.bin/newman ]]; then
   (cd bench/newman && npm ci --no-audit --no-fund --loglevel=error)
 fi
-work=$(mktemp -d)
-./target/release/examples/bench_server >"$work/port" &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 50); do [[ -s "$work/port" ]] && break; sleep 0.1; done
-base="http://127.0.0.1:$(cat "$work/port")"
+source bench/lib.sh
+start_bench_server
 
 rate() { python3 -c "import sys; print(f'{int(sys.argv[1]) / float(sys.argv[2]):.0f}')" "$1" "$2"; }
 timed() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s.%N); python3 -c "print($t1 - $t0)"; }
 
 # Vouch: one request, a suite of $calls steps naming it.
-mkdir -p "$work/c/suites"
-cat >"$work/c/collection.yaml" <<EOF
-version: 1
-name: bench
-spec: $base/openapi.json
-EOF
-cat >"$work/c/things.yaml" <<EOF
-name: things
-seq: 0
-operation: listThings
-method: GET
-path: /things
-base_url: $base
-assertions:
-- on: status
-  equals: 200
-EOF
-{
-  echo "name: many"
-  echo "steps:"
-  for _ in $(seq 1 "$calls"); do echo "- request: things"; done
-} >"$work/c/suites/many.yaml"
+things_collection "$calls"
 
 # newman: the same request, status + JSON Schema tests.
 python3 - "$base" >"$work/newman.json" <<'EOF'

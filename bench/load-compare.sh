@@ -24,15 +24,9 @@ if [[ -z "$oha" ]]; then
   cargo install --quiet --locked oha --version "$OHA_VERSION" --root bench/oha >/dev/null
   oha=bench/oha/bin/oha
 fi
-work=$(mktemp -d)
-./target/release/examples/bench_server >"$work/port" &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 50); do [[ -s "$work/port" ]] && break; sleep 0.1; done
-base="http://127.0.0.1:$(cat "$work/port")"
-mkdir -p "$work/c/suites"
-printf 'version: 1\nname: bench\nspec: %s/openapi.json\n' "$base" >"$work/c/collection.yaml"
-printf 'name: things\nseq: 0\noperation: listThings\nmethod: GET\npath: /things\nbase_url: %s\n' "$base" >"$work/c/things.yaml"
+source bench/lib.sh
+start_bench_server
+things_collection
 
 best_vouch=0
 for rate in 1000 2000 3000 4000 5000 6000 7000 8000 10000 12000; do

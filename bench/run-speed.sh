@@ -14,36 +14,10 @@ calls=${1:-10000}
 runs=${2:-5}
 
 cargo build --release --quiet --example bench_server --example bare_client --bin vouch
-work=$(mktemp -d)
-./target/release/examples/bench_server >"$work/port" &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 50); do [[ -s "$work/port" ]] && break; sleep 0.1; done
-base="http://127.0.0.1:$(cat "$work/port")"
-
+source bench/lib.sh
+start_bench_server
 # One request with the contract check and a status assertion, a suite of $calls steps.
-mkdir -p "$work/c/suites"
-cat >"$work/c/collection.yaml" <<YAML
-version: 1
-name: bench
-spec: $base/openapi.json
-YAML
-cat >"$work/c/things.yaml" <<YAML
-name: things
-seq: 0
-operation: listThings
-method: GET
-path: /things
-base_url: $base
-assertions:
-- on: status
-  equals: 200
-YAML
-{
-  echo "name: many"
-  echo "steps:"
-  for _ in $(seq 1 "$calls"); do echo "- request: things"; done
-} >"$work/c/suites/many.yaml"
+things_collection "$calls"
 
 for c in 1 10; do
   # Once with a report: every step passed and was recorded.

@@ -16,6 +16,7 @@ use crate::store::{RunRecord, StepOutcome, StepRecord};
 use crate::suite::{Coverage, Summary};
 
 mod merge;
+pub(crate) use merge::read_parts;
 pub use merge::{merge, MergeError};
 
 /// Everything a report shows.

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use axum::routing::get;
 use axum::Router;
 
-use crate::util::{assert_called, vouch};
+use crate::util::{assert_called, serve, vouch};
 
 const SPEC: &str = r#"{"openapi": "3.1.0", "info": {"title": "stall", "version": "1"},
  "paths": {"/things": {"get": {"operationId": "listThings", "responses": {"200": {"description": "ok",
@@ -16,39 +16,31 @@ const SPEC: &str = r#"{"openapi": "3.1.0", "info": {"title": "stall", "version":
 /// A service whose answers all wait, from 1 s after its first call to 2 s after it: a
 /// one-second stall mid-run. Its port, its hit count and its runtime (kept alive).
 fn stalling_service() -> (u16, Arc<AtomicUsize>, tokio::runtime::Runtime) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("rt");
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .expect("bind");
-    let port = listener.local_addr().expect("addr").port();
     let hits = Arc::new(AtomicUsize::new(0));
     let first: Arc<Mutex<Option<Instant>>> = Arc::default();
     let counter = hits.clone();
-    let app = Router::new()
-        .route(
-            "/openapi.json",
-            get(|| async { ([("content-type", "application/json")], SPEC) }),
-        )
-        .route(
-            "/things",
-            get(move || {
-                let (counter, first) = (counter.clone(), first.clone());
-                async move {
-                    counter.fetch_add(1, Ordering::SeqCst);
-                    let t0 = *first.lock().expect("lock").get_or_insert_with(Instant::now);
-                    let since = t0.elapsed();
-                    if since >= Duration::from_secs(1) && since < Duration::from_secs(2) {
-                        tokio::time::sleep(Duration::from_secs(2) - since).await;
+    let (port, runtime) = serve(move |_| {
+        Router::new()
+            .route(
+                "/openapi.json",
+                get(|| async { ([("content-type", "application/json")], SPEC) }),
+            )
+            .route(
+                "/things",
+                get(move || {
+                    let (counter, first) = (counter.clone(), first.clone());
+                    async move {
+                        counter.fetch_add(1, Ordering::SeqCst);
+                        let t0 = *first.lock().expect("lock").get_or_insert_with(Instant::now);
+                        let since = t0.elapsed();
+                        if since >= Duration::from_secs(1) && since < Duration::from_secs(2) {
+                            tokio::time::sleep(Duration::from_secs(2) - since).await;
+                        }
+                        ([("content-type", "application/json")], "[1, 2, 3]")
                     }
-                    ([("content-type", "application/json")], "[1, 2, 3]")
-                }
-            }),
-        );
-    runtime.spawn(async move { axum::serve(listener, app).await });
+                }),
+            )
+    });
     (port, hits, runtime)
 }
 

@@ -36,15 +36,6 @@ fn echo(headers: &HeaderMap, name: header::HeaderName) -> String {
 }
 
 fn start() -> Server {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("rt");
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .expect("bind");
-    let port = listener.local_addr().expect("addr").port();
     let hits = Arc::new(AtomicUsize::new(0));
     let counter = hits.clone();
     let gz = {
@@ -52,60 +43,61 @@ fn start() -> Server {
         e.write_all(br#"{"compressed": true}"#).expect("gzip");
         e.finish().expect("gzip")
     };
-    let app = Router::new()
-        .route(
-            "/echo-auth",
-            get(|h: HeaderMap| async move { echo(&h, header::AUTHORIZATION) }),
-        )
-        .route(
-            "/to-same-host",
-            get(|| async { Redirect::temporary("/echo-auth") }),
-        )
-        .route(
-            "/to-other-host",
-            get(move || async move {
-                Redirect::temporary(&format!("http://localhost:{port}/echo-auth"))
-            }),
-        )
-        .route("/loop", get(|| async { Redirect::temporary("/loop") }))
-        .route(
-            "/set-cookie",
-            get(|| async { ([(header::SET_COOKIE, "session=abc123; Path=/")], "set") }),
-        )
-        .route(
-            "/echo-cookie",
-            get(|h: HeaderMap| async move { echo(&h, header::COOKIE) }),
-        )
-        .route(
-            "/gzip",
-            get(move || async move {
-                (
-                    [
-                        (header::CONTENT_ENCODING, "gzip"),
-                        (header::CONTENT_TYPE, "application/json"),
-                    ],
-                    gz,
-                )
-            }),
-        )
-        .route(
-            "/slow",
-            get(|| async {
-                tokio::time::sleep(Duration::from_secs(30)).await;
-                "late"
-            }),
-        )
-        .route(
-            "/big",
-            get(|| async { (StatusCode::OK, vec![b'x'; 3 << 20]).into_response() }),
-        )
-        .layer(axum::middleware::from_fn(
-            move |req, next: axum::middleware::Next| {
-                counter.fetch_add(1, Ordering::SeqCst);
-                next.run(req)
-            },
-        ));
-    runtime.spawn(async move { axum::serve(listener, app).await });
+    let (port, runtime) = crate::util::serve(move |port| {
+        Router::new()
+            .route(
+                "/echo-auth",
+                get(|h: HeaderMap| async move { echo(&h, header::AUTHORIZATION) }),
+            )
+            .route(
+                "/to-same-host",
+                get(|| async { Redirect::temporary("/echo-auth") }),
+            )
+            .route(
+                "/to-other-host",
+                get(move || async move {
+                    Redirect::temporary(&format!("http://localhost:{port}/echo-auth"))
+                }),
+            )
+            .route("/loop", get(|| async { Redirect::temporary("/loop") }))
+            .route(
+                "/set-cookie",
+                get(|| async { ([(header::SET_COOKIE, "session=abc123; Path=/")], "set") }),
+            )
+            .route(
+                "/echo-cookie",
+                get(|h: HeaderMap| async move { echo(&h, header::COOKIE) }),
+            )
+            .route(
+                "/gzip",
+                get(move || async move {
+                    (
+                        [
+                            (header::CONTENT_ENCODING, "gzip"),
+                            (header::CONTENT_TYPE, "application/json"),
+                        ],
+                        gz,
+                    )
+                }),
+            )
+            .route(
+                "/slow",
+                get(|| async {
+                    tokio::time::sleep(Duration::from_secs(30)).await;
+                    "late"
+                }),
+            )
+            .route(
+                "/big",
+                get(|| async { (StatusCode::OK, vec![b'x'; 3 << 20]).into_response() }),
+            )
+            .layer(axum::middleware::from_fn(
+                move |req, next: axum::middleware::Next| {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    next.run(req)
+                },
+            ))
+    });
     Server {
         port,
         hits,

@@ -189,3 +189,20 @@ pub fn check(
         checked
     })
 }
+
+/// Serves the router `make` builds (given its port) on a loopback port of its own, from a
+/// one-worker runtime the caller keeps alive.
+pub fn serve(make: impl FnOnce(u16) -> axum::Router) -> (u16, tokio::runtime::Runtime) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("rt");
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let app = make(port);
+    runtime.spawn(async move { axum::serve(listener, app).await });
+    (port, runtime)
+}

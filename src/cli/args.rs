@@ -41,6 +41,43 @@ impl DataDir {
     }
 }
 
+/// What a run (or a load run) sends: the target, its spec, where calls go, the environment.
+#[derive(Debug, Clone, Args)]
+pub struct TargetArgs {
+    /// COLLECTION or COLLECTION/SUITE in the store, a collection folder (or one of its
+    /// suites/*.yaml); omit it with --spec for a smoke suite (every operation once).
+    pub target: Option<String>,
+    /// The spec (path or URL); default: the collection's linked spec.
+    #[arg(long)]
+    pub spec: Option<String>,
+    /// Base URL for every call.
+    #[arg(long)]
+    pub base_url: Option<String>,
+    #[command(flatten)]
+    pub env: EnvArgs,
+}
+
+impl TargetArgs {
+    /// The engine's run request for these arguments.
+    pub fn request(
+        &self,
+        accept: &AcceptStatus,
+        allow: &AllowOrigin,
+        allow_files: bool,
+    ) -> vouch::run::RunRequest {
+        vouch::run::RunRequest {
+            target: self.target.clone(),
+            spec: self.spec.clone(),
+            env: self.env.env.clone(),
+            vars: self.env.vars.clone(),
+            base_url: self.base_url.clone(),
+            accept_status: accept.list(),
+            allow_origins: allow.allow_origin.clone(),
+            allow_files,
+        }
+    }
+}
+
 /// The environment and variables over it.
 #[derive(Debug, Clone, Args)]
 pub struct EnvArgs {

@@ -9,25 +9,16 @@ use std::time::Duration;
 use vouch::call::Context;
 use vouch::load::{self, LoadOptions, LoadReport, Model, Sampling, Threshold};
 use vouch::request::Session;
-use vouch::run::{self, RunRequest};
+use vouch::run;
 
-use super::args::{AcceptStatus, AllowOrigin, DataDir, EnvArgs, Timeout};
+use super::args::{AcceptStatus, AllowOrigin, DataDir, TargetArgs, Timeout};
 
 /// `vouch load` arguments.
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("model").required(true).args(["rate", "users"])))]
 pub struct Args {
-    /// What `vouch run` takes: COLLECTION or COLLECTION/SUITE in the store, a collection
-    /// folder (or one of its suites/*.yaml); omit it with --spec for every operation once.
-    target: Option<String>,
-    /// The spec (path or URL); default: the collection's linked spec.
-    #[arg(long)]
-    spec: Option<String>,
-    /// Base URL for every call.
-    #[arg(long)]
-    base_url: Option<String>,
     #[command(flatten)]
-    env: EnvArgs,
+    what: TargetArgs,
     /// Open model: calls per second, whatever the service does (2000, 2000/s, 120000/m);
     /// latency counts from each call's scheduled start.
     #[arg(long, value_parser = rate)]
@@ -118,22 +109,8 @@ fn duration(s: &str) -> Result<Duration, String> {
 /// Runs `vouch load`.
 pub fn run(a: Args) -> super::Result<ExitCode> {
     let mut store = a.data.open()?;
-    let plan = run::plan(
-        &store,
-        &RunRequest {
-            target: a.target.clone(),
-            spec: a.spec.clone(),
-            env: a.env.env.clone(),
-            vars: a.env.vars.clone(),
-            base_url: a.base_url.clone(),
-            accept_status: a.accept.list(),
-            allow_origins: a.allow.allow_origin.clone(),
-            allow_files: false,
-        },
-    )?;
-    if let Some(note) = &plan.env_note {
-        eprintln!("note: {note}");
-    }
+    let plan = run::plan(&store, &a.what.request(&a.accept, &a.allow, false))?;
+    super::run::notes(&plan);
     let runtime = super::runtime(true)?;
     let contract = runtime.block_on(run::contract(&plan))?;
     let (steps, _, _) = run::steps_of(&plan, contract.spec());

@@ -8,25 +8,16 @@ use std::process::ExitCode;
 use vouch::call::Context;
 use vouch::report::RunReport;
 use vouch::request::Session;
-use vouch::run::{self, RunRequest};
+use vouch::run;
 use vouch::suite::{Event, RunOptions};
 
-use super::args::{self, AcceptStatus, DataDir, EnvArgs, ReportKind, Timeout};
+use super::args::{self, AcceptStatus, DataDir, ReportKind, Timeout};
 
 /// `vouch run` arguments.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// COLLECTION or COLLECTION/SUITE in the store, a collection folder (or one of its
-    /// suites/*.yaml); omit it with --spec for a smoke suite.
-    target: Option<String>,
-    /// The spec (path or URL); default: the collection's linked spec.
-    #[arg(long)]
-    spec: Option<String>,
-    /// Base URL for every call.
-    #[arg(long)]
-    base_url: Option<String>,
     #[command(flatten)]
-    env: EnvArgs,
+    what: args::TargetArgs,
     /// Run only part I of N of the steps (e.g. 2/3), for CI machines sharing one run: a
     /// chained step stays with the step it reads from. Join the parts' JSON reports with
     /// `vouch report merge`.
@@ -140,7 +131,7 @@ impl Drop for Progress {
 }
 
 /// Says what the plan defaulted to (the environment) and what reading a folder dropped.
-fn notes(plan: &run::Plan) {
+pub(super) fn notes(plan: &run::Plan) {
     if let Some(note) = &plan.env_note {
         eprintln!("note: {note}");
     }
@@ -170,19 +161,7 @@ fn unresolved_refs(spec: &vouch::spec::Spec) {
 
 /// What to run; with `--allow-files`, a stored collection's files are approved for good.
 fn plan(a: &Args, store: &mut vouch::store::Store) -> super::Result<run::Plan> {
-    let plan = run::plan(
-        store,
-        &RunRequest {
-            target: a.target.clone(),
-            spec: a.spec.clone(),
-            env: a.env.env.clone(),
-            vars: a.env.vars.clone(),
-            base_url: a.base_url.clone(),
-            accept_status: a.accept.list(),
-            allow_origins: a.allow.allow_origin.clone(),
-            allow_files: a.allow_files,
-        },
-    )?;
+    let plan = run::plan(store, &a.what.request(&a.accept, &a.allow, a.allow_files))?;
     if let (true, Some(id)) = (a.allow_files, plan.collection_id) {
         let files: Vec<String> = run::file_parts(&plan.steps)
             .into_iter()

@@ -7,63 +7,15 @@ use super::stats::Tally;
 use super::{tick, LoadReport, StepFigures, Summary, Threshold};
 use crate::report::MergeError;
 
-/// Reads every part, checking they are the parts 1..=n of one sharded run, each once.
-fn read_parts(
-    reports: &[(String, String)],
-) -> Result<BTreeMap<usize, (String, LoadReport)>, MergeError> {
-    let mut parts = BTreeMap::new();
-    let mut count = None;
-    for (file, text) in reports {
-        let part: LoadReport = serde_json::from_str(text).map_err(|e| MergeError::NotAReport {
-            file: file.clone(),
-            detail: e.to_string(),
-        })?;
-        let shard = part
-            .shard
-            .ok_or_else(|| MergeError::NotAShard { file: file.clone() })?;
-        if *count.get_or_insert(shard.count) != shard.count {
-            return Err(MergeError::Mismatch {
-                detail: format!(
-                    "{file} is part {shard}, the others are parts of {}",
-                    count.unwrap_or(0)
-                ),
-            });
-        }
-        if parts.insert(shard.index, (file.clone(), part)).is_some() {
-            return Err(MergeError::Mismatch {
-                detail: format!("two reports are part {shard}"),
-            });
-        }
-    }
-    let count = count.ok_or_else(|| MergeError::Mismatch {
-        detail: "no report was given".into(),
-    })?;
-    if let Some(missing) = (1..=count).find(|i| !parts.contains_key(i)) {
-        return Err(MergeError::Mismatch {
-            detail: format!("part {missing}/{count} is missing"),
-        });
-    }
-    Ok(parts)
-}
-
 /// A second of a part, as a tally (its histogram read back).
 fn second(t: &super::Tick) -> Result<Tally, String> {
-    Tally::from_figures(&super::Figures {
-        requests: t.requests,
-        rate: 0.0,
-        errors: t.errors,
-        errors_by_kind: BTreeMap::new(),
-        findings: t.findings,
-        latency_ms: super::Latency {
-            p50: 0.0,
-            p90: 0.0,
-            p95: 0.0,
-            p99: 0.0,
-            p999: 0.0,
-            max: 0.0,
-        },
-        histogram: t.histogram.clone(),
-    })
+    Tally::from_parts(
+        t.requests,
+        t.errors,
+        t.findings,
+        BTreeMap::new(),
+        &t.histogram,
+    )
 }
 
 /// Merges the parts' JSON load reports, given as (file name, text); the thresholds they
@@ -73,10 +25,8 @@ pub fn merge(reports: &[(String, String)]) -> Result<LoadReport, MergeError> {
         file: file.to_string(),
         detail,
     };
-    let parts = read_parts(reports)?;
-    let (_, (first_file, first)) = parts.iter().next().ok_or_else(|| MergeError::Mismatch {
-        detail: "no report was given".into(),
-    })?;
+    let parts = crate::report::read_parts(reports, |p: &LoadReport| p.shard)?;
+    let (first_file, _, first) = &parts[0];
     let names: Vec<String> = first.steps.iter().map(|s| s.name.clone()).collect();
     let thresholds: Vec<Threshold> = first
         .summary
@@ -87,7 +37,7 @@ pub fn merge(reports: &[(String, String)]) -> Result<LoadReport, MergeError> {
     let mut steps = vec![Tally::default(); names.len()];
     let mut seconds: Vec<Tally> = Vec::new();
     let mut duration_s: f64 = 0.0;
-    for (file, part) in parts.values() {
+    for (file, _, part) in &parts {
         let same: Vec<&str> = part.steps.iter().map(|s| s.name.as_str()).collect();
         if same != names.iter().map(String::as_str).collect::<Vec<_>>() {
             return Err(MergeError::Mismatch {

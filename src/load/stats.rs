@@ -85,25 +85,41 @@ impl Tally {
 
     /// The tally a report's figures describe (their histogram read back).
     pub fn from_figures(f: &Figures) -> Result<Tally, String> {
+        Tally::from_parts(
+            f.requests,
+            f.errors,
+            f.findings,
+            f.errors_by_kind.clone(),
+            &f.histogram,
+        )
+    }
+
+    /// A tally from its counts and its histogram as a report carries it.
+    pub fn from_parts(
+        requests: u64,
+        errors: u64,
+        findings: u64,
+        errors_by_kind: BTreeMap<String, u64>,
+        histogram: &str,
+    ) -> Result<Tally, String> {
         let bytes = base64::engine::general_purpose::STANDARD
-            .decode(&f.histogram)
+            .decode(histogram)
             .map_err(|e| format!("its histogram is not base64: {e}"))?;
         let hist: Histogram<u64> = Deserializer::new()
             .deserialize(&mut bytes.as_slice())
             .map_err(|e| format!("its histogram does not read: {e:?}"))?;
-        if hist.len() != f.requests {
+        if hist.len() != requests {
             return Err(format!(
-                "its histogram holds {} calls, its count {}",
-                hist.len(),
-                f.requests
+                "its histogram holds {} calls, its count {requests}",
+                hist.len()
             ));
         }
         Ok(Tally {
             hist,
-            requests: f.requests,
-            errors: f.errors,
-            findings: f.findings,
-            errors_by_kind: f.errors_by_kind.clone(),
+            requests,
+            errors,
+            findings,
+            errors_by_kind,
         })
     }
 

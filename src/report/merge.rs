@@ -12,7 +12,7 @@ use super::RunReport;
 use crate::call::SentRequest;
 use crate::run::ShardOf;
 use crate::store::{StepOutcome, StepRecord};
-use crate::suite::{Coverage, Summary};
+use crate::suite::{Coverage, Shard, Summary};
 
 /// Why parts cannot be merged.
 #[derive(Debug, thiserror::Error)]
@@ -125,45 +125,66 @@ impl Result {
     }
 }
 
-/// Merges the parts' JSON reports, given as (file name, text).
-pub fn merge(reports: &[(String, String)]) -> std::result::Result<RunReport, MergeError> {
-    let mut parts = Vec::new();
+/// Reads each report as a `T` (whose part `shard_of` tells) and checks they are the parts
+/// 1..=n of one sharded run, each once: run and load reports alike. In part order.
+pub(crate) fn read_parts<T: serde::de::DeserializeOwned>(
+    reports: &[(String, String)],
+    shard_of: impl Fn(&T) -> Option<Shard>,
+) -> std::result::Result<Vec<(String, Shard, T)>, MergeError> {
+    let mut parts: BTreeMap<usize, (String, Shard, T)> = BTreeMap::new();
     for (file, text) in reports {
-        let part: Part = serde_json::from_str(text).map_err(|e| MergeError::NotAReport {
+        let part: T = serde_json::from_str(text).map_err(|e| MergeError::NotAReport {
             file: file.clone(),
             detail: e.to_string(),
         })?;
-        let shard = part
-            .shard
-            .ok_or_else(|| MergeError::NotAShard { file: file.clone() })?;
-        parts.push((file, shard, part));
+        let shard = shard_of(&part).ok_or_else(|| MergeError::NotAShard { file: file.clone() })?;
+        if let Some((other, first, _)) = parts
+            .values()
+            .next()
+            .filter(|(_, f, _)| f.count != shard.count)
+        {
+            return Err(MergeError::Mismatch {
+                detail: format!("{file} is part {shard}; {other} is part {first}"),
+            });
+        }
+        if let Some((other, _, _)) = parts.get(&shard.index) {
+            return Err(MergeError::Mismatch {
+                detail: format!("{other} and {file} are both part {shard}"),
+            });
+        }
+        parts.insert(shard.index, (file.clone(), shard, part));
     }
-    let Some((_, first, head)) = parts.first() else {
-        return Err(MergeError::Mismatch {
+    let count = parts
+        .values()
+        .next()
+        .map(|(_, s, _)| s.count)
+        .ok_or_else(|| MergeError::Mismatch {
             detail: "no report was given".into(),
-        });
-    };
-    let (count, whole, name) = (first.shard.count, first.whole, head.name.clone());
-    let mut seen = BTreeMap::new();
-    for (file, shard, part) in &parts {
-        if part.name != name || shard.shard.count != count || shard.whole != whole {
-            return Err(MergeError::Mismatch {
-                detail: format!(
-                    "{file} is part {} of `{}` ({} steps); {} is part {} of `{name}` ({whole} steps)",
-                    shard.shard, part.name, shard.whole, parts[0].0, first.shard
-                ),
-            });
-        }
-        if let Some(other) = seen.insert(shard.shard.index, file) {
-            return Err(MergeError::Mismatch {
-                detail: format!("{other} and {file} are both part {}", shard.shard),
-            });
-        }
-    }
-    if let Some(missing) = (1..=count).find(|i| !seen.contains_key(i)) {
+        })?;
+    if let Some(missing) = (1..=count).find(|i| !parts.contains_key(i)) {
         return Err(MergeError::Mismatch {
             detail: format!("part {missing}/{count} is missing"),
         });
+    }
+    Ok(parts.into_values().collect())
+}
+
+/// Merges the parts' JSON reports, given as (file name, text).
+pub fn merge(reports: &[(String, String)]) -> std::result::Result<RunReport, MergeError> {
+    let parts = read_parts(reports, |p: &Part| p.shard.map(|s| s.shard))?;
+    let (first_file, first, head) = &parts[0];
+    let whole = head.shard.map_or(0, |s| s.whole);
+    let name = head.name.clone();
+    for (file, shard, part) in &parts {
+        if part.name != name || part.shard.map(|s| s.whole) != Some(whole) {
+            return Err(MergeError::Mismatch {
+                detail: format!(
+                    "{file} is part {shard} of `{}` ({} steps); {first_file} is part {first} of `{name}` ({whole} steps)",
+                    part.name,
+                    part.shard.map_or(0, |s| s.whole)
+                ),
+            });
+        }
     }
     let mut summary = Summary::default();
     let mut coverage: Option<Coverage> = None;
