@@ -6,42 +6,19 @@
 //! Bodies are built from Stripe's own fixtures (corpus/specs/stripe/fixtures3.json), so they
 //! are valid: the setup asserts there is no finding.
 
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::routing::get;
 use axum::Router;
 use criterion::{criterion_group, criterion_main, Criterion};
-use serde_json::{json, Value};
+use serde_json::Value;
 use vouch::contract::{Contract, ResponseParts};
 use vouch::request::{prepare, Draft, Environment, SendOptions, Session};
 use vouch::spec::{LoadOptions, Spec};
 
-fn corpus() -> PathBuf {
-    std::env::var_os("VOUCH_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"))
-}
-
-fn bodies() -> (Vec<u8>, Vec<u8>) {
-    let fixtures: Value = serde_json::from_slice(
-        &std::fs::read(corpus().join("specs/stripe/fixtures3.json")).expect("fixtures"),
-    )
-    .expect("json");
-    let mut customer = fixtures["resources"]["customer"].clone();
-    // The fixtures follow a newer API version than this spec, whose `discount` has another
-    // shape; a customer without a discount is valid under both.
-    customer["discount"] = Value::Null;
-    let one = serde_json::to_vec(&customer).expect("json");
-    let mut data = Vec::new();
-    let mut size = 0;
-    while size < 1 << 20 {
-        size += one.len() + 1;
-        data.push(customer.clone());
-    }
-    let list = json!({"object": "list", "data": data, "has_more": false, "url": "/v1/customers"});
-    (serde_json::to_vec(&list).expect("json"), one)
-}
+#[path = "common/stripe_body.rs"]
+mod stripe_body;
+use stripe_body::{bodies, corpus};
 
 fn check(contract: &Contract, op_id: &str, body: &[u8]) -> usize {
     let spec = contract.spec();

@@ -9,10 +9,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::json::{Json, JsonNumber, Node};
 use jsonschema::{Draft, Keyword, ValidationError, Validator};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 use serde_json::{json, Map, Value};
 
+use super::body::{Body, BodyJson};
 use super::finding::{actual_value, preview, type_name, Finding, FindingKind};
 use super::translate::{translate, Direction, NUMERIC_FORMAT_KEYWORD};
 use crate::spec::{DocId, Loc, Spec};
@@ -45,7 +47,7 @@ struct Registered {
 }
 
 /// A compiled validator, or why the schema could not be compiled.
-type Compiled = Arc<Result<Validator, String>>;
+type Compiled<F = jsonschema::json::SerdeJson> = Arc<Result<Validator<F>, String>>;
 
 /// Validators for one spec: built lazily, compiled once per schema location and direction.
 pub(crate) struct Schemas {
@@ -53,6 +55,8 @@ pub(crate) struct Schemas {
     request: OnceLock<Result<Registered, String>>,
     response: OnceLock<Result<Registered, String>>,
     cache: Mutex<HashMap<(Direction, Loc), Compiled>>,
+    /// Validators of lean bodies (see `body`), for the check of a valid body.
+    lean: Mutex<HashMap<(Direction, Loc), Compiled<BodyJson>>>,
 }
 
 impl std::fmt::Debug for Schemas {
@@ -80,6 +84,7 @@ impl Schemas {
             request: OnceLock::new(),
             response: OnceLock::new(),
             cache: Mutex::new(HashMap::new()),
+            lean: Mutex::new(HashMap::new()),
         }
     }
 
@@ -99,12 +104,21 @@ impl Schemas {
 
     /// The compiled validator for the schema at `loc`, compiling it on first use.
     pub(crate) fn validator(&self, direction: Direction, loc: &Loc) -> Compiled {
+        self.cached(&self.cache, direction, loc)
+    }
+
+    fn cached<F: Json>(
+        &self,
+        cache: &Mutex<HashMap<(Direction, Loc), Compiled<F>>>,
+        direction: Direction,
+        loc: &Loc,
+    ) -> Compiled<F> {
         let key = (direction, loc.clone());
-        if let Some(v) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        if let Some(v) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return v;
         }
         let compiled = Arc::new(self.compile(direction, loc));
-        if let Ok(mut cache) = self.cache.lock() {
+        if let Ok(mut cache) = cache.lock() {
             cache.insert(key, compiled.clone());
         }
         compiled
@@ -115,7 +129,7 @@ impl Schemas {
         self.cache.lock().map(|c| c.len()).unwrap_or(0)
     }
 
-    fn compile(&self, direction: Direction, loc: &Loc) -> Result<Validator, String> {
+    fn compile<F: Json>(&self, direction: Direction, loc: &Loc) -> Result<Validator<F>, String> {
         let reg = self.registered(direction)?;
         let url = &reg
             .docs
@@ -123,16 +137,29 @@ impl Schemas {
             .ok_or_else(|| "the schema's document is not loaded".to_string())?
             .0;
         let target = format!("{url}#{}", utf8_percent_encode(&loc.pointer, FRAGMENT));
-        jsonschema::options()
+        jsonschema::options_for::<F>()
             .with_draft(Draft::Draft202012)
             .with_registry(&reg.registry)
             .should_validate_formats(true)
             .with_format("byte", is_base64)
             .with_format("binary", |_: &str| true)
             .with_format("password", |_: &str| true)
-            .with_keyword(NUMERIC_FORMAT_KEYWORD, numeric_format)
+            .with_keyword(NUMERIC_FORMAT_KEYWORD, numeric_format::<F>)
             .build(&json!({ "$ref": target }))
             .map_err(|e| format!("the schema at {} could not be compiled: {e}", loc.pointer))
+    }
+
+    /// Whether a lean body is valid against the schema at `loc`: the fast path of a body check,
+    /// taken before any `Value` is built. `Err` as for [`Schemas::check`].
+    pub(crate) fn is_valid_body(
+        &self,
+        direction: Direction,
+        loc: &Loc,
+        body: &Body<'_>,
+    ) -> Result<bool, String> {
+        let compiled = self.cached(&self.lean, direction, loc);
+        let validator = compiled.as_ref().as_ref().map_err(Clone::clone)?;
+        Ok(validator.is_valid(body))
     }
 
     /// Validates `value` against the schema at `loc` and turns every error into a finding.
@@ -199,20 +226,21 @@ fn is_base64(s: &str) -> bool {
 /// `int32`, `int64` and `float` ranges; only numbers are constrained (as with formats).
 struct NumericFormat(&'static str);
 
-impl<'i> Keyword<'i> for NumericFormat {
-    fn validate(&self, instance: &'i Value) -> Result<(), ValidationError<'i>> {
-        if self.is_valid(instance) {
+impl<'i, F: Json> Keyword<'i, F> for NumericFormat {
+    fn validate(&self, instance: F::Node<'i>) -> Result<(), ValidationError<'i>> {
+        if Keyword::<F>::is_valid(self, instance.clone()) {
             Ok(())
         } else {
             Err(ValidationError::custom(format!(
-                "{instance} is not a valid {}",
+                "{} is not a valid {}",
+                instance.to_value(),
                 self.0
             )))
         }
     }
 
-    fn is_valid(&self, instance: &'i Value) -> bool {
-        let Value::Number(n) = instance else {
+    fn is_valid(&self, instance: F::Node<'i>) -> bool {
+        let Some(n) = instance.as_number() else {
             return true;
         };
         match self.0 {
@@ -223,7 +251,7 @@ impl<'i> Keyword<'i> for NumericFormat {
                     })
             }
             "int64" => {
-                n.is_i64()
+                n.as_i64().is_some()
                     || n.as_f64()
                         .is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.223_372_036_854_776e18)
             }
@@ -234,11 +262,11 @@ impl<'i> Keyword<'i> for NumericFormat {
 }
 
 #[allow(clippy::type_complexity)]
-fn numeric_format<'a>(
+fn numeric_format<'a, F: Json>(
     _parent: &'a Map<String, Value>,
     value: &'a Value,
     _path: jsonschema::paths::Location,
-) -> Result<Box<dyn for<'i> Keyword<'i>>, ValidationError<'a>> {
+) -> Result<Box<dyn for<'i> Keyword<'i, F>>, ValidationError<'a>> {
     let name = match value.as_str() {
         Some("int32") => "int32",
         Some("int64") => "int64",
