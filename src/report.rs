@@ -34,7 +34,7 @@ pub struct RunReport {
     pub shard: Option<crate::run::ShardOf>,
 }
 
-fn xml(text: &str) -> String {
+pub(crate) fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -75,9 +75,23 @@ fn a_stall_mid_run_shows_in_the_percentiles_and_crosses_the_threshold() {
         "findings==0",
         "--report",
         &format!("json:{}", report.display()),
+        "--report",
+        &format!("html:{}", dir.path().join("load.html").display()),
     ]);
     assert_called(&hits);
     assert_eq!(code, 1, "a crossed threshold exits 1: {stdout}{stderr}");
+    // The HTML page: both charts, the crossed threshold, the step.
+    let html = std::fs::read_to_string(dir.path().join("load.html")).expect("html report");
+    for part in [
+        "<h2>Throughput</h2>",
+        "<h2>Latency over time</h2>",
+        "<code>p99&lt;200ms</code>",
+        "class=\"failed\">crossed",
+        "<td>listThings</td><td>300</td>",
+    ] {
+        assert!(html.contains(part), "{part} missing from the HTML report");
+    }
+    assert_eq!(html.matches("<polyline").count(), 5, "2 + 3 lines");
     assert!(stdout.contains("FAILED p99<200ms"), "{stdout}");
     assert!(stdout.contains("ok     findings==0"), "{stdout}");
     let r: serde_json::Value =
@@ -271,4 +285,58 @@ fn calls_past_the_in_flight_cap_are_dropped_not_piled_up() {
         stdout.contains(&format!("errors: {dropped} dropped")),
         "{stdout}"
     );
+}
+
+#[test]
+fn ctrl_c_stops_the_run_and_still_reports_what_it_measured() {
+    let (port, hits, _rt) = stalling_service();
+    let dir = tempfile::tempdir().expect("tmp");
+    let report = dir.path().join("load.json");
+    let spec = format!("http://127.0.0.1:{port}/openapi.json");
+    let data = dir.path().join("data");
+    let started = Instant::now();
+    let child = vouch()
+        .args(["load", "--spec", &spec, "--rate", "50", "--duration", "60s"])
+        .args(["--data-dir", &data.display().to_string()])
+        .arg("--report")
+        .arg(format!("json:{}", report.display()))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("vouch load");
+    // Interrupt in the middle of the service's stall: calls are in flight and waiting.
+    while hits.load(Ordering::SeqCst) == 0 {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(1500));
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+    let out = child.wait_with_output().expect("exits");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "stopped at once, not after 60 s"
+    );
+    assert!(stderr.contains("interrupted after"), "{stderr}");
+    assert!(stdout.contains("total"), "the summary is printed: {stdout}");
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("json");
+    let s = &r["summary"];
+    assert_eq!(s["interrupted"], true, "{s}");
+    // About 1 s at 50/s answered before the stall; the calls cut by the interrupt are not
+    // counted as the service's errors.
+    let n = s["requests"].as_u64().expect("n");
+    assert!((30..=80).contains(&n), "{s}");
+    assert_eq!(s["errors"], 0, "{s}");
+    assert!(s["duration_s"].as_f64().expect("s") < 5.0, "{s}");
+    let store = vouch::store::Store::open(&data).expect("store");
+    let stored = store.load_report(1).expect("stored run");
+    assert_eq!(stored["summary"]["interrupted"], true);
 }

@@ -34,7 +34,7 @@ pub struct Args {
     #[arg(long, value_parser = duration, default_value = "0s")]
     ramp_up: Duration,
     /// A pass rule (repeatable): p50|p90|p95|p99|p999|max < 200ms, errors < 1% (or a count),
-    /// findings == 0, rate >= 1900. Exit 1 when one is crossed.
+    /// findings == 0, rate >= 1900. Exit 1 when one is crossed (or the run is interrupted).
     #[arg(long = "threshold", value_parser = threshold)]
     thresholds: Vec<Threshold>,
     /// Open model: calls in flight at most; a call due beyond it is not sent and counts as
@@ -53,9 +53,9 @@ pub struct Args {
     /// the users; join the parts' JSON reports with `vouch report merge`.
     #[arg(long, value_name = "I/N")]
     shard: Option<vouch::suite::Shard>,
-    /// A report to write: json:FILE.
+    /// A report to write: json:FILE (mergeable) or html:FILE (charts), repeatable.
     #[arg(long = "report", value_parser = report)]
-    reports: Vec<PathBuf>,
+    reports: Vec<(Format, PathBuf)>,
     #[command(flatten)]
     data: DataDir,
     #[command(flatten)]
@@ -78,11 +78,40 @@ fn sampling(s: &str) -> Result<Sampling, String> {
     s.parse().map_err(|e: load::LoadError| e.to_string())
 }
 
-fn report(s: &str) -> Result<PathBuf, String> {
+/// What a report file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Format {
+    /// The JSON report (mergeable).
+    Json,
+    /// The HTML page with charts.
+    Html,
+}
+
+fn report(s: &str) -> Result<(Format, PathBuf), String> {
     match s.split_once(':') {
-        Some(("json", f)) if !f.is_empty() => Ok(PathBuf::from(f)),
-        _ => Err(format!("`{s}` is not json:FILE")),
+        Some(("json", f)) if !f.is_empty() => Ok((Format::Json, PathBuf::from(f))),
+        Some(("html", f)) if !f.is_empty() => Ok((Format::Html, PathBuf::from(f))),
+        _ => Err(format!("`{s}` is not json:FILE or html:FILE")),
     }
+}
+
+/// Writes `report` to each of `files` in its format; `name` titles the HTML page.
+pub(super) fn write_reports(
+    report: &LoadReport,
+    name: &str,
+    files: &[(Format, PathBuf)],
+) -> super::Result<()> {
+    for (format, file) in files {
+        let text = match format {
+            Format::Json => serde_json::to_string_pretty(report)?,
+            Format::Html => report.html(name),
+        };
+        std::fs::write(file, text).map_err(|e| vouch::Error::Write {
+            path: file.display().to_string(),
+            detail: e.to_string(),
+        })?;
+    }
+    Ok(())
 }
 
 /// `30s`, `2m`, `500ms`, `1h`, or plain seconds; above 0 and at most a day.
@@ -116,12 +145,21 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
     let (steps, _, _) = run::steps_of(&plan, contract.spec());
     let session = Session::new();
     let send = a.timeout.send_options(false);
+    // Ctrl+C stops the run: no new call starts, calls in flight are cut, and the figures
+    // so far are reported, written and recorded as an interrupted run (exit 1).
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let on_interrupt = cancel.clone();
+    runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_interrupt.cancel();
+        }
+    });
     let ctx = Context {
         contract: &contract,
         session: &session,
         env: &plan.env,
         send: &send,
-        cancel: None,
+        cancel: Some(&cancel),
         accept_status: &plan.accept_status,
         allow_origins: &plan.allow_origins,
     };
@@ -149,15 +187,15 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
     if live {
         eprintln!();
     }
+    if ran.interrupted {
+        eprintln!(
+            "interrupted after {:.1} s: the figures below cover that time",
+            ran.elapsed.as_secs_f64()
+        );
+    }
     let mut report = ran.report(&a.thresholds);
     report.shard = a.shard;
-    for file in &a.reports {
-        let text = serde_json::to_string_pretty(&report)?;
-        std::fs::write(file, text).map_err(|e| vouch::Error::Write {
-            path: file.display().to_string(),
-            detail: e.to_string(),
-        })?;
-    }
+    write_reports(&report, &plan.name, &a.reports)?;
     let id = store.record_load(
         plan.collection_id,
         &plan.name,

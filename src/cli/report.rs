@@ -96,19 +96,22 @@ fn merge(a: MergeArgs) -> super::Result<ExitCode> {
 
 fn merge_load(a: &MergeArgs, texts: &[(String, String)]) -> super::Result<ExitCode> {
     let report = vouch::load::merge(texts)?;
+    let mut files = Vec::new();
     for (kind, file) in &a.reports {
-        if *kind != ReportKind::Json {
-            return Err(vouch::Error::Usage(
-                "a load run's report is JSON: --report json:FILE".into(),
-            )
-            .into());
-        }
-        let text = serde_json::to_string_pretty(&report)?;
-        std::fs::write(file, text).map_err(|e| vouch::Error::Write {
-            path: file.display().to_string(),
-            detail: e.to_string(),
-        })?;
+        let format = match kind {
+            ReportKind::Json => super::load::Format::Json,
+            ReportKind::Html => super::load::Format::Html,
+            ReportKind::Junit => {
+                return Err(vouch::Error::Usage(
+                    "a load run's report is json:FILE or html:FILE, not JUnit".into(),
+                )
+                .into())
+            }
+        };
+        files.push((format, file.clone()));
     }
+    let name = format!("{} merged parts", texts.len());
+    super::load::write_reports(&report, &name, &files)?;
     super::load::print(&mut std::io::stdout().lock(), &report)?;
     Ok(if report.passed() {
         ExitCode::SUCCESS

@@ -8,7 +8,7 @@ use super::{tick, LoadReport, StepFigures, Summary, Threshold};
 use crate::report::MergeError;
 
 /// A second of a part, as a tally (its histogram read back).
-fn second(t: &super::Tick) -> Result<Tally, String> {
+pub(super) fn second(t: &super::Tick) -> Result<Tally, String> {
     Tally::from_parts(
         t.requests,
         t.errors,
@@ -64,6 +64,7 @@ pub fn merge(reports: &[(String, String)]) -> Result<LoadReport, MergeError> {
     Ok(LoadReport {
         summary: Summary {
             duration_s,
+            interrupted: parts.iter().any(|(_, _, p)| p.summary.interrupted),
             thresholds: thresholds.iter().map(|t| t.judge(&figures)).collect(),
             figures,
         },
@@ -105,6 +106,7 @@ mod tests {
             steps: vec![step],
             seconds,
             elapsed: Duration::from_secs(2),
+            interrupted: false,
         }
     }
 

@@ -9,6 +9,7 @@
 //! closed model each user loops the steps in order with its own copy of the environment, so
 //! extractions chain per user.
 
+mod html;
 mod merge;
 mod stats;
 mod threshold;
@@ -181,6 +182,8 @@ pub struct LoadRun {
     pub seconds: Vec<Tally>,
     /// How long it took, calls in flight at the end included.
     pub elapsed: Duration,
+    /// Stopped early by its cancel token (Ctrl+C): the figures cover the time it ran.
+    pub interrupted: bool,
 }
 
 /// The JSON report of a load run.
@@ -203,6 +206,9 @@ pub struct LoadReport {
 pub struct Summary {
     /// Seconds from the first call to the last answer.
     pub duration_s: f64,
+    /// The run was stopped early (Ctrl+C); its figures cover `duration_s`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
     /// The figures.
     #[serde(flatten)]
     pub figures: Figures,
@@ -232,6 +238,7 @@ impl LoadRun {
         LoadReport {
             summary: Summary {
                 duration_s: secs,
+                interrupted: self.interrupted,
                 thresholds: thresholds.iter().map(|t| t.judge(&figures)).collect(),
                 figures,
             },
@@ -256,9 +263,9 @@ impl LoadRun {
 }
 
 impl LoadReport {
-    /// Whether every threshold held.
+    /// Whether the run ran its course and every threshold held.
     pub fn passed(&self) -> bool {
-        self.summary.thresholds.iter().all(|v| v.ok)
+        !self.summary.interrupted && self.summary.thresholds.iter().all(|v| v.ok)
     }
 }
 
@@ -306,6 +313,10 @@ impl Counter {
     }
 
     fn add(&mut self, step: usize, latency: Duration, r: &StepResult) {
+        if r.problem.as_ref().is_some_and(|p| p.kind == "cancelled") {
+            // Cut short by an interrupt: neither a latency nor an error of the service.
+            return;
+        }
         let findings = r.findings.iter().filter(|f| f.fails()).count() as u64;
         let error = error_kind(r);
         let us = latency.as_micros().min(u128::from(u64::MAX)) as u64;
@@ -353,6 +364,7 @@ pub async fn load(
     Ok(LoadRun {
         names: steps.iter().map(|s| s.name.clone()).collect(),
         elapsed: counter.start.elapsed(),
+        interrupted: ctx.cancel.is_some_and(|c| c.is_cancelled()),
         steps: counter.steps,
         seconds: counter.seconds,
     })
@@ -397,8 +409,9 @@ async fn open(
     let slots = tokio::sync::Semaphore::new(options.connections.max(1));
     let mut in_flight = FuturesUnordered::new();
     let mut k: u64 = 0;
+    let stopped = || ctx.cancel.is_some_and(|c| c.is_cancelled());
     loop {
-        let next = due(k, rate, ramp, duration);
+        let next = due(k, rate, ramp, duration).filter(|_| !stopped());
         if next.is_none() && in_flight.is_empty() {
             break;
         }
@@ -412,9 +425,10 @@ async fn open(
                 let result: StepResult = result;
                 counter.add(step, Instant::now().saturating_duration_since(scheduled), &result);
             }
+            () = cancelled(ctx), if next.is_some() => {}
             () = tokio::time::sleep_until(wake.min(ticker.wake(counter))) => {
                 let now = Instant::now();
-                while let Some(at) = due(k, rate, ramp, duration) {
+                while let Some(at) = due(k, rate, ramp, duration).filter(|_| !stopped()) {
                     let scheduled = start + Duration::from_secs_f64(at);
                     if scheduled > now {
                         break;
@@ -443,6 +457,14 @@ async fn open(
     ticker.catch_up(counter, &mut on_tick);
 }
 
+/// Resolves when the run is interrupted (never without a cancel token).
+async fn cancelled(ctx: &Context<'_>) {
+    match ctx.cancel {
+        Some(c) => c.cancelled().await,
+        None => std::future::pending().await,
+    }
+}
+
 /// The closed model: each user sends its next step when the last one answered.
 async fn closed(
     ctx: &Context<'_>,
@@ -465,11 +487,14 @@ async fn closed(
         let (lock, calls) = (&lock, &calls);
         async move {
             let delay = options.ramp_up.mul_f64(i as f64 / users.max(1) as f64);
-            tokio::time::sleep_until((start + delay).into()).await;
+            tokio::select! {
+                () = tokio::time::sleep_until((start + delay).into()) => {}
+                () = cancelled(ctx) => return,
+            }
             let mut env = ctx.env.clone();
             'looping: loop {
                 for (step, s) in steps.iter().enumerate() {
-                    if Instant::now() >= end {
+                    if Instant::now() >= end || ctx.cancel.is_some_and(|c| c.is_cancelled()) {
                         break 'looping;
                     }
                     let k = calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
