@@ -38,3 +38,14 @@ for spec in "$github" bench/out/msgraph-beta.json; do
   size=$(stat -c %s "$spec")
   echo "$(basename "$spec"): $((size / 1048576)) MB file; vouch inspect (load + all checks): peak RSS $((rss / 1024)) MB, wall $wall"
 done
+
+# Whole process, paired runs: `vouch inspect` (load + every problem check) vs a bare
+# default-features serde_json parse of the same bytes (bench/bare-parse). Target for MS Graph
+# beta: <= 2x (quote the median A/B wall).
+CARGO_TARGET_DIR=target/bare-parse cargo build --release --quiet --locked \
+  --manifest-path bench/bare-parse/Cargo.toml
+for spec in "$github" bench/out/msgraph-beta.json; do
+  echo "$(basename "$spec"): vouch inspect (A) vs bare parse (B)"
+  farm-bench -n 5 --timeout 600 --vs "./target/bare-parse/release/bare-parse $spec 1" \
+    -- ./target/release/vouch inspect --format json "$spec" | grep -E 'wall|A/B'
+done

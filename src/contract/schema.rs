@@ -321,7 +321,7 @@ impl Reporter<'_> {
         let (base, fragment) = uri.split_once('#')?;
         let pointer = percent_decode_str(fragment).decode_utf8_lossy();
         let (_, doc) = self.reg.docs.iter().find(|(u, _)| u == base)?;
-        doc.pointer(&pointer)
+        crate::spec::refs::pointer(doc, &pointer)
     }
 
     fn push(

@@ -9,7 +9,7 @@ mod error;
 mod index;
 mod parse;
 mod problems;
-mod refs;
+pub(crate) mod refs;
 mod source;
 mod swagger2;
 

@@ -109,13 +109,23 @@ pub(crate) fn all(spec: &Spec) -> Vec<Problem> {
         .original
         .as_ref()
         .unwrap_or_else(|| spec.docs.value(DocId::ROOT));
-    out.extend(reference_problems(&spec.docs, spec.original.as_ref()));
-    out.extend(meta_schema_problems(spec.version.dialect, source));
-    if spec.version.dialect == Dialect::Swagger2 {
-        out.extend(swagger2_problems(&spec.docs, source));
-    }
-    out.extend(semantic_problems(spec));
-    out.extend(schema_lint(spec.version.dialect, source));
+    // The checks read the spec and nothing else: they run side by side (a large spec's
+    // checks cost more than its load), and their findings join in a fixed order.
+    let dialect = spec.version.dialect;
+    std::thread::scope(|scope| {
+        let references = scope.spawn(|| reference_problems(&spec.docs, spec.original.as_ref()));
+        let semantic = scope.spawn(|| semantic_problems(spec));
+        let lint = scope.spawn(|| schema_lint(dialect, source));
+        let mut meta = meta_schema_problems(dialect, source);
+        if dialect == Dialect::Swagger2 {
+            meta.extend(swagger2_problems(&spec.docs, source));
+        }
+        // A check that panicked is a bug; the others' findings still count.
+        out.extend(references.join().unwrap_or_default());
+        out.extend(meta);
+        out.extend(semantic.join().unwrap_or_default());
+        out.extend(lint.join().unwrap_or_default());
+    });
     let mut seen = HashSet::new();
     out.retain(|p| seen.insert((p.doc, p.pointer.clone(), p.message.clone())));
     out
@@ -133,7 +143,9 @@ fn reference_problems(docs: &Documents, original_root: Option<&Value>) -> Vec<Pr
         walk_refs(value, &mut |pointer, reference| {
             let found = docs.target(doc, reference).and_then(|loc| {
                 let exists = match (loc.doc, original_root) {
-                    (DocId::ROOT, Some(orig)) => orig.pointer(&loc.pointer).is_some(),
+                    (DocId::ROOT, Some(orig)) => {
+                        crate::spec::refs::pointer(orig, &loc.pointer).is_some()
+                    }
                     _ => docs.get(&loc).is_some(),
                 };
                 if exists {
@@ -370,7 +382,7 @@ fn swagger2_problems(docs: &Documents, original: &Value) -> Vec<Problem> {
                         .ok()
                         .and_then(|l| {
                             if l.doc == DocId::ROOT {
-                                original.pointer(&l.pointer)
+                                crate::spec::refs::pointer(original, &l.pointer)
                             } else {
                                 docs.get(&l)
                             }
