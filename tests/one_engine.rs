@@ -781,3 +781,105 @@ fn the_apps_import_reads_openapi_documents_and_postman_environments() {
         .iter()
         .any(|e| what.ends_with(e.as_str())));
 }
+
+#[test]
+fn a_load_run_from_the_app_is_the_cli_s_load_run() {
+    let service = Service::shop();
+    let data = tempfile::tempdir().expect("tmp");
+    let d = data.path().to_str().expect("utf-8").to_string();
+    let env = format!("variables:\n  baseUrl: {}\n", service.base);
+    let requests = [
+        ("list items", get("/items")),
+        ("price drift", get("/drift/price-string")),
+    ];
+    collection(data.path(), service, "loaded", &requests, &env);
+    let (code, stdout, stderr) = cli(&[
+        "load",
+        "loaded/all",
+        "--data-dir",
+        &d,
+        "--rate",
+        "20",
+        "--duration",
+        "1s",
+        "--threshold",
+        "findings==0",
+    ]);
+    assert_eq!(code, 1, "the drift crosses findings==0: {stdout}{stderr}");
+    let wb = Workbench::new(Some(data.path().to_path_buf()));
+    let rt = runtime();
+    let settings = vouch::workbench::LoadSettings {
+        rate: Some(20.0),
+        users: None,
+        duration_s: 1.0,
+        ramp_up_s: 0.0,
+        check: "all".into(),
+        thresholds: vec!["findings==0".into(), " ".into()],
+    };
+    let mut ticks = Vec::new();
+    let view = rt
+        .block_on(wb.load("loaded/all", None, &settings, |t| ticks.push(t.clone())))
+        .expect("load");
+    assert!(!ticks.is_empty(), "each second is reported as it ends");
+    assert_eq!(view.run_id, 2, "both runs in the same store");
+    let store = Store::open(data.path()).expect("store");
+    let (cli_run, app_run) = (
+        store.load_report(1).expect("cli run"),
+        store.load_report(2).expect("app run"),
+    );
+    // The same schedule, steps, checks and verdicts through both doors.
+    for r in [&cli_run, &app_run] {
+        assert_eq!(r["summary"]["requests"], 20, "{r}");
+        assert_eq!(r["steps"][0]["name"], "list items");
+        assert_eq!(r["steps"][1]["name"], "price drift");
+        assert_eq!(r["steps"][0]["findings"], 0);
+        assert_eq!(r["steps"][1]["findings"], 10, "one finding per drifted call");
+        assert_eq!(r["summary"]["thresholds"][0]["ok"], false);
+    }
+    assert!(!view.passed);
+    assert_eq!(view.total.requests, 20);
+    assert_eq!(
+        view.thresholds,
+        [("findings==0".to_string(), false, 10.0)],
+        "blank threshold lines are ignored"
+    );
+    // A form that cannot run says what is wrong and records nothing.
+    for (bad, says) in [
+        (
+            vouch::workbench::LoadSettings {
+                rate: Some(0.0),
+                ..settings.clone()
+            },
+            "rate",
+        ),
+        (
+            vouch::workbench::LoadSettings {
+                rate: None,
+                users: None,
+                ..settings.clone()
+            },
+            "users",
+        ),
+        (
+            vouch::workbench::LoadSettings {
+                duration_s: 0.0,
+                ..settings.clone()
+            },
+            "duration",
+        ),
+        (
+            vouch::workbench::LoadSettings {
+                thresholds: vec!["p99 < soon".into()],
+                ..settings.clone()
+            },
+            "threshold",
+        ),
+    ] {
+        let e = rt
+            .block_on(wb.load("loaded/all", None, &bad, |_| {}))
+            .expect_err("refused");
+        assert_eq!(vouch::Problem::of(&e).kind, "usage", "{e}");
+        assert!(e.to_string().contains(says), "{e}");
+    }
+    assert!(store.load_report(3).is_err(), "nothing recorded");
+}

@@ -147,6 +147,11 @@ pub(crate) fn client() -> String {
         crate::commands::RUN_EVENT,
         "Progress of `runSuite`, as it runs.",
     );
+    ts.event::<vouch::workbench::LoadTick>(
+        "onLoadTick",
+        crate::commands::LOAD_EVENT,
+        "Each second of `loadSuite`, as it ends.",
+    );
     ts.render()
 }
 
@@ -175,6 +180,9 @@ fn generate(dir: &Path) {
     vouch::workbench::BodyLayout::export_all(&cfg).expect("BodyLayout");
     vouch::workbench::BodyLine::export_all(&cfg).expect("BodyLine");
     vouch::workbench::BodyHits::export_all(&cfg).expect("BodyHits");
+    vouch::workbench::LoadSettings::export_all(&cfg).expect("LoadSettings");
+    vouch::workbench::LoadView::export_all(&cfg).expect("LoadView");
+    vouch::workbench::LoadTick::export_all(&cfg).expect("LoadTick");
 }
 
 fn files(dir: &Path) -> Vec<(PathBuf, String)> {

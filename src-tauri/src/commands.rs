@@ -21,8 +21,9 @@ use vouch::request::{Auth, Draft};
 use vouch::store::Trashed;
 use vouch::workbench::{
     BodyHits, BodyLayout, BodyLine, CallView, CheckMark, CheckRow, CollectionRow, EnvView,
-    FreeRequest, HistoryRow, ImportView, InheritedView, OperationForm, OperationRow, RunPoint,
-    RunView, SavedRef, SavedView, SpecSummary, StepDetail, Workbench, WorkbenchError,
+    FreeRequest, HistoryRow, ImportView, InheritedView, LoadSettings, LoadView, OperationForm,
+    OperationRow, RunPoint, RunView, SavedRef, SavedView, SpecSummary, StepDetail, Workbench,
+    WorkbenchError,
 };
 
 /// An error as the UI receives it.
@@ -65,6 +66,9 @@ pub struct Startup(pub Option<String>);
 
 /// The event a suite run reports its progress with (a `vouch::suite::Event`).
 pub const RUN_EVENT: &str = "run-event";
+
+/// The event a load run reports each second with (a `vouch::workbench::LoadTick`).
+pub const LOAD_EVENT: &str = "load-tick";
 
 /// Declares the commands: for each, `fn name(arg: Type, ...) -> Result [as "TsType"] = mode
 /// |wb[, injected: Type...]| body;` where `mode` is `blocking` or `async`, `wb` names the
@@ -266,6 +270,11 @@ commands! {
     /// Runs a collection (or `collection/suite`), reporting progress as `run-event` events.
     fn run_suite(target: String, env: Option<String>) -> RunView
         = async |wb, app: AppHandle| wb.run(&target, env, |e| { let _ = app.emit(RUN_EVENT, e); }).await;
+
+    /// Sends a collection's (or `collection/suite`'s) steps under load as `vouch load` does,
+    /// reporting each second as `load-tick` events; `cancel` stops it, keeping its figures.
+    fn load_suite(target: String, env: Option<String>, settings: LoadSettings) -> LoadView
+        = async |wb, app: AppHandle| wb.load(&target, env, &settings, |t| { let _ = app.emit(LOAD_EVENT, t); }).await;
 
     /// Exports a collection as a Vouch folder (`postman`: a Postman v2.1 file at `to`); returns
     /// the number of files written.

@@ -142,7 +142,6 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
     super::run::notes(&plan);
     let runtime = super::runtime(true)?;
     let contract = runtime.block_on(run::contract(&plan))?;
-    let (steps, _, _) = run::steps_of(&plan, contract.spec());
     let session = Session::new();
     let send = a.timeout.send_options(false);
     // Ctrl+C stops the run: no new call starts, calls in flight are cut, and the figures
@@ -172,36 +171,36 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
         connections: a.connections as usize,
     };
     let live = std::io::stderr().is_terminal();
-    let ran = runtime.block_on(load::load(&ctx, &steps, &options, |t| {
-        if live {
-            eprint!(
-                "\r{:>4}s  {:>7} calls/s  p99 {:>8.1} ms  errors {:<6} findings {:<6}",
-                t.t + 1,
-                t.requests,
-                t.p99_ms,
-                t.errors,
-                t.findings
-            );
-        }
-    }))?;
+    let (id, report) = runtime.block_on(load::execute(
+        &mut store,
+        &plan,
+        &ctx,
+        &options,
+        &a.thresholds,
+        a.shard,
+        |t| {
+            if live {
+                eprint!(
+                    "\r{:>4}s  {:>7} calls/s  p99 {:>8.1} ms  errors {:<6} findings {:<6}",
+                    t.t + 1,
+                    t.requests,
+                    t.p99_ms,
+                    t.errors,
+                    t.findings
+                );
+            }
+        },
+    ))?;
     if live {
         eprintln!();
     }
-    if ran.interrupted {
+    if report.summary.interrupted {
         eprintln!(
             "interrupted after {:.1} s: the figures below cover that time",
-            ran.elapsed.as_secs_f64()
+            report.summary.duration_s
         );
     }
-    let mut report = ran.report(&a.thresholds);
-    report.shard = a.shard;
     write_reports(&report, &plan.name, &a.reports)?;
-    let id = store.record_load(
-        plan.collection_id,
-        &plan.name,
-        report.passed(),
-        &serde_json::to_value(&report)?,
-    )?;
     let mut out = std::io::stdout().lock();
     print(&mut out, &report)?;
     writeln!(out, "load run #{id} in {}", store.path().display())?;

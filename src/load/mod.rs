@@ -50,15 +50,31 @@ pub enum LoadError {
     /// Nothing to send.
     #[error("the load run has no step to send")]
     NoSteps,
+    /// A setting out of its range (the app's form).
+    #[error("{0}")]
+    Setting(String),
+    /// The run could not be recorded.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    /// The report could not be serialized for the store.
+    #[error("the load report could not be written: {0}")]
+    Report(#[from] serde_json::Error),
 }
 
 impl crate::Diagnostic for LoadError {
     fn kind(&self) -> &str {
-        "usage"
+        match self {
+            LoadError::Store(e) => e.kind(),
+            LoadError::Report(_) => "internal",
+            _ => "usage",
+        }
     }
 
     fn hint(&self) -> String {
         match self {
+            LoadError::Store(e) => e.hint().to_string(),
+            LoadError::Report(_) => "this is a bug in Vouch: please report it".into(),
+            LoadError::Setting(_) => "a rate above 0 or at least one user, and a duration".into(),
             LoadError::NoSteps => {
                 "name a collection, suite or folder with requests, or a --spec".into()
             }
@@ -368,6 +384,32 @@ pub async fn load(
         steps: counter.steps,
         seconds: counter.seconds,
     })
+}
+
+/// A planned run's steps under load, judged by `thresholds` and recorded in the store: what
+/// `vouch load` and the app's Load tab both run. `on_tick` hears each second as it ends.
+/// Returns the stored run's id and its report.
+#[allow(clippy::too_many_arguments)]
+pub async fn execute(
+    store: &mut crate::store::Store,
+    plan: &crate::run::Plan,
+    ctx: &Context<'_>,
+    options: &LoadOptions,
+    thresholds: &[Threshold],
+    shard: Option<crate::suite::Shard>,
+    on_tick: impl FnMut(&Tick),
+) -> Result<(i64, LoadReport), LoadError> {
+    let (steps, _, _) = crate::run::steps_of(plan, ctx.contract.spec());
+    let ran = load(ctx, &steps, options, on_tick).await?;
+    let mut report = ran.report(thresholds);
+    report.shard = shard;
+    let id = store.record_load(
+        plan.collection_id,
+        &plan.name,
+        report.passed(),
+        &serde_json::to_value(&report)?,
+    )?;
+    Ok((id, report))
 }
 
 /// Reports each second that ended since the last call.

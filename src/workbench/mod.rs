@@ -9,6 +9,7 @@
 mod auth;
 mod body_view;
 mod form;
+mod load;
 mod saved;
 mod tree;
 
@@ -24,6 +25,7 @@ use tokio_util::sync::CancellationToken;
 pub use auth::{InheritedView, SavedRef};
 pub use body_view::{BodyHits, BodyLayout, BodyLine, BodyView, WIDTH as BODY_WIDTH};
 pub use form::{form_schema, operation_form, BodyField, OperationForm, ParamField};
+pub use load::{LoadFigures, LoadSettings, LoadStep, LoadTick, LoadView};
 pub use saved::{CheckMark, CheckRow, ExtractRow, FreeRequest, SavedView, StepDetail};
 
 use crate::call::{self, Call, Context};
@@ -1372,32 +1374,8 @@ impl Workbench {
         env: Option<String>,
         on_event: impl FnMut(&Event) + Send,
     ) -> Result<RunView> {
+        let (plan, contract) = self.planned(target, env).await?;
         let mut store = self.store()?;
-        let request = crate::run::RunRequest {
-            target: Some(target.to_string()),
-            env: env
-                .filter(|e| !e.is_empty())
-                .map(|e| match e.rsplit_once('/') {
-                    // The app names a collection's environment `COLLECTION/NAME`.
-                    Some((_, short)) => short.to_string(),
-                    None => e,
-                }),
-            ..crate::run::RunRequest::default()
-        };
-        let plan = crate::run::plan(&store, &request)?;
-        // The open spec's contract (validators already compiled) when it is the run's spec.
-        let open = self.current().ok();
-        let contract = match open
-            .as_ref()
-            .filter(|o| plan.spec.source() == Some(o.source.as_str()))
-        {
-            Some(o) => o.clone(),
-            None => Arc::new(Open {
-                source: plan.spec.source().unwrap_or_default().to_string(),
-                contract: crate::run::contract(&plan).await?,
-                modified: None,
-            }),
-        };
         let token = self.new_cancel();
         let session = Session::new();
         let ctx = Context {
@@ -1418,6 +1396,42 @@ impl Workbench {
         )
         .await?;
         Ok(run_view(&summary, plan.env_note.clone()))
+    }
+
+    /// The plan of a run of `target` (a collection or `collection/suite`) with `env`, and the
+    /// contract it checks against: the open spec's (validators already compiled) when it is
+    /// the run's spec.
+    async fn planned(
+        &self,
+        target: &str,
+        env: Option<String>,
+    ) -> Result<(crate::run::Plan, Arc<Open>)> {
+        let request = crate::run::RunRequest {
+            target: Some(target.to_string()),
+            env: env
+                .filter(|e| !e.is_empty())
+                .map(|e| match e.rsplit_once('/') {
+                    // The app names a collection's environment `COLLECTION/NAME`.
+                    Some((_, short)) => short.to_string(),
+                    None => e,
+                }),
+            ..crate::run::RunRequest::default()
+        };
+        // The store is opened (and dropped) before the await: a connection is not `Sync`.
+        let plan = crate::run::plan(&self.store()?, &request)?;
+        let open = self.current().ok();
+        let contract = match open
+            .as_ref()
+            .filter(|o| plan.spec.source() == Some(o.source.as_str()))
+        {
+            Some(o) => o.clone(),
+            None => Arc::new(Open {
+                source: plan.spec.source().unwrap_or_default().to_string(),
+                contract: crate::run::contract(&plan).await?,
+                modified: None,
+            }),
+        };
+        Ok((plan, contract))
     }
 
     /// A report (`junit`, `json` or `html`) of a stored run: the same bytes `vouch run`

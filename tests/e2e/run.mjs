@@ -343,6 +343,40 @@ async function main() {
         });
       }
     });
+    await step(browser, "06c", "the runner's Load tab: a load run with live figures, charts and thresholds, then one stopped early", async () => {
+      await press("view-runner");
+      await press("runner-mode-load");
+      const target = await $t("runner-target");
+      await target.selectByAttribute("value", "e2e/smoke");
+      await fill("load-rate", "20");
+      await fill("load-duration", "2");
+      await press("load-start");
+      await (await $t("load-live")).waitForDisplayed({ timeout: 10000 });
+      const result = await $t("load-result");
+      await result.waitForDisplayed({ timeout: 30000 });
+      const summary = await (await $t("load-summary")).getText();
+      // 2 s at 20 calls/s of a healthy service: every call answered and checked.
+      if (!/^passed: 40 calls/.test(summary) || !/0 errors, 0 findings/.test(summary)) throw new Error(`summary: ${summary}`);
+      const held = await (await $t("load-thresholds-result")).getText();
+      if (!/held p99<200ms/.test(held) || !/held findings==0/.test(held)) throw new Error(`thresholds: ${held}`);
+      const steps = await (await $t("load-steps")).getText();
+      if (!/read item/.test(steps) || !/total/.test(steps)) throw new Error(`steps: ${steps}`);
+      for (const chart of ["load-chart-throughput", "load-chart-latency"]) {
+        const lines = await browser.$$(`[data-testid="${chart}"] polyline`);
+        if (lines.length === 0) throw new Error(`${chart} has no line`);
+      }
+      // A long run stopped with Stop keeps what it measured.
+      await fill("load-duration", "60");
+      await press("load-start");
+      await (await $t("load-stop")).waitForDisplayed({ timeout: 10000 });
+      await browser.pause(1500);
+      await press("load-stop");
+      await result.waitForDisplayed({ timeout: 15000 });
+      const stopped = await (await $t("load-summary")).getText();
+      if (!/stopped early/.test(stopped) || !/^failed:/.test(stopped)) throw new Error(`stopped run: ${stopped}`);
+      await browser.saveScreenshot(join(shots, "06c-load-tab.png"));
+      await press("runner-mode-run");
+    });
     await step(browser, "07", "export the collection", async () => {
       const out = join(work, "exported");
       await (await $t("export-dir")).setValue(out);

@@ -19,6 +19,9 @@ import type { FreeRequest } from "./bindings/FreeRequest";
 import type { HistoryRow } from "./bindings/HistoryRow";
 import type { ImportView } from "./bindings/ImportView";
 import type { InheritedView } from "./bindings/InheritedView";
+import type { LoadSettings } from "./bindings/LoadSettings";
+import type { LoadTick } from "./bindings/LoadTick";
+import type { LoadView } from "./bindings/LoadView";
 import type { OperationForm } from "./bindings/OperationForm";
 import type { OperationRow } from "./bindings/OperationRow";
 import type { RunPoint } from "./bindings/RunPoint";
@@ -252,6 +255,14 @@ export function runSuite(target: string, env: string | null): Promise<RunView> {
 }
 
 /**
+ * Sends a collection's (or `collection/suite`'s) steps under load as `vouch load` does,
+ * reporting each second as `load-tick` events; `cancel` stops it, keeping its figures.
+ */
+export function loadSuite(target: string, env: string | null, settings: LoadSettings): Promise<LoadView> {
+  return invoke<LoadView>("load_suite", { target, env, settings });
+}
+
+/**
  * Exports a collection as a Vouch folder (`postman`: a Postman v2.1 file at `to`); returns
  * the number of files written.
  */
@@ -333,4 +344,9 @@ export function resetSession(): Promise<void> {
 /** Progress of `runSuite`, as it runs. */
 export function onRunEvent(f: (e: Event) => void): Promise<UnlistenFn> {
   return listen<Event>("run-event", (m) => f(m.payload));
+}
+
+/** Each second of `loadSuite`, as it ends. */
+export function onLoadTick(f: (e: LoadTick) => void): Promise<UnlistenFn> {
+  return listen<LoadTick>("load-tick", (m) => f(m.payload));
 }

@@ -27,8 +27,14 @@ import type { Trashed } from "./bindings/Trashed";
 import type { BodyHits } from "./bindings/BodyHits";
 import type { BodyLayout } from "./bindings/BodyLayout";
 import type { BodyLine } from "./bindings/BodyLine";
+import type { LoadSettings } from "./bindings/LoadSettings";
+import type { LoadTick } from "./bindings/LoadTick";
+import type { LoadView } from "./bindings/LoadView";
 
 export type {
+  LoadSettings,
+  LoadTick,
+  LoadView,
   AppError,
   CallView,
   CollectionRow,
@@ -108,6 +114,8 @@ export const api = {
   saveRequest: commands.saveRequest,
   runSuite: commands.runSuite,
   onRunEvent: commands.onRunEvent,
+  loadSuite: commands.loadSuite,
+  onLoadTick: commands.onLoadTick,
   exportCollection: commands.exportCollection,
   specChanged: commands.specChanged,
   createSuite: commands.createSuite,

@@ -1,6 +1,7 @@
 import { useState } from "react";
 
 import { api, type CollectionRow, type Event, type RunPoint, type RunView, type StepDetail } from "../api";
+import { LoadPanel } from "./LoadPanel";
 import { RunChart } from "./RunChart";
 
 interface Props {
@@ -28,9 +29,18 @@ interface Props {
 export function RunnerView({ collections, target, onPick, onRun, envs, env, onEnv, running, total, live, progress, run, runs }: Props) {
   const [detail, setDetail] = useState<StepDetail | null>(null);
   const [shown, setShown] = useState<number | null>(null);
+  const [mode, setMode] = useState<"run" | "load">("run");
   const targets = collections.flatMap((c) => [c.name, ...c.suites.map((s) => `${c.name}/${s}`)]);
   return (
     <section className="runner" data-testid="runner" aria-label="Runner">
+      <div className="row tabs" role="tablist">
+        <button role="tab" aria-selected={mode === "run"} className={mode === "run" ? "active" : ""} data-testid="runner-mode-run" onClick={() => setMode("run")}>
+          Contract run
+        </button>
+        <button role="tab" aria-selected={mode === "load"} className={mode === "load" ? "active" : ""} data-testid="runner-mode-load" onClick={() => setMode("load")}>
+          Load
+        </button>
+      </div>
       <div className="row">
         <label>
           Run{" "}
@@ -52,10 +62,15 @@ export function RunnerView({ collections, target, onPick, onRun, envs, env, onEn
             ))}
           </select>
         </label>
-        <button className="primary" data-testid="runner-run" disabled={!target || running} onClick={() => onRun(target)}>
-          {running ? "Running…" : "Run"}
-        </button>
+        {mode === "run" && (
+          <button className="primary" data-testid="runner-run" disabled={!target || running} onClick={() => onRun(target)}>
+            {running ? "Running…" : "Run"}
+          </button>
+        )}
       </div>
+      {mode === "load" && <LoadPanel target={target} env={env} />}
+      {mode === "run" && (
+        <>
       {running && (
         <div className="progress" data-testid="run-progress">
           <progress max={total || 1} value={live.length} /> {live.length} of {total || "?"} steps
@@ -165,6 +180,8 @@ export function RunnerView({ collections, target, onPick, onRun, envs, env, onEn
         </div>
       )}
       {detail && <StepExchange detail={detail} onClose={() => setDetail(null)} />}
+        </>
+      )}
     </section>
   );
 }
