@@ -833,7 +833,10 @@ fn a_load_run_from_the_app_is_the_cli_s_load_run() {
         assert_eq!(r["steps"][0]["name"], "list items");
         assert_eq!(r["steps"][1]["name"], "price drift");
         assert_eq!(r["steps"][0]["findings"], 0);
-        assert_eq!(r["steps"][1]["findings"], 10, "one finding per drifted call");
+        assert_eq!(
+            r["steps"][1]["findings"], 10,
+            "one finding per drifted call"
+        );
         assert_eq!(r["summary"]["thresholds"][0]["ok"], false);
     }
     assert!(!view.passed);

@@ -252,7 +252,11 @@ mod tests {
         let run = LoadRun {
             names: vec!["list <things>".into(), "get thing".into()],
             steps,
-            seconds,
+            series: seconds
+                .iter()
+                .enumerate()
+                .map(|(i, t)| super::super::tick(i as u64, t))
+                .collect(),
             elapsed: Duration::from_secs(3),
             interrupted: false,
         };

@@ -104,7 +104,11 @@ mod tests {
         LoadRun {
             names: vec!["things".into()],
             steps: vec![step],
-            seconds,
+            series: seconds
+                .iter()
+                .enumerate()
+                .map(|(i, t)| super::super::tick(i as u64, t))
+                .collect(),
             elapsed: Duration::from_secs(2),
             interrupted: false,
         }

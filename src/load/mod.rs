@@ -194,8 +194,8 @@ pub struct LoadRun {
     pub names: Vec<String>,
     /// One tally per step.
     pub steps: Vec<Tally>,
-    /// One tally per second of the run.
-    pub seconds: Vec<Tally>,
+    /// Each second of the run.
+    pub series: Vec<Tick>,
     /// How long it took, calls in flight at the end included.
     pub elapsed: Duration,
     /// Stopped early by its cancel token (Ctrl+C): the figures cover the time it ran.
@@ -267,12 +267,7 @@ impl LoadRun {
                     figures: t.figures(secs),
                 })
                 .collect(),
-            series: self
-                .seconds
-                .iter()
-                .enumerate()
-                .map(|(i, t)| tick(i as u64, t))
-                .collect(),
+            series: self.series.clone(),
             shard: None,
         }
     }
@@ -311,21 +306,64 @@ fn error_kind(r: &StepResult) -> Option<String> {
         .then(|| "assertion".to_string())
 }
 
+/// A second of a run: counting while it lasts, then kept only as its tick (its histogram
+/// compressed), so a long run's memory stays flat.
+#[derive(Debug)]
+enum Second {
+    Open(Tally),
+    Done(Tick),
+}
+
 /// Counts of a run in progress.
 struct Counter {
     start: Instant,
     steps: Vec<Tally>,
-    seconds: Vec<Tally>,
+    seconds: Vec<Second>,
 }
 
 impl Counter {
-    fn drop_call(&mut self, step: usize) {
-        self.steps[step].dropped();
+    /// The tally of the second now running.
+    fn now(&mut self) -> &mut Tally {
         let second = self.start.elapsed().as_secs() as usize;
         if self.seconds.len() <= second {
-            self.seconds.resize_with(second + 1, Tally::default);
+            self.seconds
+                .resize_with(second + 1, || Second::Open(Tally::default()));
         }
-        self.seconds[second].dropped();
+        // Seconds close in order and the clock is monotonic: the current one is open.
+        let index = (second..self.seconds.len())
+            .find(|&i| matches!(self.seconds[i], Second::Open(_)))
+            .unwrap_or_else(|| {
+                self.seconds.push(Second::Open(Tally::default()));
+                self.seconds.len() - 1
+            });
+        match &mut self.seconds[index] {
+            Second::Open(t) => t,
+            Second::Done(_) => unreachable!("found open above"),
+        }
+    }
+
+    /// Closes second `n` (it has ended) and returns its tick.
+    fn close(&mut self, n: usize) -> Tick {
+        if self.seconds.len() <= n {
+            self.seconds
+                .resize_with(n + 1, || Second::Open(Tally::default()));
+        }
+        let done = match &self.seconds[n] {
+            Second::Open(t) => tick(n as u64, t),
+            Second::Done(t) => t.clone(),
+        };
+        self.seconds[n] = Second::Done(done.clone());
+        done
+    }
+
+    /// Every second, closed.
+    fn series(&mut self) -> Vec<Tick> {
+        (0..self.seconds.len()).map(|n| self.close(n)).collect()
+    }
+
+    fn drop_call(&mut self, step: usize) {
+        self.steps[step].dropped();
+        self.now().dropped();
     }
 
     fn add(&mut self, step: usize, latency: Duration, r: &StepResult) {
@@ -337,11 +375,7 @@ impl Counter {
         let error = error_kind(r);
         let us = latency.as_micros().min(u128::from(u64::MAX)) as u64;
         self.steps[step].add(us, error.as_deref(), findings);
-        let second = self.start.elapsed().as_secs() as usize;
-        if self.seconds.len() <= second {
-            self.seconds.resize_with(second + 1, Tally::default);
-        }
-        self.seconds[second].add(us, error.as_deref(), findings);
+        self.now().add(us, error.as_deref(), findings);
     }
 }
 
@@ -381,8 +415,8 @@ pub async fn load(
         names: steps.iter().map(|s| s.name.clone()).collect(),
         elapsed: counter.start.elapsed(),
         interrupted: ctx.cancel.is_some_and(|c| c.is_cancelled()),
+        series: counter.series(),
         steps: counter.steps,
-        seconds: counter.seconds,
     })
 }
 
@@ -418,12 +452,10 @@ struct Ticker {
 }
 
 impl Ticker {
-    fn catch_up(&mut self, counter: &Counter, on_tick: &mut impl FnMut(&Tick)) {
+    fn catch_up(&mut self, counter: &mut Counter, on_tick: &mut impl FnMut(&Tick)) {
         let now = counter.start.elapsed().as_secs();
         while self.next < now {
-            let empty = Tally::default();
-            let t = counter.seconds.get(self.next as usize).unwrap_or(&empty);
-            on_tick(&tick(self.next, t));
+            on_tick(&counter.close(self.next as usize));
             self.next += 1;
         }
     }
@@ -564,7 +596,7 @@ async fn closed(
             _ = running.next() => {}
             () = tokio::time::sleep_until(wake) => {}
         }
-        ticker.catch_up(&lock(), &mut on_tick);
+        ticker.catch_up(&mut lock(), &mut on_tick);
     }
     drop(running);
     *counter = shared.into_inner().unwrap_or_else(|e| e.into_inner());

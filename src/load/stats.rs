@@ -24,9 +24,10 @@ pub struct Tally {
 impl Default for Tally {
     fn default() -> Self {
         Tally {
-            // 1..=HIGHEST_US at 3 figures always fits: new_with_bounds cannot fail here.
-            hist: Histogram::new_with_bounds(1, HIGHEST_US, 3)
-                .unwrap_or_else(|_| Histogram::new(3).unwrap_or_else(|_| unreachable!())),
+            // Auto-resizing: it starts small (16 KB) and grows only as far as the slowest
+            // call recorded (values are clamped to HIGHEST_US), where a fixed 1 µs..1 h range
+            // took 188 KB for every step and every second. Three figures always fit.
+            hist: Histogram::new(3).unwrap_or_else(|_| unreachable!()),
             requests: 0,
             errors: 0,
             findings: 0,
@@ -38,7 +39,11 @@ impl Default for Tally {
 impl Tally {
     /// Counts one call: its latency, why it failed (if it did), its failing findings.
     pub fn add(&mut self, latency_us: u64, error: Option<&str>, findings: u64) {
-        self.hist.saturating_record(latency_us.clamp(1, HIGHEST_US));
+        let us = latency_us.clamp(1, HIGHEST_US);
+        // `record` grows the histogram to fit (`saturating_record` would clamp instead).
+        if self.hist.record(us).is_err() {
+            self.hist.saturating_record(us);
+        }
         self.requests += 1;
         self.findings += findings;
         if let Some(kind) = error {
@@ -77,7 +82,16 @@ impl Tally {
     /// other HDR tools read too): what a report carries so parts merge exactly.
     fn histogram_text(&self) -> String {
         let mut bytes = Vec::new();
-        match V2DeflateSerializer::new().serialize(&self.hist, &mut bytes) {
+        // One header for every report: an auto-resized histogram's range depends on the
+        // order values came in, so the same calls would otherwise serialize differently.
+        let mut fixed = match Histogram::<u64>::new_with_bounds(1, HIGHEST_US, 3) {
+            Ok(h) => h,
+            Err(_) => return String::new(),
+        };
+        if fixed.add(&self.hist).is_err() {
+            return String::new();
+        }
+        match V2DeflateSerializer::new().serialize(&fixed, &mut bytes) {
             Ok(_) => base64::engine::general_purpose::STANDARD.encode(bytes),
             Err(_) => String::new(),
         }
@@ -105,9 +119,11 @@ impl Tally {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(histogram)
             .map_err(|e| format!("its histogram is not base64: {e}"))?;
-        let hist: Histogram<u64> = Deserializer::new()
+        let mut hist: Histogram<u64> = Deserializer::new()
             .deserialize(&mut bytes.as_slice())
             .map_err(|e| format!("its histogram does not read: {e:?}"))?;
+        // Merging a slower part into it must grow it, not fail.
+        hist.auto(true);
         if hist.len() != requests {
             return Err(format!(
                 "its histogram holds {} calls, its count {requests}",
