@@ -96,7 +96,7 @@ mod tests {
     /// A run of one step whose calls took `latencies` ms, one second each.
     fn run(latencies: impl Iterator<Item = u64>) -> LoadRun {
         let mut step = Tally::default();
-        let mut seconds = vec![Tally::default(), Tally::default()];
+        let mut seconds = [Tally::default(), Tally::default()];
         for (i, ms) in latencies.enumerate() {
             step.add(ms * 1000, (ms % 97 == 0).then_some("timeout"), ms % 2);
             seconds[i % 2].add(ms * 1000, (ms % 97 == 0).then_some("timeout"), ms % 2);
