@@ -6,7 +6,6 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::{Result, Workbench};
-use crate::call::Context;
 use crate::load::{self, Figures, LoadError, LoadOptions, Model, Sampling, Threshold, Tick};
 use crate::request::Session;
 
@@ -190,15 +189,7 @@ impl Workbench {
         let mut store = self.store()?;
         let token = self.new_cancel();
         let session = Session::new();
-        let ctx = Context {
-            contract: &contract.contract,
-            session: &session,
-            env: &plan.env,
-            send: &self.send_options,
-            cancel: Some(&token),
-            accept_status: &plan.accept_status,
-            allow_origins: &plan.allow_origins,
-        };
+        let ctx = self.run_context(&plan, &contract, &session, &token);
         let (id, report) =
             load::execute(&mut store, &plan, &ctx, &options, &thresholds, None, |t| {
                 on_tick(&LoadTick::from(t))

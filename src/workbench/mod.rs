@@ -1378,15 +1378,7 @@ impl Workbench {
         let mut store = self.store()?;
         let token = self.new_cancel();
         let session = Session::new();
-        let ctx = Context {
-            contract: &contract.contract,
-            session: &session,
-            env: &plan.env,
-            send: &self.send_options,
-            cancel: Some(&token),
-            accept_status: &plan.accept_status,
-            allow_origins: &plan.allow_origins,
-        };
+        let ctx = self.run_context(&plan, &contract, &session, &token);
         let summary = crate::run::execute(
             &mut store,
             &plan,
@@ -1396,6 +1388,25 @@ impl Workbench {
         )
         .await?;
         Ok(run_view(&summary, plan.env_note.clone()))
+    }
+
+    /// How a run's (or a load run's) steps are sent: its own session, cancelled by `token`.
+    fn run_context<'a>(
+        &'a self,
+        plan: &'a crate::run::Plan,
+        contract: &'a Open,
+        session: &'a Session,
+        token: &'a CancellationToken,
+    ) -> Context<'a> {
+        Context {
+            contract: &contract.contract,
+            session,
+            env: &plan.env,
+            send: &self.send_options,
+            cancel: Some(token),
+            accept_status: &plan.accept_status,
+            allow_origins: &plan.allow_origins,
+        }
     }
 
     /// The plan of a run of `target` (a collection or `collection/suite`) with `env`, and the

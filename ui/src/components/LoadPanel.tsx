@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "react";
 
 import { api, asAppError, type AppError, type LoadSettings, type LoadTick, type LoadView } from "../api";
 import { series, ticks } from "../lib/chart";
+import { ChartAxis } from "./ChartAxis";
 
 interface Props {
   /** `collection` or `collection/suite`. */
@@ -204,15 +205,7 @@ function LoadChart({ label, unit, lines }: { label: string; unit: string; lines:
     <figure className="chart" data-testid={`load-chart-${label}`}>
       <svg width="100%" viewBox={`0 0 ${left + w + 4} ${h + 20}`} role="img" aria-label={`${label} per second`}>
         <g transform="translate(0, 2)">
-          {axis.map((t) => (
-            <g key={t}>
-              <line x1={left} y1={y(t)} x2={left + w} y2={y(t)} className="grid" />
-              <text x={left - 4} y={y(t) + 3} textAnchor="end" className="tick">
-                {t}
-              </text>
-            </g>
-          ))}
-          <line x1={left} y1={h} x2={left + w} y2={h} className="axis" />
+          <ChartAxis axis={axis} y={y} left={left} w={w} h={h} />
           <g transform={`translate(${left}, 0)`}>
             {lines.map((l) => series(l.values, top, w, h).map((pts, j) => <polyline key={`${l.name}-${j}`} points={pts} fill="none" stroke={l.color} strokeWidth={1.5} />))}
           </g>

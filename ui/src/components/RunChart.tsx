@@ -1,4 +1,5 @@
 import type { RunPoint } from "../api";
+import { ChartAxis } from "./ChartAxis";
 import { series, stepSeries, ticks } from "../lib/chart";
 
 const COLORS = ["#2f6fe4", "#18794e", "#b26a00", "#c4321a", "#7a4fd6", "#0f8b8d", "#b0407a", "#5b6b00"];
@@ -19,16 +20,7 @@ export function RunChart({ runs, names }: { runs: RunPoint[]; names?: string[] }
     <figure className="chart" data-testid="run-chart">
       <svg width="100%" viewBox={`0 0 ${left + w + 4} ${h + bottom + 4}`} role="img" aria-label="response times across runs">
         <g transform="translate(0, 2)">
-          {axis.map((t) => (
-            <g key={t}>
-              <line x1={left} y1={y(t)} x2={left + w} y2={y(t)} className="grid" />
-              <text x={left - 4} y={y(t) + 3} textAnchor="end" className="tick">
-                {t}
-              </text>
-            </g>
-          ))}
-          <line x1={left} y1={h} x2={left + w} y2={h} className="axis" />
-          <line x1={left} y1={0} x2={left} y2={h} className="axis" />
+          <ChartAxis axis={axis} y={y} left={left} w={w} h={h} />
           <g transform={`translate(${left}, 0)`}>
             {steps.map((values, i) =>
               series(values, top, w, h).map((pts, j) => <polyline key={`${i}-${j}`} points={pts} fill="none" stroke={COLORS[i % COLORS.length]} strokeWidth={1.5} />),
