@@ -885,4 +885,32 @@ fn a_load_run_from_the_app_is_the_cli_s_load_run() {
         assert!(e.to_string().contains(says), "{e}");
     }
     assert!(store.load_report(3).is_err(), "nothing recorded");
+
+    // One load run at a time, stopped by its own Stop (a call's cancel does not touch it).
+    let long = vouch::workbench::LoadSettings {
+        duration_s: 60.0,
+        ..settings.clone()
+    };
+    let (first, second) = rt.block_on(async {
+        let first = wb.load("loaded/all", None, &long, |_| {});
+        let meanwhile = async {
+            tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+            let second = wb.load("loaded/all", None, &settings, |_| {}).await;
+            wb.cancel();
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            wb.cancel_load();
+            second
+        };
+        tokio::join!(first, meanwhile)
+    });
+    let e = second.expect_err("a second load run is refused");
+    assert!(e.to_string().contains("already in progress"), "{e}");
+    let first = first.expect("the stopped run reports");
+    assert!(first.interrupted && !first.passed);
+    assert!(first.duration_s < 5.0, "{}", first.duration_s);
+    assert!(first.total.requests >= 20, "{:?}", first.total);
+    assert_eq!(
+        store.load_report(3).expect("stored")["summary"]["interrupted"],
+        true
+    );
 }

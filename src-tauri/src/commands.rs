@@ -272,9 +272,13 @@ commands! {
         = async |wb, app: AppHandle| wb.run(&target, env, |e| { let _ = app.emit(RUN_EVENT, e); }).await;
 
     /// Sends a collection's (or `collection/suite`'s) steps under load as `vouch load` does,
-    /// reporting each second as `load-tick` events; `cancel` stops it, keeping its figures.
+    /// reporting each second as `load-tick` events; `cancel_load` stops it, keeping its
+    /// figures. One at a time.
     fn load_suite(target: String, env: Option<String>, settings: LoadSettings) -> LoadView
         = async |wb, app: AppHandle| wb.load(&target, env, &settings, |t| { let _ = app.emit(LOAD_EVENT, t); }).await;
+
+    /// Stops the load run in progress, if any.
+    fn cancel_load() -> () = blocking |wb| { wb.cancel_load(); Ok(()) };
 
     /// Exports a collection as a Vouch folder (`postman`: a Postman v2.1 file at `to`); returns
     /// the number of files written.

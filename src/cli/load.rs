@@ -145,12 +145,17 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
     let session = Session::new();
     let send = a.timeout.send_options(false);
     // Ctrl+C stops the run: no new call starts, calls in flight are cut, and the figures
-    // so far are reported, written and recorded as an interrupted run (exit 1).
+    // so far are reported, written and recorded as an interrupted run (exit 1); a second
+    // Ctrl+C exits at once (130).
     let cancel = tokio_util::sync::CancellationToken::new();
     let on_interrupt = cancel.clone();
     runtime.spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
             on_interrupt.cancel();
+            // A second Ctrl+C does not wait for the calls being cut.
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
         }
     });
     let ctx = Context {
@@ -171,7 +176,7 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
         connections: a.connections as usize,
     };
     let live = std::io::stderr().is_terminal();
-    let (id, report) = runtime.block_on(load::execute(
+    let executed = runtime.block_on(load::execute(
         &mut store,
         &plan,
         &ctx,
@@ -194,13 +199,16 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
     if live {
         eprintln!();
     }
+    let report = executed.report;
     if report.summary.interrupted {
         eprintln!(
             "interrupted after {:.1} s: the figures below cover that time",
             report.summary.duration_s
         );
     }
+    // The files first: a store that cannot record the run must not lose them.
     write_reports(&report, &plan.name, &a.reports)?;
+    let id = executed.recorded?;
     let mut out = std::io::stdout().lock();
     print(&mut out, &report)?;
     writeln!(out, "load run #{id} in {}", store.path().display())?;

@@ -30,8 +30,8 @@ pub(crate) enum Body<'b> {
     String(Cow<'b, str>),
     /// An array.
     Array(Vec<Body<'b>>),
-    /// An object's members in document order (duplicates kept; the last one wins on lookup,
-    /// as in `serde_json`).
+    /// An object's members in document order, one per key (a repeated key keeps its first
+    /// place and its last value, as in `serde_json`).
     Object(Vec<(Cow<'b, str>, Body<'b>)>),
 }
 
@@ -116,12 +116,46 @@ impl<'de> Visitor<'de> for BodyVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Body<'de>, A::Error> {
-        let mut members = Vec::with_capacity(map.size_hint().unwrap_or(0));
+        let mut members: Vec<(Cow<'de, str>, Body<'de>)> =
+            Vec::with_capacity(map.size_hint().unwrap_or(0));
         while let Some(Key(name)) = map.next_key()? {
             members.push((name, map.next_value()?));
         }
+        dedupe(&mut members);
         Ok(Body::Object(members))
     }
+}
+
+/// Objects with a repeated key keep one member per key as `serde_json` does: the first
+/// place, the last value (counts such as `minProperties` and every keyword that walks the
+/// members must see what the finding path sees).
+fn dedupe<'a>(members: &mut Vec<(Cow<'a, str>, Body<'a>)>) {
+    if members.len() < 2 {
+        return;
+    }
+    // Whether any key repeats: pairwise for small objects, through a sorted index otherwise.
+    let repeats = if members.len() <= 16 {
+        (1..members.len()).any(|j| members[..j].iter().any(|(k, _)| *k == members[j].0))
+    } else {
+        let mut order: Vec<usize> = (0..members.len()).collect();
+        order.sort_unstable_by(|&a, &b| members[a].0.cmp(&members[b].0));
+        order.windows(2).any(|w| members[w[0]].0 == members[w[1]].0)
+    };
+    if !repeats {
+        return;
+    }
+    let mut kept: Vec<(Cow<'a, str>, Body<'a>)> = Vec::with_capacity(members.len());
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (name, value) in members.drain(..) {
+        match at.get(name.as_ref()) {
+            Some(&i) => kept[i].1 = value,
+            None => {
+                at.insert(name.to_string(), kept.len());
+                kept.push((name, value));
+            }
+        }
+    }
+    *members = kept;
 }
 
 /// An object key, borrowed when it has no escapes (serde's own `Cow` always copies).
@@ -325,7 +359,6 @@ impl<'a> Object<'a, BodyJson> for &'a [(Cow<'a, str>, Body<'a>)] {
     fn get(&self, key: &Box<str>) -> Option<&'a Body<'a>> {
         let key: &str = key;
         self.iter()
-            .rev()
             .find(|(name, _)| name.as_ref() == key)
             .map(|(_, value)| value)
     }
@@ -395,6 +428,46 @@ mod tests {
             Body::Number(Number::U64(u64::MAX))
         );
         let _ = json!(null);
+    }
+
+    #[test]
+    fn a_repeated_key_is_one_member_as_in_serde_json() {
+        let many: String = (0..40).map(|i| format!("\"k{i}\": {i}, ")).collect();
+        for (schema, body) in [
+            (
+                json!({"minProperties": 2}),
+                r#"{"a": 1, "a": 2}"#.to_string(),
+            ),
+            (
+                json!({"not": {"maxProperties": 1}}),
+                r#"{"a": 1, "a": 2}"#.into(),
+            ),
+            (
+                json!({"oneOf": [{"maxProperties": 1}, {"required": ["a"]}]}),
+                r#"{"a": 1, "a": 2}"#.into(),
+            ),
+            (
+                json!({"not": {"properties": {"a": {"const": 1}}}}),
+                r#"{"a": 2, "a": 1}"#.into(),
+            ),
+            (
+                json!({"properties": {"k3": {"const": "x"}}, "minProperties": 41}),
+                format!("{{{many}\"k3\": \"x\"}}"),
+            ),
+        ] {
+            let lean = jsonschema::options_for::<BodyJson>()
+                .build(&schema)
+                .expect("schema");
+            let full = jsonschema::validator_for(&schema).expect("schema");
+            let parsed = Body::parse(body.as_bytes()).expect("json");
+            let value: Value = serde_json::from_str(&body).expect("json");
+            assert_eq!(to_value(&parsed), value, "{body}");
+            assert_eq!(
+                lean.is_valid(&parsed),
+                full.is_valid(&value),
+                "{schema} on {body}"
+            );
+        }
     }
 
     #[test]

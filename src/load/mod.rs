@@ -420,9 +420,18 @@ pub async fn load(
     })
 }
 
+/// A load run as `execute` leaves it: its report, and whether the store took it.
+#[derive(Debug)]
+pub struct Executed {
+    /// The report, judged by the thresholds.
+    pub report: LoadReport,
+    /// The stored run's id, or why it could not be recorded (the report is still whole, so
+    /// its files can be written first).
+    pub recorded: Result<i64, LoadError>,
+}
+
 /// A planned run's steps under load, judged by `thresholds` and recorded in the store: what
 /// `vouch load` and the app's Load tab both run. `on_tick` hears each second as it ends.
-/// Returns the stored run's id and its report.
 #[allow(clippy::too_many_arguments)]
 pub async fn execute(
     store: &mut crate::store::Store,
@@ -432,18 +441,17 @@ pub async fn execute(
     thresholds: &[Threshold],
     shard: Option<crate::suite::Shard>,
     on_tick: impl FnMut(&Tick),
-) -> Result<(i64, LoadReport), LoadError> {
+) -> Result<Executed, LoadError> {
     let (steps, _, _) = crate::run::steps_of(plan, ctx.contract.spec());
     let ran = load(ctx, &steps, options, on_tick).await?;
     let mut report = ran.report(thresholds);
     report.shard = shard;
-    let id = store.record_load(
-        plan.collection_id,
-        &plan.name,
-        report.passed(),
-        &serde_json::to_value(&report)?,
-    )?;
-    Ok((id, report))
+    let recorded = serde_json::to_value(&report)
+        .map_err(LoadError::from)
+        .and_then(|json| {
+            Ok(store.record_load(plan.collection_id, &plan.name, report.passed(), &json)?)
+        });
+    Ok(Executed { report, recorded })
 }
 
 /// Reports each second that ended since the last call.
@@ -455,6 +463,15 @@ impl Ticker {
     fn catch_up(&mut self, counter: &mut Counter, on_tick: &mut impl FnMut(&Tick)) {
         let now = counter.start.elapsed().as_secs();
         while self.next < now {
+            on_tick(&counter.close(self.next as usize));
+            self.next += 1;
+        }
+    }
+
+    /// At the end of a run: every second not yet reported, the last (partial) one included.
+    fn finish(&mut self, counter: &mut Counter, on_tick: &mut impl FnMut(&Tick)) {
+        self.catch_up(counter, on_tick);
+        while (self.next as usize) < counter.seconds.len() {
             on_tick(&counter.close(self.next as usize));
             self.next += 1;
         }
@@ -528,7 +545,7 @@ async fn open(
         }
         ticker.catch_up(counter, &mut on_tick);
     }
-    ticker.catch_up(counter, &mut on_tick);
+    ticker.finish(counter, &mut on_tick);
 }
 
 /// Resolves when the run is interrupted (never without a cancel token).
@@ -600,7 +617,7 @@ async fn closed(
     }
     drop(running);
     *counter = shared.into_inner().unwrap_or_else(|e| e.into_inner());
-    ticker.catch_up(counter, &mut on_tick);
+    ticker.finish(counter, &mut on_tick);
 }
 
 #[cfg(test)]

@@ -120,11 +120,14 @@ pub(crate) fn all(spec: &Spec) -> Vec<Problem> {
         if dialect == Dialect::Swagger2 {
             meta.extend(swagger2_problems(&spec.docs, source));
         }
-        // A check that panicked is a bug; the others' findings still count.
-        out.extend(references.join().unwrap_or_default());
+        // A check that panicked is a bug: it surfaces as it would have on one thread.
+        let joined = |h: std::thread::ScopedJoinHandle<'_, Vec<Problem>>| {
+            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+        };
+        out.extend(joined(references));
         out.extend(meta);
-        out.extend(semantic.join().unwrap_or_default());
-        out.extend(lint.join().unwrap_or_default());
+        out.extend(joined(semantic));
+        out.extend(joined(lint));
     });
     let mut seen = HashSet::new();
     out.retain(|p| seen.insert((p.doc, p.pointer.clone(), p.message.clone())));

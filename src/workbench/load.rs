@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{Result, Workbench};
 use crate::load::{self, Figures, LoadError, LoadOptions, Model, Sampling, Threshold, Tick};
 use crate::request::Session;
+use tokio_util::sync::CancellationToken;
 
 /// What the Load tab asks for.
 #[derive(Debug, Clone, Deserialize)]
@@ -173,10 +174,49 @@ impl LoadSettings {
     }
 }
 
+/// Marks a load run in progress on the workbench for as long as it lives.
+struct Running<'a>(&'a Workbench);
+
+impl<'a> Running<'a> {
+    /// Refused while another load run is in progress (one at a time, each with its Stop).
+    fn start(wb: &'a Workbench, token: &CancellationToken) -> Result<Running<'a>> {
+        let mut slot = wb.loading.lock().map_err(|_| busy())?;
+        if slot.is_some() {
+            return Err(busy());
+        }
+        *slot = Some(token.clone());
+        Ok(Running(wb))
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut slot) = self.0.loading.lock() {
+            *slot = None;
+        }
+    }
+}
+
+fn busy() -> super::WorkbenchError {
+    crate::Error::from(LoadError::Setting(
+        "a load run is already in progress: stop it first".into(),
+    ))
+    .into()
+}
+
 impl Workbench {
+    /// Stops the load run in progress, if any; it reports what it measured.
+    pub fn cancel_load(&self) {
+        if let Ok(slot) = self.loading.lock() {
+            if let Some(token) = slot.as_ref() {
+                token.cancel();
+            }
+        }
+    }
+
     /// Sends `target`'s steps under load as `vouch load` does (every response checked unless
     /// the settings say otherwise), calling `on_tick` each second; recorded in the store.
-    /// Stopped by [`Workbench::cancel`], keeping what was measured.
+    /// Stopped by [`Workbench::cancel_load`], keeping what was measured; one at a time.
     pub async fn load(
         &self,
         target: &str,
@@ -185,17 +225,19 @@ impl Workbench {
         mut on_tick: impl FnMut(&LoadTick) + Send,
     ) -> Result<LoadView> {
         let (options, thresholds) = settings.options().map_err(crate::Error::from)?;
+        let token = CancellationToken::new();
+        let _running = Running::start(self, &token)?;
         let (plan, contract) = self.planned(target, env).await?;
         let mut store = self.store()?;
-        let token = self.new_cancel();
         let session = Session::new();
         let ctx = self.run_context(&plan, &contract, &session, &token);
-        let (id, report) =
-            load::execute(&mut store, &plan, &ctx, &options, &thresholds, None, |t| {
-                on_tick(&LoadTick::from(t))
-            })
-            .await
-            .map_err(crate::Error::from)?;
+        let executed = load::execute(&mut store, &plan, &ctx, &options, &thresholds, None, |t| {
+            on_tick(&LoadTick::from(t))
+        })
+        .await
+        .map_err(crate::Error::from)?;
+        let id = executed.recorded.map_err(crate::Error::from)?;
+        let report = executed.report;
         Ok(LoadView {
             run_id: u32::try_from(id).unwrap_or(u32::MAX),
             duration_s: report.summary.duration_s,

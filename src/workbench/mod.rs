@@ -545,6 +545,9 @@ pub struct Workbench {
     view: Mutex<Option<(u32, bool, Arc<BodyView>)>>,
     next_body: Mutex<u32>,
     cancel: Mutex<CancellationToken>,
+    /// The load run in progress, if any: its own token, so a call or a run started meanwhile
+    /// never takes over its Stop (see `load`).
+    loading: Mutex<Option<CancellationToken>>,
     data_dir: Option<PathBuf>,
     /// The last response, for the Checks editor's "passes on the last response" marks.
     last: Mutex<Option<crate::request::Exchange>>,
@@ -566,6 +569,7 @@ impl Workbench {
             view: Mutex::new(None),
             next_body: Mutex::new(1),
             cancel: Mutex::new(CancellationToken::new()),
+            loading: Mutex::new(None),
             data_dir,
             last: Mutex::new(None),
         }

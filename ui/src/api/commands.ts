@@ -256,10 +256,16 @@ export function runSuite(target: string, env: string | null): Promise<RunView> {
 
 /**
  * Sends a collection's (or `collection/suite`'s) steps under load as `vouch load` does,
- * reporting each second as `load-tick` events; `cancel` stops it, keeping its figures.
+ * reporting each second as `load-tick` events; `cancel_load` stops it, keeping its
+ * figures. One at a time.
  */
 export function loadSuite(target: string, env: string | null, settings: LoadSettings): Promise<LoadView> {
   return invoke<LoadView>("load_suite", { target, env, settings });
+}
+
+/** Stops the load run in progress, if any. */
+export function cancelLoad(): Promise<void> {
+  return invoke<void>("cancel_load");
 }
 
 /**

@@ -116,6 +116,7 @@ export const api = {
   onRunEvent: commands.onRunEvent,
   loadSuite: commands.loadSuite,
   onLoadTick: commands.onLoadTick,
+  cancelLoad: commands.cancelLoad,
   exportCollection: commands.exportCollection,
   specChanged: commands.specChanged,
   createSuite: commands.createSuite,

@@ -45,8 +45,8 @@ export function LoadPanel({ target, env }: Props) {
     setLive([]);
     setView(null);
     setError(null);
-    unlisten.current = await api.onLoadTick((t) => setLive((l) => [...l, t]));
     try {
+      unlisten.current = await api.onLoadTick((t) => setLive((l) => [...l, t]));
       setView(await api.loadSuite(target, env || null, settings));
     } catch (e) {
       setError(asAppError(e));
@@ -91,7 +91,7 @@ export function LoadPanel({ target, env }: Props) {
           <textarea data-testid="load-thresholds" rows={3} value={thresholds} onChange={(e) => setThresholds(e.target.value)} />
         </label>
         {running ? (
-          <button data-testid="load-stop" onClick={() => api.cancel()}>
+          <button data-testid="load-stop" onClick={() => api.cancelLoad()}>
             Stop
           </button>
         ) : (
@@ -145,8 +145,8 @@ function LoadResult({ view }: { view: LoadView }) {
       </div>
       {view.thresholds.length > 0 && (
         <ul className="small" data-testid="load-thresholds-result">
-          {view.thresholds.map(([expr, ok, actual]) => (
-            <li key={expr} className={ok ? "good" : "bad"}>
+          {view.thresholds.map(([expr, ok, actual], i) => (
+            <li key={i} className={ok ? "good" : "bad"}>
               {ok ? "held" : "crossed"} {expr} (was {actual.toFixed(2)})
             </li>
           ))}
@@ -167,8 +167,8 @@ function LoadResult({ view }: { view: LoadView }) {
           </tr>
         </thead>
         <tbody>
-          {[...view.steps, { name: "total", figures: view.total }].map((s) => (
-            <tr key={s.name}>
+          {[...view.steps, { name: "total", figures: view.total }].map((s, i) => (
+            <tr key={i}>
               <td>{s.name}</td>
               <td>{s.figures.requests}</td>
               <td>{s.figures.rate.toFixed(1)}</td>

@@ -68,7 +68,10 @@ export function RunnerView({ collections, target, onPick, onRun, envs, env, onEn
           </button>
         )}
       </div>
-      {mode === "load" && <LoadPanel target={target} env={env} />}
+      {/* Kept mounted while hidden: a load run in progress keeps its figures and its Stop. */}
+      <div hidden={mode !== "load"}>
+        <LoadPanel target={target} env={env} />
+      </div>
       {mode === "run" && (
         <>
       {running && (
