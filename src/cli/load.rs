@@ -144,20 +144,7 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
     let contract = runtime.block_on(run::contract(&plan))?;
     let session = Session::new();
     let send = a.timeout.send_options(false);
-    // Ctrl+C stops the run: no new call starts, calls in flight are cut, and the figures
-    // so far are reported, written and recorded as an interrupted run (exit 1); a second
-    // Ctrl+C exits at once (130).
-    let cancel = tokio_util::sync::CancellationToken::new();
-    let on_interrupt = cancel.clone();
-    runtime.spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_interrupt.cancel();
-            // A second Ctrl+C does not wait for the calls being cut.
-            if tokio::signal::ctrl_c().await.is_ok() {
-                std::process::exit(130);
-            }
-        }
-    });
+    let cancel = interrupt(&runtime);
     let ctx = Context {
         contract: &contract,
         session: &session,
@@ -217,6 +204,23 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Ctrl+C stops the run: no new call starts, calls in flight are cut, and the figures so
+/// far are reported, written and recorded as an interrupted run (exit 1). A second Ctrl+C
+/// exits at once (130) instead of waiting for the calls being cut.
+fn interrupt(runtime: &tokio::runtime::Runtime) -> tokio_util::sync::CancellationToken {
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let on_interrupt = cancel.clone();
+    runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_interrupt.cancel();
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        }
+    });
+    cancel
 }
 
 /// The arrivals, this machine's part of them for a shard.
