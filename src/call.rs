@@ -47,6 +47,13 @@ pub struct Context<'a> {
     pub allow_origins: &'a [String],
 }
 
+impl Context<'_> {
+    /// Whether the run this context sends for was stopped (Ctrl+C, Stop).
+    pub fn is_cancelled(&self) -> bool {
+        self.cancel.is_some_and(|c| c.is_cancelled())
+    }
+}
+
 /// One call to make.
 #[derive(Debug, Clone, Copy)]
 pub struct Call<'a> {

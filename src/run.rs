@@ -194,6 +194,29 @@ pub struct Plan {
     pub shard: Option<crate::suite::Shard>,
 }
 
+impl Plan {
+    /// How the plan's steps are sent: with its environment, accepted statuses and allowed
+    /// origins, through `session`, checked by `contract`, stopped by `cancel`. The one way
+    /// `vouch run`, `vouch load` and the app's runs and load runs build their context.
+    pub fn context<'a>(
+        &'a self,
+        contract: &'a Contract,
+        session: &'a crate::request::Session,
+        send: &'a crate::request::SendOptions,
+        cancel: Option<&'a tokio_util::sync::CancellationToken>,
+    ) -> Context<'a> {
+        Context {
+            contract,
+            session,
+            env: &self.env,
+            send,
+            cancel,
+            accept_status: &self.accept_status,
+            allow_origins: &self.allow_origins,
+        }
+    }
+}
+
 /// Resolves what to run. Reads the store (and a collection folder), not the network.
 pub fn plan(store: &Store, req: &RunRequest) -> Result<Plan, RunError> {
     let Some(target) = &req.target else {
@@ -552,7 +575,7 @@ pub async fn execute(
         }
     }
     let s = ran.summary;
-    let status = if ctx.cancel.is_some_and(|c| c.is_cancelled()) {
+    let status = if ctx.is_cancelled() {
         RunStatus::Cancelled
     } else if ran.aborted.is_some() || s.errors > 0 {
         RunStatus::Errored

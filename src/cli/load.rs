@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use vouch::call::Context;
 use vouch::load::{self, LoadOptions, LoadReport, Model, Sampling, Threshold};
 use vouch::request::Session;
 use vouch::run;
@@ -145,15 +144,7 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
     let session = Session::new();
     let send = a.timeout.send_options(false);
     let cancel = interrupt(&runtime);
-    let ctx = Context {
-        contract: &contract,
-        session: &session,
-        env: &plan.env,
-        send: &send,
-        cancel: Some(&cancel),
-        accept_status: &plan.accept_status,
-        allow_origins: &plan.allow_origins,
-    };
+    let ctx = plan.context(&contract, &session, &send, Some(&cancel));
     let options = LoadOptions {
         model: model(&a)?,
         duration: a.duration,

@@ -5,7 +5,6 @@ use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use vouch::call::Context;
 use vouch::report::RunReport;
 use vouch::request::Session;
 use vouch::run;
@@ -194,15 +193,7 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
     });
     let session = Session::new();
     let send = a.timeout.send_options(false);
-    let ctx = Context {
-        contract: &contract,
-        session: &session,
-        env: &plan.env,
-        send: &send,
-        cancel: Some(&cancel),
-        accept_status: &plan.accept_status,
-        allow_origins: &plan.allow_origins,
-    };
+    let ctx = plan.context(&contract, &session, &send, Some(&cancel));
     let progress = Progress::new();
     let options = RunOptions {
         concurrency: a.concurrency.max(1),

@@ -414,7 +414,7 @@ pub async fn load(
     Ok(LoadRun {
         names: steps.iter().map(|s| s.name.clone()).collect(),
         elapsed: counter.start.elapsed(),
-        interrupted: ctx.cancel.is_some_and(|c| c.is_cancelled()),
+        interrupted: ctx.is_cancelled(),
         series: counter.series(),
         steps: counter.steps,
     })
@@ -500,9 +500,8 @@ async fn open(
     let slots = tokio::sync::Semaphore::new(options.connections.max(1));
     let mut in_flight = FuturesUnordered::new();
     let mut k: u64 = 0;
-    let stopped = || ctx.cancel.is_some_and(|c| c.is_cancelled());
     loop {
-        let next = due(k, rate, ramp, duration).filter(|_| !stopped());
+        let next = due(k, rate, ramp, duration).filter(|_| !ctx.is_cancelled());
         if next.is_none() && in_flight.is_empty() {
             break;
         }
@@ -519,7 +518,7 @@ async fn open(
             () = cancelled(ctx), if next.is_some() => {}
             () = tokio::time::sleep_until(wake.min(ticker.wake(counter))) => {
                 let now = Instant::now();
-                while let Some(at) = due(k, rate, ramp, duration).filter(|_| !stopped()) {
+                while let Some(at) = due(k, rate, ramp, duration).filter(|_| !ctx.is_cancelled()) {
                     let scheduled = start + Duration::from_secs_f64(at);
                     if scheduled > now {
                         break;
@@ -585,7 +584,7 @@ async fn closed(
             let mut env = ctx.env.clone();
             'looping: loop {
                 for (step, s) in steps.iter().enumerate() {
-                    if Instant::now() >= end || ctx.cancel.is_some_and(|c| c.is_cancelled()) {
+                    if Instant::now() >= end || ctx.is_cancelled() {
                         break 'looping;
                     }
                     let k = calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

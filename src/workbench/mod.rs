@@ -1402,15 +1402,7 @@ impl Workbench {
         session: &'a Session,
         token: &'a CancellationToken,
     ) -> Context<'a> {
-        Context {
-            contract: &contract.contract,
-            session,
-            env: &plan.env,
-            send: &self.send_options,
-            cancel: Some(token),
-            accept_status: &plan.accept_status,
-            allow_origins: &plan.allow_origins,
-        }
+        plan.context(&contract.contract, session, &self.send_options, Some(token))
     }
 
     /// The plan of a run of `target` (a collection or `collection/suite`) with `env`, and the
