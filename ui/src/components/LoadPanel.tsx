@@ -203,8 +203,9 @@ function LoadChart({ label, unit, lines }: { label: string; unit: string; lines:
   const seconds = Math.max(0, ...lines.map((l) => l.values.length));
   return (
     <figure className="chart" data-testid={`load-chart-${label}`}>
-      <svg width="100%" viewBox={`0 0 ${left + w + 4} ${h + 20}`} role="img" aria-label={`${label} per second`}>
-        <g transform="translate(0, 2)">
+      <svg width="100%" viewBox={`0 0 ${left + w + 4} ${h + 26}`} role="img" aria-label={`${label} per second`}>
+        {/* Room above the top tick's label. */}
+        <g transform="translate(0, 8)">
           <ChartAxis axis={axis} y={y} left={left} w={w} h={h} />
           <g transform={`translate(${left}, 0)`}>
             {lines.map((l) => series(l.values, top, w, h).map((pts, j) => <polyline key={`${l.name}-${j}`} points={pts} fill="none" stroke={l.color} strokeWidth={1.5} />))}
