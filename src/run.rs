@@ -239,7 +239,7 @@ pub fn plan(store: &Store, req: &RunRequest) -> Result<Plan, RunError> {
             shard: None,
         });
     };
-    match folder_target(Path::new(target))? {
+    match folder_target(Path::new(target)) {
         Some((dir, suite)) => from_folder(&dir, suite, req),
         None => from_stored(store, target, req, false),
     }
@@ -257,46 +257,56 @@ fn allowed(req: &RunRequest) -> Vec<String> {
     out
 }
 
-/// A folder, or a folder's `suites/NAME.yaml`: the folder and the suite's name.
-fn folder_target(path: &Path) -> Result<Option<(PathBuf, Option<String>)>, RunError> {
+/// A folder, or a folder's `suites/NAME.yaml`: the folder and that suite file.
+fn folder_target(path: &Path) -> Option<(PathBuf, Option<PathBuf>)> {
     if path.is_dir() {
-        return Ok(Some((path.to_path_buf(), None)));
+        return Some((path.to_path_buf(), None));
     }
     let in_suites = path
         .parent()
         .and_then(|p| p.file_name())
         .is_some_and(|n| n == "suites");
     if !(path.is_file() && in_suites) {
-        return Ok(None);
+        return None;
     }
-    let shown = path.display().to_string();
-    let bad = |detail: String| RunError::SuiteFile {
-        path: shown.clone(),
-        detail,
-    };
-    let bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
-    let doc = crate::spec::parse_document(&bytes, &shown).map_err(|e| bad(e.to_string()))?;
-    let suite: exchange::BundleSuite =
-        serde_json::from_value(doc).map_err(|e| bad(e.to_string()))?;
     let dir = path
         .parent()
         .and_then(Path::parent)
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    Ok(Some((dir, Some(suite.name))))
+    Some((dir, Some(path.to_path_buf())))
 }
 
-/// A collection folder runs from a scratch store: imported there, planned as stored.
-fn from_folder(dir: &Path, suite: Option<String>, req: &RunRequest) -> Result<Plan, RunError> {
+/// A collection folder runs from a scratch store: imported there, planned as stored. A
+/// suite file is found among the suites the folder read (it is parsed once).
+fn from_folder(dir: &Path, suite: Option<PathBuf>, req: &RunRequest) -> Result<Plan, RunError> {
     let mut bundle = exchange::read_folder(dir)?;
     exchange::anchor_files(&mut bundle, dir);
+    let target = match suite {
+        Some(file) => {
+            let real = std::fs::canonicalize(&file).ok();
+            let same = |p: &PathBuf| *p == file || std::fs::canonicalize(p).ok() == real;
+            let name = bundle
+                .suites
+                .iter()
+                .find(|s| {
+                    bundle
+                        .files
+                        .get(&exchange::link::suite_key(&s.name))
+                        .is_some_and(same)
+                })
+                .map(|s| s.name.clone())
+                .ok_or_else(|| RunError::SuiteFile {
+                    path: file.display().to_string(),
+                    detail: "not read as a suite of its folder".into(),
+                })?;
+            format!("{}/{name}", bundle.name)
+        }
+        None => bundle.name.clone(),
+    };
     let scratch = tempfile::tempdir().map_err(|e| RunError::Scratch(e.to_string()))?;
     let mut store = Store::open_scratch(scratch.path())?;
     exchange::into_store(&mut store, &bundle, false)?;
-    let target = match suite {
-        Some(s) => format!("{}/{s}", bundle.name),
-        None => bundle.name.clone(),
-    };
     let mut plan = from_stored(&store, &target, req, true)?;
     plan.warnings = bundle.warnings;
     Ok(plan)
@@ -558,7 +568,7 @@ pub async fn execute(
         .map_err(|e| store_error = Some(e))
         .ok();
     let ran = suite::run(ctx, &steps, options, on_event, |r| {
-        let rec = r.record(suite::STORED_BODY_CAP);
+        let rec = std::sync::Arc::new(r.record(suite::STORED_BODY_CAP));
         if let Some(recorder) = &recorder {
             recorder.push(rec.clone());
         }
@@ -568,6 +578,11 @@ pub async fn execute(
     if let Some(Err(e)) = recorder.map(crate::store::Recorder::finish) {
         store_error.get_or_insert(e);
     }
+    // The writer is done: each record is ours alone again (no copy).
+    let mut records: Vec<StepRecord> = records
+        .into_iter()
+        .map(|r| std::sync::Arc::try_unwrap(r).unwrap_or_else(|shared| (*shared).clone()))
+        .collect();
     records.sort_by_key(|r| r.seq);
     if let Some(positions) = &positions {
         for r in &mut records {

@@ -216,15 +216,29 @@ pub fn is_method(method: &str) -> bool {
 /// Whether a header's value is a credential by its name alone (`Authorization`, cookies,
 /// API keys, tokens, secrets): such values are masked in history and never exported.
 pub fn is_sensitive_header(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
+    // Called for every header and query pair of every call: lowercased on the stack.
+    let mut buf = [0u8; 64];
+    let lowered;
+    let n: &str = match buf.get_mut(..name.len()) {
+        Some(b) => {
+            b.copy_from_slice(name.as_bytes());
+            b.make_ascii_lowercase();
+            std::str::from_utf8(b).unwrap_or(name)
+        }
+        None => {
+            lowered = name.to_ascii_lowercase();
+            &lowered
+        }
+    };
     matches!(
-        n.as_str(),
+        n,
         "authorization" | "proxy-authorization" | "cookie" | "set-cookie"
     ) || [
         "token", "secret", "api-key", "apikey", "api_key", "password", "session",
     ]
     .iter()
-    .any(|w| n.contains(w))
+    // A plain window scan: the names are short, a substring searcher's set-up dominates.
+    .any(|w| n.as_bytes().windows(w.len()).any(|x| x == w.as_bytes()))
         || n.ends_with("-key")
         || n.ends_with("-auth")
 }
@@ -706,6 +720,31 @@ mod tests {
     use crate::contract::Contract;
     use serde_json::json;
     use std::sync::Arc;
+
+    #[test]
+    fn credential_names_are_found_in_any_case_and_length() {
+        for name in [
+            "Authorization",
+            "COOKIE",
+            "X-Api-Key",
+            "x-github-token",
+            "X-Session-Id",
+            "Proxy-Auth",
+            &format!("x-{}-secret", "a".repeat(80)),
+        ] {
+            assert!(is_sensitive_header(name), "{name}");
+        }
+        for name in [
+            "Accept",
+            "Content-Type",
+            "X-Request-Id",
+            "keyboard",
+            &"b".repeat(90),
+            "é-tok",
+        ] {
+            assert!(!is_sensitive_header(name), "{name}");
+        }
+    }
 
     fn spec() -> Arc<Spec> {
         let doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::problems::{deref_or_report, Problem};
+use super::problems::{deref_in_or_report, deref_or_report, Problem};
 use super::refs::{Documents, Loc};
 
 /// HTTP methods a path item may hold, in the order the spec lists them.
@@ -424,9 +424,9 @@ pub(crate) fn resolve(docs: &Documents, op: &Operation) -> OperationDetail {
         parameters.push(p);
     }
 
-    let request_body = op_value.get("requestBody").and_then(|_| {
+    let request_body = op_value.get("requestBody").and_then(|here| {
         let at = op.loc.child("requestBody");
-        let (body, body_at) = deref_or_report(docs, &at, "request body", &mut problems)?;
+        let (body, body_at) = deref_in_or_report(docs, here, &at, "request body", &mut problems)?;
         Some(RequestBody {
             required: body
                 .get("required")
@@ -439,7 +439,7 @@ pub(crate) fn resolve(docs: &Documents, op: &Operation) -> OperationDetail {
     let mut responses = Vec::new();
     if let Some(rs) = op_value.get("responses").and_then(Value::as_object) {
         let base = op.loc.child("responses");
-        for key in rs.keys() {
+        for (key, here) in rs {
             let at = base.child(key);
             let Some(status) = StatusKey::parse(key) else {
                 problems.push(Problem::new(
@@ -450,7 +450,8 @@ pub(crate) fn resolve(docs: &Documents, op: &Operation) -> OperationDetail {
                 ));
                 continue;
             };
-            if let Some((r, r_at)) = deref_or_report(docs, &at, "response", &mut problems) {
+            if let Some((r, r_at)) = deref_in_or_report(docs, here, &at, "response", &mut problems)
+            {
                 responses.push(response(docs, status, r, &r_at, &mut problems));
             }
         }
@@ -522,9 +523,9 @@ fn params_at(
     };
     let base = at.child("parameters");
     let mut out = Vec::new();
-    for i in 0..list.len() {
+    for (i, here) in list.iter().enumerate() {
         let at = base.child(&i.to_string());
-        let Some((p, p_at)) = deref_or_report(docs, &at, "parameter", problems) else {
+        let Some((p, p_at)) = deref_in_or_report(docs, here, &at, "parameter", problems) else {
             continue;
         };
         let Some(name) = p.get("name").and_then(Value::as_str) else {
@@ -600,9 +601,9 @@ fn response(
     let mut headers = Vec::new();
     if let Some(hs) = r.get("headers").and_then(Value::as_object) {
         let base = at.child("headers");
-        for name in hs.keys() {
+        for (name, here) in hs {
             let h_at = base.child(name);
-            if let Some((h, real)) = deref_or_report(docs, &h_at, "header", problems) {
+            if let Some((h, real)) = deref_in_or_report(docs, here, &h_at, "header", problems) {
                 headers.push(Header {
                     name: name.clone(),
                     required: h.get("required").and_then(Value::as_bool).unwrap_or(false),

@@ -333,7 +333,7 @@ fn external_refs(docs: &Documents, doc: DocId) -> Vec<(Url, String, String)> {
         }
         if let Ok(mut url) = base.join(doc_part) {
             url.set_fragment(None);
-            found.push((url, pointer.to_string(), reference.to_string()));
+            found.push((url, pointer(), reference.to_string()));
         }
     });
     found

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::index::{placeholders, ParamLocation};
+use super::index::{placeholders, Operation, ParamLocation};
 use super::refs::{walk_refs, DocId, Documents, Loc, RefError};
 use super::{Dialect, Spec};
 
@@ -86,7 +86,27 @@ pub(crate) fn deref_or_report<'a>(
     what: &str,
     problems: &mut Vec<Problem>,
 ) -> Option<(&'a Value, Loc)> {
-    match docs.deref(loc) {
+    report(docs.deref(loc), loc, what, problems)
+}
+
+/// [`deref_or_report`] of `loc` whose value `here` the caller already holds.
+pub(crate) fn deref_in_or_report<'a>(
+    docs: &'a Documents,
+    here: &'a Value,
+    loc: &Loc,
+    what: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<(&'a Value, Loc)> {
+    report(docs.deref_in(here, loc), loc, what, problems)
+}
+
+fn report<'a>(
+    found: Result<(&'a Value, Loc), super::refs::RefError>,
+    loc: &Loc,
+    what: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<(&'a Value, Loc)> {
+    match found {
         Ok(found) => Some(found),
         Err(e) => {
             problems.push(Problem::reference(
@@ -143,19 +163,23 @@ fn reference_problems(docs: &Documents, original_root: Option<&Value>) -> Vec<Pr
             (DocId::ROOT, Some(orig)) => orig,
             _ => docs.value(doc),
         };
+        // A spec names the same targets again and again: each reference is checked once.
+        let mut checked: HashMap<&str, Result<(), RefError>> = HashMap::new();
         walk_refs(value, &mut |pointer, reference| {
-            let found = docs.target(doc, reference).and_then(|loc| {
-                let exists = match (loc.doc, original_root) {
-                    (DocId::ROOT, Some(orig)) => {
-                        crate::spec::refs::pointer(orig, &loc.pointer).is_some()
+            let found = checked.entry(reference).or_insert_with(|| {
+                docs.target(doc, reference).and_then(|loc| {
+                    let exists = match (loc.doc, original_root) {
+                        (DocId::ROOT, Some(orig)) => {
+                            crate::spec::refs::pointer(orig, &loc.pointer).is_some()
+                        }
+                        _ => docs.get(&loc).is_some(),
+                    };
+                    if exists {
+                        Ok(())
+                    } else {
+                        Err(RefError::MissingTarget(loc.pointer))
                     }
-                    _ => docs.get(&loc).is_some(),
-                };
-                if exists {
-                    Ok(())
-                } else {
-                    Err(RefError::MissingTarget(loc.pointer))
-                }
+                })
             });
             match found {
                 Ok(()) => {}
@@ -164,7 +188,7 @@ fn reference_problems(docs: &Documents, original_root: Option<&Value>) -> Vec<Pr
                 Err(e) => out.push(Problem::reference(
                     &Loc {
                         doc,
-                        pointer: pointer.to_string(),
+                        pointer: pointer(),
                     },
                     format!("$ref '{reference}' cannot be resolved: {e}"),
                 )),
@@ -233,8 +257,9 @@ fn meta_schema_problems(dialect: Dialect, doc: &Value) -> Vec<Problem> {
     out
 }
 
-/// Checks over operations that hold for every version.
-// Kept whole: a list of independent checks over one pass through the operations.
+/// Checks over operations that hold for every version. Resolving every operation is the
+/// costly part of a large spec's checks: it is shared over the cores, and each operation's
+/// problems keep their place.
 fn semantic_problems(spec: &Spec) -> Vec<Problem> {
     let mut out = Vec::new();
     let mut first_with_id: HashMap<&str, &str> = HashMap::new();
@@ -251,91 +276,139 @@ fn semantic_problems(spec: &Spec) -> Vec<Problem> {
         }
     }
     let mut templates: HashMap<String, &str> = HashMap::new();
-    for op in &spec.operations {
-        let holes = placeholders(&op.path);
-        let mut unique = HashSet::new();
-        for h in &holes {
-            if !unique.insert(*h) {
-                out.push(Problem::semantic(
-                    &Loc::root(op.pointer.rsplit_once('/').map(|x| x.0).unwrap_or_default()),
-                    Severity::Error,
-                    format!("the path template {} names {{{h}}} twice", op.path),
-                ));
+    let mut per_op: Vec<Vec<Problem>> = spec
+        .operations
+        .iter()
+        .map(|op| template_problems(op, &mut templates))
+        .collect();
+    let ops = &spec.operations;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // A few hundred operations are not worth a thread.
+    let chunk = ops.len().div_ceil(cores).max(256);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = ops
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|op| operation_problems(spec, op))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut slots = per_op.iter_mut();
+        for h in handles {
+            let resolved = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            for (slot, found) in slots.by_ref().zip(resolved) {
+                slot.extend(found);
             }
         }
-        let shape = normalise_template(&op.path);
-        match templates.get(shape.as_str()) {
-            Some(other) if *other != op.path.as_str() => out.push(Problem::semantic(
-                &Loc::root(op.pointer.rsplit_once('/').map(|x| x.0).unwrap_or_default()),
+    });
+    out.extend(per_op.into_iter().flatten());
+    out
+}
+
+/// A path template naming a placeholder twice, or the same template as an earlier path with
+/// other placeholder names.
+fn template_problems<'a>(
+    op: &'a Operation,
+    templates: &mut HashMap<String, &'a str>,
+) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let path_item = || Loc::root(op.pointer.rsplit_once('/').map(|x| x.0).unwrap_or_default());
+    let mut unique = HashSet::new();
+    for h in placeholders(&op.path) {
+        if !unique.insert(h) {
+            out.push(Problem::semantic(
+                &path_item(),
+                Severity::Error,
+                format!("the path template {} names {{{h}}} twice", op.path),
+            ));
+        }
+    }
+    let shape = normalise_template(&op.path);
+    match templates.get(shape.as_str()) {
+        Some(other) if *other != op.path.as_str() => out.push(Problem::semantic(
+            &path_item(),
+            Severity::Error,
+            format!(
+                "the path {} is the same template as {other} with other placeholder names",
+                op.path
+            ),
+        )),
+        Some(_) => {}
+        None => {
+            templates.insert(shape, &op.path);
+        }
+    }
+    out
+}
+
+/// What resolving one operation finds: path parameters without a placeholder and the
+/// reverse, parameters declared twice at one level, and the resolution's own problems.
+fn operation_problems(spec: &Spec, op: &Operation) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let unique: HashSet<&str> = placeholders(&op.path).into_iter().collect();
+    let detail = spec.resolve(op);
+    let mut seen = HashSet::new();
+    for p in &detail.parameters {
+        if p.location == ParamLocation::Path && !unique.contains(p.name.as_str()) {
+            out.push(Problem::semantic(
+                &p.at,
                 Severity::Error,
                 format!(
-                    "the path {} is the same template as {other} with other placeholder names",
+                    "path parameter '{}' has no {{{}}} placeholder in {}",
+                    p.name, p.name, op.path
+                ),
+            ));
+        }
+        seen.insert((p.name.as_str(), p.location));
+    }
+    // In the order the path names them, as before.
+    let mut named = HashSet::new();
+    for h in placeholders(&op.path) {
+        if named.insert(h) && !seen.contains(&(h, ParamLocation::Path)) {
+            out.push(Problem::semantic(
+                &op.loc,
+                Severity::Error,
+                format!(
+                    "the placeholder {{{h}}} in {} has no path parameter",
                     op.path
                 ),
-            )),
-            Some(_) => {}
-            None => {
-                templates.insert(shape, &op.path);
-            }
+            ));
         }
-
-        let detail = spec.resolve(op);
-        let mut seen = HashSet::new();
-        for p in &detail.parameters {
-            if p.location == ParamLocation::Path && !unique.contains(p.name.as_str()) {
-                out.push(Problem::semantic(
-                    &p.at,
-                    Severity::Error,
-                    format!(
-                        "path parameter '{}' has no {{{}}} placeholder in {}",
-                        p.name, p.name, op.path
-                    ),
-                ));
-            }
-            seen.insert((p.name.as_str(), p.location));
-        }
-        for h in &unique {
-            if !seen.contains(&(*h, ParamLocation::Path)) {
-                out.push(Problem::semantic(
-                    &op.loc,
-                    Severity::Error,
-                    format!(
-                        "the placeholder {{{h}}} in {} has no path parameter",
-                        op.path
-                    ),
-                ));
-            }
-        }
-        // Duplicates within one level (the merge hides them, so look at the raw lists).
-        for holder in [&op.item, &op.loc] {
-            let list = spec
-                .docs
-                .get(&holder.child("parameters"))
-                .and_then(Value::as_array);
-            let mut names = HashSet::new();
-            for i in 0..list.map_or(0, Vec::len) {
-                let at = holder.child("parameters").child(&i.to_string());
-                if let Ok((p, _)) = spec.docs.deref(&at) {
-                    let key = (
-                        p.get("name").and_then(Value::as_str),
-                        p.get("in").and_then(Value::as_str),
-                    );
-                    if key.0.is_some() && !names.insert(key) {
-                        out.push(Problem::semantic(
-                            &at,
-                            Severity::Error,
-                            format!(
-                                "parameter '{}' in {} is declared twice",
-                                key.0.unwrap_or_default(),
-                                key.1.unwrap_or_default()
-                            ),
-                        ));
-                    }
+    }
+    // Duplicates within one level (the merge hides them, so look at the raw lists).
+    for holder in [&op.item, &op.loc] {
+        let list = spec
+            .docs
+            .get(holder)
+            .and_then(|h| h.get("parameters"))
+            .and_then(Value::as_array);
+        let base = holder.child("parameters");
+        let mut names = HashSet::new();
+        for (i, here) in list.into_iter().flatten().enumerate() {
+            let at = base.child(&i.to_string());
+            if let Ok((p, _)) = spec.docs.deref_in(here, &at) {
+                let key = (
+                    p.get("name").and_then(Value::as_str),
+                    p.get("in").and_then(Value::as_str),
+                );
+                if key.0.is_some() && !names.insert(key) {
+                    out.push(Problem::semantic(
+                        &at,
+                        Severity::Error,
+                        format!(
+                            "parameter '{}' in {} is declared twice",
+                            key.0.unwrap_or_default(),
+                            key.1.unwrap_or_default()
+                        ),
+                    ));
                 }
             }
         }
-        out.extend(detail.problems);
     }
+    out.extend(detail.problems);
     out
 }
 
@@ -529,4 +602,58 @@ fn undefined_required(obj: &Map<String, Value>) -> Option<String> {
         .filter_map(Value::as_str)
         .find(|r| !props.contains_key(*r))
         .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Enough operations for the resolution to be shared over threads: each operation's
+    /// problems still come in the order of the operations, whatever thread found them.
+    #[test]
+    fn problems_of_many_operations_keep_the_operations_order() {
+        let mut paths = serde_json::Map::new();
+        for i in 0..1200 {
+            let broken = i % 300 == 7;
+            let name = if broken { "wrong" } else { "id" };
+            paths.insert(
+                format!("/r{i}/{{id}}"),
+                serde_json::json!({"get": {"operationId": format!("op{i}"),
+                    "parameters": [{"name": name, "in": "path", "required": true,
+                                    "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "ok",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Nope"}}}}}}}),
+            );
+        }
+        let doc = serde_json::json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": paths, "components": {"schemas": {}}});
+        let spec = Spec::from_bytes(
+            &serde_json::to_vec(&doc).expect("json"),
+            None,
+            &crate::spec::LoadOptions::default(),
+        )
+        .expect("spec");
+        let found: Vec<String> = semantic_problems(&spec)
+            .iter()
+            .map(|p| p.message.clone())
+            .collect();
+        let expected: Vec<String> = [7, 307, 607, 907]
+            .iter()
+            .flat_map(|i| {
+                [
+                    format!("path parameter 'wrong' has no {{wrong}} placeholder in /r{i}/{{id}}"),
+                    format!("the placeholder {{id}} in /r{i}/{{id}} has no path parameter"),
+                ]
+            })
+            .collect();
+        assert_eq!(found, expected);
+        // The dangling $ref is one problem per use, found once per distinct reference.
+        let refs = reference_problems(&spec.docs, spec.original.as_ref());
+        assert_eq!(refs.len(), 1200, "{:?}", refs.first());
+        assert!(refs[0].message.contains("#/components/schemas/Nope"));
+        assert_eq!(
+            refs[5].pointer,
+            "/paths/~1r5~1{id}/get/responses/200/content/application~1json/schema"
+        );
+    }
 }

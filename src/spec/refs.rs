@@ -55,16 +55,22 @@ impl Loc {
 
     /// The location of a child member.
     pub fn child(&self, key: &str) -> Loc {
+        let key = escape(key);
+        let mut pointer = String::with_capacity(self.pointer.len() + 1 + key.len());
+        pointer.push_str(&self.pointer);
+        pointer.push('/');
+        pointer.push_str(&key);
         Loc {
             doc: self.doc,
-            pointer: format!("{}/{}", self.pointer, escape(key)),
+            pointer,
         }
     }
 }
 
 /// Escapes one reference token of a JSON pointer.
 pub fn escape(token: &str) -> std::borrow::Cow<'_, str> {
-    if token.contains(['~', '/']) {
+    // A byte scan: this runs for every key of every location built while resolving a spec.
+    if token.bytes().any(|b| b == b'~' || b == b'/') {
         token.replace('~', "~0").replace('/', "~1").into()
     } else {
         token.into()
@@ -192,8 +198,25 @@ impl Documents {
     /// Follows `$ref` from `loc` until a value that is not a reference, returning it and where
     /// it lives. Stops on missing targets and on cycles.
     pub(crate) fn deref<'a>(&'a self, loc: &Loc) -> Result<(&'a Value, Loc), RefError> {
-        let mut cur = loc.clone();
-        for _ in 0..MAX_HOPS {
+        let v = self
+            .get(loc)
+            .ok_or_else(|| RefError::MissingTarget(loc.pointer.clone()))?;
+        self.deref_in(v, loc)
+    }
+
+    /// [`Documents::deref`] of `loc` whose value `here` the caller already holds: the walk
+    /// from the document's root (hashing every key on the way, long path keys included) is
+    /// made only for the `$ref` targets.
+    pub(crate) fn deref_in<'a>(
+        &'a self,
+        here: &'a Value,
+        loc: &Loc,
+    ) -> Result<(&'a Value, Loc), RefError> {
+        let Some(first) = here.get("$ref").and_then(Value::as_str) else {
+            return Ok((here, loc.clone()));
+        };
+        let mut cur = self.target(loc.doc, first)?;
+        for _ in 1..MAX_HOPS {
             let v = self
                 .get(&cur)
                 .ok_or_else(|| RefError::MissingTarget(cur.pointer.clone()))?;
@@ -215,8 +238,8 @@ pub(crate) fn pointer<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
     }
     let mut v = root;
     for raw in pointer.strip_prefix('/')?.split('/') {
-        let token: std::borrow::Cow<'_, str> = if raw.contains('~') {
-            raw.replace("~1", "/").replace("~0", "~").into()
+        let token: std::borrow::Cow<'_, str> = if raw.as_bytes().contains(&b'~') {
+            unescape(raw).into()
         } else {
             raw.into()
         };
@@ -233,6 +256,27 @@ pub(crate) fn pointer<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
         };
     }
     Some(v)
+}
+
+/// One reference token unescaped in one pass (`~1` → `/`, `~0` → `~`; any other `~` kept).
+fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(at) = rest.find('~') {
+        out.push_str(&rest[..at]);
+        match rest.as_bytes().get(at + 1) {
+            Some(b'1') => out.push('/'),
+            Some(b'0') => out.push('~'),
+            _ => {
+                out.push('~');
+                rest = &rest[at + 1..];
+                continue;
+            }
+        }
+        rest = &rest[at + 2..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// URL identity of a document: without its fragment.
@@ -285,11 +329,13 @@ fn is_name_map(key: &str) -> bool {
     )
 }
 
-/// Calls `f(pointer, reference)` for every `$ref` in `value`, skipping example and default data.
-pub(crate) fn walk_refs(value: &Value, f: &mut impl FnMut(&str, &str)) {
+/// Calls `f(pointer, reference)` for every `$ref` in `value`, skipping example and default data;
+/// `pointer()` renders the `$ref`'s JSON pointer only when asked (a check that finds nothing
+/// wrong never needs it).
+pub(crate) fn walk_refs<'v>(value: &'v Value, f: &mut impl FnMut(&dyn Fn() -> String, &'v str)) {
     visit_objects(value, &mut |pointer, obj| {
         if let Some(Value::String(r)) = obj.get("$ref") {
-            f(&pointer(), r);
+            f(pointer, r);
         }
     });
 }
@@ -303,9 +349,9 @@ enum Seg<'a> {
 
 /// Calls `f(pointer, object)` for every object in keyword position (not example data, not a
 /// map of names); `pointer()` renders the object's JSON pointer only when asked.
-pub(crate) fn visit_objects(
-    value: &Value,
-    f: &mut impl FnMut(&dyn Fn() -> String, &serde_json::Map<String, Value>),
+pub(crate) fn visit_objects<'v>(
+    value: &'v Value,
+    f: &mut impl FnMut(&dyn Fn() -> String, &'v serde_json::Map<String, Value>),
 ) {
     let mut path: Vec<Seg<'_>> = Vec::new();
     visit(value, false, &mut path, f);
@@ -315,7 +361,7 @@ fn visit<'a>(
     value: &'a Value,
     names: bool,
     path: &mut Vec<Seg<'a>>,
-    f: &mut impl FnMut(&dyn Fn() -> String, &serde_json::Map<String, Value>),
+    f: &mut impl FnMut(&dyn Fn() -> String, &'a serde_json::Map<String, Value>),
 ) {
     match value {
         Value::Object(map) => {
@@ -440,7 +486,7 @@ mod tests {
             "items": [{"$ref": "other.yaml#/d"}]
         });
         let mut seen = Vec::new();
-        walk_refs(&v, &mut |p, r| seen.push((p.to_string(), r.to_string())));
+        walk_refs(&v, &mut |p, r| seen.push((p(), r.to_string())));
         assert_eq!(
             seen,
             vec![
@@ -464,8 +510,14 @@ mod tests {
 
     #[test]
     fn pointers_resolve_as_serde_json_resolves_them() {
-        let doc = serde_json::json!({"a/b": {"m~n": [10, 20, {"": 1}]}, "0": "zero", "": {"x": 2}});
+        let doc = serde_json::json!({"a/b": {"m~n": [10, 20, {"": 1}]}, "0": "zero", "": {"x": 2},
+            "~1": 3, "~x": 4, "a~": 5, "~/": 6});
         for p in [
+            "/~01",
+            "/~x",
+            "/a~",
+            "/~~1",
+            "/~2",
             "",
             "/a~1b",
             "/a~1b/m~0n",

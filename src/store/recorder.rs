@@ -57,7 +57,7 @@ struct Shared {
 
 #[derive(Debug, Default)]
 struct Queue {
-    steps: Vec<StepRecord>,
+    steps: Vec<Arc<StepRecord>>,
     /// When the oldest waiting step came.
     since: Option<Instant>,
     closed: bool,
@@ -94,8 +94,10 @@ fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, Queue> {
 }
 
 impl Recorder {
-    /// Hands a finished step to the writer (it is recorded once its batch commits).
-    pub fn push(&self, step: StepRecord) {
+    /// Hands a finished step to the writer (it is recorded once its batch commits). A run
+    /// that keeps its steps for its report shares them with the writer instead of copying.
+    pub fn push(&self, step: impl Into<Arc<StepRecord>>) {
+        let step = step.into();
         let mut q = lock(&self.shared);
         let first = q.steps.is_empty();
         if first {
@@ -142,7 +144,7 @@ impl Drop for Recorder {
 }
 
 /// Waits for a batch: the queue full, its oldest step due, or the run over.
-fn next_batch(shared: &Shared, batching: Batching) -> (Vec<StepRecord>, bool) {
+fn next_batch(shared: &Shared, batching: Batching) -> (Vec<Arc<StepRecord>>, bool) {
     let mut q = lock(shared);
     loop {
         if q.closed || q.steps.len() >= batching.steps {
@@ -176,7 +178,7 @@ fn write(
     recorded: &AtomicUsize,
 ) -> Result<()> {
     // Finished steps not yet in order (a later seq came first), and the next seq to write.
-    let mut early: BTreeMap<i64, StepRecord> = BTreeMap::new();
+    let mut early: BTreeMap<i64, Arc<StepRecord>> = BTreeMap::new();
     let mut next = 0i64;
     let mut first_error = None;
     loop {
@@ -209,7 +211,7 @@ fn write(
     }
 }
 
-fn commit(conn: &mut Connection, run_id: i64, batch: &[StepRecord]) -> Result<()> {
+fn commit(conn: &mut Connection, run_id: i64, batch: &[Arc<StepRecord>]) -> Result<()> {
     let tx = conn.transaction()?;
     for s in batch {
         insert_step(&tx, run_id, s)?;
