@@ -269,11 +269,13 @@ fn folder_target(path: &Path) -> Option<(PathBuf, Option<PathBuf>)> {
     if !(path.is_file() && in_suites) {
         return None;
     }
+    // `suites/x.yaml` given from inside the folder: the folder is here.
     let dir = path
         .parent()
         .and_then(Path::parent)
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
     Some((dir, Some(path.to_path_buf())))
 }
 
@@ -285,7 +287,9 @@ fn from_folder(dir: &Path, suite: Option<PathBuf>, req: &RunRequest) -> Result<P
     let target = match suite {
         Some(file) => {
             let real = std::fs::canonicalize(&file).ok();
-            let same = |p: &PathBuf| *p == file || std::fs::canonicalize(p).ok() == real;
+            let same = |p: &PathBuf| {
+                *p == file || (real.is_some() && std::fs::canonicalize(p).ok() == real)
+            };
             let name = bundle
                 .suites
                 .iter()

@@ -801,6 +801,19 @@ fn the_demo_collection_is_stable_and_its_chain_passes() {
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("3 steps: 3 passed"), "{stdout}");
+    // The same suite named from inside its folder.
+    let out = vouch()
+        .current_dir(&demo)
+        .args(["run", "suites/chain.yaml", "--env", "local", "--var"])
+        .arg(format!("baseUrl={}", Service::shop().base))
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("3 steps: 3 passed"),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

@@ -285,6 +285,13 @@ fn semantic_problems(spec: &Spec) -> Vec<Problem> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     // A few hundred operations are not worth a thread.
     let chunk = ops.len().div_ceil(cores).max(256);
+    if ops.len() <= chunk {
+        for (slot, op) in per_op.iter_mut().zip(ops) {
+            slot.extend(operation_problems(spec, op));
+        }
+        out.extend(per_op.into_iter().flatten());
+        return out;
+    }
     std::thread::scope(|scope| {
         let handles: Vec<_> = ops
             .chunks(chunk)
@@ -364,7 +371,7 @@ fn operation_problems(spec: &Spec, op: &Operation) -> Vec<Problem> {
         }
         seen.insert((p.name.as_str(), p.location));
     }
-    // In the order the path names them, as before.
+    // In the order the path names them.
     let mut named = HashSet::new();
     for h in placeholders(&op.path) {
         if named.insert(h) && !seen.contains(&(h, ParamLocation::Path)) {

@@ -370,6 +370,15 @@ async function main() {
       await press("load-start");
       await (await $t("load-stop")).waitForDisplayed({ timeout: 10000 });
       await browser.pause(1500);
+      // Leaving the runner does not lose the run: back in it, the Load tab shows it live.
+      await press("view-request");
+      await browser.pause(1200);
+      await press("view-runner");
+      await (await $t("load-stop")).waitForDisplayed({ timeout: 5000, timeoutMsg: "the running load was lost on return" });
+      await browser.waitUntil(async () => /\d+ s · \d+ calls\/s/.test(await (await $t("load-live")).getText()), {
+        timeout: 5000,
+        timeoutMsg: "no live figures on return",
+      });
       await press("load-stop");
       await result.waitForDisplayed({ timeout: 15000 });
       const stopped = await (await $t("load-summary")).getText();

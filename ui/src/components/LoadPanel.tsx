@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 
-import { api, asAppError, type AppError, type LoadSettings, type LoadTick, type LoadView } from "../api";
+import { api, type LoadSettings, type LoadView } from "../api";
+import { useLoadRun } from "../hooks/useLoadRun";
 import { series, ticks } from "../lib/chart";
 import { ChartAxis } from "./ChartAxis";
 
@@ -18,21 +19,17 @@ const PERCENTILES = ["p50", "p90", "p95", "p99", "p99.9", "max"];
  * throughput and p99 charts, the thresholds' verdicts and the per-step percentiles.
  */
 export function LoadPanel({ target, env }: Props) {
-  const [model, setModel] = useState<"rate" | "users">("rate");
-  const [rate, setRate] = useState("50");
-  const [users, setUsers] = useState("5");
-  const [duration, setDuration] = useState("10");
-  const [rampUp, setRampUp] = useState("0");
-  const [check, setCheck] = useState("all");
-  const [thresholds, setThresholds] = useState("p99<200ms\nerrors<1%\nfindings==0");
-  const [running, setRunning] = useState(false);
-  const [live, setLive] = useState<LoadTick[]>([]);
-  const [view, setView] = useState<LoadView | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
-  const unlisten = useRef<(() => void) | null>(null);
-  useEffect(() => () => unlisten.current?.(), []);
+  // The form opens on the settings of the last run (the tab may have been left meanwhile).
+  const { running, target: loading, settings: was, live, view, error, start: startRun } = useLoadRun();
+  const [model, setModel] = useState<"rate" | "users">(was?.users != null ? "users" : "rate");
+  const [rate, setRate] = useState(String(was?.rate ?? 50));
+  const [users, setUsers] = useState(String(was?.users ?? 5));
+  const [duration, setDuration] = useState(String(was?.duration_s ?? 10));
+  const [rampUp, setRampUp] = useState(String(was?.ramp_up_s ?? 0));
+  const [check, setCheck] = useState(was?.check ?? "all");
+  const [thresholds, setThresholds] = useState(was ? was.thresholds.join("\n") : "p99<200ms\nerrors<1%\nfindings==0");
 
-  const start = async () => {
+  const start = () => {
     const settings: LoadSettings = {
       rate: model === "rate" ? Number(rate) : null,
       users: model === "users" ? Number(users) : null,
@@ -41,20 +38,7 @@ export function LoadPanel({ target, env }: Props) {
       check,
       thresholds: thresholds.split("\n"),
     };
-    setRunning(true);
-    setLive([]);
-    setView(null);
-    setError(null);
-    try {
-      unlisten.current = await api.onLoadTick((t) => setLive((l) => [...l, t]));
-      setView(await api.loadSuite(target, env || null, settings));
-    } catch (e) {
-      setError(asAppError(e));
-    } finally {
-      unlisten.current?.();
-      unlisten.current = null;
-      setRunning(false);
-    }
+    void startRun(target, env || null, settings);
   };
 
   const shown = view ? view.series : live;
@@ -107,6 +91,7 @@ export function LoadPanel({ target, env }: Props) {
       )}
       {running && (
         <div className="small" data-testid="load-live">
+          {loading !== target && `${loading} · `}
           {last ? (
             <>
               {last.t + 1} s · {last.requests} calls/s · p99 {last.p99_ms.toFixed(1)} ms · {last.errors} errors · {last.findings} findings
@@ -129,6 +114,7 @@ export function LoadPanel({ target, env }: Props) {
           <LoadChart label="latency" unit="ms" lines={[{ name: "p99 ms", color: "#b26a00", values: shown.map((t) => t.p99_ms) }]} />
         </div>
       )}
+      {view && loading !== target && <div className="small muted">last load run: {loading}</div>}
       {view && <LoadResult view={view} />}
     </div>
   );

@@ -1,6 +1,7 @@
 import { useState } from "react";
 
 import { api, type CollectionRow, type Event, type RunPoint, type RunView, type StepDetail } from "../api";
+import { useLoadRunning } from "../hooks/useLoadRun";
 import { LoadPanel } from "./LoadPanel";
 import { RunChart } from "./RunChart";
 
@@ -29,7 +30,9 @@ interface Props {
 export function RunnerView({ collections, target, onPick, onRun, envs, env, onEnv, running, total, live, progress, run, runs }: Props) {
   const [detail, setDetail] = useState<StepDetail | null>(null);
   const [shown, setShown] = useState<number | null>(null);
-  const [mode, setMode] = useState<"run" | "load">("run");
+  // Back in the runner while a load run goes on: its tab, with its live figures and Stop.
+  const loading = useLoadRunning();
+  const [mode, setMode] = useState<"run" | "load">(loading ? "load" : "run");
   const targets = collections.flatMap((c) => [c.name, ...c.suites.map((s) => `${c.name}/${s}`)]);
   return (
     <section className="runner" data-testid="runner" aria-label="Runner">

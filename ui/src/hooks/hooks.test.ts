@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import type { OperationForm, SavedView } from "../api";
+import type { LoadTick, LoadView, OperationForm, SavedView } from "../api";
+import { loadRunStore } from "./useLoadRun";
 import { matches } from "../components/Palette";
 import { splitUrl } from "../components/RequestPanel";
 import { draftOfTab, keep, pairsOf, rowsOf, savedOfTab, tabOf, tabOfSaved, withSettings } from "../lib/tabs";
@@ -107,5 +108,49 @@ describe("request settings", () => {
     expect(withSettings(s, { timeout_ms: undefined })).toBeUndefined();
     const tab = tabOf(null, { method: "GET", path: "/x", params: [], query: [], headers: [], settings: { retries: 2 } }, "GET /x", null);
     expect(draftOfTab(tab, "http://h").settings).toEqual({ retries: 2 });
+  });
+});
+
+describe("a load run", () => {
+  it("outlives the tab that started it: its seconds, its end and one run at a time", async () => {
+    let tick: ((t: LoadTick) => void) | null = null;
+    let finish: ((v: LoadView) => void) | null = null;
+    let listening = 0;
+    const store = loadRunStore({
+      onLoadTick: async (f) => {
+        tick = f;
+        listening += 1;
+        return () => {
+          listening -= 1;
+        };
+      },
+      loadSuite: () => new Promise<LoadView>((resolve) => (finish = resolve)),
+    });
+    const settings = { rate: 5, users: null, duration_s: 2, ramp_up_s: 0, check: "all", thresholds: [] };
+    const seen: boolean[] = [];
+    const stop = store.subscribe(() => seen.push(store.get().running));
+    const run = store.start("demo", null, settings);
+    stop(); // the tab is left: nothing listens to the store any more
+    await Promise.resolve();
+    await store.start("other", null, settings); // refused while one runs
+    expect(store.get().target).toBe("demo");
+    tick!({ t: 0, requests: 5, errors: 0, findings: 0, p99_ms: 1.5 } as LoadTick);
+    tick!({ t: 1, requests: 5, errors: 1, findings: 0, p99_ms: 2.5 } as LoadTick);
+    expect(store.get().live.map((t) => t.errors)).toEqual([0, 1]);
+    expect(store.get().running).toBe(true);
+    finish!({ passed: true } as LoadView);
+    await run;
+    expect(store.get()).toMatchObject({ running: false, view: { passed: true }, error: null });
+    expect(listening).toBe(0);
+    expect(seen).toEqual([true]);
+  });
+
+  it("keeps the error of a run that could not start", async () => {
+    const store = loadRunStore({
+      onLoadTick: async () => () => {},
+      loadSuite: () => Promise.reject({ kind: "busy", message: "a load run is already in progress", hint: "wait" }),
+    });
+    await store.start("demo", null, { rate: 1, users: null, duration_s: 1, ramp_up_s: 0, check: "all", thresholds: [] });
+    expect(store.get()).toMatchObject({ running: false, view: null, error: { kind: "busy" } });
   });
 });
