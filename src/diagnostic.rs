@@ -109,6 +109,14 @@ pub enum Error {
         /// Why.
         detail: String,
     },
+    /// A server (the mock) cannot listen where it was asked to.
+    #[error("cannot listen on {addr}: {detail}")]
+    Listen {
+        /// host:port asked for.
+        addr: String,
+        /// Why.
+        detail: String,
+    },
     /// Arguments that do not fit together.
     #[error("{0}")]
     Usage(String),
@@ -127,6 +135,7 @@ impl Diagnostic for Error {
             Error::Merge(e) => e.kind(),
             Error::Problem(p) => Diagnostic::kind(p),
             Error::Write { .. } => "io",
+            Error::Listen { .. } => "listen",
             Error::Usage(_) => "usage",
         }
     }
@@ -143,6 +152,10 @@ impl Diagnostic for Error {
             Error::Merge(e) => e.hint(),
             Error::Problem(p) => p.hint.clone(),
             Error::Write { .. } => "check that the folder exists and is writable".into(),
+            Error::Listen { .. } => {
+                "another process may hold that port: pick another with --port (0: any free port)"
+                    .into()
+            }
             Error::Usage(_) => "see --help".into(),
         }
     }

@@ -12,6 +12,7 @@ pub mod exchange;
 pub mod inspect;
 pub mod load;
 pub mod mask;
+pub mod mock;
 pub mod report;
 pub mod request;
 pub mod run;

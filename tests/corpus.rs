@@ -11,7 +11,7 @@ const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-fn spec_files() -> Vec<PathBuf> {
+pub(crate) fn spec_files() -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![corpus().join("specs")];
     while let Some(dir) = stack.pop() {
@@ -39,7 +39,7 @@ const OTHER_NEGATIVES: &[(&str, &str)] = &[(
     "swagger-parser's error fixture: `swagger: \"ERROR\"`",
 )];
 
-fn is_negative(path: &Path) -> bool {
+pub(crate) fn is_negative(path: &Path) -> bool {
     path.components()
         .any(|c| matches!(c.as_os_str().to_str(), Some("fail" | "invalid")))
         || OTHER_NEGATIVES.iter().any(|(name, _)| path.ends_with(name))

@@ -12,6 +12,7 @@ mod keychain;
 mod linked;
 mod load_cli;
 mod metaschemas;
+mod mock;
 mod one_engine;
 mod prism;
 mod run_cli;

@@ -11,6 +11,7 @@ mod exchange;
 mod info;
 mod inspect;
 mod load;
+mod mock;
 mod render;
 mod report;
 mod run;
@@ -52,6 +53,9 @@ enum Command {
     /// every response checked against the contract; latency percentiles, thresholds (exit 1
     /// when one is crossed), a JSON report.
     Load(load::Args),
+    /// Serve a mock of the spec's API: every operation routed, answers from the declared
+    /// examples or generated from the schemas, requests checked against the contract.
+    Mock(mock::Args),
     /// Reports: `vouch report merge` joins the JSON reports of a sharded run's parts.
     Report(report::Args),
     /// Where the store is, what seals its secrets, and this version.
@@ -116,6 +120,7 @@ pub fn main() -> ExitCode {
         Command::Export(a) => exchange::export(a),
         Command::Sync(a) => exchange::sync(a),
         Command::Load(a) => load::run(a),
+        Command::Mock(a) => mock::run(a),
         Command::Report(a) => report::run(a),
         Command::Info(a) => info::run(a),
     };

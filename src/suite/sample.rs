@@ -24,11 +24,29 @@ const MAX_LENGTH: usize = 4096;
 struct Budget {
     nodes: usize,
     made: std::collections::HashMap<Loc, (Value, usize)>,
+    /// Ignore the spec's own `example`, `examples` and `default` (they may break the schema
+    /// they illustrate).
+    generated_only: bool,
+    /// A value a server sends: required `readOnly` properties are in it.
+    response: bool,
 }
 
 /// A value for the schema at `loc`.
 pub fn sample(spec: &Spec, loc: &Loc) -> Value {
     gen(spec, loc, 0, &mut Budget::default())
+}
+
+/// A value for the schema at `loc` as a server sends it (required `readOnly` properties
+/// in); with `generated_only`, made from its keywords alone, never from
+/// the examples or defaults written in the spec (what a mock answers when a declared example
+/// turns out to break its own schema).
+pub fn sample_response(spec: &Spec, loc: &Loc, generated_only: bool) -> Value {
+    let mut budget = Budget {
+        generated_only,
+        response: true,
+        ..Budget::default()
+    };
+    gen(spec, loc, 0, &mut budget)
 }
 
 fn gen(spec: &Spec, loc: &Loc, depth: usize, b: &mut Budget) -> Value {
@@ -61,12 +79,21 @@ fn gen_new(spec: &Spec, loc: &Loc, depth: usize, b: &mut Budget) -> Value {
     if let Value::Bool(_) = schema {
         return Value::Null;
     }
-    for key in ["const", "example", "default"] {
-        if let Some(v) = schema.get(key) {
+    let written: &[&str] = if b.generated_only {
+        &["const"]
+    } else {
+        &["const", "example", "default"]
+    };
+    for key in written {
+        if let Some(v) = schema.get(*key) {
             return v.clone();
         }
     }
-    if let Some(v) = schema.get("examples").and_then(|e| e.get(0)) {
+    if let Some(v) = schema
+        .get("examples")
+        .and_then(|e| e.get(0))
+        .filter(|_| !b.generated_only)
+    {
         return v.clone();
     }
     if let Some(v) = schema
@@ -102,6 +129,7 @@ fn gen_new(spec: &Spec, loc: &Loc, depth: usize, b: &mut Budget) -> Value {
             if let Value::Object(own) = object(spec, schema, &at, depth, b) {
                 merged.extend(own);
             }
+            required_elsewhere(spec, schema, &at, &mut merged, depth, b);
             return Value::Object(merged);
         }
         return other.unwrap_or(Value::Null);
@@ -114,7 +142,17 @@ fn gen_new(spec: &Spec, loc: &Loc, depth: usize, b: &mut Budget) -> Value {
             .find(|t| *t != "null")
             .unwrap_or("null")
             .to_string(),
-        _ if schema.get("properties").is_some() => "object".into(),
+        _ if [
+            "properties",
+            "additionalProperties",
+            "required",
+            "minProperties",
+        ]
+        .iter()
+        .any(|k| schema.get(*k).is_some()) =>
+        {
+            "object".into()
+        }
         _ if schema.get("items").is_some() => "array".into(),
         _ => "string".into(),
     };
@@ -178,6 +216,49 @@ fn gen_new(spec: &Spec, loc: &Loc, depth: usize, b: &mut Budget) -> Value {
     }
 }
 
+/// An `allOf` may require in one part a property another part defines: each such property
+/// is generated from the part that defines it.
+fn required_elsewhere(
+    spec: &Spec,
+    schema: &Value,
+    at: &Loc,
+    merged: &mut Map<String, Value>,
+    depth: usize,
+    b: &mut Budget,
+) {
+    let parts: Vec<(Value, Loc)> = (0..schema["allOf"].as_array().map_or(0, Vec::len))
+        .filter_map(|i| spec.deref(&at.child("allOf").child(&i.to_string())))
+        .map(|(v, l)| (v.clone(), l))
+        .chain(std::iter::once((schema.clone(), at.clone())))
+        .collect();
+    let required: Vec<String> = parts
+        .iter()
+        .filter_map(|(p, _)| p.get("required").and_then(Value::as_array))
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect();
+    for name in required {
+        if merged.contains_key(&name) {
+            continue;
+        }
+        if let Some((_, part_at)) = parts
+            .iter()
+            .find(|(p, _)| p.get("properties").and_then(|ps| ps.get(&name)).is_some())
+        {
+            let prop_at = part_at.child("properties").child(&name);
+            let read_only = spec
+                .deref(&prop_at)
+                .is_some_and(|(p, _)| p.get("readOnly").and_then(Value::as_bool) == Some(true));
+            if read_only && !b.response {
+                continue;
+            }
+            let v = gen(spec, &prop_at, depth + 1, b);
+            merged.insert(name, v);
+        }
+    }
+}
+
 fn object(spec: &Spec, schema: &Value, at: &Loc, depth: usize, b: &mut Budget) -> Value {
     let mut out = Map::new();
     let required: Vec<&str> = schema
@@ -185,12 +266,19 @@ fn object(spec: &Spec, schema: &Value, at: &Loc, depth: usize, b: &mut Budget) -
         .and_then(Value::as_array)
         .map(|r| r.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
+    let min = schema
+        .get("minProperties")
+        .and_then(Value::as_u64)
+        .unwrap_or(0)
+        .min(MAX_ITEMS) as usize;
     if let Some(Value::Object(props)) = schema.get("properties") {
         for (name, prop) in props {
             if !required.contains(&name.as_str()) {
                 continue;
             }
-            if prop.get("readOnly").and_then(Value::as_bool) == Some(true) {
+            // A client does not send what the server writes; a server's answer has it (the
+            // contract check requires what is required either way).
+            if !b.response && prop.get("readOnly").and_then(Value::as_bool) == Some(true) {
                 continue;
             }
             out.insert(
@@ -198,11 +286,124 @@ fn object(spec: &Spec, schema: &Value, at: &Loc, depth: usize, b: &mut Budget) -
                 gen(spec, &at.child("properties").child(name), depth + 1, b),
             );
         }
+        // `minProperties` beyond the required ones: optional properties, in order.
+        for (name, prop) in props {
+            if out.len() >= min {
+                break;
+            }
+            let read_only = prop.get("readOnly").and_then(Value::as_bool) == Some(true);
+            if !out.contains_key(name) && (b.response || !read_only) {
+                let v = gen(spec, &at.child("properties").child(name), depth + 1, b);
+                out.insert(name.clone(), v);
+            }
+        }
+    }
+    // Still short: entries of `additionalProperties` (when allowed), named p1, p2…
+    let extra = schema.get("additionalProperties");
+    let mut i = 0;
+    while out.len() < min && extra != Some(&Value::Bool(false)) {
+        i += 1;
+        let v = match extra {
+            Some(Value::Object(_)) => gen(spec, &at.child("additionalProperties"), depth + 1, b),
+            _ => json!("a"),
+        };
+        out.insert(format!("p{i}"), v);
     }
     Value::Object(out)
 }
 
+/// A string matching `pattern` within the length bounds, if one turns up in a few tries (the
+/// same ones each run: the generator is seeded by the pattern).
+fn matching(pattern: &str, min: usize, max: Option<usize>) -> Option<String> {
+    use rand::{RngExt, SeedableRng};
+    // The generator takes no anchors (`^`, `$`, `\b`); a generated string is whole anyway.
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(pattern)
+        .ok()?;
+    // A pattern whose shortest match is longer than any string made here is not tried: a
+    // spec's `(a{1000}){1000}` would otherwise cost megabytes per try.
+    if hir
+        .properties()
+        .minimum_len()
+        .is_none_or(|n| n > MAX_LENGTH)
+    {
+        return None;
+    }
+    let hir = unanchored(hir);
+    if hir
+        .properties()
+        .maximum_len()
+        .is_none_or(|n| n > 4 * MAX_LENGTH)
+    {
+        return None;
+    }
+    let regex = rand_regex::Regex::with_hir(hir, 4).ok()?;
+    let seed = pattern.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    let mut rng = rand::rngs::SmallRng::seed_from_u64(seed);
+    (0..32).find_map(|_| {
+        let s: String = rng.sample(&regex);
+        let n = s.chars().count();
+        (n >= min && max.is_none_or(|m| n <= m) && n <= MAX_LENGTH).then_some(s)
+    })
+}
+
+/// A regex without its look-around assertions, each repetition at most 4 past its minimum,
+/// each class narrowed to ASCII where it has ASCII members (`\d` as ECMA-262 means it, not
+/// every script's digits; header values stay ASCII).
+fn unanchored(hir: regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
+    use regex_syntax::hir::{
+        Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Repetition,
+    };
+    match hir.into_kind() {
+        HirKind::Look(_) | HirKind::Empty => Hir::empty(),
+        HirKind::Literal(l) => Hir::literal(l.0),
+        HirKind::Class(Class::Unicode(u)) => {
+            let mut ascii = u.clone();
+            ascii.intersect(&ClassUnicode::new([ClassUnicodeRange::new('\0', '\x7f')]));
+            Hir::class(Class::Unicode(if ascii.ranges().is_empty() {
+                u
+            } else {
+                ascii
+            }))
+        }
+        HirKind::Class(c) => Hir::class(c),
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            max: Some(
+                r.max
+                    .map_or(r.min.saturating_add(4), |m| m.min(r.min.saturating_add(4))),
+            ),
+            sub: Box::new(unanchored(*r.sub)),
+            ..r
+        }),
+        HirKind::Capture(c) => Hir::capture(Capture {
+            sub: Box::new(unanchored(*c.sub)),
+            ..c
+        }),
+        HirKind::Concat(parts) => Hir::concat(parts.into_iter().map(unanchored).collect()),
+        HirKind::Alternation(alts) => Hir::alternation(alts.into_iter().map(unanchored).collect()),
+    }
+}
+
 fn string(schema: &Value) -> Value {
+    let min = schema
+        .get("minLength")
+        .and_then(Value::as_u64)
+        .unwrap_or(0)
+        .min(MAX_LENGTH as u64) as usize;
+    let max = schema
+        .get("maxLength")
+        .and_then(Value::as_u64)
+        .map(|m| m as usize);
+    if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
+        if schema.get("format").is_none() {
+            if let Some(s) = matching(pattern, min, max) {
+                return Value::String(s);
+            }
+        }
+    }
     let s = match schema.get("format").and_then(Value::as_str) {
         Some("date-time") => "2026-01-02T03:04:05Z".to_string(),
         Some("date") => "2026-01-02".into(),
@@ -216,15 +417,6 @@ fn string(schema: &Value) -> Value {
         Some("byte") => "YQ==".into(),
         _ => "a".into(),
     };
-    let min = schema
-        .get("minLength")
-        .and_then(Value::as_u64)
-        .unwrap_or(0)
-        .min(MAX_LENGTH as u64) as usize;
-    let max = schema
-        .get("maxLength")
-        .and_then(Value::as_u64)
-        .map(|m| m as usize);
     let mut s = s;
     if s.chars().count() < min {
         s.push_str(&"a".repeat(min - s.chars().count()));
@@ -233,4 +425,96 @@ fn string(schema: &Value) -> Value {
         s = s.chars().take(max).collect();
     }
     Value::String(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(schemas: Value) -> Spec {
+        let doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": schemas}});
+        Spec::from_bytes(
+            &serde_json::to_vec(&doc).expect("json"),
+            None,
+            &crate::spec::LoadOptions::default(),
+        )
+        .expect("spec")
+    }
+
+    fn at(name: &str) -> Loc {
+        Loc::root(format!("/components/schemas/{name}"))
+    }
+
+    #[test]
+    fn pattern_strings_match_their_pattern_every_time_the_same() {
+        let patterns = [
+            "^[UW][A-Z0-9]{8,}$|^$",
+            "^/v1/accounts",
+            r"^\d{3}-\d{4}$",
+            r"\bword\b",
+        ];
+        let schemas: Map<String, Value> = patterns
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (format!("p{i}"), json!({"type": "string", "pattern": p})))
+            .collect();
+        let s = spec(Value::Object(schemas));
+        for (i, p) in patterns.iter().enumerate() {
+            let v = sample(&s, &at(&format!("p{i}")));
+            let text = v.as_str().expect("a string");
+            assert!(
+                regex::Regex::new(p).expect("regex").is_match(text),
+                "{p}: {text:?}"
+            );
+            assert!(
+                text.is_ascii(),
+                "{p}: {text:?} (ECMA-262 classes are ASCII)"
+            );
+            assert_eq!(sample(&s, &at(&format!("p{i}"))), v, "reproducible");
+        }
+    }
+
+    #[test]
+    fn a_pattern_too_long_to_make_falls_back_at_once() {
+        let s = spec(
+            json!({"big": {"type": "string", "pattern": "^(a{1000}){1000}$"},
+            "huge": {"type": "string", "pattern": "a{4294967295,}"},
+            "wide": {"type": "string", "pattern": "(a{0,1000}){0,1000}b"}}),
+        );
+        let t = std::time::Instant::now();
+        assert_eq!(sample(&s, &at("big")), json!("a"));
+        assert_eq!(sample(&s, &at("huge")), json!("a"));
+        let wide = sample(&s, &at("wide"));
+        assert!(
+            wide.as_str()
+                .is_some_and(|w| w.ends_with('b') && w.len() < 40),
+            "{wide}"
+        );
+        assert!(t.elapsed() < std::time::Duration::from_secs(1));
+    }
+
+    #[test]
+    fn objects_as_a_request_sends_them_and_as_a_server_answers_them() {
+        let s = spec(json!({
+            "item": {"type": "object", "required": ["id", "name"], "properties": {
+                "id": {"type": "integer", "readOnly": true, "example": -1},
+                "name": {"type": "string", "example": "ex"}}},
+            "bag": {"minProperties": 2, "properties": {"a": {"type": "integer"}},
+                "additionalProperties": {"type": "boolean"}},
+            "both": {"allOf": [{"properties": {"total": {"type": "integer", "minimum": 3}}},
+                {"required": ["total"]}]}
+        }));
+        assert_eq!(sample(&s, &at("item")), json!({"name": "ex"}));
+        assert_eq!(
+            sample_response(&s, &at("item"), false),
+            json!({"id": -1, "name": "ex"})
+        );
+        assert_eq!(
+            sample_response(&s, &at("item"), true),
+            json!({"id": 1, "name": "a"})
+        );
+        assert_eq!(sample(&s, &at("bag")), json!({"a": 1, "p1": true}));
+        assert_eq!(sample(&s, &at("both")), json!({"total": 3}));
+    }
 }

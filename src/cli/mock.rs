@@ -1,0 +1,83 @@
+//! `vouch mock SPEC`: serve a mock of the spec's API, logging every request served.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use vouch::contract::Contract;
+use vouch::mock::{Listening, Mock, MockOptions, Served};
+use vouch::spec::Spec;
+
+/// `vouch mock` arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Path or http(s) URL of the spec (JSON or YAML).
+    spec: String,
+    /// Port to listen on (0: any free port; the one chosen is printed).
+    #[arg(long, default_value_t = 4010)]
+    port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Answer every request as declared, without checking it against the contract.
+    #[arg(long)]
+    no_validate: bool,
+    #[command(flatten)]
+    allow: super::args::AllowOrigin,
+}
+
+/// Runs `vouch mock` until Ctrl+C.
+pub fn run(a: Args) -> super::Result<ExitCode> {
+    let runtime = super::runtime(true)?;
+    let spec = runtime.block_on(Spec::load(&a.spec, &a.allow.load_options()))?;
+    let mock = Arc::new(Mock::new(
+        Arc::new(Contract::new(Arc::new(spec))),
+        MockOptions {
+            validate: !a.no_validate,
+        },
+    ));
+    let listening = runtime
+        .block_on(Listening::bind(&a.host, a.port))
+        .map_err(|e| vouch::Error::Listen {
+            addr: format!("{}:{}", a.host, a.port),
+            detail: e.to_string(),
+        })?;
+    let operations = mock.contract().spec().operations().len();
+    println!(
+        "mock of {} ({operations} operations) on http://{}",
+        a.spec, listening.addr
+    );
+    let _ = std::io::stdout().flush();
+    let stop = tokio_util::sync::CancellationToken::new();
+    let on_interrupt = stop.clone();
+    runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_interrupt.cancel();
+        }
+    });
+    let log: Arc<dyn Fn(&Served) + Send + Sync> = Arc::new(|s: &Served| {
+        let mut line = format!(
+            "{} {} -> {} {}",
+            s.method,
+            s.target,
+            s.status,
+            s.operation.as_deref().unwrap_or("(no operation)")
+        );
+        for f in &s.request_findings {
+            line.push_str(&format!("\n  request: {f}"));
+        }
+        for f in &s.findings {
+            line.push_str(&format!("\n  mock broke its contract: {f}"));
+        }
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{line}");
+        let _ = out.flush();
+    });
+    runtime
+        .block_on(vouch::mock::serve(mock, listening, stop, log))
+        .map_err(|e| vouch::Error::Listen {
+            addr: format!("{}:{}", a.host, a.port),
+            detail: e.to_string(),
+        })?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,305 @@
+//! A mock of a spec's API: every operation routed by the engine's router, each answer made
+//! from the declared example or generated from the response schema by the engine's sample
+//! generator, each incoming request checked by the engine's request check. The answer is
+//! checked against the same contract before it leaves: a mock that breaks its own contract
+//! is a bug, and [`Served::findings`] says where.
+//!
+//! [`Mock::answer`] is a pure function of the request (no network): `vouch mock` serves it
+//! over HTTP ([`serve`]), and tests call it directly.
+
+mod answer;
+mod serve;
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::contract::{Contract, Finding, RequestParts};
+use crate::spec::{OperationDetail, StatusKey};
+
+pub use serve::{serve, Listening};
+
+/// How the mock answers.
+#[derive(Debug, Clone)]
+pub struct MockOptions {
+    /// Check incoming requests and answer a broken one with the declared client error.
+    pub validate: bool,
+}
+
+impl Default for MockOptions {
+    fn default() -> Self {
+        MockOptions { validate: true }
+    }
+}
+
+/// A request as the mock receives it.
+#[derive(Debug, Clone, Default)]
+pub struct MockRequest {
+    /// Method, any case.
+    pub method: String,
+    /// Path with its query, as on the request line.
+    pub target: String,
+    /// Headers in order.
+    pub headers: Vec<(String, String)>,
+    /// The body (empty when none).
+    pub body: Vec<u8>,
+}
+
+impl MockRequest {
+    fn header(&self, name: &str) -> Option<&str> {
+        find(&self.headers, name)
+    }
+}
+
+/// The first value of header `name` (any case).
+fn find<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// What the mock sends back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MockResponse {
+    /// Status code.
+    pub status: u16,
+    /// Headers in order (`content-type` first when there is a body).
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl MockResponse {
+    /// The value of header `name`, if sent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find(&self.headers, name)
+    }
+}
+
+/// One request served, as the log shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Served {
+    /// Method.
+    pub method: String,
+    /// Path with its query.
+    pub target: String,
+    /// The operation it was routed to.
+    pub operation: Option<String>,
+    /// Status sent.
+    pub status: u16,
+    /// Where the request broke the contract (`query.q: …`).
+    pub request_findings: Vec<String>,
+    /// Where the mock's own answer broke the contract: empty unless the spec contradicts
+    /// itself (an example against its schema, a schema nothing can satisfy).
+    pub findings: Vec<String>,
+}
+
+/// A mock of one spec.
+#[derive(Debug)]
+pub struct Mock {
+    contract: Arc<Contract>,
+    /// The path of the spec's first server (`/v2` for `https://api.example.com/v2`): routes
+    /// are served with and without it.
+    base_path: String,
+    options: MockOptions,
+}
+
+impl Mock {
+    /// A mock of `contract`'s spec.
+    pub fn new(contract: Arc<Contract>, options: MockOptions) -> Mock {
+        let base_path = contract
+            .spec()
+            .get(&crate::spec::Loc::root("/servers/0/url"))
+            .and_then(Value::as_str)
+            .map(server_path)
+            .unwrap_or_default();
+        Mock {
+            contract,
+            base_path,
+            options,
+        }
+    }
+
+    /// The contract the mock answers by.
+    pub fn contract(&self) -> &Contract {
+        &self.contract
+    }
+
+    /// Answers one request.
+    pub fn answer(&self, req: &MockRequest) -> (MockResponse, Served) {
+        let mut served = Served {
+            method: req.method.to_ascii_uppercase(),
+            target: req.target.clone(),
+            operation: None,
+            status: 0,
+            request_findings: Vec::new(),
+            findings: Vec::new(),
+        };
+        let path = req.target.split(['?', '#']).next().unwrap_or("/");
+        let spec = self.contract.spec();
+        // HEAD is GET without the body where the spec declares no HEAD of its own.
+        let found = crate::request::route(spec, &req.method, path, &self.base_path).or_else(|| {
+            req.method
+                .eq_ignore_ascii_case("HEAD")
+                .then(|| crate::request::route(spec, "GET", path, &self.base_path))
+                .flatten()
+        });
+        let Some(found) = found else {
+            let response = self.unrouted(&req.method, path);
+            served.status = response.status;
+            return (response, served);
+        };
+        let detail = self.contract.detail(found.operation);
+        served.operation = Some(detail.operation.id.clone());
+        let response = if self.options.validate {
+            self.checked(req, &detail, found.path_params, &mut served)
+        } else {
+            None
+        }
+        .unwrap_or_else(|| answer::declared(self, req, &detail, &mut served));
+        served.status = response.status;
+        (response, served)
+    }
+
+    /// 405 with `Allow` when the path is an operation's with another method, else 404.
+    fn unrouted(&self, method: &str, path: &str) -> MockResponse {
+        let spec = self.contract.spec();
+        let mut allow: Vec<String> = spec
+            .operations()
+            .iter()
+            .filter(|o| {
+                crate::request::route(spec, &o.method, path, &self.base_path)
+                    .is_some_and(|r| r.operation.pointer == o.pointer)
+            })
+            .map(|o| o.method.to_ascii_uppercase())
+            .collect();
+        allow.dedup();
+        if allow.is_empty() {
+            return problem(
+                404,
+                "Not Found",
+                &format!("no operation of the spec matches {path}"),
+                None,
+            );
+        }
+        let mut r = problem(
+            405,
+            "Method Not Allowed",
+            &format!(
+                "{} {path}: this path takes {}",
+                method.to_ascii_uppercase(),
+                allow.join(", ")
+            ),
+            None,
+        );
+        r.headers.push(("allow".into(), allow.join(", ")));
+        r
+    }
+
+    /// The answer to a request that breaks the contract or lacks credentials (None: it is
+    /// fine).
+    fn checked(
+        &self,
+        req: &MockRequest,
+        detail: &OperationDetail,
+        path_params: Vec<(String, String)>,
+        served: &mut Served,
+    ) -> Option<MockResponse> {
+        let query = req.target.split_once('?').map_or("", |(_, q)| q);
+        let parts = RequestParts {
+            path: path_params,
+            query: url::form_urlencoded::parse(query.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+            headers: req.headers.clone(),
+            body: (!req.body.is_empty()).then(|| req.body.clone()),
+        };
+        if let Some(scheme) = answer::missing_credentials(self.contract.spec(), detail, &parts) {
+            served
+                .request_findings
+                .push(format!("credentials for `{scheme}` are missing"));
+            let mut r = problem(
+                401,
+                "Unauthorized",
+                &format!("this operation needs credentials (`{scheme}`)"),
+                None,
+            );
+            r.headers.push((
+                "www-authenticate".into(),
+                answer::challenge(self.contract.spec(), &scheme),
+            ));
+            return Some(r);
+        }
+        let findings: Vec<Finding> = self
+            .contract
+            .check_request(detail, &parts)
+            .findings
+            .into_iter()
+            .filter(Finding::fails)
+            .collect();
+        if findings.is_empty() {
+            return None;
+        }
+        served.request_findings = findings
+            .iter()
+            .map(|f| format!("{}: {}", f.location, f.message))
+            .collect();
+        Some(answer::client_error(self, req, detail, &findings, served))
+    }
+}
+
+/// The path part of a server URL (variables left as written are dropped with their segment).
+fn server_path(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = if url.contains("://") {
+        after_scheme.find('/').map_or("", |i| &after_scheme[i..])
+    } else {
+        after_scheme
+    };
+    path.split('/')
+        .filter(|s| !s.is_empty() && !s.contains('{'))
+        .fold(String::new(), |mut acc, s| {
+            acc.push('/');
+            acc.push_str(s);
+            acc
+        })
+}
+
+/// An `application/problem+json` answer (RFC 9457), with the findings when there are some.
+fn problem(status: u16, title: &str, detail: &str, findings: Option<Value>) -> MockResponse {
+    let mut body =
+        json!({"type": "about:blank", "title": title, "status": status, "detail": detail});
+    if let Some(f) = findings {
+        body["findings"] = f;
+    }
+    MockResponse {
+        status,
+        headers: vec![("content-type".into(), "application/problem+json".into())],
+        body: serde_json::to_vec(&body).unwrap_or_default(),
+    }
+}
+
+/// Whether a declared status key covers `status`.
+fn covers(key: &StatusKey, status: u16) -> bool {
+    match key {
+        StatusKey::Exact(s) => *s == status,
+        StatusKey::Range(h) => status / 100 == *h,
+        StatusKey::Default => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_paths() {
+        assert_eq!(server_path("https://api.example.com/v2"), "/v2");
+        assert_eq!(server_path("https://api.example.com/v2/"), "/v2");
+        assert_eq!(server_path("https://api.example.com"), "");
+        assert_eq!(server_path("/api/v1"), "/api/v1");
+        assert_eq!(server_path("https://{host}/base/{version}"), "/base");
+    }
+}
