@@ -131,7 +131,7 @@ impl Mock {
     pub fn answer(&self, req: &MockRequest) -> (MockResponse, Served) {
         let mut served = Served {
             method: req.method.to_ascii_uppercase(),
-            target: req.target.clone(),
+            target: logged_target(&req.target),
             operation: None,
             status: 0,
             request_findings: Vec::new(),
@@ -253,6 +253,24 @@ impl Mock {
     }
 }
 
+/// The request target as the log shows it: credential-named query values (`api_key`,
+/// `token`, …) masked, as the history masks them.
+fn logged_target(target: &str) -> String {
+    let Some((path, query)) = target.split_once('?') else {
+        return target.to_string();
+    };
+    let masked: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, _)) if crate::request::is_sensitive_header(k) => {
+                format!("{k}={}", crate::mask::MASKED)
+            }
+            _ => pair.to_string(),
+        })
+        .collect();
+    format!("{path}?{}", masked.join("&"))
+}
+
 /// The path part of a server URL (variables left as written are dropped with their segment).
 fn server_path(url: &str) -> String {
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
@@ -296,6 +314,18 @@ fn covers(key: &StatusKey, status: u16) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_in_the_query_are_masked_in_the_log() {
+        assert_eq!(
+            logged_target("/pets?api_key=s3cr3t&limit=5&token=t"),
+            format!(
+                "/pets?api_key={m}&limit=5&token={m}",
+                m = crate::mask::MASKED
+            )
+        );
+        assert_eq!(logged_target("/pets"), "/pets");
+    }
 
     #[test]
     fn server_paths() {
