@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 use vouch::contract::Contract;
-use vouch::mock::{Mock, MockOptions, MockRequest};
+use vouch::mock::{Mock, MockOptions, MockRequest, Values};
 use vouch::request::Environment;
 
 use crate::util::{load, spec_path, vouch};
@@ -240,7 +240,10 @@ fn a_request_that_breaks_the_contract_gets_the_declared_422_naming_where() {
             ))
             .expect("spec"),
         ))),
-        MockOptions { validate: false },
+        MockOptions {
+            validate: false,
+            ..MockOptions::default()
+        },
     );
     let (r, _) = lax.answer(&request("GET", "/api/v1/items/?skip=many", &[], ""));
     assert_eq!(r.status, 200);
@@ -270,6 +273,9 @@ const KNOWN_GAPS: &[(&str, &str, &str)] = &[
 #[test]
 fn over_the_corpus_the_mock_never_breaks_its_own_contract() {
     let (mut specs, mut answered, mut gaps, mut broken) = (0, 0, 0, Vec::new());
+    // The same requests to a mock of varied values (`--seed 7`): how many varied values
+    // had to be replaced, and none may break the contract.
+    let (mut varied_replaced, mut varied_broken) = (Vec::new(), Vec::new());
     for path in crate::corpus::spec_files() {
         if crate::corpus::is_negative(&path) {
             continue;
@@ -278,9 +284,14 @@ fn over_the_corpus_the_mock_never_breaks_its_own_contract() {
             continue;
         };
         let spec = Arc::new(spec);
-        let mock = Mock::new(
-            Arc::new(Contract::new(spec.clone())),
-            MockOptions::default(),
+        let contract = Arc::new(Contract::new(spec.clone()));
+        let mock = Mock::new(contract.clone(), MockOptions::default());
+        let varied = Mock::new(
+            contract,
+            MockOptions {
+                values: Values::Seeded(7),
+                ..MockOptions::default()
+            },
         );
         specs += 1;
         for op in spec.operations().iter().take(40) {
@@ -298,13 +309,22 @@ fn over_the_corpus_the_mock_never_breaks_its_own_contract() {
             };
             let mut headers = p.headers.clone();
             headers.push(("authorization".into(), "Bearer t0k3n".into()));
-            let (_, served) = mock.answer(&MockRequest {
+            let request = MockRequest {
                 method: p.method.clone(),
                 target,
                 headers,
                 body: p.body.clone().unwrap_or_default(),
-            });
+            };
+            let (_, served) = mock.answer(&request);
             answered += 1;
+            let (_, v) = varied.answer(&request);
+            let call = format!("{} {} {}", path.display(), p.method, op.path);
+            if !v.replaced.is_empty() {
+                varied_replaced.push(format!("{call}: {:?}", v.replaced));
+            }
+            if v.findings.len() > served.findings.len() {
+                varied_broken.push(format!("{call}: {:?}", v.findings));
+            }
             // A spec that declares content on a 204 contradicts HTTP: no body goes on the
             // wire, and the check says the declared body is missing. The spec's fault.
             let contradiction = served.status == 204
@@ -334,6 +354,15 @@ fn over_the_corpus_the_mock_never_breaks_its_own_contract() {
         "mock over the corpus: {specs} specs, {answered} answers, {} honour the contract ({gaps} known gaps or 204s the spec gives a body)",
         answered - broken.len() - gaps
     );
+    println!(
+        "varied values (--seed 7): {} of {answered} replaced by the smallest value, {} broken",
+        varied_replaced.len(),
+        varied_broken.len()
+    );
+    for r in varied_replaced.iter().take(40) {
+        println!("  replaced: {r}");
+    }
+    assert!(varied_broken.is_empty(), "{varied_broken:#?}");
     assert!(
         specs > 100 && answered > 1000,
         "{specs} specs, {answered} answers"

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use vouch::contract::Contract;
-use vouch::mock::{Listening, Mock, MockOptions, Served};
+use vouch::mock::{Listening, Mock, MockOptions, Served, Values};
 use vouch::spec::Spec;
 
 /// `vouch mock` arguments.
@@ -22,6 +22,13 @@ pub struct Args {
     /// Answer every request as declared, without checking it against the contract.
     #[arg(long)]
     no_validate: bool,
+    /// Varied values drawn from this seed: the same request gets the same answer, run after
+    /// run (default: the declared example, else the smallest valid value).
+    #[arg(long, conflicts_with = "dynamic")]
+    seed: Option<u64>,
+    /// A fresh value for every call.
+    #[arg(long)]
+    dynamic: bool,
     #[command(flatten)]
     allow: super::args::AllowOrigin,
 }
@@ -34,6 +41,11 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
         Arc::new(Contract::new(Arc::new(spec))),
         MockOptions {
             validate: !a.no_validate,
+            values: match (a.seed, a.dynamic) {
+                (Some(n), _) => Values::Seeded(n),
+                (None, true) => Values::Dynamic,
+                (None, false) => Values::Static,
+            },
         },
     ));
     let listening = runtime
@@ -65,6 +77,11 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
         );
         for f in &s.request_findings {
             line.push_str(&format!("\n  request: {f}"));
+        }
+        for f in &s.replaced {
+            line.push_str(&format!(
+                "\n  example broke the contract (generated value sent): {f}"
+            ));
         }
         for f in &s.findings {
             line.push_str(&format!("\n  mock broke its contract: {f}"));

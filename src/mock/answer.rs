@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::{covers, problem, Mock, MockRequest, MockResponse, Served};
 use crate::contract::{media, Finding, RequestParts, ResponseParts};
 use crate::spec::{Loc, MediaType, OperationDetail, Response, Spec, StatusKey};
-use crate::suite::sample_response;
+use crate::suite::{sample_response, sample_varied};
 
 /// What `Prefer` asks for (Prism's header): `code=404`, `example=NAME`.
 #[derive(Debug, Default, PartialEq)]
@@ -154,11 +154,17 @@ fn respond(
         );
     };
     let at = response.at.child("content").child(&media_type.media_type);
-    let value = body.or_else(|| example_of(spec, &at, example)).or_else(|| {
-        media_type
-            .schema
-            .as_ref()
-            .map(|s| sample_response(spec, s, false))
+    let seed = mock.seed(req);
+    // Varied values take an example only when one is asked for by name.
+    let example = match (seed, example) {
+        (Some(_), None) => None,
+        _ => example_of(spec, &at, example),
+    };
+    let value = body.or(example).or_else(|| {
+        media_type.schema.as_ref().map(|s| match seed {
+            Some(seed) => sample_varied(spec, s, seed, true),
+            None => sample_response(spec, s, false),
+        })
     });
     let first = finish(
         mock,
@@ -177,7 +183,7 @@ fn respond(
         return first;
     };
     let generated = sample_response(spec, schema, true);
-    served.findings.clear();
+    served.replaced = std::mem::take(&mut served.findings);
     finish(
         mock,
         req,
@@ -209,14 +215,15 @@ fn finish(
             bytes = encode(media_type, value);
         }
     }
+    let seed = mock.seed(req);
     for h in &response.headers {
         if h.name.eq_ignore_ascii_case("content-type") {
             continue;
         }
-        let value = h
-            .schema
-            .as_ref()
-            .map_or(Value::from("1"), |s| sample_response(spec, s, false));
+        let value = h.schema.as_ref().map_or(Value::from("1"), |s| match seed {
+            Some(seed) => sample_varied(spec, s, seed, true),
+            None => sample_response(spec, s, false),
+        });
         headers.push((h.name.to_ascii_lowercase(), header_text(&value)));
     }
     let method = req.method.to_ascii_uppercase();

@@ -25,12 +25,30 @@ pub use serve::{serve, Listening};
 pub struct MockOptions {
     /// Check incoming requests and answer a broken one with the declared client error.
     pub validate: bool,
+    /// How answers' values are made.
+    pub values: Values,
 }
 
 impl Default for MockOptions {
     fn default() -> Self {
-        MockOptions { validate: true }
+        MockOptions {
+            validate: true,
+            values: Values::Static,
+        }
     }
+}
+
+/// How the values of answers are made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Values {
+    /// The declared example, else the smallest value the schema allows: the same answer
+    /// every time.
+    Static,
+    /// Values drawn at random from this seed and the request (method, path and query): the
+    /// same request gets the same answer, run after run; other requests get others.
+    Seeded(u64),
+    /// A fresh value for every call.
+    Dynamic,
 }
 
 /// A request as the mock receives it.
@@ -92,8 +110,12 @@ pub struct Served {
     /// Where the request broke the contract (`query.q: …`).
     pub request_findings: Vec<String>,
     /// Where the mock's own answer broke the contract: empty unless the spec contradicts
-    /// itself (an example against its schema, a schema nothing can satisfy).
+    /// itself (a schema nothing can satisfy, a body declared on a 204).
     pub findings: Vec<String>,
+    /// Where the first answer made (the spec's example, or a varied value) broke the
+    /// contract, so that a value generated from the schema alone went instead: a spec whose
+    /// example contradicts its schema is worth knowing about.
+    pub replaced: Vec<String>,
 }
 
 /// A mock of one spec.
@@ -127,6 +149,36 @@ impl Mock {
         &self.contract
     }
 
+    /// The seed of a request's varied values (None: static values).
+    fn seed(&self, req: &MockRequest) -> Option<u64> {
+        match self.options.values {
+            Values::Static => None,
+            Values::Seeded(n) => Some(
+                [
+                    req.method.to_ascii_uppercase().as_bytes(),
+                    b" ",
+                    req.target.as_bytes(),
+                ]
+                .concat()
+                .iter()
+                .fold(0xcbf2_9ce4_8422_2325_u64 ^ n, |h, b| {
+                    (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3)
+                }),
+            ),
+            Values::Dynamic => {
+                let mut bytes = [0u8; 8];
+                // No entropy (never seen on Linux): a clock's nanoseconds do for a mock.
+                if getrandom::fill(&mut bytes).is_err() {
+                    bytes = (std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_nanos()) as u64)
+                        .to_le_bytes();
+                }
+                Some(u64::from_le_bytes(bytes))
+            }
+        }
+    }
+
     /// Answers one request.
     pub fn answer(&self, req: &MockRequest) -> (MockResponse, Served) {
         let mut served = Served {
@@ -136,6 +188,7 @@ impl Mock {
             status: 0,
             request_findings: Vec::new(),
             findings: Vec::new(),
+            replaced: Vec::new(),
         };
         let path = req.target.split(['?', '#']).next().unwrap_or("/");
         let spec = self.contract.spec();

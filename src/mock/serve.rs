@@ -114,6 +114,7 @@ async fn handle(
                 status: r.status,
                 request_findings: Vec::new(),
                 findings: Vec::new(),
+                replaced: Vec::new(),
             };
             (r, served)
         }
