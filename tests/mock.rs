@@ -392,3 +392,140 @@ fn a_port_in_use_is_a_clear_error() {
     );
     assert!(err.contains("--port"), "{err}");
 }
+
+/// `--stateful` over HTTP on FastAPI's template: create → read → replace → list → delete →
+/// read gets 404; reset empties the state.
+#[test]
+fn a_stateful_mock_keeps_what_it_is_given() {
+    let fastapi = spec_path("fastapi/full-stack-fastapi-template.openapi.json");
+    let mock = Running::start(&fastapi, &["--stateful"]);
+    let send = |method: &str, path: &str, body: &str| -> (u16, Value) {
+        let (status, _, text) = mock.call(&format!(
+            "{method} {path} HTTP/1.1\nHost: x\nAuthorization: Bearer t\nContent-Type: application/json\nContent-Length: {}\nConnection: close\n\n{body}",
+            body.len()
+        ));
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    };
+    let (status, created) = send(
+        "POST",
+        "/api/v1/items/",
+        r#"{"title": "first", "description": "kept"}"#,
+    );
+    assert_eq!(status, 200, "{created}");
+    assert_eq!(created["title"], json!("first"));
+    assert_eq!(created["description"], json!("kept"));
+    let id = created["id"].as_str().expect("a generated id").to_string();
+    assert_eq!(id.len(), 36, "a uuid, as the schema says: {id}");
+    let item = format!("/api/v1/items/{id}");
+
+    let (status, read) = send("GET", &item, "");
+    assert_eq!((status, &read), (200, &created));
+
+    let (status, replaced) = send("PUT", &item, r#"{"title": "second"}"#);
+    assert_eq!(status, 200, "{replaced}");
+    assert_eq!(replaced["title"], json!("second"));
+    assert_eq!(replaced["id"], json!(id), "the id stays");
+    assert_eq!(
+        replaced["owner_id"], created["owner_id"],
+        "server fields stay"
+    );
+    assert!(
+        replaced.get("description").is_none(),
+        "PUT replaces: {replaced}"
+    );
+    assert_eq!(send("GET", &item, "").1, replaced);
+
+    let (_, other) = send("POST", "/api/v1/items/", r#"{"title": "other"}"#);
+    assert_ne!(other["id"], created["id"], "each resource its own id");
+    let (status, list) = send("GET", "/api/v1/items/", "");
+    assert_eq!(status, 200);
+    assert_eq!(list["count"], json!(2), "{list}");
+    assert_eq!(list["data"][0], replaced);
+    assert_eq!(list["data"][1], other);
+
+    let (status, _) = send("DELETE", &item, "");
+    assert_eq!(status, 200);
+    let (status, gone) = send("GET", &item, "");
+    assert_eq!(status, 404, "{gone}");
+    assert_eq!(send("DELETE", &item, "").0, 404);
+    assert_eq!(send("PUT", &item, r#"{"title": "x"}"#).0, 404);
+
+    let (status, _) = send("POST", "/__vouch/reset", "");
+    assert_eq!(status, 204);
+    let other_item = format!("/api/v1/items/{}", other["id"].as_str().expect("id"));
+    assert_eq!(send("GET", &other_item, "").0, 404);
+    assert_eq!(send("GET", "/api/v1/items/", "").1["count"], json!(0));
+    let log = mock.log();
+    assert!(!log.iter().any(|l| l.contains("broke")), "{log:#?}");
+}
+
+/// Links name the item operation and the id field; PATCH merges (RFC 7396).
+#[test]
+fn a_stateful_mock_follows_links_and_merges_patches() {
+    let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/pets": {"post": {"operationId": "addPet",
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewPet"}}}},
+                "responses": {"201": {"description": "made",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}},
+                    "links": {"get": {"operationId": "getPet", "parameters": {"petKey": "$response.body#/key"}}}}}}},
+            "/pet/{petKey}": {"parameters": [{"name": "petKey", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "get": {"operationId": "getPet", "responses": {
+                    "200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
+                    "404": {"description": "none", "content": {"application/json": {"schema": {"type": "object", "required": ["gone"], "properties": {"gone": {"type": "boolean"}}}}}}}},
+                "patch": {"operationId": "patchPet",
+                    "requestBody": {"content": {"application/merge-patch+json": {"schema": {"type": "object"}}}},
+                    "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}}}},
+                "delete": {"operationId": "deletePet", "responses": {"204": {"description": "gone"}}}}},
+        "components": {"schemas": {
+            "NewPet": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "tag": {"type": "string"}}},
+            "Pet": {"type": "object", "required": ["key", "name"], "properties": {
+                "key": {"type": "integer", "minimum": 100}, "name": {"type": "string"}, "tag": {"type": "string"}}}}}});
+    let spec = vouch::spec::Spec::from_bytes(
+        &serde_json::to_vec(&doc).expect("json"),
+        None,
+        &vouch::spec::LoadOptions::default(),
+    )
+    .expect("spec");
+    let mock = Mock::new(
+        Arc::new(Contract::new(Arc::new(spec))),
+        MockOptions {
+            stateful: true,
+            ..MockOptions::default()
+        },
+    );
+    let json_body = |r: &vouch::mock::MockResponse| -> Value {
+        serde_json::from_slice(&r.body).unwrap_or(Value::Null)
+    };
+    let (r, served) = mock.answer(&request(
+        "POST",
+        "/pets",
+        &[("content-type", "application/json")],
+        r#"{"name": "Rex", "tag": "dog"}"#,
+    ));
+    assert_eq!(r.status, 201, "{served:?}");
+    let pet = json_body(&r);
+    assert_eq!(pet["name"], json!("Rex"));
+    let key = pet["key"].as_i64().expect("an integer key, from the link");
+    assert!(key >= 100, "{pet}");
+    let (r, _) = mock.answer(&request(
+        "PATCH",
+        &format!("/pet/{key}"),
+        &[("content-type", "application/merge-patch+json")],
+        r#"{"tag": null, "name": "Max"}"#,
+    ));
+    assert_eq!(r.status, 200);
+    assert_eq!(json_body(&r), json!({"key": key, "name": "Max"}));
+    let (r, _) = mock.answer(&request("DELETE", &format!("/pet/{key}"), &[], ""));
+    assert_eq!(r.status, 204);
+    let (r, served) = mock.answer(&request("GET", &format!("/pet/{key}"), &[], ""));
+    assert_eq!(r.status, 404);
+    assert!(served.findings.is_empty(), "the declared 404: {served:?}");
+    let (r2, _) = mock.answer(&request(
+        "POST",
+        "/pets",
+        &[("content-type", "application/json")],
+        r#"{"name": "B"}"#,
+    ));
+    assert_ne!(json_body(&r2)["key"], json!(key), "a fresh id");
+}

@@ -29,6 +29,10 @@ pub struct Args {
     /// A fresh value for every call.
     #[arg(long)]
     dynamic: bool,
+    /// Keep what POSTs create: GET, PUT, PATCH and DELETE on the item path read, replace,
+    /// merge and delete it (`POST /__vouch/reset` empties it).
+    #[arg(long)]
+    stateful: bool,
     #[command(flatten)]
     allow: super::args::AllowOrigin,
 }
@@ -46,6 +50,7 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
                 (None, true) => Values::Dynamic,
                 (None, false) => Values::Static,
             },
+            stateful: a.stateful,
         },
     ));
     let listening = runtime

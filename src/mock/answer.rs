@@ -86,7 +86,7 @@ pub(super) fn declared(
 
 /// The lowest declared 2xx, else a 2XX range (200), else the first exact status, else
 /// `default` (200).
-fn success(detail: &OperationDetail) -> Option<(u16, &Response)> {
+pub(super) fn success(detail: &OperationDetail) -> Option<(u16, &Response)> {
     let exact = |r: &Response| match r.status {
         StatusKey::Exact(s) => Some(s),
         _ => None,
@@ -122,7 +122,7 @@ fn success(detail: &OperationDetail) -> Option<(u16, &Response)> {
 /// findings) or made from the example or the schema. Checked against the contract before it
 /// goes: an example that breaks its own schema is replaced by a generated value.
 #[allow(clippy::too_many_arguments)]
-fn respond(
+pub(super) fn respond(
     mock: &Mock,
     req: &MockRequest,
     detail: &OperationDetail,
@@ -153,19 +153,7 @@ fn respond(
             None,
         );
     };
-    let at = response.at.child("content").child(&media_type.media_type);
-    let seed = mock.seed(req);
-    // Varied values take an example only when one is asked for by name.
-    let example = match (seed, example) {
-        (Some(_), None) => None,
-        _ => example_of(spec, &at, example),
-    };
-    let value = body.or(example).or_else(|| {
-        media_type.schema.as_ref().map(|s| match seed {
-            Some(seed) => sample_varied(spec, s, seed, true),
-            None => sample_response(spec, s, false),
-        })
-    });
+    let value = body.or_else(|| made_value(mock, req, response, media_type, example));
     let first = finish(
         mock,
         req,
@@ -193,6 +181,113 @@ fn respond(
         Some((&concrete, Some(&generated))),
         served,
     )
+}
+
+/// The value of an answer: the example (the one named), else one generated from the schema
+/// (varied values take an example only when one is asked for by name).
+fn made_value(
+    mock: &Mock,
+    req: &MockRequest,
+    response: &Response,
+    media_type: &MediaType,
+    example: Option<&str>,
+) -> Option<Value> {
+    let spec = mock.contract().spec();
+    let at = response.at.child("content").child(&media_type.media_type);
+    let seed = mock.seed(req);
+    let example = match (seed, example) {
+        (Some(_), None) => None,
+        _ => example_of(spec, &at, example),
+    };
+    example.or_else(|| {
+        media_type.schema.as_ref().map(|s| match seed {
+            Some(seed) => sample_varied(spec, s, seed, true),
+            None => sample_response(spec, s, false),
+        })
+    })
+}
+
+/// Whether the client asked for a status (`Prefer: code=`).
+pub(super) fn prefers_code(req: &MockRequest) -> bool {
+    prefer(req).code.is_some()
+}
+
+/// The success answer an operation declares, with the media type `Accept` takes: what the
+/// stateful mock fills with the resources it keeps.
+pub(super) struct Chosen<'a> {
+    status: u16,
+    response: &'a Response,
+    media: (&'a MediaType, String),
+}
+
+/// The declared success answer and its JSON media type (None: nothing declared, or not
+/// JSON, or nothing `Accept` takes).
+pub(super) fn chosen<'a>(
+    _mock: &Mock,
+    req: &MockRequest,
+    detail: &'a OperationDetail,
+) -> Option<Chosen<'a>> {
+    let (status, response) = success(detail)?;
+    let media = negotiate(&response.content, req.header("accept").unwrap_or("*/*"))?;
+    media::is_json(&media.1).then_some(Chosen {
+        status,
+        response,
+        media,
+    })
+}
+
+impl Chosen<'_> {
+    /// The value the mock would send without state.
+    pub(super) fn value(&self, mock: &Mock, req: &MockRequest) -> Option<Value> {
+        made_value(mock, req, self.response, self.media.0, None)
+    }
+
+    /// The schema of the answer's body.
+    pub(super) fn schema(&self) -> Option<&Loc> {
+        self.media.0.schema.as_ref()
+    }
+
+    /// Whether `value` as the answer's body honours the contract.
+    pub(super) fn honours(
+        &self,
+        mock: &Mock,
+        req: &MockRequest,
+        detail: &OperationDetail,
+        value: &Value,
+    ) -> bool {
+        let mut scratch = Served::default();
+        finish(
+            mock,
+            req,
+            detail,
+            self.status,
+            self.response,
+            Some((&self.media.1, Some(value))),
+            &mut scratch,
+        );
+        scratch.findings.is_empty()
+    }
+
+    /// The answer with `body` (None: made as without state), checked as every answer is.
+    pub(super) fn send(
+        &self,
+        mock: &Mock,
+        req: &MockRequest,
+        detail: &OperationDetail,
+        body: Option<Value>,
+        served: &mut Served,
+    ) -> MockResponse {
+        respond(
+            mock,
+            req,
+            detail,
+            self.status,
+            self.response,
+            None,
+            body,
+            served,
+        )
+    }
 }
 
 /// The response with its headers and body, checked; its findings go to `served`.

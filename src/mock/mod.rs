@@ -9,6 +9,7 @@
 
 mod answer;
 mod serve;
+mod state;
 
 use std::sync::Arc;
 
@@ -19,6 +20,7 @@ use crate::contract::{Contract, Finding, RequestParts};
 use crate::spec::{OperationDetail, StatusKey};
 
 pub use serve::{serve, Listening};
+pub use state::RESET_PATH;
 
 /// How the mock answers.
 #[derive(Debug, Clone)]
@@ -27,6 +29,9 @@ pub struct MockOptions {
     pub validate: bool,
     /// How answers' values are made.
     pub values: Values,
+    /// Keep the resources POSTs create: GET, PUT, PATCH and DELETE on them read, replace,
+    /// merge and delete them.
+    pub stateful: bool,
 }
 
 impl Default for MockOptions {
@@ -34,6 +39,7 @@ impl Default for MockOptions {
         MockOptions {
             validate: true,
             values: Values::Static,
+            stateful: false,
         }
     }
 }
@@ -97,7 +103,7 @@ impl MockResponse {
 }
 
 /// One request served, as the log shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Served {
     /// Method.
     pub method: String,
@@ -126,6 +132,8 @@ pub struct Mock {
     /// are served with and without it.
     base_path: String,
     options: MockOptions,
+    /// The resources of a stateful mock.
+    state: Option<state::State>,
 }
 
 impl Mock {
@@ -137,10 +145,12 @@ impl Mock {
             .and_then(Value::as_str)
             .map(server_path)
             .unwrap_or_default();
+        let state = options.stateful.then(|| state::State::new(contract.spec()));
         Mock {
             contract,
             base_path,
             options,
+            state,
         }
     }
 
@@ -191,6 +201,19 @@ impl Mock {
             replaced: Vec::new(),
         };
         let path = req.target.split(['?', '#']).next().unwrap_or("/");
+        if let (Some(state), true) = (&self.state, path == RESET_PATH) {
+            if req.method.eq_ignore_ascii_case("POST") {
+                state.reset();
+                served.operation = Some("(reset)".into());
+                served.status = 204;
+                let empty = MockResponse {
+                    status: 204,
+                    headers: Vec::new(),
+                    body: Vec::new(),
+                };
+                return (empty, served);
+            }
+        }
         let spec = self.contract.spec();
         // HEAD is GET without the body where the spec declares no HEAD of its own.
         let found = crate::request::route(spec, &req.method, path, &self.base_path).or_else(|| {
@@ -207,10 +230,15 @@ impl Mock {
         let detail = self.contract.detail(found.operation);
         served.operation = Some(detail.operation.id.clone());
         let response = if self.options.validate {
-            self.checked(req, &detail, found.path_params, &mut served)
+            self.checked(req, &detail, found.path_params.clone(), &mut served)
         } else {
             None
         }
+        .or_else(|| {
+            self.state
+                .as_ref()
+                .and_then(|s| s.answer(self, req, &detail, &found, &mut served))
+        })
         .unwrap_or_else(|| answer::declared(self, req, &detail, &mut served));
         served.status = response.status;
         (response, served)
