@@ -529,3 +529,192 @@ fn a_stateful_mock_follows_links_and_merges_patches() {
     ));
     assert_ne!(json_body(&r2)["key"], json!(key), "a fresh id");
 }
+
+/// `--env`, `--cors`, `--latency` over HTTP on FastAPI's template.
+#[test]
+fn a_mock_with_an_environment_cors_and_latency() {
+    let fastapi = spec_path("fastapi/full-stack-fastapi-template.openapi.json");
+    let dir = tempfile::tempdir().expect("tmp");
+    let env = dir.path().join("env.yaml");
+    std::fs::write(&env, "auth:\n  OAuth2PasswordBearer: {token: t0k3n}\n").expect("env");
+    let data = dir.path().join("data");
+    let mock = Running::start(
+        &fastapi,
+        &[
+            "--env",
+            env.to_str().expect("utf-8"),
+            "--data-dir",
+            data.to_str().expect("utf-8"),
+            "--cors",
+            "--latency",
+            "150",
+        ],
+    );
+    let get = |token: &str| {
+        mock.call(&format!(
+            "GET /api/v1/items/ HTTP/1.1\nHost: x\nOrigin: http://app.test\nAuthorization: Bearer {token}\nConnection: close\n\n"
+        ))
+    };
+    let t = std::time::Instant::now();
+    let (status, head, body) = get("wrong");
+    assert!(
+        t.elapsed() >= std::time::Duration::from_millis(150),
+        "latency"
+    );
+    assert_eq!(status, 401, "{body}");
+    assert!(head.contains("www-authenticate: bearer"), "{head}");
+    assert!(!body.contains("wrong"), "the token is not echoed: {body}");
+    let (status, head, _) = get("t0k3n");
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("access-control-allow-origin: http://app.test"),
+        "{head}"
+    );
+    let (status, head, _) = mock.call(
+        "OPTIONS /api/v1/items/ HTTP/1.1\nHost: x\nOrigin: http://app.test\nAccess-Control-Request-Method: POST\nAccess-Control-Request-Headers: authorization, content-type\nConnection: close\n\n",
+    );
+    assert_eq!(status, 204);
+    assert!(
+        head.contains("access-control-allow-methods: get, post"),
+        "{head}"
+    );
+    assert!(
+        head.contains("access-control-allow-headers: authorization, content-type"),
+        "{head}"
+    );
+    let log = mock.log().join("\n");
+    assert!(
+        log.contains("Authorization: the credentials differ from the environment's"),
+        "{log}"
+    );
+    assert!(!log.contains("wrong"), "{log}");
+
+    // A misspelt scheme in the environment is refused at start, naming the known ones.
+    std::fs::write(&env, "auth:\n  Oauth2: {token: t}\n").expect("env");
+    let out = vouch()
+        .args(["mock", &fastapi, "--port", "0", "--env"])
+        .arg(&env)
+        .arg("--data-dir")
+        .arg(&data)
+        .output()
+        .expect("vouch mock");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Oauth2") && err.contains("OAuth2PasswordBearer"),
+        "{err}"
+    );
+}
+
+/// The base path comes from the first server, its variables from the environment, else
+/// their defaults.
+#[test]
+fn server_variables_set_the_base_path() {
+    let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "servers": [{"url": "https://{host}/api/{version}",
+            "variables": {"host": {"default": "example.com"}, "version": {"default": "v1"}}}],
+        "paths": {"/ping": {"get": {"responses": {"200": {"description": "ok"}}}}}});
+    let contract = Arc::new(Contract::new(Arc::new(
+        vouch::spec::Spec::from_bytes(
+            &serde_json::to_vec(&doc).expect("json"),
+            None,
+            &vouch::spec::LoadOptions::default(),
+        )
+        .expect("spec"),
+    )));
+    let plain = Mock::new(contract.clone(), MockOptions::default());
+    assert_eq!(
+        plain
+            .answer(&request("GET", "/api/v1/ping", &[], ""))
+            .0
+            .status,
+        200
+    );
+    let mut env = Environment::default();
+    env.set("version", "v2");
+    let v2 = Mock::new(
+        contract,
+        MockOptions {
+            env: Some(env),
+            ..MockOptions::default()
+        },
+    );
+    assert_eq!(
+        v2.answer(&request("GET", "/api/v2/ping", &[], "")).0.status,
+        200
+    );
+    assert_eq!(
+        v2.answer(&request("GET", "/api/v1/ping", &[], "")).0.status,
+        404
+    );
+}
+
+/// The FastAPI reference service and a mock of the spec it serves get the same invalid
+/// requests: both answer 422, and the mock's `detail` names the locations FastAPI names,
+/// each `msg` the engine's finding as `vouch check` prints it.
+#[test]
+fn invalid_requests_get_the_locations_fastapi_gives() {
+    let shop = crate::util::Service::shop();
+    let mock = Running::start(&shop.url("/openapi.json"), &[]);
+    let shop_addr = shop.base.trim_start_matches("http://").to_string();
+    let raw = |addr: &str, method: &str, path: &str, body: &str| -> (u16, Value) {
+        let mut s = std::net::TcpStream::connect(addr).expect("connect");
+        let req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        s.write_all(req.as_bytes()).expect("write");
+        let mut text = String::new();
+        s.read_to_string(&mut text).expect("read");
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .expect("status");
+        (status, serde_json::from_str(body).unwrap_or(Value::Null))
+    };
+    let locs = |v: &Value| -> Vec<Value> {
+        let mut l: Vec<Value> = v["detail"]
+            .as_array()
+            .map(|d| d.iter().map(|e| e["loc"].clone()).collect())
+            .unwrap_or_default();
+        l.sort_by_key(Value::to_string);
+        l
+    };
+    let cases = [
+        ("GET", "/search", "", "missing required query"),
+        (
+            "GET",
+            "/search?q=a&limit=many",
+            "",
+            "query of the wrong type",
+        ),
+        (
+            "POST",
+            "/items",
+            r#"{"name": 5, "price": "x"}"#,
+            "body fields of the wrong type",
+        ),
+        ("POST", "/items", r#"[1, 2]"#, "a body of the wrong type"),
+    ];
+    let mock_addr = mock.base.trim_start_matches("http://").to_string();
+    for (method, path, body, what) in cases {
+        let (real_status, real) = raw(&shop_addr, method, path, body);
+        let (status, mocked) = raw(&mock_addr, method, path, body);
+        assert_eq!(
+            (real_status, status),
+            (422, 422),
+            "{what}: {real} / {mocked}"
+        );
+        assert_eq!(locs(&mocked), locs(&real), "{what}: {real} / {mocked}");
+        let log = mock.log();
+        for entry in mocked["detail"].as_array().expect("detail") {
+            let msg = entry["msg"].as_str().expect("msg");
+            assert!(
+                log.iter().any(|l| l.trim() == format!("request: {msg}")),
+                "{what}: {msg:?} is not a finding as logged: {log:#?}"
+            );
+        }
+    }
+}

@@ -29,6 +29,19 @@ pub struct Args {
     /// A fresh value for every call.
     #[arg(long)]
     dynamic: bool,
+    /// Wait this many milliseconds before each answer.
+    #[arg(long, value_name = "MS")]
+    latency: Option<u64>,
+    /// Answer CORS preflights and let any origin read the answers (a web app calling the
+    /// mock from a browser).
+    #[arg(long)]
+    cors: bool,
+    /// Environment (a name in the store, else a YAML/JSON file): requests must carry its
+    /// credentials (others get 401), its variables fill the servers' `{variables}`.
+    #[arg(long)]
+    env: Option<String>,
+    #[command(flatten)]
+    data: super::args::DataDir,
     /// Keep what POSTs create: GET, PUT, PATCH and DELETE on the item path read, replace,
     /// merge and delete it (`POST /__vouch/reset` empties it).
     #[arg(long)]
@@ -41,6 +54,14 @@ pub struct Args {
 pub fn run(a: Args) -> super::Result<ExitCode> {
     let runtime = super::runtime(true)?;
     let spec = runtime.block_on(Spec::load(&a.spec, &a.allow.load_options()))?;
+    let env = match &a.env {
+        Some(e) => {
+            let env = vouch::run::named_environment(&a.data.open()?, None, e)?;
+            vouch::request::check_schemes(&spec, &env)?;
+            Some(env)
+        }
+        None => None,
+    };
     let mock = Arc::new(Mock::new(
         Arc::new(Contract::new(Arc::new(spec))),
         MockOptions {
@@ -51,6 +72,9 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
                 (None, false) => Values::Static,
             },
             stateful: a.stateful,
+            latency: a.latency.map(std::time::Duration::from_millis),
+            cors: a.cors,
+            env,
         },
     ));
     let listening = runtime

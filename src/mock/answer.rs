@@ -303,10 +303,11 @@ fn finish(
     let spec = mock.contract().spec();
     let mut headers = Vec::new();
     let mut bytes = Vec::new();
-    // (A 204 or 304 that declares content keeps its content type; hyper sends no body.)
+    // A 1xx, 204 or 304 has no body on the wire, and so no content type, whatever the
+    // spec declares.
     if let Some((media_type, value)) = body {
-        headers.push(("content-type".to_string(), media_type.to_string()));
         if !(status < 200 || status == 204 || status == 304) {
+            headers.push(("content-type".to_string(), media_type.to_string()));
             bytes = encode(media_type, value);
         }
     }
@@ -352,7 +353,13 @@ fn finish(
 /// the spec's), and the concrete type to send for it (a declared `*/*` or `text/*` is sent
 /// as what the client accepts, JSON when the client takes anything).
 fn negotiate<'a>(content: &'a [MediaType], accept: &str) -> Option<(&'a MediaType, String)> {
-    let mut ranges: Vec<(f32, usize, String)> = accept
+    // An empty `Accept` takes anything, as an absent one does.
+    let accept = if accept.trim().is_empty() {
+        "*/*"
+    } else {
+        accept
+    };
+    let all: Vec<(f32, usize, String)> = accept
         .split(',')
         .enumerate()
         .filter_map(|(i, part)| {
@@ -362,12 +369,24 @@ fn negotiate<'a>(content: &'a [MediaType], accept: &str) -> Option<(&'a MediaTyp
                 .filter_map(|b| b.trim().strip_prefix("q="))
                 .find_map(|q| q.parse::<f32>().ok())
                 .unwrap_or(1.0);
-            (!range.is_empty() && q > 0.0).then_some((q, i, range))
+            (!range.is_empty()).then_some((q, i, range))
         })
         .collect();
+    // A type refused outright (`q=0`) stays refused when a wider range takes it.
+    let refused: Vec<&str> = all
+        .iter()
+        .filter(|(q, _, r)| *q <= 0.0 && !r.contains('*'))
+        .map(|(_, _, r)| r.as_str())
+        .collect();
+    let content: Vec<&MediaType> = content
+        .iter()
+        .filter(|m| !refused.contains(&media::essence(&m.media_type).as_str()))
+        .collect();
+    let mut ranges: Vec<(f32, usize, String)> =
+        all.iter().filter(|(q, _, _)| *q > 0.0).cloned().collect();
     ranges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     // JSON first among equals: what a client that takes anything most likely wants.
-    let mut declared: Vec<&MediaType> = content.iter().collect();
+    let mut declared: Vec<&MediaType> = content;
     declared.sort_by_key(|m| !media::is_json(&m.media_type));
     for (_, _, range) in &ranges {
         for m in &declared {
@@ -439,7 +458,8 @@ fn header_text(v: &Value) -> String {
 
 /// The declared client error for a request with `findings`: 422, else 400, else the lowest
 /// other 4xx the operation declares; a FastAPI `HTTPValidationError` body lists one `detail`
-/// entry per finding. With none declared: 422 `application/problem+json` with the findings.
+/// entry per finding, its `msg` the finding as `vouch check` and the log print it
+/// (`query.q: required query parameter …`). With none declared: 422 `application/problem+json` with the findings.
 pub(super) fn client_error(
     mock: &Mock,
     req: &MockRequest,
@@ -479,12 +499,17 @@ pub(super) fn client_error(
         .map(|_| {
             json!({"detail": findings.iter().map(|f| json!({
                 "loc": fastapi_loc(&f.location),
-                "msg": f.message,
+                "msg": format!("{}: {}", f.location, f.message),
                 "type": "contract",
             })).collect::<Vec<_>>()})
         });
     let keep = served.request_findings.clone();
-    let r = respond(mock, req, detail, status, response, None, body, served);
+    // An error goes in the type the spec declares for it, whatever `Accept` says (RFC 9110
+    // lets a server ignore `Accept` rather than answer 406).
+    let mut any = req.clone();
+    any.headers
+        .retain(|(n, _)| !n.eq_ignore_ascii_case("accept"));
+    let r = respond(mock, &any, detail, status, response, None, body, served);
     served.request_findings = keep;
     r
 }
@@ -548,13 +573,16 @@ pub(super) fn missing_credentials(
         let field = |k: &str| def.get(k).and_then(Value::as_str).unwrap_or_default();
         match field("type") {
             "apiKey" => match field("in") {
-                "query" => req.query.iter().any(|(k, _)| k == field("name")),
+                "query" => {
+                    field("name").is_empty() || req.query.iter().any(|(k, _)| k == field("name"))
+                }
                 "cookie" => req.headers.iter().any(|(n, v)| {
                     n.eq_ignore_ascii_case("cookie")
                         && v.split(';')
                             .any(|c| c.trim().split('=').next() == Some(field("name")))
                 }),
-                _ => has_header(field("name")),
+                // A scheme that names no header cannot be asked for.
+                _ => field("name").is_empty() || has_header(field("name")),
             },
             "mutualTLS" => true,
             _ => has_header("authorization"),
@@ -574,6 +602,48 @@ pub(super) fn missing_credentials(
         .map(|(n, _)| n)
         .find(|n| !present(n))
         .cloned()
+}
+
+/// With an environment: the first credential (a header, cookie or query parameter name) the
+/// request carries otherwise than the environment says (None: they match, or the
+/// environment has none for the operation, or they are an OAuth2 grant's token fetched
+/// elsewhere). The expected credentials are made by the engine's own auth, as a send makes
+/// them.
+pub(super) fn wrong_credentials(
+    spec: &Spec,
+    detail: &OperationDetail,
+    env: &crate::request::Environment,
+    req: &RequestParts,
+) -> Option<String> {
+    let base = url::Url::parse("http://mock.invalid/").ok()?;
+    let auth = crate::request::expected_auth(spec, detail, env, &base)?;
+    let (mut headers, mut cookies, mut url) = (Vec::new(), Vec::new(), base);
+    if auth.apply(&mut headers, &mut cookies, &mut url).is_some() {
+        return None;
+    }
+    for (name, value) in headers {
+        if !req
+            .headers
+            .iter()
+            .any(|(n, v)| n.eq_ignore_ascii_case(&name) && *v == value)
+        {
+            return Some(name);
+        }
+    }
+    for cookie in cookies {
+        let sent = req.headers.iter().any(|(n, v)| {
+            n.eq_ignore_ascii_case("cookie") && v.split(';').any(|c| c.trim() == cookie)
+        });
+        if !sent {
+            return Some(cookie.split('=').next().unwrap_or_default().to_string());
+        }
+    }
+    for (k, v) in url.query_pairs() {
+        if !req.query.iter().any(|(qk, qv)| *qk == k && *qv == v) {
+            return Some(k.into_owned());
+        }
+    }
+    None
 }
 
 /// The `WWW-Authenticate` challenge for a scheme: `Bearer`, `Basic`, else the scheme's name.
@@ -625,5 +695,24 @@ mod tests {
             json!(["body", "items", 0, "a/b"])
         );
         assert_eq!(fastapi_loc(""), json!(["body"]));
+    }
+
+    #[test]
+    fn negotiation_keeps_refusals_and_takes_an_empty_accept_as_anything() {
+        let content: Vec<MediaType> = ["application/json", "application/xml"]
+            .iter()
+            .map(|m| MediaType {
+                media_type: (*m).into(),
+                schema: None,
+            })
+            .collect();
+        let pick = |accept: &str| negotiate(&content, accept).map(|(_, c)| c);
+        assert_eq!(
+            pick("application/json;q=0, */*").as_deref(),
+            Some("application/xml")
+        );
+        assert_eq!(pick("").as_deref(), Some("application/json"));
+        assert_eq!(pick("application/xml").as_deref(), Some("application/xml"));
+        assert_eq!(pick("text/html"), None);
     }
 }

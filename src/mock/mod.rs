@@ -17,6 +17,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::contract::{Contract, Finding, RequestParts};
+use crate::request::Environment;
 use crate::spec::{OperationDetail, StatusKey};
 
 pub use serve::{serve, Listening};
@@ -32,6 +33,14 @@ pub struct MockOptions {
     /// Keep the resources POSTs create: GET, PUT, PATCH and DELETE on them read, replace,
     /// merge and delete them.
     pub stateful: bool,
+    /// Wait this long before each answer (a slow network, a busy service).
+    pub latency: Option<std::time::Duration>,
+    /// Answer CORS preflights and let any origin read every answer (a web app in a browser
+    /// calling the mock).
+    pub cors: bool,
+    /// Credentials the requests must carry (a wrong token gets 401, as the real service
+    /// would answer), and values for the servers' `{variables}`.
+    pub env: Option<Environment>,
 }
 
 impl Default for MockOptions {
@@ -40,6 +49,9 @@ impl Default for MockOptions {
             validate: true,
             values: Values::Static,
             stateful: false,
+            latency: None,
+            cors: false,
+            env: None,
         }
     }
 }
@@ -139,11 +151,8 @@ pub struct Mock {
 impl Mock {
     /// A mock of `contract`'s spec.
     pub fn new(contract: Arc<Contract>, options: MockOptions) -> Mock {
-        let base_path = contract
-            .spec()
-            .get(&crate::spec::Loc::root("/servers/0/url"))
-            .and_then(Value::as_str)
-            .map(server_path)
+        let base_path = server_url(contract.spec(), options.env.as_ref())
+            .map(|u| server_path(&u))
             .unwrap_or_default();
         let state = options.stateful.then(|| state::State::new(contract.spec()));
         Mock {
@@ -214,6 +223,11 @@ impl Mock {
                 return (empty, served);
             }
         }
+        if let Some(r) = self.preflight(req, path) {
+            served.operation = Some("(CORS preflight)".into());
+            served.status = r.status;
+            return (r, served);
+        }
         let spec = self.contract.spec();
         // HEAD is GET without the body where the spec declares no HEAD of its own.
         let found = crate::request::route(spec, &req.method, path, &self.base_path).or_else(|| {
@@ -225,7 +239,7 @@ impl Mock {
         let Some(found) = found else {
             let response = self.unrouted(&req.method, path);
             served.status = response.status;
-            return (response, served);
+            return (self.with_cors(req, response), served);
         };
         let detail = self.contract.detail(found.operation);
         served.operation = Some(detail.operation.id.clone());
@@ -241,7 +255,65 @@ impl Mock {
         })
         .unwrap_or_else(|| answer::declared(self, req, &detail, &mut served));
         served.status = response.status;
-        (response, served)
+        (self.with_cors(req, response), served)
+    }
+
+    /// The answer with CORS headers when `--cors` is on: any origin may read it (the
+    /// request's own origin, echoed, so that credentials work too).
+    fn with_cors(&self, req: &MockRequest, mut response: MockResponse) -> MockResponse {
+        if self.options.cors {
+            let origin = req.header("origin").unwrap_or("*").to_string();
+            response
+                .headers
+                .push(("access-control-allow-origin".into(), origin));
+            response
+                .headers
+                .push(("access-control-allow-credentials".into(), "true".into()));
+            response
+                .headers
+                .push(("access-control-expose-headers".into(), "*".into()));
+            response.headers.push(("vary".into(), "origin".into()));
+        }
+        response
+    }
+
+    /// A CORS preflight (`OPTIONS` with `Access-Control-Request-Method`) with `--cors` on:
+    /// 204 allowing the methods the path takes and the headers asked for.
+    fn preflight(&self, req: &MockRequest, path: &str) -> Option<MockResponse> {
+        if !self.options.cors || !req.method.eq_ignore_ascii_case("OPTIONS") {
+            return None;
+        }
+        let asked = req.header("access-control-request-method")?;
+        let spec = self.contract.spec();
+        let mut methods: Vec<String> = spec
+            .operations()
+            .iter()
+            .map(|o| o.method.to_ascii_uppercase())
+            .collect();
+        methods.sort();
+        methods.dedup();
+        methods.retain(|m| crate::request::route(spec, m, path, &self.base_path).is_some());
+        if methods.is_empty() {
+            methods.push(asked.to_ascii_uppercase());
+        }
+        let mut headers = vec![
+            (
+                "access-control-allow-methods".to_string(),
+                methods.join(", "),
+            ),
+            ("access-control-max-age".to_string(), "600".to_string()),
+        ];
+        if let Some(h) = req.header("access-control-request-headers") {
+            headers.push(("access-control-allow-headers".into(), h.to_string()));
+        }
+        Some(self.with_cors(
+            req,
+            MockResponse {
+                status: 204,
+                headers,
+                body: Vec::new(),
+            },
+        ))
     }
 
     /// 405 with `Allow` when the path is an operation's with another method, else 404.
@@ -316,6 +388,32 @@ impl Mock {
             ));
             return Some(r);
         }
+        if let Some(wrong) =
+            self.options.env.as_ref().and_then(|env| {
+                answer::wrong_credentials(self.contract.spec(), detail, env, &parts)
+            })
+        {
+            served.request_findings.push(format!(
+                "{wrong}: the credentials differ from the environment's"
+            ));
+            let mut r = problem(
+                401,
+                "Unauthorized",
+                &format!("{wrong}: these credentials are not the ones this mock accepts"),
+                None,
+            );
+            let scheme = detail
+                .security
+                .first()
+                .and_then(|alt| alt.first())
+                .map(|(n, _)| n.clone())
+                .unwrap_or_default();
+            r.headers.push((
+                "www-authenticate".into(),
+                answer::challenge(self.contract.spec(), &scheme),
+            ));
+            return Some(r);
+        }
         let findings: Vec<Finding> = self
             .contract
             .check_request(detail, &parts)
@@ -350,6 +448,29 @@ fn logged_target(target: &str) -> String {
         })
         .collect();
     format!("{path}?{}", masked.join("&"))
+}
+
+/// The spec's first server URL, its `{variables}` filled from the environment, else with
+/// their declared defaults.
+fn server_url(spec: &crate::spec::Spec, env: Option<&Environment>) -> Option<String> {
+    let server = spec.get(&crate::spec::Loc::root("/servers/0"))?;
+    let mut url = server.get("url")?.as_str()?.to_string();
+    if let Some(vars) = server.get("variables").and_then(Value::as_object) {
+        for (name, var) in vars {
+            let value = env
+                .and_then(|e| e.variables.get(name))
+                .map(|v| v.value.clone())
+                .or_else(|| {
+                    var.get("default")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                });
+            if let Some(v) = value {
+                url = url.replace(&format!("{{{name}}}"), &v);
+            }
+        }
+    }
+    Some(url)
 }
 
 /// The path part of a server URL (variables left as written are dropped with their segment).

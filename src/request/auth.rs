@@ -215,6 +215,21 @@ pub(crate) fn from_environment(
     Ok(None)
 }
 
+/// The auth a send with `env` puts on a call of `op` (None: none, or its credentials could
+/// not be made): what a mock with that environment expects to receive.
+pub(crate) fn expected_auth(
+    spec: &Spec,
+    op: &OperationDetail,
+    env: &Environment,
+    base: &Url,
+) -> Option<Auth> {
+    from_environment(spec, op, env, base)
+        .ok()
+        .flatten()?
+        .interpolate(env)
+        .ok()
+}
+
 /// The names of the spec's security schemes.
 pub fn scheme_names(spec: &Spec) -> Vec<String> {
     spec.deref(&crate::spec::Loc::root("/components/securitySchemes"))

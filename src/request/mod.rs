@@ -17,6 +17,7 @@ use serde::Serialize;
 use serde_json::Value;
 use url::Url;
 
+pub(crate) use auth::expected_auth;
 pub use auth::{check_schemes, scheme_names, Auth, OAuthFlow, OAuthGrant};
 pub use env::{variable_names, Credentials, Environment, Variable};
 pub use error::{RequestError, Result};
