@@ -480,7 +480,8 @@ pub(super) fn client_error(
                 .iter()
                 .find(|r| r.status == StatusKey::Exact(s))
                 .map(|r| (s, r))
-        });
+        })
+        .or_else(|| covering(detail, 422).map(|r| (422, r)));
     let Some((status, response)) = declared else {
         return problem(
             422,
@@ -490,27 +491,101 @@ pub(super) fn client_error(
         );
     };
     let spec = mock.contract().spec();
+    let summary: Vec<String> = findings
+        .iter()
+        .map(|f| format!("{}: {}", f.location, f.message))
+        .collect();
     let body = response
         .content
         .iter()
         .find(|m| media::is_json(&m.media_type))
         .and_then(|m| m.schema.as_ref())
-        .filter(|s| is_validation_error(spec, s))
-        .map(|_| {
-            json!({"detail": findings.iter().map(|f| json!({
-                "loc": fastapi_loc(&f.location),
-                "msg": format!("{}: {}", f.location, f.message),
-                "type": "contract",
-            })).collect::<Vec<_>>()})
+        .map(|s| {
+            if is_validation_error(spec, s) {
+                json!({"detail": findings.iter().zip(&summary).map(|(f, msg)| json!({
+                    "loc": fastapi_loc(&f.location),
+                    "msg": msg,
+                    "type": "contract",
+                })).collect::<Vec<_>>()})
+            } else {
+                with_message(sample_response(spec, s, false), &summary.join("; "))
+            }
         });
+    declared_error(mock, req, detail, status, response, body, served)
+}
+
+/// A declared error answer: in the type the spec declares for it, whatever `Accept` says
+/// (RFC 9110 lets a server ignore `Accept` rather than answer 406); the request's findings
+/// kept for the log.
+fn declared_error(
+    mock: &Mock,
+    req: &MockRequest,
+    detail: &OperationDetail,
+    status: u16,
+    response: &Response,
+    body: Option<Value>,
+    served: &mut Served,
+) -> MockResponse {
     let keep = served.request_findings.clone();
-    // An error goes in the type the spec declares for it, whatever `Accept` says (RFC 9110
-    // lets a server ignore `Accept` rather than answer 406).
     let mut any = req.clone();
     any.headers
         .retain(|(n, _)| !n.eq_ignore_ascii_case("accept"));
     let r = respond(mock, &any, detail, status, response, None, body, served);
     served.request_findings = keep;
+    r
+}
+
+/// The response that covers `status` without naming it: a `4XX` range, else `default`.
+fn covering(detail: &OperationDetail, status: u16) -> Option<&Response> {
+    let find = |key: StatusKey| detail.responses.iter().find(|r| r.status == key);
+    find(StatusKey::Range(status / 100)).or_else(|| find(StatusKey::Default))
+}
+
+/// A generated error body with its message field (`message`, `detail`, `error`…, when a
+/// string) saying what was wrong.
+fn with_message(mut value: Value, message: &str) -> Value {
+    if let Value::Object(m) = &mut value {
+        for key in ["message", "detail", "error", "title", "msg", "description"] {
+            if m.get(key).is_some_and(Value::is_string) {
+                m.insert(key.into(), Value::from(message));
+                break;
+            }
+        }
+    }
+    value
+}
+
+/// The 401 for missing or wrong credentials: the declared 401 (or the 4XX range or
+/// `default` covering it) with a message, else `application/problem+json`; with the
+/// `WWW-Authenticate` challenge either way.
+pub(super) fn unauthorized(
+    mock: &Mock,
+    req: &MockRequest,
+    detail: &OperationDetail,
+    scheme: &str,
+    message: &str,
+    served: &mut Served,
+) -> MockResponse {
+    let spec = mock.contract().spec();
+    let declared = detail
+        .responses
+        .iter()
+        .find(|r| r.status == StatusKey::Exact(401))
+        .or_else(|| covering(detail, 401));
+    let mut r = match declared {
+        Some(response) => {
+            let body = response
+                .content
+                .iter()
+                .find(|m| media::is_json(&m.media_type))
+                .and_then(|m| m.schema.as_ref())
+                .map(|s| with_message(sample_response(spec, s, false), message));
+            declared_error(mock, req, detail, 401, response, body, served)
+        }
+        None => problem(401, "Unauthorized", message, None),
+    };
+    r.headers
+        .push(("www-authenticate".into(), challenge(spec, scheme)));
     r
 }
 

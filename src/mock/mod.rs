@@ -376,17 +376,14 @@ impl Mock {
             served
                 .request_findings
                 .push(format!("credentials for `{scheme}` are missing"));
-            let mut r = problem(
-                401,
-                "Unauthorized",
+            return Some(answer::unauthorized(
+                self,
+                req,
+                detail,
+                &scheme,
                 &format!("this operation needs credentials (`{scheme}`)"),
-                None,
-            );
-            r.headers.push((
-                "www-authenticate".into(),
-                answer::challenge(self.contract.spec(), &scheme),
+                served,
             ));
-            return Some(r);
         }
         if let Some(wrong) =
             self.options.env.as_ref().and_then(|env| {
@@ -396,23 +393,20 @@ impl Mock {
             served.request_findings.push(format!(
                 "{wrong}: the credentials differ from the environment's"
             ));
-            let mut r = problem(
-                401,
-                "Unauthorized",
-                &format!("{wrong}: these credentials are not the ones this mock accepts"),
-                None,
-            );
             let scheme = detail
                 .security
                 .first()
                 .and_then(|alt| alt.first())
                 .map(|(n, _)| n.clone())
                 .unwrap_or_default();
-            r.headers.push((
-                "www-authenticate".into(),
-                answer::challenge(self.contract.spec(), &scheme),
+            return Some(answer::unauthorized(
+                self,
+                req,
+                detail,
+                &scheme,
+                &format!("{wrong}: these credentials are not the ones this mock accepts"),
+                served,
             ));
-            return Some(r);
         }
         let findings: Vec<Finding> = self
             .contract

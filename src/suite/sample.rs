@@ -185,14 +185,22 @@ fn gen_new(spec: &Spec, loc: &Loc, depth: usize, b: &mut Budget) -> Value {
     }
     if let Some(Value::Array(parts)) = schema.get("allOf") {
         let mut merged = Map::new();
-        let (mut other, mut any_object) = (None, false);
-        for i in 0..parts.len() {
+        let (mut other, mut any_object, mut other_bare) = (None, false, false);
+        for (i, part) in parts.iter().enumerate() {
             match gen(spec, &at.child("allOf").child(&i.to_string()), depth + 1, b) {
                 Value::Object(m) => {
                     merged.extend(m);
                     any_object = true;
                 }
-                v => other = Some(v),
+                // The first value of a part that says what the value is: `{nullable: true}`
+                // beside a `$ref` says nothing.
+                v if other.is_none() || !annotations_only(part) => {
+                    if other.is_none() || other_bare {
+                        other_bare = annotations_only(part);
+                        other = Some(v);
+                    }
+                }
+                _ => {}
             }
         }
         // An object when any part makes one: a part of bare annotations (a `description`,
@@ -385,6 +393,18 @@ fn object(spec: &Spec, schema: &Value, at: &Loc, depth: usize, b: &mut Budget) -
         out.insert(format!("p{i}"), v);
     }
     Value::Object(out)
+}
+
+/// Whether a schema only annotates (`description`, `nullable`, `title`…): nothing in it
+/// says what type the value is.
+fn annotations_only(schema: &Value) -> bool {
+    const SAYS: &[&str] = &[
+        "type", "enum", "const", "oneOf", "anyOf", "allOf", "$ref", "properties", "items",
+        "format", "pattern", "minimum", "maximum", "minLength", "maxLength", "not",
+    ];
+    schema
+        .as_object()
+        .is_some_and(|m| !m.keys().any(|k| SAYS.contains(&k.as_str())))
 }
 
 /// Whether a property stays out of a value going this way: `readOnly` ones out of requests,
