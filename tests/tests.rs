@@ -23,3 +23,4 @@ mod suites;
 mod url_loading;
 mod util;
 mod workbench;
+mod workbench_mock;

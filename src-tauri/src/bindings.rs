@@ -152,6 +152,11 @@ pub(crate) fn client() -> String {
         crate::commands::LOAD_EVENT,
         "Each second of `loadSuite`, as it ends.",
     );
+    ts.event::<vouch::mock::Served>(
+        "onMockServed",
+        crate::commands::MOCK_EVENT,
+        "Each request served by the mock of `startMock`, as it is answered.",
+    );
     ts.render()
 }
 
@@ -183,6 +188,9 @@ fn generate(dir: &Path) {
     vouch::workbench::LoadSettings::export_all(&cfg).expect("LoadSettings");
     vouch::workbench::LoadView::export_all(&cfg).expect("LoadView");
     vouch::workbench::LoadTick::export_all(&cfg).expect("LoadTick");
+    vouch::workbench::MockSettings::export_all(&cfg).expect("MockSettings");
+    vouch::workbench::MockView::export_all(&cfg).expect("MockView");
+    vouch::mock::Served::export_all(&cfg).expect("Served");
 }
 
 fn files(dir: &Path) -> Vec<(PathBuf, String)> {

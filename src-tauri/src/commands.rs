@@ -21,9 +21,9 @@ use vouch::request::{Auth, Draft};
 use vouch::store::Trashed;
 use vouch::workbench::{
     BodyHits, BodyLayout, BodyLine, CallView, CheckMark, CheckRow, CollectionRow, EnvView,
-    FreeRequest, HistoryRow, ImportView, InheritedView, LoadSettings, LoadView, OperationForm,
-    OperationRow, RunPoint, RunView, SavedRef, SavedView, SpecSummary, StepDetail, Workbench,
-    WorkbenchError,
+    FreeRequest, HistoryRow, ImportView, InheritedView, LoadSettings, LoadView, MockSettings,
+    MockView, OperationForm, OperationRow, RunPoint, RunView, SavedRef, SavedView, SpecSummary,
+    StepDetail, Workbench, WorkbenchError,
 };
 
 /// An error as the UI receives it.
@@ -69,6 +69,9 @@ pub const RUN_EVENT: &str = "run-event";
 
 /// The event a load run reports each second with (a `vouch::workbench::LoadTick`).
 pub const LOAD_EVENT: &str = "load-tick";
+
+/// The event the mock reports each request it served with (a `vouch::mock::Served`).
+pub const MOCK_EVENT: &str = "mock-served";
 
 /// Declares the commands: for each, `fn name(arg: Type, ...) -> Result [as "TsType"] = mode
 /// |wb[, injected: Type...]| body;` where `mode` is `blocking` or `async`, `wb` names the
@@ -279,6 +282,15 @@ commands! {
 
     /// Stops the load run in progress, if any.
     fn cancel_load() -> () = blocking |wb| { wb.cancel_load(); Ok(()) };
+
+    /// Starts a mock of the open spec on a free port of 127.0.0.1 (stopping the one serving),
+    /// reporting each request it serves as `mock-served` events; it serves until `stop_mock`,
+    /// another start, or another spec opened.
+    fn start_mock(settings: MockSettings) -> MockView
+        = async |wb, app: AppHandle| wb.start_mock(&settings, move |s| { let _ = app.emit(MOCK_EVENT, s); }).await;
+
+    /// Stops the mock serving, if any (its port closed when this returns).
+    fn stop_mock() -> () = async |wb| { wb.stop_mock().await; Ok(()) };
 
     /// Exports a collection as a Vouch folder (`postman`: a Postman v2.1 file at `to`); returns
     /// the number of files written.

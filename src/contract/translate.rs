@@ -1,6 +1,7 @@
 //! OpenAPI schemas in JSON Schema 2020-12 terms, so one validator dialect serves every spec.
 //!
-//! 3.1 schemas already are 2020-12; 3.0 (and 2.0, converted to 3.0 at load) need `nullable`,
+//! 3.1 schemas already are 2020-12 (a stray 3.0 `nullable: true` in one is honoured); 3.0
+//! (and 2.0, converted to 3.0 at load) need `nullable`,
 //! boolean `exclusiveMinimum/Maximum`, `$ref` siblings and `type: file` rewritten. For every
 //! dialect, `readOnly` properties stop being required in requests and `writeOnly` ones in
 //! responses, and the numeric OpenAPI formats (`int32`, `int64`, `float`) get a keyword of
@@ -107,6 +108,13 @@ fn rewrite(
         required.retain(|r| seen.insert(r.to_string()));
     }
     if !legacy {
+        // A 3.0 `nullable: true` left in a 3.1 spec (OpenAI's has over a hundred) means what
+        // its author meant, as Schemathesis and Prism read it: 2020-12 would ignore it and
+        // call every intended null a breach.
+        if matches!(map.get("nullable"), Some(Value::Bool(true))) {
+            map.remove("nullable");
+            make_nullable(map);
+        }
         return;
     }
     // 3.0 ignores siblings of `$ref`; `nullable` next to a `$ref` is honoured anyway, as
@@ -245,6 +253,23 @@ mod tests {
         );
         assert_eq!(out["e"]["enum"], json!(["a", null]));
         assert_eq!(out["e"]["example"], json!({"nullable": true}));
+    }
+
+    #[test]
+    fn a_stray_nullable_in_a_31_spec_is_honoured() {
+        let out = run(
+            Dialect::OpenApi31,
+            Direction::Request,
+            json!({"b": {"type": "boolean", "nullable": true},
+                   "m": {"anyOf": [{"type": "string"}], "nullable": true},
+                   "f": {"type": "boolean", "nullable": false}}),
+        );
+        assert_eq!(out["b"], json!({"type": ["boolean", "null"]}));
+        assert_eq!(
+            out["m"],
+            json!({"anyOf": [{"type": "null"}, {"anyOf": [{"type": "string"}]}]})
+        );
+        assert_eq!(out["f"], json!({"type": "boolean", "nullable": false}));
     }
 
     #[test]

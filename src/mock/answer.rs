@@ -172,7 +172,7 @@ pub(super) fn respond(
     };
     let generated = sample_response(spec, schema, true);
     served.replaced = std::mem::take(&mut served.findings);
-    finish(
+    let second = finish(
         mock,
         req,
         detail,
@@ -180,8 +180,56 @@ pub(super) fn respond(
         response,
         Some((&concrete, Some(&generated))),
         served,
+    );
+    if served.findings.is_empty() {
+        return second;
+    }
+    retried(
+        mock,
+        req,
+        detail,
+        status,
+        response,
+        (&concrete, schema),
+        served,
     )
+    .unwrap_or(second)
 }
+
+/// A value still broken (a `oneOf` whose smallest value matches two branches): a few
+/// varied values, the same ones each time, the first that honours the contract.
+fn retried(
+    mock: &Mock,
+    req: &MockRequest,
+    detail: &OperationDetail,
+    status: u16,
+    response: &Response,
+    (concrete, schema): (&str, &Loc),
+    served: &mut Served,
+) -> Option<MockResponse> {
+    let spec = mock.contract().spec();
+    for seed in 1..=RETRIES {
+        let varied = sample_varied(spec, schema, seed, true);
+        let mut scratch = Served::default();
+        let r = finish(
+            mock,
+            req,
+            detail,
+            status,
+            response,
+            Some((concrete, Some(&varied))),
+            &mut scratch,
+        );
+        if scratch.findings.is_empty() {
+            served.findings.clear();
+            return Some(r);
+        }
+    }
+    None
+}
+
+/// Varied values tried when the smallest value breaks the contract.
+const RETRIES: u64 = 8;
 
 /// The value of an answer: the example (the one named), else one generated from the schema
 /// (varied values take an example only when one is asked for by name).
@@ -313,14 +361,22 @@ fn finish(
     }
     let seed = mock.seed(req);
     for h in &response.headers {
-        if h.name.eq_ignore_ascii_case("content-type") {
-            continue;
+        let name = h.name.to_ascii_lowercase();
+        // The framing headers say what is on the wire, not what a schema makes up: a made-up
+        // `content-length` (GitHub declares one on /markdown) would hang the client.
+        match name.as_str() {
+            "content-type" | "transfer-encoding" | "connection" => continue,
+            "content-length" => {
+                headers.push((name, bytes.len().to_string()));
+                continue;
+            }
+            _ => {}
         }
         let value = h.schema.as_ref().map_or(Value::from("1"), |s| match seed {
             Some(seed) => sample_varied(spec, s, seed, true),
             None => sample_response(spec, s, false),
         });
-        headers.push((h.name.to_ascii_lowercase(), header_text(&value)));
+        headers.push((name, header_text(&value)));
     }
     let method = req.method.to_ascii_uppercase();
     let verdict = mock.contract().check_response(

@@ -116,6 +116,7 @@ impl MockResponse {
 
 /// One request served, as the log shows it.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Served {
     /// Method.
     pub method: String,

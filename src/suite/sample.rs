@@ -194,11 +194,9 @@ fn gen_new(spec: &Spec, loc: &Loc, depth: usize, b: &mut Budget) -> Value {
                 }
                 // The first value of a part that says what the value is: `{nullable: true}`
                 // beside a `$ref` says nothing.
-                v if other.is_none() || !annotations_only(part) => {
-                    if other.is_none() || other_bare {
-                        other_bare = annotations_only(part);
-                        other = Some(v);
-                    }
+                v if other.is_none() || (other_bare && !annotations_only(part)) => {
+                    other_bare = annotations_only(part);
+                    other = Some(v);
                 }
                 _ => {}
             }
@@ -240,14 +238,30 @@ fn gen_new(spec: &Spec, loc: &Loc, depth: usize, b: &mut Budget) -> Value {
     match ty.as_str() {
         "object" => object(spec, schema, &at, depth, b),
         "array" => {
+            // A tuple (draft 4's `items: [...]`, 2020-12's `prefixItems`): one value per
+            // position.
+            for key in ["prefixItems", "items"] {
+                if let Some(Value::Array(positions)) = schema.get(key) {
+                    let at_key = at.child(key);
+                    return Value::Array(
+                        (0..positions.len())
+                            .map(|i| gen(spec, &at_key.child(&i.to_string()), depth + 1, b))
+                            .collect(),
+                    );
+                }
+            }
             // As few items as allowed, but one when that is allowed too.
             let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
             let max = schema
                 .get("maxItems")
                 .and_then(Value::as_u64)
                 .unwrap_or(u64::MAX);
+            // Past a quarter of the budget, an array that may be empty is: a deep response
+            // (OpenAI's) then ends in empty lists, not in nulls where integers belong.
             let n = if min > 0 {
                 min.min(MAX_ITEMS)
+            } else if b.nodes > MAX_NODES / 4 {
+                0
             } else {
                 1.min(max)
             };
@@ -399,8 +413,22 @@ fn object(spec: &Spec, schema: &Value, at: &Loc, depth: usize, b: &mut Budget) -
 /// says what type the value is.
 fn annotations_only(schema: &Value) -> bool {
     const SAYS: &[&str] = &[
-        "type", "enum", "const", "oneOf", "anyOf", "allOf", "$ref", "properties", "items",
-        "format", "pattern", "minimum", "maximum", "minLength", "maxLength", "not",
+        "type",
+        "enum",
+        "const",
+        "oneOf",
+        "anyOf",
+        "allOf",
+        "$ref",
+        "properties",
+        "items",
+        "format",
+        "pattern",
+        "minimum",
+        "maximum",
+        "minLength",
+        "maxLength",
+        "not",
     ];
     schema
         .as_object()
@@ -481,10 +509,9 @@ fn varied_items(
     Value::Array(items)
 }
 
-/// A number or integer within the bounds (3.0's boolean and 3.1's numeric exclusive bounds
-/// both), of the format's range, a multiple of `multipleOf`: the smallest allowed at or
-/// above 1, or one at random.
-fn number(schema: &Value, integer: bool, b: &mut Budget) -> Value {
+/// The bounds of a number: (the lower and upper bound the schema sets, if any; the bounds in
+/// force, the format's range included), exclusive bounds turned inclusive by a step.
+fn bounds(schema: &Value, integer: bool) -> (Option<f64>, Option<f64>, f64, f64) {
     let num = |k: &str| schema.get(k).and_then(Value::as_f64);
     let flag = |k: &str| schema.get(k).and_then(Value::as_bool) == Some(true);
     let step = if integer { 1.0 } else { 0.01 };
@@ -523,6 +550,15 @@ fn number(schema: &Value, integer: bool, b: &mut Budget) -> Value {
     } else {
         (lo_b, hi_b)
     };
+    (lo, hi, lo_b, hi_b)
+}
+
+/// A number or integer within the bounds (3.0's boolean and 3.1's numeric exclusive bounds
+/// both), of the format's range, a multiple of `multipleOf`: the smallest allowed at or
+/// above 1, or one at random.
+fn number(schema: &Value, integer: bool, b: &mut Budget) -> Value {
+    let num = |k: &str| schema.get(k).and_then(Value::as_f64);
+    let (lo, hi, lo_b, hi_b) = bounds(schema, integer);
     let multiple = num("multipleOf").filter(|m| *m > 0.0 && m.is_finite());
     let v = match b.rng.as_mut() {
         Some(rng) => {

@@ -10,6 +10,7 @@ mod auth;
 mod body_view;
 mod form;
 mod load;
+mod mock;
 mod saved;
 mod tree;
 
@@ -26,6 +27,7 @@ pub use auth::{InheritedView, SavedRef};
 pub use body_view::{BodyHits, BodyLayout, BodyLine, BodyView, WIDTH as BODY_WIDTH};
 pub use form::{form_schema, operation_form, BodyField, OperationForm, ParamField};
 pub use load::{LoadFigures, LoadSettings, LoadStep, LoadTick, LoadView};
+pub use mock::{MockSettings, MockView};
 pub use saved::{CheckMark, CheckRow, ExtractRow, FreeRequest, SavedView, StepDetail};
 
 use crate::call::{self, Call, Context};
@@ -52,6 +54,12 @@ pub enum WorkbenchError {
     /// No spec is open yet.
     #[error("no spec is open")]
     NoSpec,
+    /// A mock was asked for with no spec open: it serves the open spec's operations.
+    #[error("no spec is open, so there is nothing to mock")]
+    NothingToMock,
+    /// The mock could not listen on the loopback interface.
+    #[error("the mock cannot listen on 127.0.0.1: {0}")]
+    MockListen(String),
     /// The open spec has no such operation.
     #[error("the spec has no operation `{0}`")]
     NoOperation(String),
@@ -79,7 +87,8 @@ impl WorkbenchError {
     /// A stable identifier of the error kind.
     pub fn kind(&self) -> &str {
         match self {
-            WorkbenchError::NoSpec => "no-spec",
+            WorkbenchError::NoSpec | WorkbenchError::NothingToMock => "no-spec",
+            WorkbenchError::MockListen(_) => "listen",
             WorkbenchError::NoOperation(_) => "no-operation",
             WorkbenchError::Spec(e) => e.kind(),
             WorkbenchError::Store(e) => e.kind(),
@@ -94,6 +103,13 @@ impl WorkbenchError {
     pub fn hint(&self) -> String {
         match self {
             WorkbenchError::NoSpec => "open a spec first (file, URL or pasted text)".into(),
+            WorkbenchError::NothingToMock => {
+                "open a spec first (file, URL or pasted text), then start its mock".into()
+            }
+            WorkbenchError::MockListen(_) => {
+                "the system refused a free port on 127.0.0.1: close some programs and try again"
+                    .into()
+            }
             WorkbenchError::NoOperation(_) => "reload the spec: it may have changed".into(),
             WorkbenchError::Spec(e) => e.hint().to_string(),
             WorkbenchError::Store(e) => e.hint().to_string(),
@@ -405,7 +421,8 @@ pub struct RunStepView {
 
 struct Open {
     source: String,
-    contract: Contract,
+    /// Shared with the mock of the spec, when one runs (its validators compiled once).
+    contract: Arc<Contract>,
     /// The file's modification time when it was read (None for URLs and pasted text).
     modified: Option<std::time::SystemTime>,
 }
@@ -551,6 +568,8 @@ pub struct Workbench {
     data_dir: Option<PathBuf>,
     /// The last response, for the Checks editor's "passes on the last response" marks.
     last: Mutex<Option<crate::request::Exchange>>,
+    /// The mock of the open spec, while it serves (see `start_mock`).
+    mock: Mutex<Option<mock::Serving>>,
 }
 
 impl Workbench {
@@ -572,6 +591,7 @@ impl Workbench {
             loading: Mutex::new(None),
             data_dir,
             last: Mutex::new(None),
+            mock: Mutex::new(None),
         }
     }
 
@@ -602,11 +622,13 @@ impl Workbench {
         let open = Open {
             modified: modified(&source),
             source,
-            contract: Contract::new(Arc::new(spec)),
+            contract: Arc::new(Contract::new(Arc::new(spec))),
         };
         if let Ok(mut slot) = self.open.write() {
             *slot = Some(Arc::new(open));
         }
+        // A mock serves the spec it was started on: another spec stops it.
+        self.drop_mock();
         summary
     }
 
@@ -1434,7 +1456,7 @@ impl Workbench {
             Some(o) => o.clone(),
             None => Arc::new(Open {
                 source: plan.spec.source().unwrap_or_default().to_string(),
-                contract: crate::run::contract(&plan).await?,
+                contract: Arc::new(crate::run::contract(&plan).await?),
                 modified: None,
             }),
         };

@@ -2,7 +2,8 @@
 // WebKitWebDriver. It opens the FastAPI reference service's spec (given at start, as "Open
 // with…" does), fills a form, sends, sees a drift finding, saves the request (and stays
 // responsive while a save waits on the store's lock, held by another process), runs the
-// collection, and exports it. A screenshot of each step goes to target/e2e/.
+// collection, and exports it; at the end it mocks the spec and sends a request to the mock. A
+// screenshot of each step goes to target/e2e/.
 //
 //     xvfb-run -a node tests/e2e/run.mjs   (./dev test does this)
 import { spawn } from "node:child_process";
@@ -805,6 +806,57 @@ async function main() {
       await press("collection-delete");
       await press("collection-delete-yes");
       await (await $t("collection-menu-archive")).waitForExist({ reverse: true, timeout: 5000, timeoutMsg: "the collection was not deleted" });
+    });
+    await step(browser, "18", "the Mock tab: a mock of the open spec, requests pointed at it, each one logged, stopped", async () => {
+      // One click from the spec: the sidebar's Mock tab, then Start.
+      await pane("mock");
+      await press("mock-start");
+      const url = await $t("mock-url");
+      await url.waitForDisplayed({ timeout: 10000, timeoutMsg: "the mock did not start" });
+      const at = await url.getText();
+      if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(at)) throw new Error(`mock URL: ${at}`);
+      const before = await (await $t("base-url")).getValue();
+      await press("mock-use");
+      await browser.waitUntil(async () => (await (await $t("base-url")).getValue()) === at, { timeout: 5000, timeoutMsg: "the base URL was not pointed at the mock" });
+      await (await $t("mock-pointed")).waitForDisplayed({ timeout: 5000 });
+      // An operation sent from its form: the mock answers it, by the contract.
+      await pane("spec");
+      await paste("op-filter", "items");
+      await op("GET /items/{item_id}");
+      await paste("param-item_id", "7");
+      await press("send");
+      await browser.waitUntil(
+        async () => (await (await $t("status-line")).getText().catch(() => "")).includes("200") && (await (await browser.$(".response .url")).getText().catch(() => "")).includes(`${at}/items/7`),
+        { timeout: 15000, timeoutMsg: "no 200 from the mock" },
+      );
+      const verdict = await (await $t("verdict")).getText();
+      if (!/honours/.test(verdict)) throw new Error(`verdict: ${verdict}`);
+      // Back in the Mock tab (left meanwhile): still serving, the request at the top of its log.
+      await pane("mock");
+      await (await $t("mock-url")).waitForDisplayed({ timeout: 5000, timeoutMsg: "the mock was lost on return" });
+      // (Read as the page has it: WebKitWebDriver leaves the ellipsised path out of getText.)
+      const newest = () => browser.execute(() => document.querySelector('[data-testid="mock-entry"]')?.textContent ?? "");
+      await (await $t("mock-entry")).waitForDisplayed({ timeout: 5000, timeoutMsg: "the request is not in the mock's log" });
+      const logged = await newest();
+      if (!/200/.test(logged) || !/GET/.test(logged) || !logged.includes("/items/7")) throw new Error(`log: ${logged}`);
+      // A request that breaks the contract: logged with where it broke it.
+      const bad = await fetch(`${at}/items/not-a-number`);
+      if (bad.status < 400 || bad.status >= 500) throw new Error(`the broken request got ${bad.status}`);
+      await browser.waitUntil(async () => (await (await $t("mock-count")).getText()) === "2", { timeout: 5000, timeoutMsg: "the broken request was not logged" });
+      const top = await newest();
+      if (!top.includes("/items/not-a-number") || !/request: /.test(top)) throw new Error(`log: ${top}`);
+      await browser.saveScreenshot(join(shots, "18a-mock-log.png"));
+      // Stopped: its port closes, and requests go where they went before.
+      await press("mock-stop");
+      await (await $t("mock-start")).waitForDisplayed({ timeout: 10000, timeoutMsg: "the mock did not stop" });
+      await browser.waitUntil(async () => (await (await $t("base-url")).getValue()) === before, { timeout: 5000, timeoutMsg: "the base URL was not given back" });
+      const closed = await fetch(at).then(
+        () => false,
+        () => true,
+      );
+      if (!closed) throw new Error(`${at} still answers after Stop`);
+      await press("mock-clear");
+      await browser.waitUntil(async () => (await (await $t("mock-count")).getText()) === "0", { timeout: 5000, timeoutMsg: "the log was not cleared" });
     });
   } finally {
     await browser.deleteSession().catch(() => {});

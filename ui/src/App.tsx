@@ -11,6 +11,7 @@ import { OperationList } from "./components/OperationList";
 import { RequestPanel } from "./components/RequestPanel";
 import { ResponsePanel } from "./components/ResponsePanel";
 import { InheritedAuth } from "./components/InheritedAuth";
+import { MockPanel } from "./components/MockPanel";
 import { Palette, type PaletteItem } from "./components/Palette";
 import { Sidebar } from "./components/Sidebar";
 import { UrlBar } from "./components/UrlBar";
@@ -18,6 +19,7 @@ import { TabBar } from "./components/TabBar";
 import { useCollections } from "./hooks/useCollections";
 import { useEnvironments } from "./hooks/useEnvironments";
 import { useLayout } from "./hooks/useLayout";
+import { mockSpecChanged } from "./hooks/useMock";
 import { useNotices } from "./hooks/useNotices";
 import { useRuns } from "./hooks/useRuns";
 import { useCallView, useSend } from "./hooks/useSend";
@@ -75,6 +77,8 @@ export function App() {
       .then((kept) => setEnv(kept ?? opened.environment ?? ""))
       .catch(() => setEnv(opened.environment ?? ""));
   }, [spec.spec, synced, setEnv]);
+  // A mock serves the spec it was started on: the engine stops it when another is opened.
+  useEffect(() => mockSpecChanged(), [spec.spec]);
   const pickEnv = (e: string) => {
     setEnv(e);
     const c = spec.spec?.collection;
@@ -269,6 +273,7 @@ export function App() {
               current={current}
             />
           }
+          mock={<MockPanel spec={spec.spec} baseUrl={baseUrl} onBaseUrl={setBaseUrl} />}
           history={collections.history}
           onReopen={tabs.reopen}
         />

@@ -22,12 +22,15 @@ import type { InheritedView } from "./bindings/InheritedView";
 import type { LoadSettings } from "./bindings/LoadSettings";
 import type { LoadTick } from "./bindings/LoadTick";
 import type { LoadView } from "./bindings/LoadView";
+import type { MockSettings } from "./bindings/MockSettings";
+import type { MockView } from "./bindings/MockView";
 import type { OperationForm } from "./bindings/OperationForm";
 import type { OperationRow } from "./bindings/OperationRow";
 import type { RunPoint } from "./bindings/RunPoint";
 import type { RunView } from "./bindings/RunView";
 import type { SavedRef } from "./bindings/SavedRef";
 import type { SavedView } from "./bindings/SavedView";
+import type { Served } from "./bindings/Served";
 import type { SpecSummary } from "./bindings/SpecSummary";
 import type { StepDetail } from "./bindings/StepDetail";
 import type { SyncReport } from "./bindings/SyncReport";
@@ -269,6 +272,20 @@ export function cancelLoad(): Promise<void> {
 }
 
 /**
+ * Starts a mock of the open spec on a free port of 127.0.0.1 (stopping the one serving),
+ * reporting each request it serves as `mock-served` events; it serves until `stop_mock`,
+ * another start, or another spec opened.
+ */
+export function startMock(settings: MockSettings): Promise<MockView> {
+  return invoke<MockView>("start_mock", { settings });
+}
+
+/** Stops the mock serving, if any (its port closed when this returns). */
+export function stopMock(): Promise<void> {
+  return invoke<void>("stop_mock");
+}
+
+/**
  * Exports a collection as a Vouch folder (`postman`: a Postman v2.1 file at `to`); returns
  * the number of files written.
  */
@@ -355,4 +372,9 @@ export function onRunEvent(f: (e: Event) => void): Promise<UnlistenFn> {
 /** Each second of `loadSuite`, as it ends. */
 export function onLoadTick(f: (e: LoadTick) => void): Promise<UnlistenFn> {
   return listen<LoadTick>("load-tick", (m) => f(m.payload));
+}
+
+/** Each request served by the mock of `startMock`, as it is answered. */
+export function onMockServed(f: (e: Served) => void): Promise<UnlistenFn> {
+  return listen<Served>("mock-served", (m) => f(m.payload));
 }

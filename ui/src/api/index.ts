@@ -30,8 +30,14 @@ import type { BodyLine } from "./bindings/BodyLine";
 import type { LoadSettings } from "./bindings/LoadSettings";
 import type { LoadTick } from "./bindings/LoadTick";
 import type { LoadView } from "./bindings/LoadView";
+import type { MockSettings } from "./bindings/MockSettings";
+import type { MockView } from "./bindings/MockView";
+import type { Served } from "./bindings/Served";
 
 export type {
+  MockSettings,
+  MockView,
+  Served,
   LoadSettings,
   LoadTick,
   LoadView,
@@ -117,6 +123,9 @@ export const api = {
   loadSuite: commands.loadSuite,
   onLoadTick: commands.onLoadTick,
   cancelLoad: commands.cancelLoad,
+  startMock: commands.startMock,
+  stopMock: commands.stopMock,
+  onMockServed: commands.onMockServed,
   exportCollection: commands.exportCollection,
   specChanged: commands.specChanged,
   createSuite: commands.createSuite,

@@ -1,23 +1,28 @@
 import { useState, type ReactNode } from "react";
 
 import type { HistoryRow } from "../api";
+import { useMockServing } from "../hooks/useMock";
 
-type Pane = "spec" | "collections" | "history";
+type Pane = "spec" | "collections" | "history" | "mock";
 
 interface Props {
   /** The operation explorer. */
   spec: ReactNode;
   /** The collections tree. */
   collections: ReactNode;
+  /** The Mock panel: a mock of the open spec and its log. */
+  mock: ReactNode;
   history: HistoryRow[];
   onReopen: (h: HistoryRow) => void;
 }
 
-/** The left sidebar: the spec's operations, the collections, the history of calls, as tabs. */
-export function Sidebar({ spec, collections, history, onReopen }: Props) {
+/** The left sidebar: the spec's operations, the collections, the history of calls, the mock of
+ *  the spec, as tabs. */
+export function Sidebar({ spec, collections, mock, history, onReopen }: Props) {
   const [pane, setPane] = useState<Pane>("spec");
   const [query, setQuery] = useState("");
-  const labels: Record<Pane, string> = { spec: "Spec", collections: "Collections", history: "History" };
+  const serving = useMockServing();
+  const labels: Record<Pane, string> = { spec: "Spec", collections: "Collections", history: "History", mock: "Mock" };
   const q = query.toLowerCase();
   const calls = q ? history.filter((h) => `${h.method} ${h.url} ${h.status ?? ""}`.toLowerCase().includes(q)) : history;
   return (
@@ -26,12 +31,14 @@ export function Sidebar({ spec, collections, history, onReopen }: Props) {
         {(Object.keys(labels) as Pane[]).map((p) => (
           <button key={p} role="tab" aria-selected={pane === p} className={pane === p ? "active" : ""} data-testid={`sidebar-${p}`} onClick={() => setPane(p)}>
             {labels[p]}
+            {p === "mock" && serving && <span className="live-dot" title="A mock of the spec is serving" />}
           </button>
         ))}
       </div>
       <div role="tabpanel" className="sidebar-panel">
         {pane === "spec" && spec}
         {pane === "collections" && collections}
+        {pane === "mock" && mock}
         {pane === "history" && (
           <div className="history-pane">
             <input className="filter" data-testid="history-filter" value={query} placeholder="Filter the history" onChange={(e) => setQuery(e.target.value)} />

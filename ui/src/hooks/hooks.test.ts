@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 
-import type { LoadTick, LoadView, OperationForm, SavedView } from "../api";
+import type { LoadTick, LoadView, MockSettings, MockView, OperationForm, SavedView, Served } from "../api";
 import { loadRunStore } from "./useLoadRun";
+import { mockStore } from "./useMock";
+import { logServed, MOCK_FORM, mockSettings, type MockEntry } from "../lib/mock";
 import { matches } from "../components/Palette";
 import { splitUrl } from "../components/RequestPanel";
 import { draftOfTab, keep, pairsOf, rowsOf, savedOfTab, tabOf, tabOfSaved, withSettings } from "../lib/tabs";
@@ -152,5 +154,93 @@ describe("a load run", () => {
     });
     await store.start("demo", null, { rate: 1, users: null, duration_s: 1, ramp_up_s: 0, check: "all", thresholds: [] });
     expect(store.get()).toMatchObject({ running: false, view: null, error: { kind: "busy" } });
+  });
+});
+
+describe("the mock", () => {
+  const served = (status: number, target = "/items/1"): Served => ({
+    method: "GET",
+    target,
+    operation: "read_item",
+    status,
+    request_findings: status === 422 ? ["query.q: not an integer"] : [],
+    findings: [],
+    replaced: [],
+  });
+  const settings: MockSettings = { validate: true, stateful: false, dynamic: false, seed: null, latency_ms: null, cors: false };
+
+  it("keeps the newest requests first, the last few only", () => {
+    let log: MockEntry[] = [];
+    for (let n = 1; n <= 5; n++) log = logServed(log, { n, at: "12:00:00", served: served(200, `/items/${n}`) }, 3);
+    expect(log.map((e) => e.n)).toEqual([5, 4, 3]);
+    expect(log[0].served.target).toBe("/items/5");
+  });
+
+  it("turns the form into the engine's settings, or says what is wrong", () => {
+    expect(mockSettings(MOCK_FORM)).toEqual(settings);
+    expect(mockSettings({ ...MOCK_FORM, values: "seeded", seed: "42", latency: "150", stateful: true, cors: true })).toEqual({ ...settings, seed: 42, latency_ms: 150, stateful: true, cors: true });
+    expect(mockSettings({ ...MOCK_FORM, values: "dynamic", seed: "not used" })).toEqual({ ...settings, dynamic: true });
+    expect(mockSettings({ ...MOCK_FORM, values: "seeded", seed: "-1" })).toMatch(/seed/);
+    expect(mockSettings({ ...MOCK_FORM, values: "seeded", seed: "" })).toMatch(/seed/);
+    expect(mockSettings({ ...MOCK_FORM, latency: "soon" })).toMatch(/latency/);
+  });
+
+  it("outlives the panel: its URL, its log (bounded), its Stop; the spec changed stops it", async () => {
+    let emit: ((s: Served) => void) | null = null;
+    let listening = 0;
+    const calls: string[] = [];
+    const view: MockView = { url: "http://127.0.0.1:4321", operations: 3 };
+    const store = mockStore(
+      {
+        startMock: async (s) => {
+          calls.push(`start ${s.validate}`);
+          return view;
+        },
+        stopMock: async () => {
+          calls.push("stop");
+        },
+        onMockServed: async (f) => {
+          emit = f;
+          listening += 1;
+          return () => {
+            listening -= 1;
+          };
+        },
+      },
+      2,
+    );
+    const left = store.subscribe(() => {});
+    left(); // the panel is left: nothing listens to the store
+    await store.start(settings);
+    expect(store.get()).toMatchObject({ view, busy: false, error: null });
+    emit!(served(200, "/a"));
+    emit!(served(422, "/b"));
+    emit!(served(200, "/c"));
+    expect(store.get().log.map((e) => e.served.target)).toEqual(["/c", "/b"]);
+    expect(store.get().count).toBe(3);
+    store.pointed("http://before");
+    expect(store.get().before).toBe("http://before");
+    await store.stop();
+    expect(store.get()).toMatchObject({ view: null, before: null, busy: false });
+    expect(store.get().log).toHaveLength(2); // the log stays until cleared
+    expect(listening).toBe(0);
+    store.clear();
+    expect(store.get()).toMatchObject({ log: [], count: 0 });
+    await store.start(settings);
+    store.specChanged();
+    expect(store.get().view).toBeNull();
+    expect(store.get().note).toMatch(/another spec/);
+    expect(listening).toBe(0);
+    expect(calls).toEqual(["start true", "stop", "start true"]);
+  });
+
+  it("keeps the error of a mock that could not start", async () => {
+    const store = mockStore({
+      startMock: () => Promise.reject({ kind: "no-spec", message: "no spec is open, so there is nothing to mock", hint: "open a spec first" }),
+      stopMock: async () => {},
+      onMockServed: async () => () => {},
+    });
+    await store.start(settings);
+    expect(store.get()).toMatchObject({ view: null, busy: false, error: { kind: "no-spec" } });
   });
 });
