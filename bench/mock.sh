@@ -1,31 +1,28 @@
 #!/usr/bin/env bash
-# vouch mock: time from start to the first answered request, against a bare default-features
-# serde_json parse of the same spec (bench/bare-parse), and the mock's peak RSS. One run each.
+# vouch mock: time from start to the first answered request against a bare serde_json parse
+# of the same spec (bench/bare-parse) and against Prism (the pinned test service), the mock's
+# peak RSS against the spec's size, and requests/s on one GET route against Prism (oha).
+# The figures and how they are taken: bench/mock.py.
 #
-#     bench/mock.sh [SPEC...]     (default: GitHub's 13 MB spec and Stripe's from the corpus)
+#     bench/mock.sh [SPEC...]   (default: GitHub's 13 MB spec, Stripe's, MS Graph beta's 47 MB)
+#     RUNS=3 PRISM_WAIT=120 DURATION=10 PRISM=0 (skip Prism's start-up) bench/mock.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${VOUCH_CORPUS:-../shared/corpus}
 specs=("$@")
-((${#specs[@]})) || specs=("$corpus/specs/github/octokit-openapi-23.0.2.api.github.com.json"
-  "$corpus/specs/stripe/spec3.2022-04-12.json")
+if ((${#specs[@]} == 0)); then
+  [[ -f bench/out/msgraph-beta.json ]] || bench/spec-load.sh >/dev/null
+  specs=("$corpus/specs/github/octokit-openapi-23.0.2.api.github.com.json"
+    "$corpus/specs/stripe/spec3.2022-04-12.json" bench/out/msgraph-beta.json)
+fi
 cargo build --release --quiet --bin vouch
 CARGO_TARGET_DIR=target/bare-parse cargo build --release --quiet --locked \
   --manifest-path bench/bare-parse/Cargo.toml
-for spec in "${specs[@]}"; do
-  out=$(mktemp)
-  start=$(date +%s.%N)
-  /usr/bin/time -f "%M" -o "$out.rss" ./target/release/vouch mock "$spec" --port 0 >"$out" 2>&1 &
-  pid=$!
-  until grep -q "on http://" "$out"; do sleep 0.005; done
-  base=$(sed -n 's/.* on \(http:.*\)/\1/p' "$out" | head -1)
-  # One request (GitHub answers GET /; any path is answered, a 404 too).
-  curl -s -o /dev/null "$base${FIRST_PATH:-/}" || true
-  ready=$(python3 -c "import sys,time; print(f'{time.time()-float(sys.argv[1]):.3f}')" "$start")
-  pkill -INT -P $pid vouch 2>/dev/null || kill -INT $pid 2>/dev/null || true
-  wait $pid 2>/dev/null || true
-  bare=$( { /usr/bin/time -f "%e" ./target/bare-parse/release/bare-parse "$spec" 1 >/dev/null; } 2>&1 | tail -1)
-  size=$(stat -c %s "$spec")
-  echo "$(basename "$spec"): first answer after ${ready} s; bare parse ${bare} s; mock peak RSS $(( $(cat "$out.rss" 2>/dev/null || echo 0) / 1024 )) MB (spec $((size / 1048576)) MB)"
-  rm -f "$out" "$out.rss"
-done
+[[ -x tests/servers/node_modules/.bin/prism ]] || ./dev setup >/dev/null
+oha=${OHA:-$(command -v oha || true)}
+if [[ -z "$oha" ]]; then
+  [[ -x bench/oha/bin/oha ]] || cargo install --quiet --locked oha --version 1.16.0 --root bench/oha >/dev/null
+  oha=bench/oha/bin/oha
+fi
+OHA=$oha RATE_SPEC="$corpus/specs/oai-examples/v3.0/petstore-expanded.yaml" \
+  python3 bench/mock.py "${specs[@]}"

@@ -31,24 +31,178 @@ fn is_data(key: &str) -> bool {
     ) || (key.starts_with("x-") && key != NUMERIC_FORMAT_KEYWORD)
 }
 
-/// Rewrites one document of the spec for `direction`.
+/// Rewrites one document of the spec for `direction`: a copy without the examples (data no
+/// validator reads, most of a spec like GitHub's), rewritten for the dialect. The entries of
+/// `paths`, `webhooks` and `components` are copied and rewritten on all cores: this is the
+/// first check's wait on a large spec.
 pub(crate) fn translate(
     docs: &Documents,
     doc: crate::spec::DocId,
     dialect: Dialect,
     direction: Direction,
 ) -> Value {
-    let mut value = docs
-        .get(&Loc {
-            doc,
-            pointer: String::new(),
+    let Some(root) = docs.get(&Loc {
+        doc,
+        pointer: String::new(),
+    }) else {
+        return Value::Null;
+    };
+    let ctx = Ctx {
+        doc,
+        docs,
+        legacy: matches!(dialect, Dialect::OpenApi30 | Dialect::Swagger2),
+        direction,
+    };
+    let Value::Object(top) = root else {
+        return ctx.translated(root, None, &mut String::new());
+    };
+    // The entries of the big maps: (the map's pointer, entry name, entry).
+    let mut jobs: Vec<(String, &str, &Value)> = Vec::new();
+    for (key, value) in top {
+        for (at, map) in entry_maps(key, value) {
+            jobs.extend(map.iter().map(|(k, v)| (at.clone(), k.as_str(), v)));
+        }
+    }
+    let done = ctx.translate_all(&jobs);
+    let mut by_entry = done.into_iter();
+    let mut out = Map::new();
+    for (key, value) in top {
+        let maps = entry_maps(key, value);
+        if maps.is_empty() {
+            let mut pointer = format!("/{}", crate::spec::escape(key));
+            out.insert(
+                key.clone(),
+                ctx.translated(value, Some(key.as_str()), &mut pointer),
+            );
+            continue;
+        }
+        let mut rebuilt = Map::new();
+        let nested = key == "components";
+        for (at, map) in maps {
+            let entries: Map<String, Value> = map
+                .keys()
+                .map(|k| (k.clone(), by_entry.next().unwrap_or(Value::Null)))
+                .collect();
+            if nested {
+                let kind = at.rsplit('/').next().unwrap_or_default().to_string();
+                rebuilt.insert(
+                    kind.replace("~1", "/").replace("~0", "~"),
+                    Value::Object(entries),
+                );
+            } else {
+                rebuilt = entries;
+            }
+        }
+        // Members of `components` that are not maps of entries stay as they were.
+        if let (true, Value::Object(c)) = (nested, value) {
+            for (k, v) in c {
+                if k != "examples" && !rebuilt.contains_key(k) {
+                    rebuilt.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        out.insert(key.clone(), Value::Object(rebuilt));
+    }
+    Value::Object(out)
+}
+
+/// The maps of named entries under a top-level member: `paths` and `webhooks` themselves,
+/// and each map of `components` (`schemas`, `responses`…), with their pointers.
+fn entry_maps<'a>(key: &str, value: &'a Value) -> Vec<(String, &'a Map<String, Value>)> {
+    match (key, value) {
+        ("paths" | "webhooks", Value::Object(m)) => vec![(format!("/{key}"), m)],
+        ("components", Value::Object(c)) => c
+            .iter()
+            // Examples are data no validator reads.
+            .filter(|(kind, _)| kind.as_str() != "examples")
+            .filter_map(|(kind, m)| {
+                m.as_object()
+                    .map(|m| (format!("/components/{}", crate::spec::escape(kind)), m))
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// What a translation needs besides the value.
+struct Ctx<'a> {
+    doc: crate::spec::DocId,
+    docs: &'a Documents,
+    legacy: bool,
+    direction: Direction,
+}
+
+impl Ctx<'_> {
+    /// The translated copy of `value` at `pointer` (under key `key`).
+    fn translated(&self, value: &Value, key: Option<&str>, pointer: &mut String) -> Value {
+        let mut copy = without_examples(value, key);
+        walk(
+            &mut copy,
+            pointer,
+            self.doc,
+            self.docs,
+            self.legacy,
+            self.direction,
+        );
+        copy
+    }
+
+    /// Each job's entry translated, in order; shared over the cores when there are many.
+    fn translate_all(&self, jobs: &[(String, &str, &Value)]) -> Vec<Value> {
+        let one = |(at, name, value): &(String, &str, &Value)| {
+            let mut pointer = format!("{at}/{}", crate::spec::escape(name));
+            self.translated(value, Some(name), &mut pointer)
+        };
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        if jobs.len() < 256 || threads < 2 {
+            return jobs.iter().map(one).collect();
+        }
+        let chunk = jobs.len().div_ceil(threads);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = jobs
+                .chunks(chunk)
+                .map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
         })
-        .cloned()
-        .unwrap_or(Value::Null);
-    let legacy = matches!(dialect, Dialect::OpenApi30 | Dialect::Swagger2);
-    let mut pointer = String::new();
-    walk(&mut value, &mut pointer, doc, docs, legacy, direction);
-    value
+    }
+}
+
+/// Maps whose keys are names (a property called `examples` is a schema, not an example).
+fn names_map(key: Option<&str>) -> bool {
+    matches!(
+        key,
+        Some(
+            "properties"
+                | "patternProperties"
+                | "$defs"
+                | "definitions"
+                | "dependentSchemas"
+                | "schemas"
+        )
+    )
+}
+
+/// A deep copy without `example` and `examples` (outside maps of names).
+fn without_examples(value: &Value, key: Option<&str>) -> Value {
+    match value {
+        Value::Object(m) => {
+            let keep_all = names_map(key);
+            Value::Object(
+                m.iter()
+                    .filter(|(k, _)| keep_all || !matches!(k.as_str(), "example" | "examples"))
+                    .map(|(k, v)| (k.clone(), without_examples(v, Some(k))))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| without_examples(v, None)).collect())
+        }
+        other => other.clone(),
+    }
 }
 
 fn walk(
@@ -235,13 +389,47 @@ mod tests {
     }
 
     #[test]
+    fn a_large_spec_is_translated_on_all_cores_in_order() {
+        let schemas: Map<String, Value> = (0..600)
+            .map(|i| {
+                (
+                    format!("s{i:03}"),
+                    json!({"type": "integer", "nullable": true, "example": i,
+                        "properties": {"examples": {"type": "string"}}}),
+                )
+            })
+            .collect();
+        let paths: Map<String, Value> = (0..300)
+            .map(|i| (format!("/p{i}"), json!({"get": {"responses": {}}})))
+            .collect();
+        let doc = json!({"openapi": "3.0.3", "paths": paths,
+            "components": {"schemas": schemas, "examples": {"big": {"value": [1, 2, 3]}}}});
+        let out = run(Dialect::OpenApi30, Direction::Response, doc);
+        let names: Vec<&String> = out["components"]["schemas"]
+            .as_object()
+            .expect("schemas")
+            .keys()
+            .collect();
+        assert_eq!(names.len(), 600);
+        assert!(names.windows(2).all(|w| w[0] < w[1]), "order kept");
+        assert_eq!(
+            out["components"]["schemas"]["s599"],
+            json!({"type": ["integer", "null"], "properties": {"examples": {"type": "string"}}})
+        );
+        assert_eq!(out["paths"].as_object().map(Map::len), Some(300));
+        assert_eq!(out["paths"]["/p7"], json!({"get": {"responses": {}}}));
+        assert!(out["components"].get("examples").is_none());
+    }
+
+    #[test]
     fn nullable_and_exclusive_bounds() {
         let out = run(
             Dialect::OpenApi30,
             Direction::Response,
             json!({"s": {"type": "integer", "nullable": true, "minimum": 0, "exclusiveMinimum": true},
                    "r": {"$ref": "#/s", "nullable": true, "description": "x"},
-                   "e": {"type": "string", "enum": ["a"], "nullable": true, "example": {"nullable": true}}}),
+                   "e": {"type": "string", "enum": ["a"], "nullable": true, "default": {"nullable": true},
+                        "example": "a"}}),
         );
         assert_eq!(
             out["s"],
@@ -252,7 +440,12 @@ mod tests {
             json!({"anyOf": [{"type": "null"}, {"$ref": "#/s"}]})
         );
         assert_eq!(out["e"]["enum"], json!(["a", null]));
-        assert_eq!(out["e"]["example"], json!({"nullable": true}));
+        assert_eq!(
+            out["e"]["default"],
+            json!({"nullable": true}),
+            "data is not rewritten"
+        );
+        assert!(out["e"].get("example").is_none(), "examples are not copied");
     }
 
     #[test]
