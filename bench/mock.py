@@ -40,7 +40,11 @@ def first_answer(cmd, port, path, wait):
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while time.time() - start < wait:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=wait).read()
+            # Credentials, so that an operation that needs some is answered, not refused.
+            req = urllib.request.Request(
+                f"http://127.0.0.1:{port}{path}", headers={"Authorization": "Bearer t0k3n"}
+            )
+            urllib.request.urlopen(req, timeout=wait).read()
             return time.time() - start, proc
         except urllib.error.HTTPError:
             return time.time() - start, proc  # any status is an answer

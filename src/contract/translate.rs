@@ -186,22 +186,29 @@ fn names_map(key: Option<&str>) -> bool {
     )
 }
 
-/// A deep copy without `example` and `examples` (outside maps of names).
+/// A deep copy without `example` and `examples` (outside maps of names). A plain clone and
+/// the keys dropped after: collecting a map anew would hash every key of the document again.
 fn without_examples(value: &Value, key: Option<&str>) -> Value {
+    let mut copy = value.clone();
+    strip_examples(&mut copy, key);
+    copy
+}
+
+fn strip_examples(value: &mut Value, key: Option<&str>) {
     match value {
         Value::Object(m) => {
-            let keep_all = names_map(key);
-            Value::Object(
-                m.iter()
-                    .filter(|(k, _)| keep_all || !matches!(k.as_str(), "example" | "examples"))
-                    .map(|(k, v)| (k.clone(), without_examples(v, Some(k))))
-                    .collect(),
-            )
+            if !names_map(key) {
+                m.shift_remove("example");
+                m.shift_remove("examples");
+            }
+            for (k, v) in m.iter_mut() {
+                if !is_data(k) {
+                    strip_examples(v, Some(k));
+                }
+            }
         }
-        Value::Array(items) => {
-            Value::Array(items.iter().map(|v| without_examples(v, None)).collect())
-        }
-        other => other.clone(),
+        Value::Array(items) => items.iter_mut().for_each(|v| strip_examples(v, None)),
+        _ => {}
     }
 }
 
