@@ -891,3 +891,33 @@ fn schemathesis_finds_no_conformance_failure_in_the_mock_of_github() {
         ],
     );
 }
+
+/// A link naming a field the answer does not have is no crash: the POST is answered.
+#[test]
+fn a_link_to_a_missing_field_is_answered_not_a_crash() {
+    let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/things": {"post": {"responses": {"201": {"description": "made",
+                "content": {"application/json": {"schema": {"type": "object", "required": ["name"],
+                    "properties": {"name": {"type": "string"}}}}},
+                "links": {"get": {"operationId": "getThing", "parameters": {"id": "$response.body#/nowhere"}}}}}}},
+            "/things/{id}": {"get": {"operationId": "getThing",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "ok"}}}}}});
+    let spec = vouch::spec::Spec::from_bytes(
+        &serde_json::to_vec(&doc).expect("json"),
+        None,
+        &vouch::spec::LoadOptions::default(),
+    )
+    .expect("spec");
+    let mock = Mock::new(
+        Arc::new(Contract::new(Arc::new(spec))),
+        MockOptions {
+            stateful: true,
+            ..MockOptions::default()
+        },
+    );
+    let (r, served) = mock.answer(&request("POST", "/things", &[], ""));
+    assert_eq!(r.status, 201, "{served:?}");
+    assert!(served.findings.is_empty(), "{served:?}");
+}

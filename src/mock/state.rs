@@ -225,7 +225,14 @@ impl State {
         let taken: Vec<String> = self
             .with(kind, prefix.clone(), |c| c.keys().cloned().collect())
             .unwrap_or_default();
-        let id = fresh_id(mock, &chosen, &base[&field], n, &field, &taken);
+        let id = fresh_id(
+            mock,
+            &chosen,
+            base.get(&field).unwrap_or(&Value::Null),
+            n,
+            &field,
+            &taken,
+        );
         // The request's fields over the generated answer; where that breaks the contract
         // (a field the answer does not have), only the fields the answer has; else none.
         let mut candidates = Vec::new();
