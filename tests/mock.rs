@@ -170,6 +170,17 @@ fn fastapi_mock() -> Mock {
     )
 }
 
+/// The contract of a spec written in the test.
+fn contract_of(doc: &Value) -> Arc<Contract> {
+    let spec = vouch::spec::Spec::from_bytes(
+        &serde_json::to_vec(doc).expect("json"),
+        None,
+        &vouch::spec::LoadOptions::default(),
+    )
+    .expect("spec");
+    Arc::new(Contract::new(Arc::new(spec)))
+}
+
 fn request(method: &str, target: &str, headers: &[(&str, &str)], body: &str) -> MockRequest {
     MockRequest {
         method: method.into(),
@@ -491,14 +502,8 @@ fn a_stateful_mock_follows_links_and_merges_patches() {
             "NewPet": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "tag": {"type": "string"}}},
             "Pet": {"type": "object", "required": ["key", "name"], "properties": {
                 "key": {"type": "integer", "minimum": 100}, "name": {"type": "string"}, "tag": {"type": "string"}}}}}});
-    let spec = vouch::spec::Spec::from_bytes(
-        &serde_json::to_vec(&doc).expect("json"),
-        None,
-        &vouch::spec::LoadOptions::default(),
-    )
-    .expect("spec");
     let mock = Mock::new(
-        Arc::new(Contract::new(Arc::new(spec))),
+        contract_of(&doc),
         MockOptions {
             stateful: true,
             ..MockOptions::default()
@@ -624,14 +629,7 @@ fn server_variables_set_the_base_path() {
         "servers": [{"url": "https://{host}/api/{version}",
             "variables": {"host": {"default": "example.com"}, "version": {"default": "v1"}}}],
         "paths": {"/ping": {"get": {"responses": {"200": {"description": "ok"}}}}}});
-    let contract = Arc::new(Contract::new(Arc::new(
-        vouch::spec::Spec::from_bytes(
-            &serde_json::to_vec(&doc).expect("json"),
-            None,
-            &vouch::spec::LoadOptions::default(),
-        )
-        .expect("spec"),
-    )));
+    let contract = contract_of(&doc);
     let plain = Mock::new(contract.clone(), MockOptions::default());
     assert_eq!(
         plain
@@ -904,14 +902,8 @@ fn a_link_to_a_missing_field_is_answered_not_a_crash() {
             "/things/{id}": {"get": {"operationId": "getThing",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "ok"}}}}}});
-    let spec = vouch::spec::Spec::from_bytes(
-        &serde_json::to_vec(&doc).expect("json"),
-        None,
-        &vouch::spec::LoadOptions::default(),
-    )
-    .expect("spec");
     let mock = Mock::new(
-        Arc::new(Contract::new(Arc::new(spec))),
+        contract_of(&doc),
         MockOptions {
             stateful: true,
             ..MockOptions::default()

@@ -270,11 +270,7 @@ pub(super) struct Chosen<'a> {
 
 /// The declared success answer and its JSON media type (None: nothing declared, or not
 /// JSON, or nothing `Accept` takes).
-pub(super) fn chosen<'a>(
-    _mock: &Mock,
-    req: &MockRequest,
-    detail: &'a OperationDetail,
-) -> Option<Chosen<'a>> {
+pub(super) fn chosen<'a>(req: &MockRequest, detail: &'a OperationDetail) -> Option<Chosen<'a>> {
     let (status, response) = success(detail)?;
     let media = negotiate(&response.content, req.header("accept").unwrap_or("*/*"))?;
     media::is_json(&media.1).then_some(Chosen {

@@ -152,7 +152,7 @@ impl State {
                 let items: Vec<Value> = self
                     .with(kind, values, |c| c.values().cloned().collect())
                     .unwrap_or_default();
-                let chosen = answer::chosen(mock, req, detail)?;
+                let chosen = answer::chosen(req, detail)?;
                 let listed = list_value(&chosen.value(mock, req)?, items);
                 Some(chosen.send(mock, req, detail, Some(listed), served))
             }
@@ -178,7 +178,7 @@ impl State {
                     None => Some(not_found(mock, req, detail, &id, served)),
                     Some(None) => None, // deleted: the declared answer
                     Some(Some(value)) => {
-                        let chosen = answer::chosen(mock, req, detail)?;
+                        let chosen = answer::chosen(req, detail)?;
                         Some(chosen.send(mock, req, detail, Some(value), served))
                     }
                 }
@@ -208,7 +208,7 @@ impl State {
         prefix: Vec<String>,
         served: &mut Served,
     ) -> Option<MockResponse> {
-        let chosen = answer::chosen(mock, req, detail)?;
+        let chosen = answer::chosen(req, detail)?;
         let Value::Object(base) = chosen.value(mock, req)? else {
             return None;
         };

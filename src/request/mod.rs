@@ -260,7 +260,33 @@ pub fn base_url(
             detail: e.to_string(),
         });
     }
-    // The operation's effective servers, or the document's when no operation is targeted.
+    let url = server_text(spec, op, env)?;
+    match Url::parse(&url) {
+        Ok(u) => Ok(u),
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            let from = spec.documents().url(crate::spec::DocId::ROOT);
+            if matches!(from.scheme(), "http" | "https") {
+                from.join(&url).map_err(|e| RequestError::InvalidUrl {
+                    url,
+                    detail: e.to_string(),
+                })
+            } else {
+                Err(RequestError::NoBaseUrl {
+                    detail: format!("the spec's server URL `{url}` is relative and the spec was read from a file"),
+                })
+            }
+        }
+        Err(e) => Err(RequestError::InvalidUrl {
+            url,
+            detail: e.to_string(),
+        }),
+    }
+}
+
+/// The first server's URL as text: the operation's effective servers, or the document's when
+/// no operation is targeted, its variables from the environment or their defaults, its
+/// `{{variables}}` replaced. Maybe relative.
+fn server_text(spec: &Spec, op: Option<&OperationDetail>, env: &Environment) -> Result<String> {
     let (mut url, variables): (String, Vec<(String, String)>) =
         match op.and_then(|o| o.servers.first()) {
             Some(s) => (
@@ -305,27 +331,33 @@ pub fn base_url(
             .unwrap_or_else(|| default.clone());
         url = url.replace(&format!("{{{name}}}"), &value);
     }
-    let url = env.interpolate(&url, "the server URL")?;
-    match Url::parse(&url) {
-        Ok(u) => Ok(u),
-        Err(url::ParseError::RelativeUrlWithoutBase) => {
-            let from = spec.documents().url(crate::spec::DocId::ROOT);
-            if matches!(from.scheme(), "http" | "https") {
-                from.join(&url).map_err(|e| RequestError::InvalidUrl {
-                    url,
-                    detail: e.to_string(),
-                })
-            } else {
-                Err(RequestError::NoBaseUrl {
-                    detail: format!("the spec's server URL `{url}` is relative and the spec was read from a file"),
-                })
-            }
-        }
-        Err(e) => Err(RequestError::InvalidUrl {
-            url,
-            detail: e.to_string(),
-        }),
-    }
+    env.interpolate(&url, "the server URL")
+}
+
+/// The path of the spec's first server, filled as for [`base_url`] (`/v2` for
+/// `https://api.example.com/v2`, `/api/v1` for a relative `/api/v1`); segments of variables
+/// left unfilled are dropped. What a mock serves the spec's routes under.
+pub fn base_path(spec: &Spec, env: &Environment) -> String {
+    server_text(spec, None, env)
+        .map(|u| server_path(&u))
+        .unwrap_or_default()
+}
+
+/// The path part of a server URL, without empty segments or segments holding a variable.
+fn server_path(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = if url.contains("://") {
+        after_scheme.find('/').map_or("", |i| &after_scheme[i..])
+    } else {
+        after_scheme
+    };
+    path.split('/')
+        .filter(|s| !s.is_empty() && !s.contains('{'))
+        .fold(String::new(), |mut acc, s| {
+            acc.push('/');
+            acc.push_str(s);
+            acc
+        })
 }
 
 /// Builds the request for `draft`: path, query, headers and cookies serialised by each
@@ -721,6 +753,15 @@ mod tests {
     use crate::contract::Contract;
     use serde_json::json;
     use std::sync::Arc;
+
+    #[test]
+    fn server_paths() {
+        assert_eq!(server_path("https://api.example.com/v2"), "/v2");
+        assert_eq!(server_path("https://api.example.com/v2/"), "/v2");
+        assert_eq!(server_path("https://api.example.com"), "");
+        assert_eq!(server_path("/api/v1"), "/api/v1");
+        assert_eq!(server_path("https://{host}/base/{version}"), "/base");
+    }
 
     #[test]
     fn credential_names_are_found_in_any_case_and_length() {

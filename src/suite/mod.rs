@@ -17,7 +17,7 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 pub use assert::{evaluate, extract, select, Assertion, AssertionResult, Extraction, Source, Test};
-pub use sample::{sample, sample_response, sample_varied};
+pub use sample::{sample, sample_response, sample_varied, seed_of};
 pub use shard::{chained_groups, Shard, ShardError};
 pub use target::{from_store, StoredTarget};
 

@@ -74,6 +74,14 @@ pub fn sample_varied(spec: &Spec, loc: &Loc, seed: u64, response: bool) -> Value
     gen(spec, loc, 0, &mut budget)
 }
 
+/// A seed made from `base` and some bytes (FNV-1a): the same bytes, the same seed, run after
+/// run.
+pub fn seed_of(base: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64 ^ base, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
 impl Budget {
     /// Whether to take an optional thing (always no for the smallest value).
     fn coin(&mut self, depth: usize) -> bool {
@@ -637,10 +645,7 @@ fn matching(
         return None;
     }
     let regex = rand_regex::Regex::with_hir(hir, 4).ok()?;
-    let seed = pattern.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    });
-    let mut own = SmallRng::seed_from_u64(seed);
+    let mut own = SmallRng::seed_from_u64(seed_of(0, pattern.as_bytes()));
     let rng = varied.unwrap_or(&mut own);
     (0..32).find_map(|_| {
         let s: String = rng.sample(&regex);

@@ -10,7 +10,6 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Result, Workbench, WorkbenchError};
 use crate::mock::{Listening, Mock, MockOptions, Served, Values};
-use crate::spec::Spec;
 
 /// How long [`Workbench::stop_mock`] waits for the mock to let go of its port.
 const STOP_WAIT: Duration = Duration::from_secs(5);
@@ -81,17 +80,6 @@ impl Drop for Serving {
     }
 }
 
-/// The path of the spec's first server (empty when it has none, or it is relative to a spec
-/// read from a file): what a client puts before the operations' paths.
-fn base_path(spec: &Spec) -> String {
-    let env = crate::request::Environment::default();
-    crate::request::base_url(spec, None, None, &env)
-        .map(|u| u.path().trim_end_matches('/').to_string())
-        .ok()
-        .filter(|p| !p.contains('{') && !p.contains("%7B"))
-        .unwrap_or_default()
-}
-
 impl Workbench {
     /// Starts a mock of the open spec on a free port of 127.0.0.1 (stopping the one serving,
     /// if any), with `settings`; `log` sees every request it serves. It serves until
@@ -110,7 +98,11 @@ impl Workbench {
             .map_err(|e| WorkbenchError::MockListen(e.to_string()))?;
         let spec = open.contract.spec();
         let view = MockView {
-            url: format!("http://{}{}", listening.addr, base_path(spec)),
+            url: format!(
+                "http://{}{}",
+                listening.addr,
+                crate::request::base_path(spec, &crate::request::Environment::default())
+            ),
             operations: u32::try_from(spec.operations().len()).unwrap_or(u32::MAX),
         };
         let stop = CancellationToken::new();
