@@ -1,6 +1,7 @@
 import { useSyncExternalStore } from "react";
 
 import { api, asAppError, type AppError, type LoadSettings, type LoadTick, type LoadView } from "../api";
+import { createStore } from "../lib/store";
 
 /** A load run as the Load tab shows it: live seconds while it runs, then its result. */
 export interface LoadRunState {
@@ -26,27 +27,18 @@ export interface LoadDeps {
  * the tab comes back.
  */
 export function loadRunStore(deps: LoadDeps) {
-  let state: LoadRunState = { running: false, target: null, settings: null, live: [], view: null, error: null };
-  const listeners = new Set<() => void>();
-  const set = (next: Partial<LoadRunState>) => {
-    state = { ...state, ...next };
-    listeners.forEach((l) => l());
-  };
+  const store = createStore<LoadRunState>({ running: false, target: null, settings: null, live: [], view: null, error: null });
+  const set = store.set;
   return {
-    get: () => state,
-    subscribe(l: () => void) {
-      listeners.add(l);
-      return () => {
-        listeners.delete(l);
-      };
-    },
+    get: store.get,
+    subscribe: store.subscribe,
     /** Starts a run unless one is running (the engine runs one at a time too). */
     async start(target: string, env: string | null, settings: LoadSettings) {
-      if (state.running) return;
+      if (store.get().running) return;
       set({ running: true, target, settings, live: [], view: null, error: null });
       let unlisten: (() => void) | null = null;
       try {
-        unlisten = await deps.onLoadTick((t) => set({ live: [...state.live, t] }));
+        unlisten = await deps.onLoadTick((t) => set({ live: [...store.get().live, t] }));
         set({ view: await deps.loadSuite(target, env, settings) });
       } catch (e) {
         set({ error: asAppError(e) });

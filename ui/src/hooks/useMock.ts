@@ -2,6 +2,7 @@ import { useSyncExternalStore } from "react";
 
 import { api, asAppError, type AppError, type MockSettings, type MockView, type Served } from "../api";
 import { logServed, MOCK_FORM, MOCK_LOG_LIMIT, type MockEntry, type MockForm } from "../lib/mock";
+import { createStore } from "../lib/store";
 
 /** The mock as the Mock panel shows it. */
 export interface MockState {
@@ -38,51 +39,42 @@ const clock = () => new Date().toTimeString().slice(0, 8);
  * back. Served requests are listened to while a mock serves.
  */
 export function mockStore(deps: MockDeps, limit = MOCK_LOG_LIMIT) {
-  let state: MockState = { view: null, busy: false, form: MOCK_FORM, log: [], count: 0, before: null, note: null, error: null };
-  const listeners = new Set<() => void>();
+  const store = createStore<MockState>({ view: null, busy: false, form: MOCK_FORM, log: [], count: 0, before: null, note: null, error: null });
+  const set = store.set;
   let unlisten: (() => void) | null = null;
   let n = 0;
-  const set = (next: Partial<MockState>) => {
-    state = { ...state, ...next };
-    listeners.forEach((l) => l());
-  };
   const served = (s: Served) => {
     n += 1;
-    set({ log: logServed(state.log, { n, at: clock(), served: s }, limit), count: state.count + 1 });
+    set({ log: logServed(store.get().log, { n, at: clock(), served: s }, limit), count: store.get().count + 1 });
   };
   const stopListening = () => {
     unlisten?.();
     unlisten = null;
   };
   return {
-    get: () => state,
-    subscribe(l: () => void) {
-      listeners.add(l);
-      return () => {
-        listeners.delete(l);
-      };
-    },
+    get: store.get,
+    subscribe: store.subscribe,
     /** Changes the settings of the next start. */
     edit(form: Partial<MockForm>) {
-      set({ form: { ...state.form, ...form } });
+      set({ form: { ...store.get().form, ...form } });
     },
     /** Starts a mock of the open spec (the engine stops one serving first). */
     async start(settings: MockSettings) {
-      if (state.busy) return;
+      if (store.get().busy) return;
       set({ busy: true, error: null, note: null });
       try {
         unlisten ??= await deps.onMockServed(served);
         set({ view: await deps.startMock(settings) });
       } catch (e) {
         set({ error: asAppError(e) });
-        if (!state.view) stopListening();
+        if (!store.get().view) stopListening();
       } finally {
         set({ busy: false });
       }
     },
     /** Stops the mock serving; resolves once its port is closed. */
     async stop() {
-      if (state.busy || !state.view) return;
+      if (store.get().busy || !store.get().view) return;
       set({ busy: true, error: null });
       try {
         await deps.stopMock();
@@ -99,7 +91,7 @@ export function mockStore(deps: MockDeps, limit = MOCK_LOG_LIMIT) {
     },
     /** Another spec was opened (or the open one reloaded): the engine stopped the mock. */
     specChanged() {
-      if (!state.view) return;
+      if (!store.get().view) return;
       stopListening();
       set({ view: null, before: null, note: "the mock stopped: another spec was opened (or the spec reloaded)" });
     },
