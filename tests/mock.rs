@@ -70,6 +70,22 @@ impl Running {
     fn log(&self) -> Vec<String> {
         self.lines.try_iter().collect()
     }
+
+    /// The log so far, waiting (up to 5 s) until a line satisfies `seen`: the mock prints a
+    /// request's lines before it answers, but the reader thread may not have passed them on.
+    fn log_until(&self, seen: impl Fn(&str) -> bool) -> Vec<String> {
+        let mut lines: Vec<String> = self.lines.try_iter().collect();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while !lines.iter().any(|l| seen(l)) && std::time::Instant::now() < deadline {
+            if let Ok(l) = self
+                .lines
+                .recv_timeout(std::time::Duration::from_millis(100))
+            {
+                lines.push(l);
+            }
+        }
+        lines
+    }
 }
 
 impl Drop for Running {
@@ -102,7 +118,7 @@ fn a_smoke_run_of_every_operation_against_the_mock_passes_its_contract() {
     let mock = Running::start(&petstore, &[]);
     let out = smoke_run(&petstore, &mock.base, &[]);
     assert!(out.contains("4 steps: 4 passed"), "{out}");
-    let log = mock.log();
+    let log = mock.log_until(|l| l.starts_with("GET /pets -> 200 findPets"));
     assert!(
         log.iter()
             .any(|l| l.starts_with("GET /pets -> 200 findPets")),
@@ -597,7 +613,9 @@ fn a_mock_with_an_environment_cors_and_latency() {
         head.contains("access-control-allow-headers: authorization, content-type"),
         "{head}"
     );
-    let log = mock.log().join("\n");
+    let log = mock
+        .log_until(|l| l.contains("Authorization: the credentials differ"))
+        .join("\n");
     assert!(
         log.contains("Authorization: the credentials differ from the environment's"),
         "{log}"
@@ -716,9 +734,11 @@ fn invalid_requests_get_the_locations_fastapi_gives() {
             "{what}: {real} / {mocked}"
         );
         assert_eq!(locs(&mocked), locs(&real), "{what}: {real} / {mocked}");
-        let log = mock.log();
+        let mut log = Vec::new();
         for entry in mocked["detail"].as_array().expect("detail") {
             let msg = entry["msg"].as_str().expect("msg");
+            let expected = format!("request: {msg}");
+            log.extend(mock.log_until(|l| l.trim() == expected));
             assert!(
                 log.iter().any(|l| l.trim() == format!("request: {msg}")),
                 "{what}: {msg:?} is not a finding as logged: {log:#?}"
