@@ -9,6 +9,7 @@ pub mod call;
 pub mod contract;
 pub mod diagnostic;
 pub mod exchange;
+pub mod fuzz;
 pub mod inspect;
 pub mod load;
 pub mod mask;

@@ -7,6 +7,7 @@ mod contract_services;
 mod corpus;
 mod exchange;
 mod fastapi_spec;
+mod fuzz;
 mod inspect_cli;
 mod keychain;
 mod linked;

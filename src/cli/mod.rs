@@ -8,6 +8,7 @@
 mod args;
 mod check;
 mod exchange;
+mod fuzz;
 mod info;
 mod inspect;
 mod load;
@@ -53,6 +54,10 @@ enum Command {
     /// every response checked against the contract; latency percentiles, thresholds (exit 1
     /// when one is crossed), a JSON report.
     Load(load::Args),
+    /// Generate requests from the spec (examples, boundary values, random and negative ones,
+    /// create/read/update/delete sequences) and report what the service gets wrong: each
+    /// failure shrunk, as a cURL line, savable as a regression request.
+    Fuzz(fuzz::Args),
     /// Serve a mock of the spec's API: every operation routed, answers from the declared
     /// examples or generated from the schemas, requests checked against the contract.
     Mock(mock::Args),
@@ -120,6 +125,7 @@ pub fn main() -> ExitCode {
         Command::Export(a) => exchange::export(a),
         Command::Sync(a) => exchange::sync(a),
         Command::Load(a) => load::run(a),
+        Command::Fuzz(a) => fuzz::run(a),
         Command::Mock(a) => mock::run(a),
         Command::Report(a) => report::run(a),
         Command::Info(a) => info::run(a),

@@ -16,31 +16,12 @@ use serde_json::Value;
 use super::answer::{self, Chosen};
 use super::{Mock, MockRequest, MockResponse, Served};
 use crate::request::Route;
+use crate::spec::resources::{id_field, item_parts, Kind, Resources, Role};
 use crate::spec::{OperationDetail, Spec, StatusKey};
 use crate::suite::sample_varied;
 
 /// The path that empties a stateful mock's resources.
 pub const RESET_PATH: &str = "/__vouch/reset";
-
-/// A kind of resource: its item path template and where its id is.
-#[derive(Debug, Clone)]
-struct Kind {
-    /// The item path template, `/items/{id}`.
-    item: String,
-    /// The body field holding the id, when a link names it.
-    id_field: Option<String>,
-}
-
-/// What an operation does to the state.
-#[derive(Debug, Clone)]
-enum Role {
-    /// A POST that creates resources of this kind.
-    Create(Kind),
-    /// A GET of the collection.
-    List(Kind),
-    /// An operation on one resource (its id the last path parameter).
-    Item(Kind),
-}
 
 /// Resources of one collection (`/users/7/pets`): by id, in creation order.
 type Collection = IndexMap<String, Value>;
@@ -48,78 +29,18 @@ type Collection = IndexMap<String, Value>;
 /// The state of a stateful mock.
 #[derive(Debug, Default)]
 pub(super) struct State {
-    /// By operation pointer.
-    roles: HashMap<String, Role>,
+    /// What each operation does to the state.
+    roles: Resources,
     /// By item template and the values of the path parameters before the id.
     resources: Mutex<HashMap<(String, Vec<String>), Collection>>,
     created: AtomicU64,
 }
 
-/// The template without its trailing slash (`/items/` and `/items` name one collection).
-fn trimmed(template: &str) -> &str {
-    template.trim_end_matches('/')
-}
-
-/// `/items/{id}` → (`/items`, `id`): a template whose last segment is one whole parameter.
-fn item_parts(template: &str) -> Option<(&str, &str)> {
-    let (collection, last) = trimmed(template).rsplit_once('/')?;
-    let name = last.strip_prefix('{')?.strip_suffix('}')?;
-    (!name.contains(['{', '}'])).then_some((collection, name))
-}
-
 impl State {
-    /// The roles of the spec's operations.
+    /// The state of a mock of `spec`: its operations' roles, no resource yet.
     pub(super) fn new(spec: &Spec) -> State {
-        let ops = spec.operations();
-        let mut kinds: HashMap<String, Kind> = HashMap::new();
-        for op in ops {
-            if let Some((collection, _)) = item_parts(&op.path) {
-                kinds
-                    .entry(trimmed(collection).to_string())
-                    .or_insert_with(|| Kind {
-                        item: op.path.clone(),
-                        id_field: None,
-                    });
-            }
-        }
-        let mut roles = HashMap::new();
-        for op in ops {
-            let method = op.method.as_str();
-            if method == "POST" {
-                let kind = linked_kind(spec, op).or_else(|| kinds.get(trimmed(&op.path)).cloned());
-                if let Some(kind) = kind {
-                    roles.insert(op.pointer.clone(), Role::Create(kind));
-                }
-            } else if method == "GET" && kinds.contains_key(trimmed(&op.path)) {
-                roles.insert(
-                    op.pointer.clone(),
-                    Role::List(kinds[trimmed(&op.path)].clone()),
-                );
-            }
-        }
-        // Item operations of a kind something creates.
-        let created: Vec<Kind> = roles
-            .values()
-            .filter_map(|r| match r {
-                Role::Create(k) => Some(k.clone()),
-                _ => None,
-            })
-            .collect();
-        for op in ops {
-            if !["GET", "PUT", "PATCH", "DELETE"].contains(&op.method.as_str()) {
-                continue;
-            }
-            let Some((collection, _)) = item_parts(&op.path) else {
-                continue;
-            };
-            if let Some(kind) = created.iter().find(|k| {
-                item_parts(&k.item).is_some_and(|(c, _)| trimmed(c) == trimmed(collection))
-            }) {
-                roles.insert(op.pointer.clone(), Role::Item(kind.clone()));
-            }
-        }
         State {
-            roles,
+            roles: Resources::of(spec),
             ..State::default()
         }
     }
@@ -141,7 +62,7 @@ impl State {
         found: &Route<'_>,
         served: &mut Served,
     ) -> Option<MockResponse> {
-        let role = self.roles.get(&detail.operation.pointer)?;
+        let role = self.roles.role(&detail.operation.pointer)?;
         if answer::prefers_code(req) {
             return None;
         }
@@ -256,62 +177,6 @@ impl State {
         self.with(kind, prefix, |c| c.insert(key, value.clone()));
         Some(chosen.send(mock, req, detail, Some(value), served))
     }
-}
-
-/// The kind an OpenAPI link of the POST's success answer points at: an operation on one
-/// resource whose id parameter is `$response.body#/field`.
-fn linked_kind(spec: &Spec, op: &crate::spec::Operation) -> Option<Kind> {
-    let detail = spec.resolve(op);
-    for r in &detail.responses {
-        if !matches!(r.status, StatusKey::Exact(200..=299) | StatusKey::Range(2)) {
-            continue;
-        }
-        let Some((links, links_at)) = spec.deref(&r.at.child("links")) else {
-            continue;
-        };
-        let names: Vec<String> = links.as_object()?.keys().cloned().collect();
-        for name in names {
-            let Some((link, _)) = spec.deref(&links_at.child(&name)) else {
-                continue;
-            };
-            let target = link
-                .get("operationId")
-                .and_then(Value::as_str)
-                .and_then(|id| {
-                    spec.operations()
-                        .iter()
-                        .find(|o| o.id == id && !o.id_derived)
-                });
-            let Some((_, id_param)) = target.and_then(|t| item_parts(&t.path)) else {
-                continue;
-            };
-            let field = link
-                .pointer(&format!("/parameters/{}", crate::spec::escape(id_param)))
-                .and_then(Value::as_str)
-                .and_then(|e| e.strip_prefix("$response.body#/"));
-            if let (Some(t), Some(field)) = (target, field) {
-                return Some(Kind {
-                    item: t.path.clone(),
-                    id_field: Some(field.split('/').next().unwrap_or(field).to_string()),
-                });
-            }
-        }
-    }
-    None
-}
-
-/// The field of a created resource that holds its id: the path parameter's own name
-/// (`username`), else `id`, else the parameter without an id suffix (`petId` → `pet`).
-fn id_field(body: &serde_json::Map<String, Value>, param: &str) -> Option<String> {
-    let stripped = param
-        .strip_suffix("_id")
-        .or_else(|| param.strip_suffix("Id"))
-        .or_else(|| param.strip_suffix("ID"));
-    [Some(param), Some("id"), stripped]
-        .into_iter()
-        .flatten()
-        .find(|f| body.get(*f).is_some_and(|v| v.is_string() || v.is_number()))
-        .map(str::to_string)
 }
 
 /// An id as it appears in a path.

@@ -10,6 +10,8 @@ mod index;
 mod parse;
 mod problems;
 pub(crate) mod refs;
+pub mod resources;
+pub mod select;
 mod source;
 mod swagger2;
 

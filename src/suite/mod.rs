@@ -393,7 +393,7 @@ pub fn smoke(spec: &crate::spec::Spec) -> Vec<Step> {
 
 /// The smoke step of one operation (what [`smoke`] makes for it).
 pub fn smoke_step(spec: &crate::spec::Spec, op: &crate::spec::Operation) -> Step {
-    use crate::request::{Body, ParamValue, Part, PartValue};
+    use crate::request::ParamValue;
     let detail = spec.resolve(op);
     let mut params = Vec::new();
     for p in &detail.parameters {
@@ -417,44 +417,7 @@ pub fn smoke_step(spec: &crate::spec::Spec, op: &crate::spec::Operation) -> Step
             .as_ref()
             .map(|s| sample(spec, s))
             .unwrap_or(Value::Null);
-        let fields = || -> Vec<(String, String)> {
-            value
-                .as_object()
-                .map(|m| {
-                    m.iter()
-                        .map(|(k, v)| {
-                            (
-                                k.clone(),
-                                v.as_str()
-                                    .map(str::to_string)
-                                    .unwrap_or_else(|| v.to_string()),
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let essence = crate::contract::media::essence(&media.media_type);
-        Some(if crate::contract::media::is_json(&media.media_type) {
-            Body::Json(value.clone())
-        } else if essence == "application/x-www-form-urlencoded" {
-            Body::Form(fields())
-        } else if essence == "multipart/form-data" {
-            Body::Multipart(
-                fields()
-                    .into_iter()
-                    .map(|(name, v)| Part {
-                        name,
-                        value: PartValue::Text(v),
-                    })
-                    .collect(),
-            )
-        } else {
-            Body::Text {
-                content_type: media.media_type.clone(),
-                text: value.as_str().unwrap_or("").to_string(),
-            }
-        })
+        Some(body_for(&media.media_type, value))
     });
     Step {
         name: op.id.clone(),
@@ -470,6 +433,50 @@ pub fn smoke_step(spec: &crate::spec::Spec, op: &crate::spec::Operation) -> Step
         extractions: Vec::new(),
         timeout: None,
         retries: 0,
+    }
+}
+
+/// A body of `media_type` holding `value`: JSON as it is, form and multipart fields from an
+/// object's members, anything else as text. The smoke suite's and the fuzzer's one encoder.
+pub fn body_for(media_type: &str, value: Value) -> request::Body {
+    use crate::request::{Body, Part, PartValue};
+    let fields = || -> Vec<(String, String)> {
+        value
+            .as_object()
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            v.as_str()
+                                .map(str::to_string)
+                                .unwrap_or_else(|| v.to_string()),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let essence = crate::contract::media::essence(media_type);
+    if crate::contract::media::is_json(media_type) {
+        Body::Json(value.clone())
+    } else if essence == "application/x-www-form-urlencoded" {
+        Body::Form(fields())
+    } else if essence == "multipart/form-data" {
+        Body::Multipart(
+            fields()
+                .into_iter()
+                .map(|(name, v)| Part {
+                    name,
+                    value: PartValue::Text(v),
+                })
+                .collect(),
+        )
+    } else {
+        Body::Text {
+            content_type: media_type.to_string(),
+            text: value.as_str().unwrap_or("").to_string(),
+        }
     }
 }
 
