@@ -126,6 +126,8 @@ pub struct RunRequest {
     pub allow_origins: Vec<String>,
     /// Let file parts read files not approved for the collection yet (`--allow-files`).
     pub allow_files: bool,
+    /// Which operations a smoke suite calls (`--include`, `--exclude`, `--read-only`).
+    pub select: crate::spec::select::Selection,
 }
 
 /// Where the spec of a run comes from.
@@ -192,6 +194,8 @@ pub struct Plan {
     pub allow_origins: Vec<String>,
     /// Only this part of the steps (`--shard i/n`); the rest run on other machines.
     pub shard: Option<crate::suite::Shard>,
+    /// Which operations a smoke suite calls.
+    pub select: crate::spec::select::Selection,
 }
 
 impl Plan {
@@ -237,6 +241,7 @@ pub fn plan(store: &Store, req: &RunRequest) -> Result<Plan, RunError> {
             accept_status: req.accept_status.clone(),
             allow_origins: allowed(req),
             shard: None,
+            select: req.select.clone(),
         });
     };
     match folder_target(Path::new(target)) {
@@ -385,6 +390,7 @@ fn from_stored(
         accept_status,
         allow_origins: allowed(req),
         shard: None,
+        select: crate::spec::select::Selection::default(),
     })
 }
 
@@ -528,7 +534,7 @@ impl RunSummary {
 /// (for a shard) each step's place in the whole plan.
 pub fn steps_of(plan: &Plan, spec: &crate::spec::Spec) -> (Vec<Step>, usize, Option<Vec<usize>>) {
     let mut steps = if plan.smoke {
-        suite::smoke(spec)
+        suite::smoke_of(spec, &plan.select)
     } else {
         plan.steps.clone()
     };

@@ -350,3 +350,62 @@ fn a_dead_service_and_bad_arguments_are_errors() {
     assert_eq!(code, 2);
     assert!(err.starts_with("error:"), "{err}");
 }
+
+#[test]
+fn the_smoke_suite_creates_first_feeds_ids_deletes_last_and_honours_the_selection() {
+    let (service, spec) = library();
+    let dir = tempfile::tempdir().expect("dir");
+    let report = dir.path().join("smoke.json");
+    let smoke = |extra: &[&str]| -> Vec<Value> {
+        let out = vouch()
+            .args([
+                "run",
+                "--spec",
+                &spec,
+                "--base-url",
+                &service.base,
+                "--report",
+            ])
+            .arg(format!("json:{}", report.display()))
+            .args(extra)
+            .output()
+            .expect("vouch run");
+        let report: Value =
+            serde_json::from_slice(&std::fs::read(&report).expect("report")).expect("JSON");
+        assert!(
+            !String::from_utf8_lossy(&out.stderr).contains("warning:"),
+            "loopback: no warning"
+        );
+        report["results"].as_array().expect("results").clone()
+    };
+    let steps = smoke(&["--exclude", "/admin/*"]);
+    let names: Vec<&str> = steps
+        .iter()
+        .map(|s| s["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(names.len(), 10, "{names:?}");
+    assert!(!names.contains(&"admin_stats_admin_stats_get"));
+    assert_eq!(names[0], "create_book_books_post", "{names:?}");
+    assert_eq!(names.last(), Some(&"delete_book_books__book_id__delete"));
+    // The created book's id, not a made-up one: read and deleted for real.
+    let read = steps
+        .iter()
+        .find(|s| s["name"] == "read_book_books__book_id__get")
+        .expect("read step");
+    assert_eq!(
+        (
+            read["status"].as_u64(),
+            read["url"].as_str().map(|u| u.ends_with("/books/1"))
+        ),
+        (Some(200), Some(true)),
+        "{read:#}"
+    );
+    let delete = steps.last().expect("delete");
+    assert_eq!(delete["status"], 204, "{delete:#}");
+    let read_only = smoke(&["--read-only"]);
+    assert!(
+        read_only.iter().all(|s| s["method"] == "GET"),
+        "{read_only:#?}"
+    );
+    assert_eq!(read_only.len(), 7);
+}

@@ -135,7 +135,8 @@ fn smoke_run_from_a_spec_records_the_run_and_writes_reports() {
     assert_eq!(code, 1, "{stdout}{stderr}");
     // Plain progress lines when stderr is not a terminal.
     assert!(
-        stderr.contains("[1/34] passed list_items_items_get"),
+        stderr.contains("[1/34] passed create_item_items_post")
+            && stderr.contains("[2/34] passed list_items_items_get"),
         "{stderr}"
     );
     assert!(stdout.contains("failed   drift_union_drift_union_get GET /drift/union\n         body: `/method/last4`: expected string, got integer 4242"), "{stdout}");

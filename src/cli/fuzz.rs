@@ -11,7 +11,9 @@ use vouch::report::RunReport;
 use vouch::request::Session;
 use vouch::run;
 
-use super::args::{self, AllowOrigin, DataDir, EnvArgs, Format, ReportKind, Timeout};
+use super::args::{
+    self, warn_mutating, AllowOrigin, DataDir, EnvArgs, Format, ReportKind, Select, Timeout,
+};
 
 /// `vouch fuzz` arguments.
 #[derive(Debug, clap::Args)]
@@ -70,64 +72,6 @@ pub struct Args {
     timeout: Timeout,
     #[command(flatten)]
     allow: AllowOrigin,
-}
-
-/// Which operations a command calls: shared by `vouch fuzz`, `vouch run --spec` and
-/// `vouch load`.
-#[derive(Debug, Clone, clap::Args)]
-pub struct Select {
-    /// Only operations matching: an operationId or tag, `tag:NAME`, a method, a path glob
-    /// (`/items/*`), or `METHOD /glob` (repeatable).
-    #[arg(long)]
-    pub include: Vec<String>,
-    /// Leave out operations matching (same forms as --include; repeatable).
-    #[arg(long)]
-    pub exclude: Vec<String>,
-    /// Only GET, HEAD and OPTIONS: nothing that changes the service.
-    #[arg(long)]
-    pub read_only: bool,
-}
-
-impl Select {
-    /// The engine's selection, with `extra` included.
-    pub fn selection(&self, extra: &[String]) -> vouch::spec::select::Selection {
-        vouch::spec::select::Selection {
-            include: self.include.iter().chain(extra).cloned().collect(),
-            exclude: self.exclude.clone(),
-            read_only: self.read_only,
-        }
-    }
-}
-
-/// Says how many mutating operations a run would send to a service that is not on this
-/// machine.
-pub fn warn_mutating(
-    spec: &vouch::spec::Spec,
-    selection: &vouch::spec::select::Selection,
-    base_url: Option<&str>,
-    env: &vouch::request::Environment,
-) {
-    let mutating = spec
-        .operations()
-        .iter()
-        .filter(|o| selection.admits(o))
-        .filter(|o| !vouch::spec::select::SAFE_METHODS.contains(&o.method.as_str()))
-        .count();
-    let Ok(url) = vouch::request::base_url(spec, None, base_url, env) else {
-        return;
-    };
-    let loopback = match url.host() {
-        Some(url::Host::Domain(d)) => d == "localhost" || d.ends_with(".localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => true,
-    };
-    if mutating > 0 && !loopback {
-        eprintln!(
-            "warning: {mutating} operation(s) that can change data (POST/PUT/PATCH/DELETE) will be sent to {} (not this machine); --read-only or --exclude leaves them out",
-            url.origin().ascii_serialization()
-        );
-    }
 }
 
 /// The checks asked for.
@@ -192,6 +136,7 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
             accept_status: Vec::new(),
             allow_origins: a.allow.allow_origin.clone(),
             allow_files: false,
+            select: vouch::spec::select::Selection::default(),
         },
     )?;
     super::run::notes(&plan);

@@ -141,6 +141,14 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
     super::run::notes(&plan);
     let runtime = super::runtime(true)?;
     let contract = runtime.block_on(run::contract(&plan))?;
+    if plan.smoke && !plan.select.read_only {
+        super::args::warn_mutating(
+            contract.spec(),
+            &plan.select,
+            plan.base_url.as_deref(),
+            &plan.env,
+        );
+    }
     let session = Session::new();
     let send = a.timeout.send_options(false);
     let cancel = interrupt(&runtime);

@@ -181,6 +181,14 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
     // spare a cross-thread wake-up per call (the recorder has a thread of its own).
     let runtime = super::runtime(a.concurrency > 1)?;
     let contract = runtime.block_on(run::contract(&plan))?;
+    if plan.smoke && !plan.select.read_only {
+        super::args::warn_mutating(
+            contract.spec(),
+            &plan.select,
+            plan.base_url.as_deref(),
+            &plan.env,
+        );
+    }
     unresolved_refs(contract.spec());
     // Ctrl+C stops the run cleanly: the step in flight is dropped, the rest are skipped, and
     // the run is recorded as cancelled.

@@ -385,10 +385,87 @@ impl StepResult {
 /// taken from examples and defaults or generated from the schemas, no assertions (the
 /// contract check is the verdict).
 pub fn smoke(spec: &crate::spec::Spec) -> Vec<Step> {
-    spec.operations()
+    smoke_of(spec, &crate::spec::select::Selection::default())
+}
+
+/// The smoke suite of the selected operations, ordered and chained the way a person would
+/// call them: operations creating a resource first (their answer's id extracted into a
+/// variable), the operations on one resource given that id instead of a made-up one, and
+/// every DELETE last.
+pub fn smoke_of(spec: &crate::spec::Spec, select: &crate::spec::select::Selection) -> Vec<Step> {
+    use crate::spec::resources::{item_parts, Resources, Role};
+    let resources = Resources::of(spec);
+    let mut ops: Vec<&crate::spec::Operation> = spec
+        .operations()
         .iter()
-        .map(|op| smoke_step(spec, op))
-        .collect()
+        .filter(|o| select.admits(o))
+        .collect();
+    let rank = |o: &crate::spec::Operation| match (resources.role(&o.pointer), o.method.as_str()) {
+        (Some(Role::Create(_)), _) => 0,
+        (_, "DELETE") => 2,
+        _ => 1,
+    };
+    ops.sort_by_key(|o| rank(o));
+    // The variable each created kind's id goes in, by item template.
+    let mut made: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut steps = Vec::new();
+    for op in ops {
+        let mut step = smoke_step(spec, op);
+        match resources.role(&op.pointer) {
+            Some(Role::Create(kind)) => {
+                if let Some(field) = created_id_field(spec, op, kind) {
+                    let var = format!("{}_id", op.id);
+                    step.extractions.push(Extraction {
+                        var: var.clone(),
+                        from: Source::Json {
+                            path: format!("/{}", crate::spec::escape(&field)),
+                        },
+                    });
+                    made.entry(kind.item.clone()).or_insert(var);
+                }
+            }
+            Some(Role::Item(kind)) => {
+                let param = item_parts(&kind.item).map(|(_, p)| p.to_string());
+                if let (Some(var), Some(param)) = (made.get(&kind.item), param) {
+                    for p in &mut step.draft.params {
+                        if p.location == crate::spec::ParamLocation::Path && p.name == param {
+                            p.value = Value::String(format!("{{{{{var}}}}}"));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        steps.push(step);
+    }
+    steps
+}
+
+/// The field of a creating operation's success answer that holds the new resource's id: the
+/// link's, else found in the answer's schema by the item path parameter's name.
+fn created_id_field(
+    spec: &crate::spec::Spec,
+    op: &crate::spec::Operation,
+    kind: &crate::spec::resources::Kind,
+) -> Option<String> {
+    if let Some(f) = &kind.id_field {
+        return Some(f.clone());
+    }
+    let (_, param) = crate::spec::resources::item_parts(&kind.item)?;
+    let detail = spec.resolve(op);
+    let schema = detail
+        .responses
+        .iter()
+        .filter(|r| r.status.to_string().starts_with('2'))
+        .find_map(|r| {
+            crate::contract::media::preferred(&r.content)?
+                .schema
+                .clone()
+        })?;
+    let Value::Object(answer) = sample_response(spec, &schema, true) else {
+        return None;
+    };
+    crate::spec::resources::id_field(&answer, param)
 }
 
 /// The smoke step of one operation (what [`smoke`] makes for it).
