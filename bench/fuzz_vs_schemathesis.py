@@ -107,13 +107,14 @@ def run_schemathesis(port, tmp):
            "-c", "all", "--mode", "all", "--phases", "examples,coverage,fuzzing,stateful", "--workers",
            "1", "--max-response-time", "5", "--report", "ndjson,json", "--report-dir", rep, "--no-color"]
     cmd += ["--max-time", str(BUDGET)] if os.environ.get("ST_FILL") == "1" else []
-    t = time.time()
+    t, cut = time.time(), False
     with open(f"{tmp}/st-stdout.txt", "w") as log:  # cwd tmp: .schemathesis/ lands there
         p = subprocess.Popen(cmd, cwd=tmp, stdout=log, stderr=subprocess.STDOUT)
         try:
             p.wait(timeout=BUDGET + (30 if os.environ.get("ST_FILL") == "1" else 0))
         except subprocess.TimeoutExpired:
             p.send_signal(signal.SIGINT)
+            cut = True
             try:
                 p.wait(timeout=15)
             except subprocess.TimeoutExpired:
@@ -151,7 +152,7 @@ def run_schemathesis(port, tmp):
             own = json.load(open(f"{rep}/{name}"))["test_cases"]
         except (ValueError, KeyError, OSError):
             pass
-    return {"wall_s": wall, "first_failure_s": first, "failures": raw, "exit_code": p.returncode,
+    return {"wall_s": wall, "first_failure_s": first, "failures": raw, "exit_code": p.returncode, "interrupted": cut,
             "own_unique_failures": (own or {}).get("unique_failures"), "requests": (own or {}).get("generated"),
             "unique": [{"check": c, "operation": o, **v} for (c, o), v in sorted(unique.items())]}
 
@@ -209,7 +210,7 @@ def report(name, r):
     rows = [("unique failures (check, operation)", len(v["unique"]), len(s["unique"])),
             ("failures reported / its own count", v.get("failures"), f"{s['failures']} / {s['own_unique_failures']}"),
             ("requests / test cases", v.get("requests"), s["requests"]),
-            ("wall time", secs(v["wall_s"]), secs(s["wall_s"])),
+            ("wall time", secs(v["wall_s"]), secs(s["wall_s"]) + (" (cut)" if s["interrupted"] else "")),
             ("time to first failure", secs(v.get("first_failure_s")), secs(s["first_failure_s"]))]
     print(f"{'':36} {'vouch':>12} {'schemathesis':>16}")
     for label, a, b in rows:

@@ -157,6 +157,11 @@ pub(crate) fn client() -> String {
         crate::commands::MOCK_EVENT,
         "Each request served by the mock of `startMock`, as it is answered.",
     );
+    ts.event::<vouch::fuzz::Event>(
+        "onFuzzEvent",
+        crate::commands::FUZZ_EVENT,
+        "Progress of `fuzz`, as it runs.",
+    );
     ts.render()
 }
 
@@ -191,6 +196,9 @@ fn generate(dir: &Path) {
     vouch::workbench::MockSettings::export_all(&cfg).expect("MockSettings");
     vouch::workbench::MockView::export_all(&cfg).expect("MockView");
     vouch::mock::Served::export_all(&cfg).expect("Served");
+    vouch::workbench::FuzzSettings::export_all(&cfg).expect("FuzzSettings");
+    vouch::workbench::FuzzView::export_all(&cfg).expect("FuzzView");
+    vouch::fuzz::Event::export_all(&cfg).expect("FuzzEvent");
 }
 
 fn files(dir: &Path) -> Vec<(PathBuf, String)> {

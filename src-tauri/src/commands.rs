@@ -21,9 +21,9 @@ use vouch::request::{Auth, Draft};
 use vouch::store::Trashed;
 use vouch::workbench::{
     BodyHits, BodyLayout, BodyLine, CallView, CheckMark, CheckRow, CollectionRow, EnvView,
-    FreeRequest, HistoryRow, ImportView, InheritedView, LoadSettings, LoadView, MockSettings,
-    MockView, OperationForm, OperationRow, RunPoint, RunView, SavedRef, SavedView, SpecSummary,
-    StepDetail, Workbench, WorkbenchError,
+    FreeRequest, FuzzSettings, FuzzView, HistoryRow, ImportView, InheritedView, LoadSettings,
+    LoadView, MockSettings, MockView, OperationForm, OperationRow, RunPoint, RunView, SavedRef,
+    SavedView, SpecSummary, StepDetail, Workbench, WorkbenchError,
 };
 
 /// An error as the UI receives it.
@@ -72,6 +72,9 @@ pub const LOAD_EVENT: &str = "load-tick";
 
 /// The event the mock reports each request it served with (a `vouch::mock::Served`).
 pub const MOCK_EVENT: &str = "mock-served";
+
+/// The event a fuzz run reports its progress with (a `vouch::fuzz::Event`).
+pub const FUZZ_EVENT: &str = "fuzz-event";
 
 /// Declares the commands: for each, `fn name(arg: Type, ...) -> Result [as "TsType"] = mode
 /// |wb[, injected: Type...]| body;` where `mode` is `blocking` or `async`, `wb` names the
@@ -291,6 +294,17 @@ commands! {
 
     /// Stops the mock serving, if any (its port closed when this returns).
     fn stop_mock() -> () = async |wb| { wb.stop_mock().await; Ok(()) };
+
+    /// Fuzzes the open spec (or one operation) as `vouch fuzz` does, with the window's base
+    /// URL and environment `env`, reporting progress as `fuzz-event` events; `cancel` stops it,
+    /// keeping what was found.
+    fn fuzz(settings: FuzzSettings, env: Option<String>) -> FuzzView
+        = async |wb, app: AppHandle| wb.fuzz(&settings, env, |e| { let _ = app.emit(FUZZ_EVENT, e); }).await;
+
+    /// Saves failures of the last fuzz run (their places in its list; empty: all) into a
+    /// collection, each with the assertion that failed; returns the folder they went in.
+    fn save_fuzz_failures(collection: String, which: Vec<u32>) -> String
+        = blocking |wb| wb.save_fuzz_failures(&collection, &which);
 
     /// Exports a collection as a Vouch folder (`postman`: a Postman v2.1 file at `to`); returns
     /// the number of files written.

@@ -9,6 +9,7 @@
 mod auth;
 mod body_view;
 mod form;
+mod fuzz;
 mod load;
 mod mock;
 mod saved;
@@ -26,6 +27,7 @@ use tokio_util::sync::CancellationToken;
 pub use auth::{InheritedView, SavedRef};
 pub use body_view::{BodyHits, BodyLayout, BodyLine, BodyView, WIDTH as BODY_WIDTH};
 pub use form::{form_schema, operation_form, BodyField, OperationForm, ParamField};
+pub use fuzz::{FuzzFailureView, FuzzSettings, FuzzView};
 pub use load::{LoadFigures, LoadSettings, LoadStep, LoadTick, LoadView};
 pub use mock::{MockSettings, MockView};
 pub use saved::{CheckMark, CheckRow, ExtractRow, FreeRequest, SavedView, StepDetail};
@@ -570,6 +572,8 @@ pub struct Workbench {
     last: Mutex<Option<crate::request::Exchange>>,
     /// The mock of the open spec, while it serves (see `start_mock`).
     mock: Mutex<Option<mock::Serving>>,
+    /// The last fuzz run's failures and seed (what `save_fuzz_failures` saves).
+    fuzzed: Mutex<(Vec<crate::fuzz::Failure>, u64)>,
 }
 
 impl Workbench {
@@ -592,6 +596,7 @@ impl Workbench {
             data_dir,
             last: Mutex::new(None),
             mock: Mutex::new(None),
+            fuzzed: Mutex::new((Vec::new(), 0)),
         }
     }
 

@@ -858,6 +858,37 @@ async function main() {
       await press("mock-clear");
       await browser.waitUntil(async () => (await (await $t("mock-count")).getText()) === "0", { timeout: 5000, timeoutMsg: "the log was not cleared" });
     });
+    await step(browser, "19", "the Fuzz tab: one operation fuzzed, its failure shown shrunk, opened in a tab and saved", async () => {
+      await pane("spec");
+      await paste("op-filter", "price-string");
+      await op("GET /drift/price-string");
+      await pane("fuzz");
+      await (await $t("fuzz-scope")).selectByAttribute("value", "operation");
+      await fill("fuzz-examples", "5");
+      await press("fuzz-start");
+      const summary = await $t("fuzz-summary");
+      await summary.waitForDisplayed({ timeout: 60000, timeoutMsg: "the fuzz run did not finish" });
+      const said = await summary.getText();
+      if (!/^1 unique failure\(s\) in \d+ requests to 1 operation/.test(said)) throw new Error(`summary: ${said}`);
+      const failure = await browser.execute(() => {
+        const li = document.querySelector('[data-testid="fuzz-failure"]');
+        return li ? `${li.getAttribute("data-check")} ${li.textContent}` : "";
+      });
+      if (!failure.startsWith("response-conformance") || !failure.includes("at /price") || !failure.includes("curl -X 'GET'")) throw new Error(`failure: ${failure}`);
+      await browser.saveScreenshot(join(shots, "19a-fuzz.png"));
+      // The shrunk request in a tab of its own.
+      await press("fuzz-open");
+      await browser.waitUntil(async () => (await browser.execute(() => document.querySelector('[data-testid="tab-bar"] [role=tab][aria-selected=true]')?.getAttribute("title") ?? "")).includes("response-conformance"), {
+        timeout: 5000,
+        timeoutMsg: "the failure did not open in a tab",
+      });
+      // Saved with the assertion that failed, into a collection of its own.
+      await paste("fuzz-collection", "e2e fuzz");
+      await press("fuzz-save");
+      const saved = await $t("fuzz-saved");
+      await saved.waitForDisplayed({ timeout: 5000, timeoutMsg: "the failure was not saved" });
+      if (!(await saved.getText()).includes("e2e fuzz / fuzz failures (seed 1)")) throw new Error(`saved: ${await saved.getText()}`);
+    });
   } finally {
     await browser.deleteSession().catch(() => {});
   }

@@ -11,6 +11,7 @@ import { OperationList } from "./components/OperationList";
 import { RequestPanel } from "./components/RequestPanel";
 import { ResponsePanel } from "./components/ResponsePanel";
 import { InheritedAuth } from "./components/InheritedAuth";
+import { FuzzPanel } from "./components/FuzzPanel";
 import { MockPanel } from "./components/MockPanel";
 import { Palette, type PaletteItem } from "./components/Palette";
 import { Sidebar } from "./components/Sidebar";
@@ -274,6 +275,7 @@ export function App() {
             />
           }
           mock={<MockPanel spec={spec.spec} baseUrl={baseUrl} onBaseUrl={setBaseUrl} />}
+          fuzz={<FuzzPanel spec={spec.spec} env={environments.env} operation={tabs.tab?.operationId ?? null} onOpen={tabs.openDraft} />}
           history={collections.history}
           onReopen={tabs.reopen}
         />

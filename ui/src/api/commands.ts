@@ -16,6 +16,9 @@ import type { EnvView } from "./bindings/EnvView";
 import type { Event } from "./bindings/Event";
 import type { Finding } from "./bindings/Finding";
 import type { FreeRequest } from "./bindings/FreeRequest";
+import type { FuzzEvent } from "./bindings/FuzzEvent";
+import type { FuzzSettings } from "./bindings/FuzzSettings";
+import type { FuzzView } from "./bindings/FuzzView";
 import type { HistoryRow } from "./bindings/HistoryRow";
 import type { ImportView } from "./bindings/ImportView";
 import type { InheritedView } from "./bindings/InheritedView";
@@ -286,6 +289,23 @@ export function stopMock(): Promise<void> {
 }
 
 /**
+ * Fuzzes the open spec (or one operation) as `vouch fuzz` does, with the window's base
+ * URL and environment `env`, reporting progress as `fuzz-event` events; `cancel` stops it,
+ * keeping what was found.
+ */
+export function fuzz(settings: FuzzSettings, env: string | null): Promise<FuzzView> {
+  return invoke<FuzzView>("fuzz", { settings, env });
+}
+
+/**
+ * Saves failures of the last fuzz run (their places in its list; empty: all) into a
+ * collection, each with the assertion that failed; returns the folder they went in.
+ */
+export function saveFuzzFailures(collection: string, which: Array<number>): Promise<string> {
+  return invoke<string>("save_fuzz_failures", { collection, which });
+}
+
+/**
  * Exports a collection as a Vouch folder (`postman`: a Postman v2.1 file at `to`); returns
  * the number of files written.
  */
@@ -377,4 +397,9 @@ export function onLoadTick(f: (e: LoadTick) => void): Promise<UnlistenFn> {
 /** Each request served by the mock of `startMock`, as it is answered. */
 export function onMockServed(f: (e: Served) => void): Promise<UnlistenFn> {
   return listen<Served>("mock-served", (m) => f(m.payload));
+}
+
+/** Progress of `fuzz`, as it runs. */
+export function onFuzzEvent(f: (e: FuzzEvent) => void): Promise<UnlistenFn> {
+  return listen<FuzzEvent>("fuzz-event", (m) => f(m.payload));
 }

@@ -33,8 +33,16 @@ import type { LoadView } from "./bindings/LoadView";
 import type { MockSettings } from "./bindings/MockSettings";
 import type { MockView } from "./bindings/MockView";
 import type { Served } from "./bindings/Served";
+import type { FuzzEvent } from "./bindings/FuzzEvent";
+import type { FuzzFailureView } from "./bindings/FuzzFailureView";
+import type { FuzzSettings } from "./bindings/FuzzSettings";
+import type { FuzzView } from "./bindings/FuzzView";
 
 export type {
+  FuzzEvent,
+  FuzzFailureView,
+  FuzzSettings,
+  FuzzView,
   MockSettings,
   MockView,
   Served,
@@ -126,6 +134,9 @@ export const api = {
   startMock: commands.startMock,
   stopMock: commands.stopMock,
   onMockServed: commands.onMockServed,
+  fuzz: commands.fuzz,
+  saveFuzzFailures: commands.saveFuzzFailures,
+  onFuzzEvent: commands.onFuzzEvent,
   exportCollection: commands.exportCollection,
   specChanged: commands.specChanged,
   createSuite: commands.createSuite,

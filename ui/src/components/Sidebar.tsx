@@ -3,7 +3,7 @@ import { useState, type ReactNode } from "react";
 import type { HistoryRow } from "../api";
 import { useMockServing } from "../hooks/useMock";
 
-type Pane = "spec" | "collections" | "history" | "mock";
+type Pane = "spec" | "collections" | "history" | "mock" | "fuzz";
 
 interface Props {
   /** The operation explorer. */
@@ -12,17 +12,19 @@ interface Props {
   collections: ReactNode;
   /** The Mock panel: a mock of the open spec and its log. */
   mock: ReactNode;
+  /** The Fuzz panel: generated requests against the spec's service, failures listed. */
+  fuzz: ReactNode;
   history: HistoryRow[];
   onReopen: (h: HistoryRow) => void;
 }
 
 /** The left sidebar: the spec's operations, the collections, the history of calls, the mock of
- *  the spec, as tabs. */
-export function Sidebar({ spec, collections, mock, history, onReopen }: Props) {
+ *  the spec, the fuzzer, as tabs. */
+export function Sidebar({ spec, collections, mock, fuzz, history, onReopen }: Props) {
   const [pane, setPane] = useState<Pane>("spec");
   const [query, setQuery] = useState("");
   const serving = useMockServing();
-  const labels: Record<Pane, string> = { spec: "Spec", collections: "Collections", history: "History", mock: "Mock" };
+  const labels: Record<Pane, string> = { spec: "Spec", collections: "Collections", history: "History", mock: "Mock", fuzz: "Fuzz" };
   const q = query.toLowerCase();
   const calls = q ? history.filter((h) => `${h.method} ${h.url} ${h.status ?? ""}`.toLowerCase().includes(q)) : history;
   return (
@@ -39,6 +41,7 @@ export function Sidebar({ spec, collections, mock, history, onReopen }: Props) {
         {pane === "spec" && spec}
         {pane === "collections" && collections}
         {pane === "mock" && mock}
+        {pane === "fuzz" && fuzz}
         {pane === "history" && (
           <div className="history-pane">
             <input className="filter" data-testid="history-filter" value={query} placeholder="Filter the history" onChange={(e) => setQuery(e.target.value)} />

@@ -112,6 +112,14 @@ export function useTabs({ attempt, notify, clearCall, onSaved, spec, baseUrl }: 
     });
   };
 
+  /** A request found elsewhere (a fuzz failure's), in a new tab titled `title`. */
+  const openDraft = async (r: { operation_id: string | null; draft: Draft; check?: string }) => {
+    const id = r.operation_id;
+    await attempt(async () => {
+      show(tabOf(await formOf(id), r.draft, `${r.check ? `${r.check}: ` : ""}${r.draft.method} ${r.draft.path}`, id));
+    });
+  };
+
   /** A request typed or pasted (URL, `METHOD URL`, cURL), in a new tab; false when it could
    *  not be read (the error says why). */
   const openFree = async (text: string): Promise<boolean> => {
@@ -304,6 +312,7 @@ export function useTabs({ attempt, notify, clearCall, onSaved, spec, baseUrl }: 
     pin: (id: string) => setTabs((all) => all.map((t) => (t.id === id ? { ...t, pinned: true } : t))),
     select,
     reopen,
+    openDraft,
     openSaved,
     openFree,
     renamed,
