@@ -24,9 +24,10 @@ What is counted:
   check on the same operation; for the checks about a path's methods (unsupported_method,
   allow_header_conformance) on the same path; for sequence checks (use_after_free,
   ensure_resource_availability) on the same resource (the path without trailing {parameters}).
-  status_code_conformance is compared per received status: found only when vouch's
-  response-conformance on that operation is about the same status. The reverse gives vouch's
-  failures Schemathesis did not report.
+  status_code_conformance is compared per received status: found when vouch got that status on
+  that operation (its access log) and reported response-conformance there (server-error for a
+  5xx), since vouch reports one response-conformance failure per operation and location. The
+  reverse (pairs only) gives vouch's failures Schemathesis did not report.
 """
 import base64, json, os, re, secrets, shlex, signal, socket, subprocess, sys, tempfile, time
 import urllib.error, urllib.parse, urllib.request, xml.etree.ElementTree as ET
@@ -155,7 +156,7 @@ def templates(spec):
 
 def access_log(path, spec):
     """Requests by operation and by status from a uvicorn access log."""
-    tpl, by_op, by_status, n = templates(spec), {}, {}, 0
+    tpl, by_op, by_status, op_status, n = templates(spec), {}, {}, {}, 0
     for line in open(path, errors="replace"):
         m = re.search(r'"([A-Z]+) (\S*) HTTP/[\d.]+" (\d{3})', line)
         if not m:
@@ -169,8 +170,11 @@ def access_log(path, spec):
                 key = f"{method} {p}" + ("" if method in methods else " (undeclared method)")
                 break
         by_op[key] = by_op.get(key, 0) + 1
+        op_status.setdefault(key, {}).setdefault(status, 0)
+        op_status[key][status] += 1
     return {"requests": n, "by_status": dict(sorted(by_status.items())),
-            "by_operation": dict(sorted(by_op.items(), key=lambda kv: -kv[1]))}
+            "by_operation": dict(sorted(by_op.items(), key=lambda kv: -kv[1])),
+            "statuses_by_operation": {k: dict(sorted(v.items())) for k, v in sorted(op_status.items())}}
 
 
 def run_vouch(base, token, tmp):
@@ -333,13 +337,15 @@ def vouch_found(f, variant, v):
     want = MAP.get(f["check"])
     if want is None:
         return None
-    for g in v["unique"]:
-        if g["check"] == want and same_place(f["check"], f["operation"], g["operation"]):
-            if f["check"] == "status_code_conformance" and variant.get("received") is not None:
-                if variant["received"] not in g["statuses"]:
-                    continue
-            return True
-    return False
+    if f["check"] == "status_code_conformance" and variant.get("received") is not None:
+        # vouch checks every response and reports one response-conformance failure per
+        # operation and location (a 5xx as server-error): the status counts as found when vouch
+        # got it on that operation (its access log) and failed the operation for it.
+        got = v["log"]["statuses_by_operation"].get(f["operation"], {})
+        kinds = {"server-error"} if variant["received"] >= 500 else {"response-conformance"}
+        return str(variant["received"]) in got and any(
+            g["check"] in kinds and g["operation"] == f["operation"] for g in v["unique"])
+    return any(g["check"] == want and same_place(f["check"], f["operation"], g["operation"]) for g in v["unique"])
 
 
 def compare(v, s):
@@ -350,6 +356,8 @@ def compare(v, s):
             var["found_by_vouch"] = vouch_found(f, var, v)
             if var["found_by_vouch"] is False:
                 missed.append({"check": f["check"], "operation": f["operation"], "vouch_check": f["vouch_check"], **var,
+                               "title": f["title"], "vouch_requests": v["log"]["by_operation"].get(f["operation"], 0),
+                               "vouch_statuses": v["log"]["statuses_by_operation"].get(f["operation"], {}),
                                "vouch_on_operation": sorted({f"{g['check']} {g['statuses']}" for g in v["unique"]
                                                              if g["operation"] == f["operation"]})})
         f["found_by_vouch"] = None if f["vouch_check"] is None else all(x["found_by_vouch"] for x in f["variants"])
@@ -374,6 +382,9 @@ def report(r):
     print(f"\n== FastAPI full-stack template backend: seed {SEED}, vouch budget {BUDGET} s, "
           f"Schemathesis {'--max-time ' + str(BUDGET) if ST_FILL else 'its default examples'}"
           f"{', ' + EXAMPLES + ' examples/operation' if EXAMPLES else ''}")
+    b = r["build"]
+    print(f"{b['version']} at {b['commit']}" + (f" + uncommitted changes to {', '.join(b['changed_since'])}"
+                                                  if b["changed_since"] else ""))
     rows = [("unique failures (check, operation)", len(v["unique"]), len(s["unique"])),
             ("distinct (+status / message line)", v["distinct"], s["distinct"]),
             ("failures reported / its own count", v["failures"], f"{s['failures']} / {s['own_unique_failures']}"),
@@ -403,18 +414,27 @@ def report(r):
         print(f"  {f['check']:30} {f['operation']:52} {state} {lines}")
     print(f"\nSchemathesis failures vouch MISSED ({len(r['vouch_missed'])}):")
     for m in r["vouch_missed"]:
-        other = f" (vouch on this operation: {', '.join(m['vouch_on_operation'])})" if m["vouch_on_operation"] else ""
-        print(f"  * {m['check']} -> {m['vouch_check']} on {m['operation']} [{m['phase']}]{other}\n"
-              f"      {short(m['message'], 300)}\n      answered {m['status']}: {short(m['response'], 160)}\n"
+        other = f"; its failures there: {', '.join(m['vouch_on_operation'])}" if m["vouch_on_operation"] else ""
+        print(f"  * {m['check']} -> {m['vouch_check']} on {m['operation']} [{m['phase']}] (vouch sent "
+              f"{m['vouch_requests']} requests there, statuses {m['vouch_statuses'] or '-'}{other})\n"
+              f"      {short(m['title'] + ': ' + m['message'], 300)}\n      answered {m['status']}: {short(m['response'], 160)}\n"
               f"      {short(m['curl'], 600)}")
     print(f"\nvouch failures Schemathesis did not report ({len(r['schemathesis_missed'])}):")
     for g in r["schemathesis_missed"]:
         print(f"  * {g['check']} on {g['operation']}: {short(g['message'], 200)}\n      {short(g['curl'], 400)}")
 
 
+def build():
+    """Which vouch was measured: its version, the commit, and the engine files changed since."""
+    git = ["git", "--no-optional-locks"]
+    run = lambda cmd: subprocess.run(cmd, capture_output=True, text=True).stdout.strip()
+    return {"version": run([VOUCH, "--version"]), "commit": run(git + ["rev-parse", "--short", "HEAD"]),
+            "changed_since": run(git + ["diff", "--name-only", "HEAD", "--", "src"]).split()}
+
+
 def main():
     os.makedirs(OUTDIR, exist_ok=True)
-    res = {}
+    res = {"build": build()}
     for tool, fn in (("vouch", run_vouch), ("schemathesis", run_schemathesis)):
         log(f"{tool}: fresh database")
         fresh_database()

@@ -409,3 +409,37 @@ fn the_smoke_suite_creates_first_feeds_ids_deletes_last_and_honours_the_selectio
     );
     assert_eq!(read_only.len(), 7);
 }
+
+#[test]
+fn a_time_budget_reaches_every_operation_before_going_deep() {
+    let (service, spec) = library();
+    let (code, out, err) = fuzz(&[
+        &spec,
+        "--base-url",
+        &service.base,
+        "--seed",
+        "5",
+        "--max-examples",
+        "1000000",
+        "--time-budget",
+        "5s",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let found = keys(&out);
+    // Breadth first: the last operations and the stateful phase are reached within the budget
+    // although the first operation alone could take all of it.
+    for (check, operation) in [
+        ("allow-on-405", "ping_ping_get"),
+        ("use-after-delete", "read_book_books__book_id__get"),
+        ("server-error", "list_books_books_get"),
+    ] {
+        assert!(
+            found.iter().any(|(c, o, _)| c == check && o == operation),
+            "{check} on {operation}: {found:#?}"
+        );
+    }
+    let elapsed = out["stats"]["elapsed_ms"].as_u64().expect("elapsed");
+    assert!((5_000..60_000).contains(&elapsed), "{elapsed} ms");
+}

@@ -60,6 +60,13 @@ pub(super) enum BodyInput {
         /// The text.
         text: String,
     },
+    /// Bytes that are not text at all (not UTF-8), with a media type.
+    Bytes {
+        /// Content-Type sent.
+        content_type: String,
+        /// The bytes.
+        bytes: Vec<u8>,
+    },
 }
 
 /// What a case is meant to be.
@@ -110,6 +117,16 @@ impl Target {
             (BodyInput::Raw { content_type, text }, _) => Body::Text {
                 content_type: content_type.clone(),
                 text: text.clone(),
+            },
+            (
+                BodyInput::Bytes {
+                    content_type,
+                    bytes,
+                },
+                _,
+            ) => Body::Bytes {
+                content_type: content_type.clone(),
+                bytes: bytes.clone(),
             },
         });
         Draft {
@@ -291,6 +308,12 @@ impl Target {
                     text: "{\"unterminated\": ".into(),
                 });
                 out.push(negative(input, "body", "malformed JSON"));
+                let mut input = base.clone();
+                input.body = Some(BodyInput::Bytes {
+                    content_type: media.clone(),
+                    bytes: b"{\"\xff\xfe\": \xc3}".to_vec(),
+                });
+                out.push(negative(input, "body", "not UTF-8"));
                 let mut input = base.clone();
                 input.body = Some(BodyInput::Raw {
                     content_type: "text/plain".into(),

@@ -155,7 +155,7 @@ pub(super) fn evaluate(
         });
     }
     for f in checked.findings.iter().filter(|f| f.fails()) {
-        if f.kind == FindingKind::Request || (f.kind == FindingKind::Status && status >= 500) {
+        if f.kind == FindingKind::Request {
             continue;
         }
         out.push(Found {

@@ -389,15 +389,20 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
         }
     }
 
-    // Kept whole: the phases in their order, each a loop over the operations with the same
-    // batching, time and dead-service rules.
+    /// The phases over every operation, breadth first so a time budget reaches them all:
+    /// examples and boundary values (and the credential probes), negative requests, the
+    /// 405 probes, the stateful sequences, then random positive requests round-robin.
     async fn generate(&mut self) {
         let spec = self.ctx.contract.spec();
         let n = self.targets.len();
-        for op in 0..n {
-            let id = self.targets[op].0.id.clone();
+        let max = self.options.max_examples.max(1);
+        // Positive requests each operation has had (the random ones fill up to `max`).
+        let mut used = vec![0; n];
+        for (op, used) in used.iter_mut().enumerate() {
+            if self.out_of_time() {
+                return;
+            }
             let t = &self.targets[op].1;
-            let max = self.options.max_examples.max(1);
             let mut batch: Vec<Case> = Vec::new();
             if self.phase(Phase::Examples) {
                 batch.extend(t.examples(spec));
@@ -407,42 +412,18 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
                 b.truncate(max);
                 batch.extend(b);
             }
-            if self.out_of_time() {
-                break;
-            }
-            (self.on_event)(&Event::Operation {
-                done: op,
-                operation: id.clone(),
-                phase: Phase::Positive,
-            });
+            *used = batch.len();
+            self.announce(op, Phase::Positive);
             self.send_cases(op, &batch, Creds::Given).await;
             self.auth_probes(op).await;
-            if self.phase(Phase::Positive) {
-                self.random(op, max.saturating_sub(batch.len())).await;
-            }
-            if self.phase(Phase::Negative) && !self.out_of_time() {
-                (self.on_event)(&Event::Operation {
-                    done: op,
-                    operation: id.clone(),
-                    phase: Phase::Negative,
-                });
-                let t = &self.targets[op].1;
-                let mut negatives = t.negatives(spec, &t.base(spec));
-                // More bases when there is room: each constraint broken beside varied values.
-                let mut k = 0;
-                while negatives.len() < max.min(3 * negatives.len().max(1)) && k < 3 {
-                    let base = t.random(
-                        spec,
-                        seed_of(self.options.seed, format!("{id}/neg/{k}").as_bytes()),
-                    );
-                    let more = t.negatives(spec, &base);
-                    if more.is_empty() {
-                        break;
-                    }
-                    negatives.extend(more);
-                    k += 1;
+        }
+        if self.phase(Phase::Negative) {
+            for op in 0..n {
+                if self.out_of_time() {
+                    return;
                 }
-                negatives.truncate(max);
+                self.announce(op, Phase::Negative);
+                let negatives = self.negatives(op, max);
                 self.send_cases(op, &negatives, Creds::Given).await;
             }
         }
@@ -452,47 +433,95 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
         if self.phase(Phase::Stateful) && !self.out_of_time() {
             self.stateful().await;
         }
+        if self.phase(Phase::Positive) {
+            self.random(&used, max).await;
+        }
+    }
+
+    fn announce(&mut self, op: usize, phase: Phase) {
+        let operation = self.targets[op].0.id.clone();
+        (self.on_event)(&Event::Operation {
+            done: op,
+            operation,
+            phase,
+        });
+    }
+
+    /// Negative requests for operation `op`, at most `max`: each constraint broken on the
+    /// smallest request, then (when there is room) beside varied values.
+    fn negatives(&self, op: usize, max: usize) -> Vec<Case> {
+        let spec = self.spec();
+        let (operation, t) = &self.targets[op];
+        let mut negatives = t.negatives(spec, &t.base(spec));
+        let mut k = 0;
+        while negatives.len() < max.min(3 * negatives.len().max(1)) && k < 3 {
+            let seed = seed_of(
+                self.options.seed,
+                format!("{}/neg/{k}", operation.id).as_bytes(),
+            );
+            let more = t.negatives(spec, &t.random(spec, seed));
+            if more.is_empty() {
+                break;
+            }
+            negatives.extend(more);
+            k += 1;
+        }
+        negatives.truncate(max);
+        negatives
     }
 
     fn checks(&self, c: Check) -> bool {
         self.options.checks.contains(&c)
     }
 
-    /// Random positive requests, `count` of them: fresh ones, and (half the time, once
-    /// some request reached a status not seen before) neighbours of such a request.
-    async fn random(&mut self, op: usize, count: usize) {
+    /// Random positive requests, round-robin over the operations (a few each per round)
+    /// until each has had `max` positive requests or time is out: fresh ones, and (half the
+    /// time, once some request reached a status not seen before) neighbours of such a
+    /// request.
+    async fn random(&mut self, used: &[usize], max: usize) {
         let spec = self.ctx.contract.spec();
-        let id = self.targets[op].0.id.clone();
-        let mut corpus: Vec<Input> = Vec::new();
-        let step = self.options.concurrency.max(1);
-        let mut i = 0;
-        while i < count && !self.out_of_time() {
-            let t = &self.targets[op].1;
-            let batch: Vec<Case> = (i..(i + step).min(count))
-                .map(|j| {
-                    let seed = seed_of(self.options.seed, format!("{id}/{j}").as_bytes());
-                    let input = if !corpus.is_empty() && seed.is_multiple_of(2) {
-                        t.mutate(
-                            spec,
-                            &corpus[(seed >> 8) as usize % corpus.len()],
-                            seed >> 16,
-                        )
-                    } else {
-                        t.random(spec, seed)
-                    };
-                    Case {
-                        input,
-                        intent: Intent::Positive,
-                    }
-                })
-                .collect();
-            i += batch.len();
-            let before: HashSet<u16> = self.seen(op);
-            let results = self.send_cases(op, &batch, Creds::Given).await;
-            for (case, status) in batch.into_iter().zip(results) {
-                if status.is_some_and(|s| !before.contains(&s)) {
-                    corpus.push(case.input);
+        let round = self.options.concurrency.max(1) * 4;
+        let mut corpus: Vec<Vec<Input>> = vec![Vec::new(); used.len()];
+        let mut next: Vec<usize> = vec![0; used.len()];
+        loop {
+            let mut sent_any = false;
+            for op in 0..used.len() {
+                let count = max.saturating_sub(used[op]);
+                if next[op] >= count {
+                    continue;
                 }
+                if self.out_of_time() {
+                    return;
+                }
+                sent_any = true;
+                let id = self.targets[op].0.id.clone();
+                let t = &self.targets[op].1;
+                let batch: Vec<Case> = (next[op]..(next[op] + round).min(count))
+                    .map(|j| {
+                        let seed = seed_of(self.options.seed, format!("{id}/{j}").as_bytes());
+                        let pool = &corpus[op];
+                        let input = if !pool.is_empty() && seed.is_multiple_of(2) {
+                            t.mutate(spec, &pool[(seed >> 8) as usize % pool.len()], seed >> 16)
+                        } else {
+                            t.random(spec, seed)
+                        };
+                        Case {
+                            input,
+                            intent: Intent::Positive,
+                        }
+                    })
+                    .collect();
+                next[op] += batch.len();
+                let before: HashSet<u16> = self.seen(op);
+                let results = self.send_cases(op, &batch, Creds::Given).await;
+                for (case, status) in batch.into_iter().zip(results) {
+                    if status.is_some_and(|s| !before.contains(&s)) {
+                        corpus[op].push(case.input);
+                    }
+                }
+            }
+            if !sent_any {
+                return;
             }
         }
     }
@@ -681,18 +710,18 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
             if self.out_of_time() {
                 break;
             }
-            let taken: Vec<&str> = self
+            let taken: Vec<String> = self
                 .spec()
                 .operations()
                 .iter()
                 .filter(|o| o.path == path)
-                .map(|o| o.method.as_str())
+                .map(|o| o.method.clone())
                 .collect();
             let safe_only = self.options.select.read_only;
             let Some(method) = ["PATCH", "PUT", "DELETE", "POST", "GET"]
                 .into_iter()
                 .filter(|m| !safe_only || *m == "GET")
-                .find(|m| !taken.contains(m))
+                .find(|m| !taken.iter().any(|t| t == m))
             else {
                 continue;
             };
@@ -712,8 +741,33 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
                 continue;
             };
             self.responses += 1;
+            let allowed: Vec<String> = ex
+                .header("allow")
+                .map(|a| {
+                    a.split(',')
+                        .map(|m| m.trim().to_ascii_uppercase())
+                        .filter(|m| !m.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let missing: Vec<&str> = taken
+                .iter()
+                .map(String::as_str)
+                .filter(|m| !allowed.iter().any(|a| a == m))
+                .collect();
             let found = if ex.status == 405 && ex.header("allow").is_none() {
                 Some(format!("{method} {path} got 405 without the Allow header that names the methods it takes"))
+            } else if ex.status == 405 && !missing.is_empty() {
+                Some(format!(
+                    "{method} {path} got 405 with `Allow: {}`, which leaves out {} the spec declares for the path",
+                    allowed.join(", "),
+                    missing.join(", ")
+                ))
+            } else if ex.status >= 500 {
+                Some(format!(
+                    "{method} {path}, a method the path does not declare, got {} instead of 405",
+                    ex.status
+                ))
             } else if (200..300).contains(&ex.status) {
                 Some(format!(
                     "{method} {path}, a method the path does not declare, was answered {}",
@@ -723,12 +777,18 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
                 None
             };
             if let Some(message) = found {
+                // 405, with an Allow naming every method the path declares.
+                let names = taken.iter().map(|m| crate::suite::Assertion::Header {
+                    name: "allow".into(),
+                    test: crate::suite::Test::Matches(format!("(?i)\\b{m}\\b")),
+                });
                 let step = Step {
                     assertions: vec![crate::suite::Assertion::Status {
                         test: crate::suite::Test::Equals(405.into()),
                     }]
                     .into_iter()
                     .chain(Check::AllowOn405.assertion(0.0))
+                    .chain(names)
                     .collect(),
                     operation_id: None,
                     ..self.step_of(op, draft.clone(), Check::AllowOn405)
@@ -1093,9 +1153,22 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
             .check_request(&t.detail, &prepared.parts())
             .findings
             .is_empty();
+        // The request check reads JSON bodies only: a form or multipart body's fields are
+        // checked here against the body schema, so a shrink keeps their required parts.
+        let body_breaks = match (
+            &candidate.body,
+            t.media.as_ref().and_then(|(_, s)| s.as_ref()),
+        ) {
+            (Some(cases::BodyInput::Value(v)), Some(schema)) => !self
+                .ctx
+                .contract
+                .check_value(crate::contract::Direction::Request, schema, v)
+                .is_ok_and(|f| f.is_empty()),
+            _ => false,
+        };
         match intent {
-            Intent::Positive => !broken,
-            Intent::Negative { .. } => broken,
+            Intent::Positive => !broken && !body_breaks,
+            Intent::Negative { .. } => broken || body_breaks,
         }
     }
 

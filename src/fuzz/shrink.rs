@@ -101,6 +101,7 @@ pub(super) fn size(input: &Input) -> usize {
     let body = match &input.body {
         Some(BodyInput::Value(v)) => of(v),
         Some(BodyInput::Raw { text, .. }) => text.len(),
+        Some(BodyInput::Bytes { bytes, .. }) => bytes.len(),
         None => 0,
     };
     input.params.iter().map(|(_, v)| 2 + of(v)).sum::<usize>() + body
