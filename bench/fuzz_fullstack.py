@@ -24,10 +24,16 @@ What is counted:
   check on the same operation; for the checks about a path's methods (unsupported_method,
   allow_header_conformance) on the same path; for sequence checks (use_after_free,
   ensure_resource_availability) on the same resource (the path without trailing {parameters}).
-  status_code_conformance is compared per received status: found when vouch got that status on
-  that operation (its access log) and reported response-conformance there (server-error for a
-  5xx), since vouch reports one response-conformance failure per operation and location. The
-  reverse (pairs only) gives vouch's failures Schemathesis did not report.
+  status_code_conformance is compared per received status: found when vouch reported that status
+  on that operation, or got it there (its access log; not 401/403, which its credential probes
+  get and it excuses) and reported response-conformance there (or server-error for a 5xx), since
+  vouch reports one response-conformance failure per operation and location. The reverse (pairs
+  only) gives vouch's failures Schemathesis did not report.
+- A missed failure is tagged when its answer is this service's reaction to the token's own user
+  having been demoted (403 "doesn't have enough privileges") or deleted (404 "User not found" on
+  an operation without a user id) earlier in the run: state the other tool never created.
+- Server-side causes: the exceptions in the service's log (type and first message line; a chained
+  exception counted once), per tool: the 5xx root causes each tool provoked, whatever it blamed.
 """
 import base64, json, os, re, secrets, shlex, signal, socket, subprocess, sys, tempfile, time
 import urllib.error, urllib.parse, urllib.request, xml.etree.ElementTree as ET
@@ -164,7 +170,7 @@ def access_log(path, spec):
         method, target, status = m.group(1), m.group(2).split("?", 1)[0], m.group(3)
         n += 1
         by_status[status] = by_status.get(status, 0) + 1
-        key = f"{method} (no such path)"
+        key = f"{method} (not an operation: the spec, or no such path)"
         for p, rx, methods in sorted(tpl, key=lambda t: t[0].count("{")):  # literal paths first
             if rx.match(target):
                 key = f"{method} {p}" + ("" if method in methods else " (undeclared method)")
@@ -175,6 +181,24 @@ def access_log(path, spec):
     return {"requests": n, "by_status": dict(sorted(by_status.items())),
             "by_operation": dict(sorted(by_op.items(), key=lambda kv: -kv[1])),
             "statuses_by_operation": {k: dict(sorted(v.items())) for k, v in sorted(op_status.items())}}
+
+
+def server_errors(path):
+    """The exceptions the service logged: 'Type: first message line' -> count (a chained one once)."""
+    causes, seen_in_trace = {}, set()
+    for line in open(path, errors="replace"):
+        if line.startswith("ERROR:"):  # uvicorn's "Exception in ASGI application": a new one
+            seen_in_trace = set()
+        m = re.match(r"^([A-Za-z_][\w.]*(?:Error|Exception|Violation)\w*)(?::\s*(.*))?$", line.rstrip())
+        if not m:
+            continue
+        msg = re.sub(r"^\([\w.]+\)\s*", "", (m.group(2) or "").strip())[:160]
+        if msg in seen_in_trace:  # the same failure re-raised as another type
+            continue
+        seen_in_trace.add(msg)
+        key = f"{m.group(1).rsplit('.', 1)[-1]}: {msg}"
+        causes[key] = causes.get(key, 0) + 1
+    return dict(sorted(causes.items(), key=lambda kv: -kv[1]))
 
 
 def run_vouch(base, token, tmp):
@@ -226,6 +250,14 @@ def curl(req):
              for x in (v if isinstance(v, list) else [v])]
     data = [f"-d {shlex.quote(body)}"] if body else []
     return " ".join(["curl -X", req.get("method", "?"), *heads, *data, shlex.quote(req.get("uri", ""))])
+
+
+def own_user_lost(op, response):
+    """This service's answers when the token's own user was demoted (403 from its superuser
+    dependency) or deleted (404 from its current-user dependency, on an operation without a
+    user id) earlier in the same run: reachable only through that state."""
+    return "doesn't have enough privileges" in response or (
+        '"User not found"' in response and "{user_id}" not in op)
 
 
 def received(message):
@@ -341,10 +373,11 @@ def vouch_found(f, variant, v):
         # vouch checks every response and reports one response-conformance failure per
         # operation and location (a 5xx as server-error): the status counts as found when vouch
         # got it on that operation (its access log) and failed the operation for it.
-        got = v["log"]["statuses_by_operation"].get(f["operation"], {})
-        kinds = {"server-error"} if variant["received"] >= 500 else {"response-conformance"}
-        return str(variant["received"]) in got and any(
-            g["check"] in kinds and g["operation"] == f["operation"] for g in v["unique"])
+        # 401/403 count only when vouch reported them: it excuses them to its credential probes.
+        r, got = variant["received"], v["log"]["statuses_by_operation"].get(f["operation"], {})
+        mine = [g for g in v["unique"] if g["operation"] == f["operation"]
+                and g["check"] in ({"server-error", "response-conformance"} if r >= 500 else {"response-conformance"})]
+        return any(r in g["statuses"] for g in mine) or (bool(mine) and str(r) in got and r not in (401, 403))
     return any(g["check"] == want and same_place(f["check"], f["operation"], g["operation"]) for g in v["unique"])
 
 
@@ -356,7 +389,8 @@ def compare(v, s):
             var["found_by_vouch"] = vouch_found(f, var, v)
             if var["found_by_vouch"] is False:
                 missed.append({"check": f["check"], "operation": f["operation"], "vouch_check": f["vouch_check"], **var,
-                               "title": f["title"], "vouch_requests": v["log"]["by_operation"].get(f["operation"], 0),
+                               "title": f["title"], "own_user_lost": own_user_lost(f["operation"], var["response"]),
+                               "vouch_requests": v["log"]["by_operation"].get(f["operation"], 0),
                                "vouch_statuses": v["log"]["statuses_by_operation"].get(f["operation"], {}),
                                "vouch_on_operation": sorted({f"{g['check']} {g['statuses']}" for g in v["unique"]
                                                              if g["operation"] == f["operation"]})})
@@ -403,6 +437,13 @@ def report(r):
     print(f"the superuser after the run: vouch: {v['admin_after']}; schemathesis: {s['admin_after']}")
     if s.get("interrupted"):
         print(f"(Schemathesis was interrupted at {ST_CAP} s)")
+    print("server-side causes of its 5xx answers (exceptions in the service's log, count):")
+    for tool, t in (("vouch", v), ("schemathesis", s)):
+        print(f"  {tool}:")
+        for cause, n in t["server_causes"].items():
+            print(f"    {n:4} {short(cause, 120)}")
+    only = [c for c in s["server_causes"] if c not in v["server_causes"]]
+    print(f"  causes only Schemathesis provoked: {'; '.join(short(c, 100) for c in only) or 'none'}")
     print(f"\nvouch's unique failures ({len(v['unique'])}):  [found by Schemathesis?]")
     for g in v["unique"]:
         print(f"  {g['check']:24} {g['operation']:52} {'yes' if g['found_by_schemathesis'] else 'NO '} "
@@ -412,10 +453,14 @@ def report(r):
         state = {True: "yes", False: "NO ", None: "n/a"}[f["found_by_vouch"]]
         lines = "; ".join(short(x["first_line"], 60) for x in f["variants"])
         print(f"  {f['check']:30} {f['operation']:52} {state} {lines}")
-    print(f"\nSchemathesis failures vouch MISSED ({len(r['vouch_missed'])}):")
+    lost = sum(m["own_user_lost"] for m in r["vouch_missed"])
+    print(f"\nSchemathesis failures vouch MISSED ({len(r['vouch_missed'])} by check, operation and status; "
+          f"{len({(m['check'], m['operation']) for m in r['vouch_missed']})} pairs; {lost} of them answered only "
+          f"after Schemathesis demoted or deleted its own superuser):")
     for m in r["vouch_missed"]:
         other = f"; its failures there: {', '.join(m['vouch_on_operation'])}" if m["vouch_on_operation"] else ""
-        print(f"  * {m['check']} -> {m['vouch_check']} on {m['operation']} [{m['phase']}] (vouch sent "
+        tag = " [token's user demoted/deleted earlier in the run]" if m["own_user_lost"] else ""
+        print(f"  * {m['check']} -> {m['vouch_check']} on {m['operation']} [{m['phase']}]{tag} (vouch sent "
               f"{m['vouch_requests']} requests there, statuses {m['vouch_statuses'] or '-'}{other})\n"
               f"      {short(m['title'] + ': ' + m['message'], 300)}\n      answered {m['status']}: {short(m['response'], 160)}\n"
               f"      {short(m['curl'], 600)}")
@@ -449,6 +494,7 @@ def main():
         finally:
             stop_service(proc)
         res[tool]["log"] = access_log(logpath, spec)
+        res[tool]["server_causes"] = server_errors(logpath)
     res["vouch_missed"], res["schemathesis_missed"] = compare(res["vouch"], res["schemathesis"])
     res.update({"seed": SEED, "budget_s": BUDGET, "st_fill": ST_FILL, "max_examples": EXAMPLES,
                 "service": "full-stack-fastapi-template backend", "operations": len(

@@ -487,7 +487,8 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
             let mut sent_any = false;
             for op in 0..used.len() {
                 let count = max.saturating_sub(used[op]);
-                if next[op] >= count {
+                // An operation already over the time limit would only spend the budget.
+                if next[op] >= count || self.keys.contains(&(Check::ResponseTime, op, None)) {
                     continue;
                 }
                 if self.out_of_time() {
