@@ -273,7 +273,7 @@ def run_schemathesis(base, token, tmp):
     cmd += ["--max-time", str(BUDGET)] if ST_FILL else []
     cmd += ["--max-examples", EXAMPLES] if EXAMPLES else []
     t, interrupted = time.time(), False
-    with open(f"{OUTDIR}/schemathesis-stdout.txt", "w") as out:  # cwd tmp: .schemathesis/ lands there
+    with open(f"{OUTDIR}/schemathesis-stdout.txt", "w") as out:  # --output-sanitize false: exact reproductions  # cwd tmp: .schemathesis/ lands there
         p = subprocess.Popen(cmd, cwd=tmp, stdout=out, stderr=subprocess.STDOUT)
         try:
             p.wait(timeout=(BUDGET + 120) if ST_FILL else ST_CAP)
@@ -287,6 +287,8 @@ def run_schemathesis(base, token, tmp):
     wall = time.time() - t
     files = sorted(os.listdir(rep)) if os.path.isdir(rep) else []
     scrub = lambda s: s.replace(token, "$TOKEN")
+    out_path = f"{OUTDIR}/schemathesis-stdout.txt"  # unsanitized output: the token scrubbed
+    open(out_path, "w").write(scrub(open(out_path, errors="replace").read()))
     engine, stamps, unique, distinct, raw = None, [], {}, set(), 0
     for name in (f for f in files if f.endswith(".ndjson")):
         for line in open(f"{rep}/{name}", errors="replace"):

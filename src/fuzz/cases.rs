@@ -204,6 +204,11 @@ impl Target {
         for (i, p) in self.detail.parameters.iter().enumerate() {
             let Some(schema) = &p.schema else { continue };
             for v in edges(spec, schema) {
+                // An empty path segment is another route, not an edge value of this one.
+                let empty = v.as_str().is_some_and(str::is_empty) || v.is_null();
+                if p.location == ParamLocation::Path && empty {
+                    continue;
+                }
                 if valid(contract, schema, &v) {
                     let mut input = base.clone();
                     set_param(&mut input, i, v);
@@ -463,6 +468,10 @@ fn edges(spec: &Spec, loc: &Loc) -> Vec<Value> {
                 push(0.0);
                 push(-1.0);
                 push(if int { 2_147_483_647.0 } else { 1e15 });
+                if int {
+                    // Past a 64-bit column (`bigint out of range`): valid when unbounded.
+                    out.push(json!(9_223_372_036_854_775_808_u64));
+                }
             }
             "string" if schema.get("pattern").is_none() && schema.get("format").is_none() => {
                 let min = num(schema, "minLength").unwrap_or(0.0) as usize;
@@ -478,6 +487,14 @@ fn edges(spec: &Spec, loc: &Loc) -> Vec<Value> {
                     .collect();
                 let text: String = text.chars().take(max.unwrap_or(usize::MAX)).collect();
                 out.push(Value::String(text));
+                // A NUL character: valid JSON text that databases (PostgreSQL) refuse.
+                if max.is_none_or(|m| m >= 3) {
+                    let nul: String = "a\u{0}b"
+                        .chars()
+                        .chain(std::iter::repeat_n('a', min.saturating_sub(3)))
+                        .collect();
+                    out.push(Value::String(nul));
+                }
             }
             "boolean" => out.extend([json!(true), json!(false)]),
             "array" => {
@@ -532,6 +549,10 @@ fn breaks(spec: &Spec, loc: &Loc, as_text: bool) -> Vec<(String, Value)> {
     let has = |t: &str| ts.iter().any(|x| x == t);
     if !ts.is_empty() && !has("string") {
         out.push(("wrong type".into(), json!("not-a-value")));
+    }
+    if has("boolean") && !has("integer") && !has("number") && !as_text {
+        // What lax parsers (Pydantic) take for a boolean.
+        out.push(("wrong type".into(), json!(0)));
     }
     if has("string") && !as_text {
         out.push(("wrong type".into(), json!(12345)));

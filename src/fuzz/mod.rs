@@ -604,6 +604,25 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
         self.requests += 1;
         let Some(status) = checked.status() else {
             self.errors += 1;
+            // Answered before (the service is up), then cut off mid-answer: it crashed.
+            let cut = checked
+                .error
+                .as_ref()
+                .is_some_and(|e| e.kind == "transport" || e.kind == "connection-closed");
+            if cut && self.responses > 0 && self.checks(Check::ServerError) {
+                return vec![Found {
+                    check: Check::ServerError,
+                    location: None,
+                    message: format!(
+                        "the service dropped the connection instead of answering: {}",
+                        checked
+                            .error
+                            .as_ref()
+                            .map(Problem::line)
+                            .unwrap_or_default()
+                    ),
+                }];
+            }
             return Vec::new();
         };
         self.responses += 1;
@@ -764,7 +783,10 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
                     allowed.join(", "),
                     missing.join(", ")
                 ))
-            } else if ex.status >= 500 {
+            } else if ex.status != 405
+                && !(200..300).contains(&ex.status)
+                && ![401, 403].contains(&ex.status)
+            {
                 Some(format!(
                     "{method} {path}, a method the path does not declare, got {} instead of 405",
                     ex.status
@@ -826,20 +848,130 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
                 operation: self.targets[op].0.id.clone(),
                 phase: Phase::Stateful,
             });
-            let create = self.targets[op].1.base(self.spec());
-            for (found, checked, steps, at) in self.sequence(&resources, op, &create).await {
-                self.add(
-                    found,
-                    at,
-                    Repro::Sequence {
-                        op,
-                        create: create.clone(),
-                    },
-                    checked,
-                    steps,
+            // The smallest body first; when the service refuses it (that email exists
+            // already, say), varied ones drawn from the seed.
+            let mut create = self.targets[op].1.base(self.spec());
+            for k in 0..3 {
+                let mut created = false;
+                for (found, checked, steps, at) in self.sequence(&resources, op, &create).await {
+                    if found.check == Check::CreatedReadable && found.location.is_none() {
+                        created = true;
+                        continue;
+                    }
+                    self.add(
+                        found,
+                        at,
+                        Repro::Sequence {
+                            op,
+                            create: create.clone(),
+                        },
+                        checked,
+                        steps,
+                    );
+                }
+                if created || self.out_of_time() {
+                    break;
+                }
+                let seed = seed_of(
+                    self.options.seed,
+                    format!("{}/create/{k}", self.targets[op].0.id).as_bytes(),
                 );
+                create = self.targets[op].1.random(self.spec(), seed);
             }
         }
+        self.listed(&resources).await;
+    }
+
+    /// For each collection GET whose items have operations of their own: the first listed
+    /// item's id given to the item GET, PUT and PATCH (never DELETE: the resource is not
+    /// the fuzzer's). This reaches id paths of services that create nothing here
+    /// (`--read-only`) or whose ids random values never hit.
+    async fn listed(&mut self, resources: &Resources) {
+        for op in 0..self.targets.len() {
+            if self.out_of_time() {
+                break;
+            }
+            let Some(Role::List(kind)) = resources.role(&self.targets[op].0.pointer).cloned()
+            else {
+                continue;
+            };
+            let Some((_, param)) = item_parts(&kind.item) else {
+                continue;
+            };
+            let param = param.to_string();
+            let items: Vec<usize> = (0..self.targets.len())
+                .filter(|&i| {
+                    let o = &self.targets[i].0;
+                    ["GET", "PUT", "PATCH"].contains(&o.method.as_str())
+                        && matches!(resources.role(&o.pointer), Some(Role::Item(k)) if k.item == kind.item)
+                })
+                .collect();
+            if items.is_empty() {
+                continue;
+            }
+            self.announce(op, Phase::Stateful);
+            let list = Case {
+                input: self.targets[op].1.base(self.spec()),
+                intent: Intent::Positive,
+            };
+            let (listed, _) = self.send(op, &list.input, Creds::Given).await;
+            let body: Option<Value> = listed
+                .exchange
+                .as_ref()
+                .filter(|e| (200..300).contains(&e.status))
+                .and_then(|e| serde_json::from_slice(&e.body).ok());
+            self.judge_and_add(op, &list, listed, Creds::Given);
+            let first = body.as_ref().and_then(first_item);
+            let Some(id) = first.and_then(|item| {
+                let field = kind.id_field.clone().or_else(|| id_field(item, &param))?;
+                item.get(&field).cloned()
+            }) else {
+                continue;
+            };
+            for at in items {
+                let case = Case {
+                    input: self.with_id(at, &param, &id),
+                    intent: Intent::Positive,
+                };
+                let (checked, _) = self.send(at, &case.input, Creds::Given).await;
+                self.judge_and_add(at, &case, checked, Creds::Given);
+            }
+        }
+    }
+
+    /// Judges one sent case and records what fails.
+    fn judge_and_add(&mut self, op: usize, case: &Case, checked: Checked, creds: Creds) {
+        for f in self.judge(op, &case.intent, &checked, creds) {
+            let draft = self.targets[op]
+                .1
+                .draft(&case.input, self.options.base_url.as_deref());
+            let step = self.step_of(op, draft, f.check);
+            self.add(
+                f,
+                op,
+                Repro::Single {
+                    op,
+                    case: case.clone(),
+                    creds,
+                },
+                checked.clone(),
+                vec![step],
+            );
+        }
+    }
+
+    /// Operation `at`'s smallest request with `value` in its path parameter `param`.
+    fn with_id(&self, at: usize, param: &str, value: &Value) -> Input {
+        let t = &self.targets[at].1;
+        let mut input = t.base(self.spec());
+        for (i, p) in t.detail.parameters.iter().enumerate() {
+            if p.location == crate::spec::ParamLocation::Path && p.name == param {
+                input.params.retain(|(j, _)| *j != i);
+                input.params.push((i, value.clone()));
+                input.params.sort_by_key(|(j, _)| *j);
+            }
+        }
+        input
     }
 
     /// One create → read → update → delete → read sequence: what fails, with the steps
@@ -881,6 +1013,17 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
         let Some(id) = body.get(&field).cloned() else {
             return out;
         };
+        // A marker, not a failure: the resource was created (the caller stops retrying).
+        out.push((
+            Found {
+                check: Check::CreatedReadable,
+                location: None,
+                message: String::new(),
+            },
+            created.clone(),
+            Vec::new(),
+            op,
+        ));
         let var = "fuzz_id";
         let mut create_step = self.step_of(op, draft, Check::CreatedReadable);
         create_step.name = format!("create · {}", self.targets[op].0.id);
@@ -904,22 +1047,11 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
             item_op("PUT").or_else(|| item_op("PATCH")),
             item_op("DELETE"),
         );
-        // The item operation's request with the created id in its last path parameter.
-        let with_id = |this: &Self, at: usize, value: &Value| -> Input {
-            let t = &this.targets[at].1;
-            let mut input = t.base(this.spec());
-            for (i, p) in t.detail.parameters.iter().enumerate() {
-                if p.location == crate::spec::ParamLocation::Path && p.name == param {
-                    input.params.retain(|(j, _)| *j != i);
-                    input.params.push((i, value.clone()));
-                    input.params.sort_by_key(|(j, _)| *j);
-                }
-            }
-            input
-        };
         let replay_id = Value::String(format!("{{{{{var}}}}}"));
         if let Some(get) = get {
-            let (read, draft) = self.send(get, &with_id(self, get, &id), Creds::Given).await;
+            let (read, draft) = self
+                .send(get, &self.with_id(get, param, &id), Creds::Given)
+                .await;
             for f in self.judge(get, &Intent::Positive, &read, Creds::Given) {
                 out.push((
                     f.clone(),
@@ -934,7 +1066,7 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
                 let mut step = self.step_of(
                     get,
                     self.targets[get].1.draft(
-                        &with_id(self, get, &replay_id),
+                        &self.with_id(get, param, &replay_id),
                         self.options.base_url.as_deref(),
                     ),
                     Check::CreatedReadable,
@@ -957,7 +1089,7 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
         }
         if let Some(update) = update {
             let (updated, draft) = self
-                .send(update, &with_id(self, update, &id), Creds::Given)
+                .send(update, &self.with_id(update, param, &id), Creds::Given)
                 .await;
             for f in self.judge(update, &Intent::Positive, &updated, Creds::Given) {
                 out.push((
@@ -972,7 +1104,7 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
             return out;
         };
         let (deleted, draft) = self
-            .send(delete, &with_id(self, delete, &id), Creds::Given)
+            .send(delete, &self.with_id(delete, param, &id), Creds::Given)
             .await;
         for f in self.judge(delete, &Intent::Positive, &deleted, Creds::Given) {
             out.push((
@@ -985,7 +1117,9 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
         if !deleted.status().is_some_and(|s| (200..300).contains(&s)) {
             return out;
         }
-        let (again, _) = self.send(get, &with_id(self, get, &id), Creds::Given).await;
+        let (again, _) = self
+            .send(get, &self.with_id(get, param, &id), Creds::Given)
+            .await;
         let _ = self.judge(get, &Intent::Positive, &again, Creds::Given);
         if again.status().is_some_and(|s| (200..300).contains(&s))
             && self.checks(Check::UseAfterDelete)
@@ -995,7 +1129,7 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
                 delete,
                 self.targets[delete]
                     .1
-                    .draft(&with_id(self, delete, &replay_id), base_url),
+                    .draft(&self.with_id(delete, param, &replay_id), base_url),
                 Check::CreatedReadable,
             );
             delete_step.name = format!("delete · {}", self.targets[delete].0.id);
@@ -1003,7 +1137,7 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
                 get,
                 self.targets[get]
                     .1
-                    .draft(&with_id(self, get, &replay_id), base_url),
+                    .draft(&self.with_id(get, param, &replay_id), base_url),
                 Check::UseAfterDelete,
             );
             read_step.name = format!("use-after-delete · {}", self.targets[get].0.id);
@@ -1085,7 +1219,8 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
                     Repro::Single { op, creds, .. } => {
                         let (checked, draft) = self.send(op, &candidate, creds).await;
                         let again = self.judge(op, &intent, &checked, creds);
-                        if let Some(f) = again.into_iter().find(|f| same(f, &p.found)) {
+                        let status = checked.status() == p.checked.status();
+                        if let Some(f) = again.into_iter().find(|f| status && same(f, &p.found)) {
                             p.steps = vec![self.step_of(op, draft, f.check)];
                             p.found = f;
                             p.checked = checked;
@@ -1102,8 +1237,9 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
                     }
                     Repro::Sequence { op, .. } => {
                         let again = self.sequence(&resources, op, &candidate).await;
-                        if let Some((f, checked, steps, _)) =
-                            again.into_iter().find(|(f, ..)| same(f, &p.found))
+                        if let Some((f, checked, steps, _)) = again
+                            .into_iter()
+                            .find(|(f, _, steps, _)| !steps.is_empty() && same(f, &p.found))
                         {
                             p.found = f;
                             p.checked = checked;
@@ -1140,6 +1276,13 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
             .clone()
             .any(|(i, _)| !candidate.params.iter().any(|(j, _)| *j == i))
         {
+            return false;
+        }
+        let empty_path = candidate.params.iter().any(|(i, v)| {
+            t.detail.parameters[*i].location == crate::spec::ParamLocation::Path
+                && (v.is_null() || v.as_str().is_some_and(str::is_empty))
+        });
+        if empty_path {
             return false;
         }
         let draft = t.draft(candidate, self.options.base_url.as_deref());
@@ -1250,4 +1393,15 @@ fn concrete_path(draft: &Draft) -> String {
         }
     }
     path
+}
+
+/// The first item of a list answer: the first object of the array, or of the first array
+/// member of an object (`{"items": [...], "total": 3}`).
+fn first_item(body: &Value) -> Option<&serde_json::Map<String, Value>> {
+    let list = match body {
+        Value::Array(a) => a,
+        Value::Object(o) => o.values().find_map(Value::as_array)?,
+        _ => return None,
+    };
+    list.iter().find_map(Value::as_object)
 }

@@ -93,7 +93,8 @@ pub(super) fn size(input: &Input) -> usize {
             Value::Object(m) => 1 + m.values().map(of).sum::<usize>() + m.len(),
             Value::Array(a) => 1 + a.iter().map(of).sum::<usize>(),
             Value::String(s) => 1 + s.chars().count(),
-            Value::Number(n) => 1 + n.as_f64().map_or(0, |f| f.abs().log2().max(0.0) as usize),
+            // Any number nearer zero is smaller (so every shrink step makes progress).
+            Value::Number(n) => 1 + n.as_f64().map_or(0, |f| f.abs().min(1e12).ceil() as usize),
             Value::Bool(b) => 1 + usize::from(*b),
             Value::Null => 1,
         }
