@@ -21,6 +21,9 @@ pub(super) struct Target {
     pub media: Option<(String, Option<Loc>)>,
     /// The body must be sent.
     pub body_required: bool,
+    /// Path parameter values of resources that exist (ids read from a list answer): used
+    /// in place of generated ones, so requests reach a real resource instead of a 404.
+    pub known: Vec<(usize, Value)>,
 }
 
 impl Target {
@@ -35,6 +38,7 @@ impl Target {
             detail,
             media,
             body_required,
+            known: Vec::new(),
         }
     }
 }
@@ -164,6 +168,9 @@ impl Target {
 
     /// A parameter's value: its example, else a sample (varied from `seed` when given).
     fn param_value(&self, spec: &Spec, i: usize, seed: Option<u64>) -> Value {
+        if let Some((_, v)) = self.known.iter().find(|(k, _)| *k == i) {
+            return v.clone();
+        }
         let p = &self.detail.parameters[i];
         if seed.is_none() {
             if let Some(example) = spec.get(&p.at).and_then(|v| v.get("example")) {

@@ -396,6 +396,12 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
         let spec = self.ctx.contract.spec();
         let n = self.targets.len();
         let max = self.options.max_examples.max(1);
+        // Ids of resources that exist, read from list answers first (GETs only): every
+        // later request to an item operation goes to a real resource.
+        if self.phase(Phase::Stateful) || self.phase(Phase::Positive) {
+            let resources = Resources::of(spec);
+            self.listed(&resources).await;
+        }
         // Positive requests each operation has had (the random ones fill up to `max`).
         let mut used = vec![0; n];
         for (op, used) in used.iter_mut().enumerate() {
@@ -928,6 +934,21 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
             }) else {
                 continue;
             };
+            for (i, (o, t)) in self.targets.iter_mut().enumerate() {
+                // Never DELETE: the resource is not the fuzzer's to remove.
+                let item = o.method != "DELETE"
+                    && matches!(resources.role(&o.pointer), Some(Role::Item(k)) if k.item == kind.item);
+                if let Some(k) =
+                    t.detail.parameters.iter().position(|p| {
+                        p.location == crate::spec::ParamLocation::Path && p.name == param
+                    })
+                {
+                    if item && i != op {
+                        t.known.retain(|(j, _)| *j != k);
+                        t.known.push((k, id.clone()));
+                    }
+                }
+            }
             for at in items {
                 let case = Case {
                     input: self.with_id(at, &param, &id),
