@@ -214,6 +214,9 @@ pub enum Event {
 /// Sends shrinking may spend on one failure.
 const SHRINK_SENDS: usize = 48;
 
+/// Negative requests sent to an update operation on a resource the sequence created.
+const NEGATIVES_ON_CREATED: usize = 24;
+
 /// Calls that got no response before any did: the service is not there.
 const DEAD_AFTER: usize = 3;
 
@@ -889,8 +892,7 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
     }
 
     /// For each collection GET whose items have operations of their own: the first listed
-    /// item's id given to the item GET, PUT and PATCH (never DELETE: the resource is not
-    /// the fuzzer's). This reaches id paths of services that create nothing here
+    /// item's id given to the item GETs (only reads: the resource is not the fuzzer's). This reaches id paths of services that create nothing here
     /// (`--read-only`) or whose ids random values never hit.
     async fn listed(&mut self, resources: &Resources) {
         for op in 0..self.targets.len() {
@@ -908,7 +910,7 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
             let items: Vec<usize> = (0..self.targets.len())
                 .filter(|&i| {
                     let o = &self.targets[i].0;
-                    ["GET", "PUT", "PATCH"].contains(&o.method.as_str())
+                    o.method == "GET"
                         && matches!(resources.role(&o.pointer), Some(Role::Item(k)) if k.item == kind.item)
                 })
                 .collect();
@@ -935,8 +937,9 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
                 continue;
             };
             for (i, (o, t)) in self.targets.iter_mut().enumerate() {
-                // Never DELETE: the resource is not the fuzzer's to remove.
-                let item = o.method != "DELETE"
+                // Read only: the resource is not the fuzzer's to change or remove (changing
+                // the first user of a service may lock the fuzzer's own account out).
+                let item = o.method == "GET"
                     && matches!(resources.role(&o.pointer), Some(Role::Item(k)) if k.item == kind.item);
                 if let Some(k) =
                     t.detail.parameters.iter().position(|p| {
@@ -1119,6 +1122,33 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
                     vec![self.step_of(update, draft.clone(), f.check)],
                     update,
                 ));
+            }
+            // The update's negative requests on the resource just made (a real id, so a
+            // service that skips validation answers 2xx rather than 404).
+            if self.phase(Phase::Negative) {
+                let t = &self.targets[update].1;
+                let broken = t.negatives(self.spec(), &self.with_id(update, param, &id));
+                let replay = self.with_id(update, param, &replay_id);
+                for case in broken.into_iter().take(NEGATIVES_ON_CREATED) {
+                    if self.out_of_time() {
+                        break;
+                    }
+                    let (checked, _) = self.send(update, &case.input, Creds::Given).await;
+                    for f in self.judge(update, &case.intent, &checked, Creds::Given) {
+                        // Replayed on a fresh resource: create, then this request.
+                        let mut input = case.input.clone();
+                        for (i, v) in &mut input.params {
+                            if *v == id && replay.params.iter().any(|(j, _)| j == i) {
+                                *v = replay_id.clone();
+                            }
+                        }
+                        let draft = self.targets[update]
+                            .1
+                            .draft(&input, self.options.base_url.as_deref());
+                        let steps = vec![create_step.clone(), self.step_of(update, draft, f.check)];
+                        out.push((f, checked.clone(), steps, update));
+                    }
+                }
             }
         }
         let (Some(delete), Some(get)) = (delete, get) else {
