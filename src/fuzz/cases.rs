@@ -224,9 +224,21 @@ impl Target {
             }
         }
         if let (Some(schema), Some(BodyInput::Value(body))) = (self.body_schema(), &base.body) {
-            for (path, v) in body_edges(spec, schema, body) {
-                let mut whole = body.clone();
-                set_at(&mut whole, &path, v);
+            for (k, (path, v)) in body_edges(spec, schema, body).into_iter().enumerate() {
+                // The other properties varied per case (from a seed: the same each run), so
+                // a unique field (an email) does not make every case after the first a
+                // duplicate; the smallest body when the varied one does not fit.
+                let varied = sample_varied(spec, schema, seed_of(0xb0b, &k.to_le_bytes()), false);
+                let mut whole = if varied.is_object() && body.is_object() {
+                    varied
+                } else {
+                    body.clone()
+                };
+                set_at(&mut whole, &path, v.clone());
+                if !valid(contract, schema, &whole) {
+                    whole = body.clone();
+                    set_at(&mut whole, &path, v);
+                }
                 if valid(contract, schema, &whole) {
                     out.push(positive(Input {
                         params: base.params.clone(),

@@ -1168,10 +1168,16 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
         if !deleted.status().is_some_and(|s| (200..300).contains(&s)) {
             return out;
         }
-        let (again, _) = self
+        let (again, again_draft) = self
             .send(get, &self.with_id(get, param, &id), Creds::Given)
             .await;
-        let _ = self.judge(get, &Intent::Positive, &again, Creds::Given);
+        // A 404 here is right, but still a finding when the spec does not declare it.
+        for f in self.judge(get, &Intent::Positive, &again, Creds::Given) {
+            if f.check != Check::PositiveDataAccepted {
+                let step = self.step_of(get, again_draft.clone(), f.check);
+                out.push((f, again.clone(), vec![step], get));
+            }
+        }
         if again.status().is_some_and(|s| (200..300).contains(&s))
             && self.checks(Check::UseAfterDelete)
         {
