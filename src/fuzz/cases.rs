@@ -467,31 +467,7 @@ fn edges(spec: &Spec, loc: &Loc) -> Vec<Value> {
     }
     for t in &ts {
         match t.as_str() {
-            "integer" | "number" => {
-                let int = t == "integer";
-                let mut push = |x: f64| {
-                    out.push(if int { json!(x as i64) } else { json!(x) });
-                };
-                if let Some(min) = num(schema, "minimum") {
-                    push(min);
-                }
-                if let Some(max) = num(schema, "maximum") {
-                    push(max);
-                }
-                if let Some(min) = num(schema, "exclusiveMinimum") {
-                    push(if int { min + 1.0 } else { min + 0.5 });
-                }
-                if let Some(max) = num(schema, "exclusiveMaximum") {
-                    push(if int { max - 1.0 } else { max - 0.5 });
-                }
-                push(0.0);
-                push(-1.0);
-                push(if int { 2_147_483_647.0 } else { 1e15 });
-                if int {
-                    // Past a 64-bit column (`bigint out of range`): valid when unbounded.
-                    out.push(json!(9_223_372_036_854_775_808_u64));
-                }
-            }
+            "integer" | "number" => out.extend(number_edges(schema, t == "integer")),
             "string" if schema.get("pattern").is_none() && schema.get("format").is_none() => {
                 let min = num(schema, "minLength").unwrap_or(0.0) as usize;
                 let max = num(schema, "maxLength").map(|m| (m as usize).min(4096));
@@ -527,6 +503,35 @@ fn edges(spec: &Spec, loc: &Loc) -> Vec<Value> {
             }
             _ => {}
         }
+    }
+    out
+}
+
+/// Boundary numbers of a numeric schema: its bounds (exclusive ones stepped inside), 0, -1,
+/// the 32-bit maximum, and past 64 bits for integers.
+fn number_edges(schema: &Value, int: bool) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut push = |x: f64| {
+        out.push(if int { json!(x as i64) } else { json!(x) });
+    };
+    if let Some(min) = num(schema, "minimum") {
+        push(min);
+    }
+    if let Some(max) = num(schema, "maximum") {
+        push(max);
+    }
+    if let Some(min) = num(schema, "exclusiveMinimum") {
+        push(if int { min + 1.0 } else { min + 0.5 });
+    }
+    if let Some(max) = num(schema, "exclusiveMaximum") {
+        push(if int { max - 1.0 } else { max - 0.5 });
+    }
+    push(0.0);
+    push(-1.0);
+    push(if int { 2_147_483_647.0 } else { 1e15 });
+    if int {
+        // Past a 64-bit column (`bigint out of range`): valid when unbounded.
+        out.push(json!(9_223_372_036_854_775_808_u64));
     }
     out
 }

@@ -770,44 +770,7 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
                 continue;
             };
             self.responses += 1;
-            let allowed: Vec<String> = ex
-                .header("allow")
-                .map(|a| {
-                    a.split(',')
-                        .map(|m| m.trim().to_ascii_uppercase())
-                        .filter(|m| !m.is_empty())
-                        .collect()
-                })
-                .unwrap_or_default();
-            let missing: Vec<&str> = taken
-                .iter()
-                .map(String::as_str)
-                .filter(|m| !allowed.iter().any(|a| a == m))
-                .collect();
-            let found = if ex.status == 405 && ex.header("allow").is_none() {
-                Some(format!("{method} {path} got 405 without the Allow header that names the methods it takes"))
-            } else if ex.status == 405 && !missing.is_empty() {
-                Some(format!(
-                    "{method} {path} got 405 with `Allow: {}`, which leaves out {} the spec declares for the path",
-                    allowed.join(", "),
-                    missing.join(", ")
-                ))
-            } else if ex.status != 405
-                && !(200..300).contains(&ex.status)
-                && ![401, 403].contains(&ex.status)
-            {
-                Some(format!(
-                    "{method} {path}, a method the path does not declare, got {} instead of 405",
-                    ex.status
-                ))
-            } else if (200..300).contains(&ex.status) {
-                Some(format!(
-                    "{method} {path}, a method the path does not declare, was answered {}",
-                    ex.status
-                ))
-            } else {
-                None
-            };
+            let found = undeclared_method_verdict(method, &path, &taken, ex);
             if let Some(message) = found {
                 // 405, with an Allow naming every method the path declares.
                 let names = taken.iter().map(|m| crate::suite::Assertion::Header {
@@ -1426,6 +1389,57 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
             steps: p.steps,
             record: Some(result.record(crate::suite::STORED_BODY_CAP)),
         }
+    }
+}
+
+/// What is wrong with the answer `ex` to `method`, which path `path` does not declare
+/// (`taken`: the methods it does): a 405 without `Allow` or with one leaving declared
+/// methods out, or anything but 405/401/403.
+fn undeclared_method_verdict(
+    method: &str,
+    path: &str,
+    taken: &[String],
+    ex: &crate::request::Exchange,
+) -> Option<String> {
+    let allowed: Vec<String> = ex
+        .header("allow")
+        .map(|a| {
+            a.split(',')
+                .map(|m| m.trim().to_ascii_uppercase())
+                .filter(|m| !m.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let missing: Vec<&str> = taken
+        .iter()
+        .map(String::as_str)
+        .filter(|m| !allowed.iter().any(|a| a == m))
+        .collect();
+    if ex.status == 405 && ex.header("allow").is_none() {
+        Some(format!(
+            "{method} {path} got 405 without the Allow header that names the methods it takes"
+        ))
+    } else if ex.status == 405 && !missing.is_empty() {
+        Some(format!(
+            "{method} {path} got 405 with `Allow: {}`, which leaves out {} the spec declares for the path",
+            allowed.join(", "),
+            missing.join(", ")
+        ))
+    } else if ex.status != 405
+        && !(200..300).contains(&ex.status)
+        && ![401, 403].contains(&ex.status)
+    {
+        Some(format!(
+            "{method} {path}, a method the path does not declare, got {} instead of 405",
+            ex.status
+        ))
+    } else if (200..300).contains(&ex.status) {
+        Some(format!(
+            "{method} {path}, a method the path does not declare, was answered {}",
+            ex.status
+        ))
+    } else {
+        None
     }
 }
 
