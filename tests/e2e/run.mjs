@@ -124,7 +124,18 @@ async function main() {
     });
   let browser = await launch();
   session = browser;
-  const $t = (id) => browser.$(`[data-testid="${id}"]`);
+  /** The element of a test id. WebKitWebDriver fails a find that races a re-render with
+   *  "Stale element found when trying to create the node handle": the find is tried again. */
+  const $t = async (id) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await browser.$(`[data-testid="${id}"]`);
+      } catch (e) {
+        if (attempt >= 20 || !/Stale element/i.test(String(e))) throw e;
+        await browser.pause(50);
+      }
+    }
+  };
   /** Clicks an element after scrolling it into view (tree rows, tabs of a long tab bar). */
   const press = async (id) => {
     await browser.waitUntil(
