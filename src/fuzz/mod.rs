@@ -558,23 +558,9 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
                 futures_util::future::join_all(chunk.iter().map(|c| this.send(op, &c.input, creds)))
                     .await
             };
-            for (case, (checked, draft)) in chunk.iter().zip(sent) {
+            for (case, (checked, _)) in chunk.iter().zip(sent) {
                 statuses.push(checked.status());
-                let found = self.judge(op, &case.intent, &checked, creds);
-                for f in found {
-                    let step = self.step_of(op, draft.clone(), f.check);
-                    self.add(
-                        f,
-                        op,
-                        Repro::Single {
-                            op,
-                            case: case.clone(),
-                            creds,
-                        },
-                        checked.clone(),
-                        vec![step],
-                    );
-                }
+                self.judge_and_add(op, case, checked, creds);
             }
         }
         statuses
