@@ -19,6 +19,11 @@ What is counted:
   apart. Its own figure ("N unique failures", JSON report) is shown too. Time to the first
   failure: EngineStarted (after the spec is loaded) to the earliest timestamp among the failing
   interactions; the recorded case is the shrunk one, so an upper bound.
+- Time to the other's set: the moment vouch had found every Schemathesis failure it finds (for each
+  such Schemathesis pair, the earliest `found_ms` among vouch's corresponding pairs; the latest of
+  those), beside Schemathesis's own last new pair (its earliest failing interaction per pair, the
+  latest of those). This is "finds it too, in no more time" when the two tools stop at different
+  moments: vouch keeps generating until its examples or budget are spent.
 - Requests and statuses: the service's access log (uvicorn), per tool, by operation.
 - Correspondence (MAP): a Schemathesis failure is found by vouch when vouch failed the corresponding
   check on the same operation; for the checks about a path's methods (unsupported_method,
@@ -238,7 +243,8 @@ def run_vouch(base, token, tmp):
             "auth_probe": "vouch check GET /api/v1/users/me: 200, no findings",
             "unique": [{"check": c, "operation": o, "statuses": sorted({g.get("status") for g in fs if g.get("status")}),
                         "locations": sorted({g.get("location") or "" for g in fs}),
-                        "message": fs[0].get("message"), "curl": fs[0].get("curl")}
+                        "message": fs[0].get("message"), "curl": fs[0].get("curl"),
+                        "found_s": min((g.get("found_ms") or 0) for g in fs) / 1000}
                        for (c, o), fs in sorted(unique.items())]}
 
 
@@ -319,12 +325,16 @@ def run_schemathesis(base, token, tmp):
                         content = base64.b64decode(content.get("$base64", "")).decode("utf-8", "replace")
                     entry = unique.setdefault((name_, op), {"title": f.get("title"), "code": f.get("code"),
                                                             "phase": ev.get("phase"), "variants": []})
+                    entry.setdefault("stamps", []).append(inter.get("timestamp") or ev.get("timestamp"))
                     if first not in [v["first_line"] for v in entry["variants"]]:
                         entry["variants"].append({
                             "first_line": first, "message": scrub(msg), "received": received(msg),
                             "status": resp.get("status_code"), "response": scrub((content or "")[:300]),
                             "curl": scrub(curl(inter.get("request") or {})), "phase": ev.get("phase")})
     first_failure = (min(s for s in stamps if s) - engine) if engine and any(stamps) else None
+    for entry in unique.values():  # when each pair was first failed, seconds after EngineStarted
+        got = [s for s in entry.pop("stamps", []) if s]
+        entry["found_s"] = (min(got) - engine) if engine and got else None
     own = {}
     for name in (f for f in files if f.endswith(".json")):
         try:
@@ -404,6 +414,26 @@ def compare(v, s):
     return missed, [g for g in v["unique"] if not g["found_by_schemathesis"]]
 
 
+def last_found(v, s):
+    """(seconds until vouch had found every Schemathesis failure it finds, Schemathesis's
+    seconds until its own last unique failure): for each Schemathesis pair vouch found, the
+    earliest of vouch's pairs of the corresponding check at that place (server-error too for a
+    5xx status), then the latest of those."""
+    times = []
+    for f in s["unique"]:
+        if not f.get("found_by_vouch"):
+            continue
+        want = {MAP.get(f["check"])}
+        if any((x.get("received") or 0) >= 500 for x in f["variants"]):
+            want.add("server-error")
+        got = [g["found_s"] for g in v["unique"] if g["check"] in want
+               and same_place(f["check"], f["operation"], g["operation"]) and g.get("found_s") is not None]
+        if got:
+            times.append(min(got))
+    own = [f["found_s"] for f in s["unique"] if f.get("found_s") is not None]
+    return (max(times) if times else None), (max(own) if own else None)
+
+
 def secs(x):
     return "-" if x is None else f"{x:.1f} s"
 
@@ -428,8 +458,11 @@ def report(r):
              sum(f["check"] == "not_a_server_error" for f in s["unique"])),
             ("requests (access log)", v["log"]["requests"], s["log"]["requests"]),
             ("  tool's own count", (v.get("stats") or {}).get("requests"), f"{s['test_cases']} test cases"),
+            ("  of them shrinking (requests, time)", "{} / {}".format((v.get("stats") or {}).get("shrink_requests", "-"),
+             secs(((v.get("stats") or {}).get("shrink_ms") or 0) / 1000)), "-"),
             ("wall time", secs(v["wall_s"]), secs(s["wall_s"])),
             ("time to first failure", secs(v["first_failure_s"]), secs(s["first_failure_s"])),
+            ("time to the other's set / own last", secs(r["vouch_covers_st_s"]), secs(r["st_last_s"])),
             ("operations that got a request", len([k for k in v["log"]["by_operation"] if "(" not in k]),
              len([k for k in s["log"]["by_operation"] if "(" not in k]))]
     print(f"{'':38} {'vouch':>12} {'schemathesis':>18}")
@@ -498,6 +531,7 @@ def main():
         res[tool]["log"] = access_log(logpath, spec)
         res[tool]["server_causes"] = server_errors(logpath)
     res["vouch_missed"], res["schemathesis_missed"] = compare(res["vouch"], res["schemathesis"])
+    res["vouch_covers_st_s"], res["st_last_s"] = last_found(res["vouch"], res["schemathesis"])
     res.update({"seed": SEED, "budget_s": BUDGET, "st_fill": ST_FILL, "max_examples": EXAMPLES,
                 "service": "full-stack-fastapi-template backend", "operations": len(
                     [1 for item in spec["paths"].values() for m in item if m in ("get", "put", "post", "delete", "patch")])})

@@ -440,6 +440,13 @@ fn a_time_budget_reaches_every_operation_before_going_deep() {
             "{check} on {operation}: {found:#?}"
         );
     }
+    // The budget bounds generation (shrinking gets a bounded number of sends after it); the
+    // run may also end sooner, once random requests stop reaching anything new.
     let elapsed = out["stats"]["elapsed_ms"].as_u64().expect("elapsed");
-    assert!((5_000..60_000).contains(&elapsed), "{elapsed} ms");
+    let shrinking = out["stats"]["shrink_ms"].as_u64().expect("shrink_ms");
+    assert!(
+        elapsed - shrinking < 6_000,
+        "{elapsed} ms, {shrinking} ms of it shrinking"
+    );
+    assert!(elapsed < 60_000, "{elapsed} ms");
 }

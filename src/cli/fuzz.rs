@@ -249,7 +249,9 @@ fn json(f: &Fuzzed) -> serde_json::Value {
         "stats": {
             "requests": f.stats.requests,
             "errors": f.stats.errors,
+            "shrink_requests": f.stats.shrink_requests,
             "elapsed_ms": f.stats.elapsed_ms,
+            "shrink_ms": f.stats.shrink_ms,
             "first_failure_ms": f.stats.first_failure_ms,
             "operations": f.stats.operations,
             "by_check": f.stats.by_check,

@@ -204,7 +204,11 @@ impl Target {
 
     /// Boundary cases: the smallest request with one parameter or body property changed to
     /// each boundary value its schema allows (values the schema rejects are dropped).
-    pub fn boundaries(&self, contract: &Contract) -> Vec<Case> {
+    /// `seed` varies the other body properties; it must differ between operations, or two
+    /// operations storing the same kind of thing (a user created by an admin, a user signing
+    /// up) send the same unique values (an email) and the second only ever meets "already
+    /// exists".
+    pub fn boundaries(&self, contract: &Contract, seed: u64) -> Vec<Case> {
         let spec = contract.spec();
         let base = self.base(spec);
         let mut out = Vec::new();
@@ -228,7 +232,7 @@ impl Target {
                 // The other properties varied per case (from a seed: the same each run), so
                 // a unique field (an email) does not make every case after the first a
                 // duplicate; the smallest body when the varied one does not fit.
-                let varied = sample_varied(spec, schema, seed_of(0xb0b, &k.to_le_bytes()), false);
+                let varied = sample_varied(spec, schema, seed_of(seed, &k.to_le_bytes()), false);
                 let mut whole = if varied.is_object() && body.is_object() {
                     varied
                 } else {

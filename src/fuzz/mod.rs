@@ -123,8 +123,8 @@ pub struct Failure {
     pub message: String,
     /// The (last) failing request as a cURL command (secrets masked).
     pub curl: String,
-    /// When it was first seen, ms after the start.
-    #[serde(skip)]
+    /// When it was first seen, ms after the start (before shrinking): how soon a run finds
+    /// each failure, not only the first.
     pub found_ms: u64,
     /// Steps that reproduce it (the last one fails), each with the assertion that failed.
     #[serde(skip)]
@@ -141,8 +141,12 @@ pub struct Stats {
     pub requests: usize,
     /// Requests that got no response.
     pub errors: usize,
+    /// Of the requests, those sent while shrinking.
+    pub shrink_requests: usize,
     /// Wall time.
     pub elapsed_ms: u64,
+    /// Of the wall time, the time spent shrinking.
+    pub shrink_ms: u64,
     /// Time to the first failure.
     pub first_failure_ms: Option<u64>,
     /// Operations fuzzed.
@@ -211,7 +215,8 @@ pub enum Event {
     },
 }
 
-/// Sends shrinking may spend on one failure.
+/// Requests shrinking may send for one failure (each request of a candidate sequence
+/// counts).
 const SHRINK_SENDS: usize = 48;
 
 /// Negative requests sent to an update operation on a resource the sequence created.
@@ -220,8 +225,13 @@ const NEGATIVES_ON_CREATED: usize = 24;
 /// Calls that got no response before any did: the service is not there.
 const DEAD_AFTER: usize = 3;
 
+/// Random requests to one operation stop early after this many in a row taught nothing
+/// new (no status not seen before, no new failure): the operation's answers are
+/// exhausted, and the budget goes to the others or ends the run sooner.
+const STALE_AFTER: usize = 8;
+
 /// Which credentials a request goes with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Creds {
     /// The run's environment.
     Given,
@@ -252,6 +262,9 @@ struct Pending {
     found_ms: u64,
 }
 
+/// A request sent and judged: the answer, the request as sent, what the checks found.
+type Judged = (Checked, Draft, Vec<Found>);
+
 /// A fuzz run in progress.
 struct Fuzzer<'c, 'a, F> {
     ctx: &'c Context<'a>,
@@ -266,6 +279,10 @@ struct Fuzzer<'c, 'a, F> {
     statuses: HashMap<usize, Vec<u16>>,
     without: Environment,
     wrong: Environment,
+    /// Answers to requests sent while shrinking, by (operation, credentials, request): two
+    /// failures of one request (an undeclared 404 is both a conformance and a
+    /// positive-data failure) try the same smaller requests, which are sent once.
+    shrunk: HashMap<(usize, Creds, String), Judged>,
     on_event: F,
 }
 
@@ -310,6 +327,7 @@ pub async fn fuzz(
         responses: 0,
         pending: Vec::new(),
         keys: HashSet::new(),
+        shrunk: HashMap::new(),
         statuses: HashMap::new(),
         without,
         wrong,
@@ -320,6 +338,7 @@ pub async fn fuzz(
     });
     f.generate().await;
     let aborted = f.dead();
+    let (generated, shrink_start) = (f.requests, Instant::now());
     let failures = if aborted.is_none() {
         f.shrink_all().await
     } else {
@@ -328,7 +347,9 @@ pub async fn fuzz(
     let mut stats = Stats {
         requests: f.requests,
         errors: f.errors,
+        shrink_requests: f.requests - generated,
         elapsed_ms: f.start.elapsed().as_millis() as u64,
+        shrink_ms: shrink_start.elapsed().as_millis() as u64,
         first_failure_ms: failures.iter().map(|x| x.found_ms).min(),
         operations: f.targets.len(),
         ..Stats::default()
@@ -393,8 +414,8 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
     }
 
     /// The phases over every operation, breadth first so a time budget reaches them all:
-    /// examples and boundary values (and the credential probes), negative requests, the
-    /// 405 probes, the stateful sequences, then random positive requests round-robin.
+    /// examples and boundary values (and the credential probes), the 405 probes, negative
+    /// requests, the stateful sequences, then random positive requests round-robin.
     async fn generate(&mut self) {
         let spec = self.ctx.contract.spec();
         let n = self.targets.len();
@@ -417,7 +438,9 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
                 batch.extend(t.examples(spec));
             }
             if self.phase(Phase::Positive) {
-                let mut b = t.boundaries(self.ctx.contract);
+                let id = &self.targets[op].0.id;
+                let seed = seed_of(self.options.seed, format!("{id}/edges").as_bytes());
+                let mut b = t.boundaries(self.ctx.contract, seed);
                 b.truncate(max);
                 batch.extend(b);
             }
@@ -426,18 +449,18 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
             self.send_cases(op, &batch, Creds::Given).await;
             self.auth_probes(op).await;
         }
+        // One request per path: cheap, so before the long phases.
+        if self.phase(Phase::Positive) && !self.out_of_time() && self.checks(Check::AllowOn405) {
+            self.method_probes().await;
+        }
         if self.phase(Phase::Negative) {
             for op in 0..n {
                 if self.out_of_time() {
                     return;
                 }
                 self.announce(op, Phase::Negative);
-                let negatives = self.negatives(op, max);
-                self.send_cases(op, &negatives, Creds::Given).await;
+                self.negatives(op, max).await;
             }
-        }
-        if self.phase(Phase::Positive) && !self.out_of_time() && self.checks(Check::AllowOn405) {
-            self.method_probes().await;
         }
         if self.phase(Phase::Stateful) && !self.out_of_time() {
             self.stateful().await;
@@ -456,27 +479,38 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
         });
     }
 
-    /// Negative requests for operation `op`, at most `max`: each constraint broken on the
-    /// smallest request, then (when there is room) beside varied values.
-    fn negatives(&self, op: usize, max: usize) -> Vec<Case> {
-        let spec = self.spec();
-        let (operation, t) = &self.targets[op];
-        let mut negatives = t.negatives(spec, &t.base(spec));
-        let mut k = 0;
-        while negatives.len() < max.min(3 * negatives.len().max(1)) && k < 3 {
+    /// Sends negative requests to operation `op`, at most `max`: each constraint broken on
+    /// the smallest request; then, while a round taught something (a status not seen before
+    /// or a new failure) and there is room, each broken again beside varied values (up to
+    /// three rounds). An operation that rejects every broken request alike gets one round.
+    async fn negatives(&mut self, op: usize, max: usize) {
+        let mut round = {
+            let spec = self.spec();
+            let t = &self.targets[op].1;
+            t.negatives(spec, &t.base(spec))
+        };
+        let mut sent = 0;
+        for k in 0..=3 {
+            round.truncate(max.saturating_sub(sent));
+            if round.is_empty() || self.out_of_time() {
+                return;
+            }
+            let before = (self.seen(op), self.keys.len());
+            let statuses = self.send_cases(op, &round, Creds::Given).await;
+            sent += round.len();
+            let learned = self.keys.len() > before.1
+                || statuses.iter().flatten().any(|s| !before.0.contains(s));
+            if !learned || k == 3 {
+                return;
+            }
+            let spec = self.spec();
+            let (operation, t) = &self.targets[op];
             let seed = seed_of(
                 self.options.seed,
                 format!("{}/neg/{k}", operation.id).as_bytes(),
             );
-            let more = t.negatives(spec, &t.random(spec, seed));
-            if more.is_empty() {
-                break;
-            }
-            negatives.extend(more);
-            k += 1;
+            round = t.negatives(spec, &t.random(spec, seed));
         }
-        negatives.truncate(max);
-        negatives
     }
 
     fn checks(&self, c: Check) -> bool {
@@ -484,20 +518,24 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
     }
 
     /// Random positive requests, round-robin over the operations (a few each per round)
-    /// until each has had `max` positive requests or time is out: fresh ones, and (half the
-    /// time, once some request reached a status not seen before) neighbours of such a
-    /// request.
+    /// until each has had `max` positive requests, or [`STALE_AFTER`] in a row that found
+    /// nothing new, or time is out: fresh ones, and (half the time, once some request
+    /// reached a status not seen before) neighbours of such a request.
     async fn random(&mut self, used: &[usize], max: usize) {
         let spec = self.ctx.contract.spec();
         let round = self.options.concurrency.max(1) * 4;
         let mut corpus: Vec<Vec<Input>> = vec![Vec::new(); used.len()];
         let mut next: Vec<usize> = vec![0; used.len()];
+        let mut stale: Vec<usize> = vec![0; used.len()];
         loop {
             let mut sent_any = false;
             for op in 0..used.len() {
                 let count = max.saturating_sub(used[op]);
                 // An operation already over the time limit would only spend the budget.
-                if next[op] >= count || self.keys.contains(&(Check::ResponseTime, op, None)) {
+                if next[op] >= count
+                    || stale[op] >= STALE_AFTER
+                    || self.keys.contains(&(Check::ResponseTime, op, None))
+                {
                     continue;
                 }
                 if self.out_of_time() {
@@ -523,12 +561,17 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
                     .collect();
                 next[op] += batch.len();
                 let before: HashSet<u16> = self.seen(op);
+                let failures_before = self.keys.len();
                 let results = self.send_cases(op, &batch, Creds::Given).await;
+                let sent = batch.len();
+                let mut learned = self.keys.len() > failures_before;
                 for (case, status) in batch.into_iter().zip(results) {
                     if status.is_some_and(|s| !before.contains(&s)) {
                         corpus[op].push(case.input);
+                        learned = true;
                     }
                 }
+                stale[op] = if learned { 0 } else { stale[op] + sent };
             }
             if !sent_any {
                 return;
@@ -1220,11 +1263,10 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
                 if !self.keeps(op, &candidate, &intent) {
                     continue;
                 }
-                sends += 1;
                 match p.repro.clone() {
                     Repro::Single { op, creds, .. } => {
-                        let (checked, draft) = self.send(op, &candidate, creds).await;
-                        let again = self.judge(op, &intent, &checked, creds);
+                        let (checked, draft, again) =
+                            self.try_smaller(op, &candidate, &intent, creds, &mut sends).await;
                         let status = checked.status() == p.checked.status();
                         if let Some(f) = again.into_iter().find(|f| status && same(f, &p.found)) {
                             p.steps = vec![self.step_of(op, draft, f.check)];
@@ -1242,7 +1284,10 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
                         }
                     }
                     Repro::Sequence { op, .. } => {
+                        // A sequence is several requests: each of them counts.
+                        let before = self.requests;
                         let again = self.sequence(&resources, op, &candidate).await;
+                        sends += (self.requests - before).max(1);
                         if let Some((f, checked, steps, _)) = again
                             .into_iter()
                             .find(|(f, _, steps, _)| !steps.is_empty() && same(f, &p.found))
@@ -1265,6 +1310,28 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
                 None => return,
             }
         }
+    }
+
+    /// Sends a smaller request while shrinking (once: the answer is kept for the next
+    /// failure trying the same one), counting it in `sends`.
+    async fn try_smaller(
+        &mut self,
+        op: usize,
+        candidate: &Input,
+        intent: &Intent,
+        creds: Creds,
+        sends: &mut usize,
+    ) -> Judged {
+        let key = (op, creds, format!("{intent:?} {candidate:?}"));
+        if let Some(known) = self.shrunk.get(&key) {
+            return known.clone();
+        }
+        *sends += 1;
+        let (checked, draft) = self.send(op, candidate, creds).await;
+        let again = self.judge(op, intent, &checked, creds);
+        let got = (checked, draft, again);
+        self.shrunk.insert(key, got.clone());
+        got
     }
 
     /// Whether `candidate` is still what the failing request was meant to be (the engine's
