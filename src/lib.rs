@@ -8,6 +8,7 @@
 pub mod call;
 pub mod contract;
 pub mod diagnostic;
+pub mod diff;
 pub mod exchange;
 pub mod fuzz;
 pub mod inspect;

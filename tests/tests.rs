@@ -5,6 +5,8 @@ mod check_cli;
 mod code_shape;
 mod contract_services;
 mod corpus;
+mod diff_pairs;
+mod diff_service;
 mod exchange;
 mod fastapi_spec;
 mod fuzz;

@@ -151,13 +151,107 @@ pub struct SyncArgs {
     /// Keep the folder's version of a conflicting entity (this machine's goes to the trash).
     #[arg(long, value_name = "KEY")]
     keep_theirs: Option<String>,
+    /// Re-sync with a new version of the collection's spec instead (a path or URL; without
+    /// one, where the collection's spec came from): new operations added, removed ones moved
+    /// to "Removed from spec", each request's fields merged three ways, the user's edits kept.
+    #[arg(long, value_name = "NEW", num_args = 0..=1, default_missing_value = "", conflicts_with_all = ["keep_mine", "keep_theirs"])]
+    spec: Option<String>,
+    /// With --spec: show what would change, change nothing.
+    #[arg(long, requires = "spec")]
+    dry_run: bool,
+    /// With --spec: resolve fields both the user and the spec changed with this side
+    /// (without it, a re-sync with conflicts changes nothing and lists them).
+    #[arg(long, value_enum, requires = "spec")]
+    take: Option<TakeSide>,
     #[command(flatten)]
     data: DataDir,
+}
+
+/// The side `vouch sync --spec --take` keeps.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum TakeSide {
+    /// The saved request's value.
+    Ours,
+    /// The new spec's value.
+    Theirs,
+}
+
+/// `vouch sync COLLECTION --spec [NEW]`: the three-way re-sync, printed; exit 1 while
+/// conflicts remain unresolved.
+fn resync(a: &SyncArgs, new: &str) -> super::Result<ExitCode> {
+    use vouch::diff::{self, Take};
+    use vouch::spec::{LoadOptions, Spec};
+    let mut store = a.data.open()?;
+    let source = if new.is_empty() {
+        let c = store.collection(&a.collection)?;
+        c.spec_source.ok_or_else(|| vouch::Problem {
+            kind: "no-spec".into(),
+            message: format!(
+                "collection `{}` does not say where its spec comes from",
+                a.collection
+            ),
+            hint: "give the new spec: vouch sync COLLECTION --spec PATH-OR-URL".into(),
+        })?
+    } else {
+        new.to_string()
+    };
+    let rt = super::runtime(false)?;
+    let options = LoadOptions::default();
+    let spec = rt.block_on(Spec::load(&source, &options))?;
+    let bytes = rt.block_on(Spec::fetch_bytes(&source, &options))?;
+    let take = match a.take {
+        None => Take::Neither,
+        Some(TakeSide::Ours) => Take::Ours,
+        Some(TakeSide::Theirs) => Take::Theirs,
+    };
+    let r = diff::resync(
+        &mut store,
+        &a.collection,
+        &spec,
+        &source,
+        &bytes,
+        a.dry_run,
+        take,
+    )?;
+    let mut out = std::io::stdout().lock();
+    let verb = if r.applied {
+        "re-synced"
+    } else {
+        "would re-sync"
+    };
+    writeln!(out, "{verb} `{}` with {source}", a.collection)?;
+    for n in &r.added {
+        writeln!(out, "  added: {n}")?;
+    }
+    for n in &r.removed {
+        writeln!(out, "  moved to \"{}\": {n}", diff::REMOVED_FOLDER)?;
+    }
+    for (n, fields) in &r.updated {
+        writeln!(out, "  updated from the spec: {n}: {}", fields.join(", "))?;
+    }
+    for (n, fields) in &r.kept {
+        writeln!(out, "  your edits kept: {n}: {}", fields.join(", "))?;
+    }
+    for c in &r.conflicts {
+        writeln!(
+            out,
+            "  conflict: {} {}: was {}, yours {}, the spec's {}",
+            c.request, c.field, c.base, c.ours, c.theirs
+        )?;
+    }
+    if !r.conflicts.is_empty() && !r.applied && !a.dry_run {
+        writeln!(out, "hint: nothing was changed; choose a side for the conflicts with --take ours or --take theirs")?;
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Syncs a linked collection with its folder and prints what that did.
 pub fn sync(a: SyncArgs) -> super::Result<ExitCode> {
     use vouch::exchange::link;
+    if let Some(new) = &a.spec {
+        return resync(&a, new);
+    }
     let mut store = a.data.open()?;
     let report = match (&a.keep_mine, &a.keep_theirs) {
         (Some(key), _) => link::resolve(&mut store, &a.collection, key, link::Keep::Mine)?,

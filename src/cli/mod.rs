@@ -7,6 +7,7 @@
 
 mod args;
 mod check;
+mod diff;
 mod exchange;
 mod fuzz;
 mod info;
@@ -49,6 +50,7 @@ enum Command {
     Export(exchange::ExportArgs),
     /// Sync a collection with the folder it is linked to (imported or opened from): take what
     /// changed there, write what was saved here, report conflicts (exit 1 while any remain).
+    /// With --spec: re-sync it with a new version of its spec, keeping every edit.
     Sync(exchange::SyncArgs),
     /// Send a run's steps under load (--rate calls/s, or --users looping them) for --duration,
     /// every response checked against the contract; latency percentiles, thresholds (exit 1
@@ -58,6 +60,9 @@ enum Command {
     /// create/read/update/delete sequences) and report what the service gets wrong: each
     /// failure shrunk, as a cURL line, savable as a regression request.
     Fuzz(fuzz::Args),
+    /// Compare two versions of a spec: each change with its rule, level (breaking, warning,
+    /// info), operation and pointers; exit 1 when one reaches --fail-on (default: breaking).
+    Diff(diff::Args),
     /// Serve a mock of the spec's API: every operation routed, answers from the declared
     /// examples or generated from the schemas, requests checked against the contract.
     Mock(mock::Args),
@@ -127,6 +132,7 @@ pub fn main() -> ExitCode {
         Command::Load(a) => load::run(a),
         Command::Fuzz(a) => fuzz::run(a),
         Command::Mock(a) => mock::run(a),
+        Command::Diff(a) => diff::run(a),
         Command::Report(a) => report::run(a),
         Command::Info(a) => info::run(a),
     };

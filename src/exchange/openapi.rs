@@ -56,6 +56,13 @@ pub fn from_spec(spec: &Spec, source: &str, bytes: Option<Vec<u8>>) -> Bundle {
             seq: seq as i64,
             operation_id: step.operation_id,
             draft: step.draft,
+            // The smoke suite's chaining (a created id fed to the item requests) comes along,
+            // or the item requests would name a variable nothing sets.
+            extractions: if step.extractions.is_empty() {
+                serde_json::Value::Null
+            } else {
+                serde_json::to_value(&step.extractions).unwrap_or_default()
+            },
             ..BundleRequest::default()
         });
     }

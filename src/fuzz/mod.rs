@@ -1265,8 +1265,9 @@ impl<F: FnMut(&Event)> Fuzzer<'_, '_, F> {
                 }
                 match p.repro.clone() {
                     Repro::Single { op, creds, .. } => {
-                        let (checked, draft, again) =
-                            self.try_smaller(op, &candidate, &intent, creds, &mut sends).await;
+                        let (checked, draft, again) = self
+                            .try_smaller(op, &candidate, &intent, creds, &mut sends)
+                            .await;
                         let status = checked.status() == p.checked.status();
                         if let Some(f) = again.into_iter().find(|f| status && same(f, &p.found)) {
                             p.steps = vec![self.step_of(op, draft, f.check)];

@@ -95,6 +95,13 @@ impl Spec {
         Ok(Spec::index(name, version, docs, problems))
     }
 
+    /// The entry document's bytes as they are at `source` (a file or an http(s) URL), with
+    /// the same limits as loading: what a collection keeps as the spec it was synced with.
+    pub async fn fetch_bytes(source: &str, options: &LoadOptions) -> Result<Vec<u8>> {
+        let url = source::locate(source)?;
+        source::Fetcher::new(options.clone()).fetch(&url).await
+    }
+
     /// Reads a spec from bytes already in memory (pasted text, a cached copy, a fuzzer's
     /// input). Nothing is fetched: `$ref`s to other documents are listed as problems. `name` is
     /// what errors and problems call the document; when it is an http(s) URL (where a cached

@@ -1,0 +1,287 @@
+//! `vouch diff`, its impact on saved work and `vouch sync --spec` against a real FastAPI
+//! service in two versions (tests/servers/catalog.py): v2 renames a field, adds a required
+//! query parameter, removes an endpoint and adds an enum value to a response.
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use crate::util::{vouch, Service};
+
+/// Runs vouch with `args` in data directory `data`: (exit code, stdout, stderr).
+fn run(data: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = vouch()
+        .args(args)
+        .arg("--data-dir")
+        .arg(data)
+        .output()
+        .expect("run vouch");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json_of(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// The change with this rule on `METHOD path`.
+fn change<'a>(d: &'a Value, id: &str, method: &str, path: &str) -> &'a Value {
+    d["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .find(|c| c["id"] == id && c["method"] == method && c["path"] == path)
+        .unwrap_or_else(|| panic!("no {id} on {method} {path} in {d:#}"))
+}
+
+/// Both versions, and v1's spec saved to a file (the collection is imported from it).
+fn services(dir: &Path) -> (Service, Service, String) {
+    let (v1, v2) = (
+        Service::own("catalog:app_v1"),
+        Service::own("catalog:app_v2"),
+    );
+    let url = v1.url("/openapi.json");
+    let spec = crate::util::runtime()
+        .block_on(async { reqwest::get(&url).await?.text().await })
+        .expect("v1's spec");
+    let file = dir.join("catalog-v1.json");
+    std::fs::write(&file, spec).expect("write");
+    (v1, v2, file.display().to_string())
+}
+
+#[test]
+fn diff_names_each_change_of_the_new_version_and_fails_on_breaking() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (v1, v2, _) = services(dir.path());
+    let (old, new) = (v1.url("/openapi.json"), v2.url("/openapi.json"));
+    let (code, out, err) = run(dir.path(), &["diff", &old, &new, "--format", "json"]);
+    assert_eq!(code, 1, "breaking changes: exit 1\n{err}");
+    let d = json_of(&out);
+    // The renamed field: gone from responses (every operation returning a product, with the
+    // shared schema's pointer), required in the request body.
+    for (method, path) in [
+        ("GET", "/products"),
+        ("GET", "/products/{product_id}"),
+        ("GET", "/search"),
+    ] {
+        let c = change(&d, "response-property-removed", method, path);
+        assert_eq!(c["level"], "breaking");
+        assert_eq!(c["old"], "/components/schemas/ProductV1/properties/name");
+        assert_eq!(c["new"], Value::Null);
+    }
+    let c = change(&d, "request-property-required-added", "POST", "/products");
+    assert_eq!(c["new"], "/components/schemas/ProductInV2/properties/title");
+    assert_eq!(
+        change(&d, "request-property-removed", "POST", "/products")["level"],
+        "warning"
+    );
+    // The new required query parameter, the removed endpoint, the new enum value.
+    let c = change(&d, "request-parameter-required-added", "GET", "/search");
+    assert!(
+        c["message"]
+            .as_str()
+            .expect("message")
+            .contains("`category`"),
+        "{c}"
+    );
+    let c = change(
+        &d,
+        "endpoint-removed",
+        "GET",
+        "/products/{product_id}/reviews",
+    );
+    assert_eq!(
+        (c["old"].as_str(), &c["new"]),
+        (
+            Some("/paths/~1products~1{product_id}~1reviews/get"),
+            &Value::Null
+        )
+    );
+    let c = change(
+        &d,
+        "response-property-enum-value-added",
+        "GET",
+        "/products/{product_id}",
+    );
+    assert!(
+        c["message"]
+            .as_str()
+            .expect("message")
+            .contains("\"draft\""),
+        "{c}"
+    );
+    let s = &d["summary"];
+    let count = |level: &str| {
+        d["changes"]
+            .as_array()
+            .expect("changes")
+            .iter()
+            .filter(|c| c["level"] == level)
+            .count()
+    };
+    assert_eq!(s["breaking"], count("breaking"));
+    assert_eq!(s["info"], count("info"));
+    // --fail-on none: the same list, exit 0; the reverse direction breaks other things.
+    let (code, _, _) = run(dir.path(), &["diff", &old, &new, "--fail-on", "none"]);
+    assert_eq!(code, 0);
+    let (code, text, _) = run(dir.path(), &["diff", &old, &new, "--format", "markdown"]);
+    assert_eq!(code, 1);
+    assert!(
+        text.contains("| `endpoint-removed` |") && text.contains("`GET /search`"),
+        "{text}"
+    );
+}
+
+#[test]
+fn impact_and_resync_keep_the_users_edits_and_make_the_collection_pass_against_v2() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("data");
+    let (_v1, v2, v1_file) = services(dir.path());
+    let (code, _, err) = run(
+        &data,
+        &["import", &v1_file, "--from", "openapi", "--name", "catalog"],
+    );
+    assert_eq!(code, 0, "{err}");
+    // The user's edits: a body value and two assertions of their own.
+    let mut store = vouch::store::Store::open(&data).expect("store");
+    let c = store.collection("catalog").expect("collection");
+    let mut create = store
+        .requests(c.id)
+        .expect("requests")
+        .into_iter()
+        .find(|r| r.operation_id.as_deref() == Some("create_product"))
+        .expect("create_product");
+    let Some(vouch::request::Body::Json(body)) = &mut create.draft.body else {
+        panic!("a JSON body: {:?}", create.draft.body)
+    };
+    body["price"] = json!(25.5);
+    create.assertions =
+        json!([{"on": "status", "equals": 201}, {"on": "json", "path": "$.price", "equals": 25.5}]);
+    store.update_request(&create).expect("update");
+    let mut get = store
+        .requests(c.id)
+        .expect("requests")
+        .into_iter()
+        .find(|r| r.operation_id.as_deref() == Some("get_product"))
+        .expect("get_product");
+    get.assertions = json!([{"on": "json", "path": "$.name", "exists": true}]);
+    store.update_request(&get).expect("update");
+    drop(store);
+
+    // Against v2 as it is, the collection fails.
+    let base = v2.base.clone();
+    let (code, _, _) = run(&data, &["run", "catalog", "--base-url", &base]);
+    assert_eq!(code, 1, "the v1 collection fails against v2");
+
+    // The impact names each broken request and assertion.
+    let new = v2.url("/openapi.json");
+    let (code, out, err) = run(
+        &data,
+        &["diff", "--collection", "catalog", &new, "--format", "json"],
+    );
+    assert_eq!(code, 1, "{err}");
+    let impact = json_of(&out)["impact"].clone();
+    let broken = |request: &str, part: &str, change: &str| {
+        impact.as_array().expect("impact").iter().any(|i| {
+            i["reach"] == "breaks"
+                && i["request"].as_str().is_some_and(|r| r.contains(request))
+                && i["part"] == part
+                && i["change"] == change
+        })
+    };
+    assert!(
+        broken("Search", "request", "request-parameter-required-added"),
+        "{impact:#}"
+    );
+    assert!(
+        broken(
+            "Create Product",
+            "request",
+            "request-property-required-added"
+        ),
+        "{impact:#}"
+    );
+    assert!(
+        broken("List Reviews", "request", "endpoint-removed"),
+        "{impact:#}"
+    );
+    assert!(
+        broken("Get Product", "assertion", "response-property-removed"),
+        "{impact:#}"
+    );
+
+    // A dry re-sync changes nothing; the re-sync keeps the edits and takes the spec's changes.
+    let (code, out, _) = run(&data, &["sync", "catalog", "--spec", &new, "--dry-run"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("would re-sync"), "{out}");
+    let (code, out, err) = run(&data, &["sync", "catalog", "--spec", &new]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("your edits kept: Create Product V1: body.price"),
+        "{out}"
+    );
+    assert!(
+        out.contains("updated from the spec: Search V1: query.category"),
+        "{out}"
+    );
+    let store = vouch::store::Store::open(&data).expect("store");
+    let requests = store.requests(c.id).expect("requests");
+    let create = requests
+        .iter()
+        .find(|r| r.operation_id.as_deref() == Some("create_product"))
+        .expect("create");
+    let Some(vouch::request::Body::Json(body)) = &create.draft.body else {
+        panic!("body")
+    };
+    assert_eq!(body["price"], json!(25.5), "the user's value stays");
+    assert!(
+        body.get("title").is_some() && body.get("name").is_none(),
+        "{body}"
+    );
+    assert_eq!(
+        create.assertions[1]["path"], "$.price",
+        "the user's assertion stays"
+    );
+    let search = requests
+        .iter()
+        .find(|r| r.operation_id.as_deref() == Some("search"))
+        .expect("search");
+    assert!(
+        search.draft.params.iter().any(|p| p.name == "category"),
+        "{:?}",
+        search.draft.params
+    );
+    let folders = store.folders(c.id).expect("folders");
+    let reviews = requests
+        .iter()
+        .find(|r| r.operation_id.as_deref() == Some("list_reviews"))
+        .expect("kept, not deleted");
+    let folder = folders
+        .iter()
+        .find(|f| Some(f.id) == reviews.folder_id)
+        .expect("in a folder");
+    assert_eq!(folder.name, vouch::diff::REMOVED_FOLDER);
+    drop(store);
+    // The stored spec is v2 now: nothing left to re-sync.
+    let (_, out, _) = run(&data, &["diff", "catalog", &new, "--format", "json"]);
+    assert_eq!(json_of(&out)["changes"], json!([]), "{out}");
+    // The get_product assertion reads `name`, which v2 does not have: the user's to fix.
+    let mut store = vouch::store::Store::open(&data).expect("store");
+    let mut get = store
+        .requests(c.id)
+        .expect("requests")
+        .into_iter()
+        .find(|r| r.operation_id.as_deref() == Some("get_product"))
+        .expect("get");
+    get.assertions = json!([{"on": "json", "path": "$.title", "exists": true}]);
+    store.update_request(&get).expect("update");
+    drop(store);
+    let (code, out, err) = run(&data, &["run", "catalog", "--base-url", &base]);
+    assert_eq!(
+        code, 0,
+        "the re-synced collection passes against v2\n{out}{err}"
+    );
+}
