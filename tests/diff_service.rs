@@ -285,3 +285,67 @@ fn impact_and_resync_keep_the_users_edits_and_make_the_collection_pass_against_v
         "the re-synced collection passes against v2\n{out}{err}"
     );
 }
+
+#[test]
+fn the_apps_spec_changes_view_and_resync_are_the_same_engine() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("data");
+    let (_v1, v2, v1_file) = services(dir.path());
+    let (code, _, err) = run(
+        &data,
+        &["import", &v1_file, "--from", "openapi", "--name", "catalog"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let wb = vouch::workbench::Workbench::new(Some(data.clone()));
+    let rt = crate::util::runtime();
+    rt.block_on(wb.open(&v2.url("/openapi.json")))
+        .expect("open v2");
+    let view = rt
+        .block_on(wb.spec_changes("catalog"))
+        .expect("spec changes");
+    // What the CLI lists, in the app: the same changes, the same impact, the plan.
+    let (_, out, _) = run(
+        &data,
+        &[
+            "diff",
+            "--collection",
+            "catalog",
+            &v2.url("/openapi.json"),
+            "--format",
+            "json",
+        ],
+    );
+    let cli = json_of(&out);
+    assert_eq!(
+        view.total as usize,
+        cli["changes"].as_array().expect("changes").len()
+    );
+    assert_eq!(
+        serde_json::to_value(&view.summary).expect("json"),
+        cli["summary"]
+    );
+    assert_eq!(
+        serde_json::to_value(&view.impact).expect("json"),
+        cli["impact"]
+    );
+    assert_eq!(
+        view.changes[0].level,
+        vouch::diff::Level::Breaking,
+        "breaking first"
+    );
+    assert_eq!(
+        view.plan
+            .updated
+            .iter()
+            .find(|(n, _)| n.starts_with("Search"))
+            .map(|(_, f)| f.clone()),
+        Some(vec!["query.category".to_string()])
+    );
+    assert!(!view.plan.applied, "the view only plans");
+    let done = rt.block_on(wb.resync("catalog", None)).expect("resync");
+    assert!(done.applied && done.conflicts.is_empty(), "{done:?}");
+    let again = rt
+        .block_on(wb.spec_changes("catalog"))
+        .expect("spec changes");
+    assert_eq!(again.total, 0, "re-synced: nothing left");
+}

@@ -199,6 +199,8 @@ fn generate(dir: &Path) {
     vouch::workbench::FuzzSettings::export_all(&cfg).expect("FuzzSettings");
     vouch::workbench::FuzzView::export_all(&cfg).expect("FuzzView");
     vouch::fuzz::Event::export_all(&cfg).expect("FuzzEvent");
+    vouch::workbench::SpecChangesView::export_all(&cfg).expect("SpecChangesView");
+    vouch::diff::Resynced::export_all(&cfg).expect("Resynced");
 }
 
 fn files(dir: &Path) -> Vec<(PathBuf, String)> {

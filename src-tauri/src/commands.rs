@@ -16,6 +16,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 use vouch::contract::Finding;
+use vouch::diff::Resynced;
 use vouch::exchange::link::SyncReport;
 use vouch::request::{Auth, Draft};
 use vouch::store::Trashed;
@@ -23,7 +24,7 @@ use vouch::workbench::{
     BodyHits, BodyLayout, BodyLine, CallView, CheckMark, CheckRow, CollectionRow, EnvView,
     FreeRequest, FuzzSettings, FuzzView, HistoryRow, ImportView, InheritedView, LoadSettings,
     LoadView, MockSettings, MockView, OperationForm, OperationRow, RunPoint, RunView, SavedRef,
-    SavedView, SpecSummary, StepDetail, Workbench, WorkbenchError,
+    SavedView, SpecChangesView, SpecSummary, StepDetail, Workbench, WorkbenchError,
 };
 
 /// An error as the UI receives it.
@@ -305,6 +306,16 @@ commands! {
     /// collection, each with the assertion that failed; returns the folder they went in.
     fn save_fuzz_failures(collection: String, which: Vec<u32>) -> String
         = blocking |wb| wb.save_fuzz_failures(&collection, &which);
+
+    /// What the open spec changes for a collection: the changes from the spec it was last
+    /// synced with, the saved work they reach, and the re-sync plan.
+    fn spec_changes(collection: String) -> SpecChangesView
+        = async |wb| wb.spec_changes(&collection).await;
+
+    /// Re-syncs a collection with the open spec, keeping its edits (`take`: `ours` or
+    /// `theirs` for conflicts; without it a re-sync with conflicts changes nothing).
+    fn resync_collection(collection: String, take: Option<String>) -> Resynced
+        = async |wb| wb.resync(&collection, take).await;
 
     /// Exports a collection as a Vouch folder (`postman`: a Postman v2.1 file at `to`); returns
     /// the number of files written.

@@ -239,6 +239,9 @@ fn resync(a: &SyncArgs, new: &str) -> super::Result<ExitCode> {
             c.request, c.field, c.base, c.ours, c.theirs
         )?;
     }
+    if let Some(dir) = &r.folder {
+        writeln!(out, "  the linked folder {dir} was synced too")?;
+    }
     if !r.conflicts.is_empty() && !r.applied && !a.dry_run {
         writeln!(out, "hint: nothing was changed; choose a side for the conflicts with --take ours or --take theirs")?;
         return Ok(ExitCode::from(1));

@@ -116,7 +116,7 @@ pub enum Subject {
 }
 
 /// Changes per level.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DiffSummary"))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
     /// Changes that break clients.

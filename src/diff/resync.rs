@@ -35,7 +35,7 @@ pub enum Take {
 }
 
 /// One field both the user and the spec changed, differently.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ResyncConflict"))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Conflict {
     /// The saved request.
@@ -66,6 +66,8 @@ pub struct Resynced {
     pub conflicts: Vec<Conflict>,
     /// Whether the store was changed (not a dry run, no unresolved conflict).
     pub applied: bool,
+    /// The linked folder written with the same changes, when the collection has one.
+    pub folder: Option<String>,
 }
 
 /// A request's fields, flat: `method`, `path`, `<in>.<name>` per parameter, `body.<key>` per
@@ -266,6 +268,11 @@ pub fn resync(
     }
     store.atomically(|s| plan.apply(s, c.id, &saved, source, bytes))?;
     report.applied = true;
+    // A collection linked to a folder (the team's git checkout) gets the same changes there.
+    if let Some(link) = store.link(c.id)? {
+        crate::exchange::link::sync(store, name)?;
+        report.folder = Some(link.dir.display().to_string());
+    }
     Ok(report)
 }
 

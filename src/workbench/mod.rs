@@ -12,6 +12,7 @@ mod form;
 mod fuzz;
 mod load;
 mod mock;
+mod resync;
 mod saved;
 mod tree;
 
@@ -30,6 +31,7 @@ pub use form::{form_schema, operation_form, BodyField, OperationForm, ParamField
 pub use fuzz::{FuzzFailureView, FuzzSettings, FuzzView};
 pub use load::{LoadFigures, LoadSettings, LoadStep, LoadTick, LoadView};
 pub use mock::{MockSettings, MockView};
+pub use resync::SpecChangesView;
 pub use saved::{CheckMark, CheckRow, ExtractRow, FreeRequest, SavedView, StepDetail};
 
 use crate::call::{self, Call, Context};

@@ -900,9 +900,72 @@ async function main() {
       await saved.waitForDisplayed({ timeout: 5000, timeoutMsg: "the failure was not saved" });
       if (!(await saved.getText()).includes("e2e fuzz / fuzz failures (seed 1)")) throw new Error(`saved: ${await saved.getText()}`);
     });
+    await step(browser, "20", "spec changes: a collection made from v1 compared with v2, the saved work it breaks, re-synced", async () => {
+      const [v1, v2] = [join(work, "catalog-v1.yaml"), join(work, "catalog-v2.yaml")];
+      writeFileSync(v1, catalog(1));
+      writeFileSync(v2, catalog(2));
+      await pane("collections");
+      await paste("import-path", v1);
+      await press("import");
+      await (await $t("collection-menu-Catalog")).waitForExist({ timeout: 10000, timeoutMsg: "the v1 collection was not imported" });
+      await (await $t("spec-source")).setValue(v2);
+      await (await $t("open")).click();
+      await pane("spec");
+      await fill("op-filter", "/search");
+      await (await browser.$('[data-op="GET /search"]')).waitForExist({ timeout: 10000, timeoutMsg: "v2 did not open" });
+      await pane("collections");
+      await press("collection-menu-Catalog");
+      await press("collection-spec-changes");
+      const headline = await $t("spec-changes-headline");
+      // (Headings are shown in capitals.)
+      const said = async () => (await headline.getText()).toLowerCase();
+      await browser.waitUntil(async () => (await said()).startsWith("catalog: 3 breaking"), { timeout: 10000, timeoutMsg: `headline: ${await headline.getText()}` });
+      const impact = await (await $t("spec-impact")).getText();
+      for (const want of ["breaks request Search", "breaks request List reviews"]) if (!impact.includes(want)) throw new Error(`impact: ${impact}`);
+      await browser.saveScreenshot(join(shots, "20a-spec-changes.png"));
+      await press("resync");
+      await (await $t("resync-done")).waitForDisplayed({ timeout: 10000, timeoutMsg: "the re-sync did not finish" });
+      await browser.waitUntil(async () => (await said()) === "catalog: no changes", { timeout: 10000, timeoutMsg: `after the re-sync: ${await headline.getText()}` });
+    });
   } finally {
     await browser.deleteSession().catch(() => {});
   }
+}
+
+/** A small catalogue API: v2 drops the reviews, needs a category to search, returns a new status. */
+function catalog(v) {
+  const status = v === 1 ? "[active, retired]" : "[active, retired, draft]";
+  const category = v === 1 ? "" : "\n        - {name: category, in: query, required: true, schema: {type: string}}";
+  const reviews =
+    v === 1
+      ? `
+  /products/{id}/reviews:
+    get:
+      operationId: list_reviews
+      summary: List reviews
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {type: string}}}}}}`
+      : "";
+  return `openapi: 3.0.3
+info: {title: Catalog, version: "${v}.0"}
+paths:
+  /search:
+    get:
+      operationId: search
+      summary: Search
+      parameters:
+        - {name: q, in: query, required: true, schema: {type: string}}${category}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Product"}}}}}${reviews}
+components:
+  schemas:
+    Product:
+      type: object
+      required: [id, status]
+      properties:
+        id: {type: integer}
+        status: {type: string, enum: ${status}}
+`;
 }
 
 try {

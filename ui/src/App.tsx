@@ -6,6 +6,7 @@ import { CollectionTree, type RequestActions } from "./components/CollectionTree
 import { CollectionsPanel } from "./components/CollectionsPanel";
 import { EnvironmentsView } from "./components/EnvironmentsView";
 import { RunnerView } from "./components/RunnerView";
+import { SpecChangesPanel } from "./components/SpecChangesPanel";
 import { Header } from "./components/Header";
 import { OperationList } from "./components/OperationList";
 import { RequestPanel } from "./components/RequestPanel";
@@ -28,7 +29,7 @@ import { useSpec } from "./hooks/useSpec";
 import { useTabs } from "./hooks/useTabs";
 import { useTheme } from "./hooks/useTheme";
 
-type View = "request" | "runner" | "environments";
+type View = "request" | "runner" | "environments" | "changes";
 
 export function App() {
   const { error, notice, notify, fail, attempt, clearError, clearNotice } = useNotices();
@@ -66,6 +67,8 @@ export function App() {
   const [viewAt, setViewAt] = useState<{ view: View; at: number }>({ view: "request", at: 0 });
   const view: View = viewAt.at === tabs.opened ? viewAt.view : "request";
   const setView = (v: View) => setViewAt({ view: v, at: tabs.opened });
+  // The collection the "changes" view compares with the open spec.
+  const [changesFor, setChangesFor] = useState<string | null>(null);
   // A collection folder just opened: what its sync found, and its environment picked.
   const { setEnv } = environments;
   useEffect(() => {
@@ -272,6 +275,14 @@ export function App() {
               onResolve={collections.resolve}
               onRestore={collections.restore}
               current={current}
+              onSpecChanges={
+                spec.spec
+                  ? (c: string) => {
+                      setChangesFor(c);
+                      setView("changes");
+                    }
+                  : undefined
+              }
             />
           }
           mock={<MockPanel spec={spec.spec} baseUrl={baseUrl} onBaseUrl={setBaseUrl} />}
@@ -319,6 +330,7 @@ export function App() {
             runs={runs.runs}
           />
         )}
+        {view === "changes" && changesFor && <SpecChangesPanel key={changesFor} collection={changesFor} onResynced={refresh} onError={fail} />}
         {view === "environments" && (
           <EnvironmentsView
             envs={environments.envs}

@@ -29,11 +29,13 @@ import type { MockSettings } from "./bindings/MockSettings";
 import type { MockView } from "./bindings/MockView";
 import type { OperationForm } from "./bindings/OperationForm";
 import type { OperationRow } from "./bindings/OperationRow";
+import type { Resynced } from "./bindings/Resynced";
 import type { RunPoint } from "./bindings/RunPoint";
 import type { RunView } from "./bindings/RunView";
 import type { SavedRef } from "./bindings/SavedRef";
 import type { SavedView } from "./bindings/SavedView";
 import type { Served } from "./bindings/Served";
+import type { SpecChangesView } from "./bindings/SpecChangesView";
 import type { SpecSummary } from "./bindings/SpecSummary";
 import type { StepDetail } from "./bindings/StepDetail";
 import type { SyncReport } from "./bindings/SyncReport";
@@ -303,6 +305,22 @@ export function fuzz(settings: FuzzSettings, env: string | null): Promise<FuzzVi
  */
 export function saveFuzzFailures(collection: string, which: Array<number>): Promise<string> {
   return invoke<string>("save_fuzz_failures", { collection, which });
+}
+
+/**
+ * What the open spec changes for a collection: the changes from the spec it was last
+ * synced with, the saved work they reach, and the re-sync plan.
+ */
+export function specChanges(collection: string): Promise<SpecChangesView> {
+  return invoke<SpecChangesView>("spec_changes", { collection });
+}
+
+/**
+ * Re-syncs a collection with the open spec, keeping its edits (`take`: `ours` or
+ * `theirs` for conflicts; without it a re-sync with conflicts changes nothing).
+ */
+export function resyncCollection(collection: string, take: string | null): Promise<Resynced> {
+  return invoke<Resynced>("resync_collection", { collection, take });
 }
 
 /**

@@ -75,6 +75,10 @@ export type {
 };
 import type { Finding } from "./bindings/Finding";
 export type { Finding };
+export type { SpecChangesView } from "./bindings/SpecChangesView";
+export type { Resynced } from "./bindings/Resynced";
+export type { Change } from "./bindings/Change";
+export type { Impact } from "./bindings/Impact";
 export type { ParamField } from "./bindings/ParamField";
 export type { ParamValue } from "./bindings/ParamValue";
 export type { Body } from "./bindings/Body";
@@ -139,6 +143,8 @@ export const api = {
   onFuzzEvent: commands.onFuzzEvent,
   exportCollection: commands.exportCollection,
   specChanged: commands.specChanged,
+  specChanges: commands.specChanges,
+  resyncCollection: commands.resyncCollection,
   createSuite: commands.createSuite,
   runs: commands.runs,
   environments: commands.environments,

@@ -45,6 +45,8 @@ interface Props {
   onRestore: (collection: string, id: number) => void;
   /** The saved request open in the active tab (`collection/key`). */
   current: string | null;
+  /** Compares a collection with the open spec (absent: no spec open). */
+  onSpecChanges?: (collection: string) => void;
 }
 
 /** Every row of the tree is this tall (a linked collection's folder line excepted): the rows
@@ -158,7 +160,7 @@ const isItem = (r: TreeRow) => r.kind !== "link" && r.kind !== "end";
  * their name, act from their menu (⋯ or right-click), move by drag and drop; the keyboard
  * walks the tree (arrows, Home/End, Enter, the context-menu key).
  */
-export function CollectionTree({ collections, actions, onRun, onExport, onImport, pick, onCreateSuite, syncs, trash, onResolve, onRestore, current }: Props) {
+export function CollectionTree({ collections, actions, onRun, onExport, onImport, pick, onCreateSuite, syncs, trash, onResolve, onRestore, current, onSpecChanges }: Props) {
   const [dir, setDir] = useState("");
   const [importPath, setImportPath] = useState("");
   const [postman, setPostman] = useState(false);
@@ -454,6 +456,11 @@ export function CollectionTree({ collections, actions, onRun, onExport, onImport
           <button role="menuitem" data-testid="collection-auth" onClick={then(() => actions.editAuth(c, []))}>
             Auth…
           </button>
+          {onSpecChanges && (
+            <button role="menuitem" data-testid="collection-spec-changes" title="what the open spec changes for this collection, and Re-sync" onClick={then(() => onSpecChanges(c))}>
+              Spec changes…
+            </button>
+          )}
           <button role="menuitem" data-testid="collection-rename" onClick={() => setMenu({ key: row.key, mode: "rename" })}>
             Rename…
           </button>

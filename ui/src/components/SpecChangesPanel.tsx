@@ -1,0 +1,110 @@
+import { useEffect, useState } from "react";
+
+import { api, type Resynced, type SpecChangesView } from "../api";
+import { headline, planLines, where } from "../lib/diff";
+
+interface Props {
+  /** The collection compared with the open spec. */
+  collection: string;
+  /** After a re-sync: the collections changed. */
+  onResynced: () => void;
+  /** Errors go to the window's banner. */
+  onError: (e: unknown) => void;
+}
+
+/**
+ * What the open spec changes for a collection (`vouch diff --collection`): the changes by
+ * level, the saved requests and assertions each one breaks or touches, and the re-sync plan;
+ * Re-sync applies it, keeping every edit (conflicts: keep mine or take the spec's).
+ */
+export function SpecChangesPanel({ collection, onResynced, onError }: Props) {
+  const [view, setView] = useState<SpecChangesView | null>(null);
+  const [done, setDone] = useState<Resynced | null>(null);
+  const [busy, setBusy] = useState(false);
+  // Bumped after a re-sync: the comparison is made again (nothing left, or the conflicts).
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    let live = true;
+    api
+      .specChanges(collection)
+      .then((v) => {
+        if (live) setView(v);
+      })
+      .catch(onError);
+    return () => {
+      live = false;
+    };
+  }, [collection, onError, round]);
+  const resync = (take: string | null) => {
+    setBusy(true);
+    api
+      .resyncCollection(collection, take)
+      .then((r) => {
+        setDone(r);
+        if (r.applied) {
+          onResynced();
+          setRound((n) => n + 1);
+        }
+      })
+      .catch(onError)
+      .finally(() => setBusy(false));
+  };
+  if (!view) return <section className="spec-changes muted" data-testid="spec-changes">comparing…</section>;
+  const conflicts = view.plan.conflicts.length > 0;
+  return (
+    <section className="spec-changes" data-testid="spec-changes" aria-label={`Spec changes for ${collection}`}>
+      <h3 data-testid="spec-changes-headline">
+        {collection}: {headline(view)}
+      </h3>
+      <p className="muted small">
+        {view.from ?? "the kept spec"} → {view.to}
+        {view.total > view.changes.length ? ` (the first ${view.changes.length} of ${view.total} shown)` : ""}
+      </p>
+      <table className="changes">
+        <tbody>
+          {view.changes.map((c, i) => (
+            <tr key={i} className={`level-${c.level}`} data-testid="spec-change">
+              <td>{c.level}</td>
+              <td>
+                <code>{c.id}</code>
+              </td>
+              <td>{where(c)}</td>
+              <td>{c.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h4>Saved work reached ({view.impact.length})</h4>
+      <ul data-testid="spec-impact">
+        {view.impact.map((i, k) => (
+          <li key={k} className={i.reach === "breaks" ? "bad" : ""}>
+            {i.reach === "breaks" ? "breaks" : "touches"} {i.part} <strong>{i.request}</strong>
+            {i.suites.length > 0 ? ` (suites: ${i.suites.join(", ")})` : ""}: {i.message}
+          </li>
+        ))}
+      </ul>
+      <h4>Re-sync</h4>
+      <ul data-testid="resync-plan">
+        {planLines(done ?? view.plan).map((l, k) => (
+          <li key={k}>{l}</li>
+        ))}
+      </ul>
+      <div className="row">
+        <button data-testid="resync" disabled={busy || conflicts} onClick={() => resync(null)} title={conflicts ? "choose a side for the conflicts" : "apply the plan, keeping your edits"}>
+          Re-sync
+        </button>
+        {conflicts && (
+          <>
+            <button data-testid="resync-ours" disabled={busy} onClick={() => resync("ours")}>
+              Re-sync, keep mine
+            </button>
+            <button data-testid="resync-theirs" disabled={busy} onClick={() => resync("theirs")}>
+              Re-sync, take the spec's
+            </button>
+          </>
+        )}
+        {done?.applied && <span data-testid="resync-done">re-synced{done.folder ? `; ${done.folder} too` : ""}</span>}
+      </div>
+    </section>
+  );
+}
