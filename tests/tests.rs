@@ -6,6 +6,7 @@ mod code_shape;
 mod contract_services;
 mod corpus;
 mod diff_pairs;
+mod diff_real;
 mod diff_service;
 mod exchange;
 mod fastapi_spec;

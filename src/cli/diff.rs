@@ -91,7 +91,7 @@ pub fn run(args: Args) -> super::Result<ExitCode> {
         (Some(name), Some(store)) => Some(diff::impact_on(store, name, &d, &old)?),
         _ => None,
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {
         DiffFormat::Json => {
             let mut v = serde_json::to_value(&d)?;
@@ -114,6 +114,7 @@ pub fn run(args: Args) -> super::Result<ExitCode> {
             }
         }
     }
+    out.flush()?;
     let fails = match (args.fail_on, d.worst()) {
         (FailOn::None, _) | (_, None) => false,
         (FailOn::Breaking, Some(l)) => l == Level::Breaking,

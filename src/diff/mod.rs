@@ -151,8 +151,18 @@ impl Diff {
 /// Compares `old` with `new`.
 pub fn diff(old: &Spec, new: &Spec) -> Diff {
     let mut changes = ops::Ops::new(old, new).all();
-    // Stable: the same input gives the same list.
-    changes.dedup();
+    // One entry per rule, operation and place (a shared schema reached by several paths of
+    // one operation is one change of it), the first kept.
+    let mut seen = std::collections::HashSet::new();
+    changes.retain(|c| {
+        seen.insert((
+            c.id.clone(),
+            c.method.clone(),
+            c.path.clone(),
+            c.old.clone(),
+            c.new.clone(),
+        ))
+    });
     let mut summary = Summary::default();
     for c in &changes {
         match c.level {
@@ -170,11 +180,12 @@ fn pointer(spec: &Spec, loc: &Loc) -> String {
     if loc.doc == DocId::ROOT {
         loc.pointer.clone()
     } else {
-        let url = spec.documents().url(loc.doc);
-        let name = url
-            .path_segments()
-            .and_then(|mut s| s.next_back().map(str::to_string))
-            .unwrap_or_else(|| url.to_string());
+        // The file relative to the entry document's folder (base names alone are ambiguous
+        // in a multi-file spec: many folders hold a `parameters.yml`).
+        let url = spec.documents().url(loc.doc).as_str();
+        let root = spec.documents().url(DocId::ROOT).as_str();
+        let dir = &root[..root.rfind('/').map_or(0, |i| i + 1)];
+        let name = url.strip_prefix(dir).unwrap_or(url);
         format!("{name}#{}", loc.pointer)
     }
 }

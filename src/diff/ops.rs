@@ -115,7 +115,7 @@ impl<'a> Ops<'a> {
                 }
                 None => {
                     self.subject = Subject::Operation;
-                    let loc = Loc::root(n.pointer.clone());
+                    let loc = op_loc(self.new, n);
                     self.push(
                         &at,
                         "endpoint-added",
@@ -138,7 +138,7 @@ impl<'a> Ops<'a> {
                 (Level::Breaking, "operation removed")
             };
             self.subject = Subject::Operation;
-            let loc = Loc::root(o.pointer.clone());
+            let loc = op_loc(self.old, o);
             self.push(&at, "endpoint-removed", level, Some(&loc), None, how.into());
         }
         self.out
@@ -211,7 +211,7 @@ impl<'a> Ops<'a> {
     fn operation(&mut self, at: &At, o: &Operation, n: &Operation) {
         self.subject = Subject::Operation;
         let (od, nd) = (self.old.resolve(o), self.new.resolve(n));
-        let (ol, nl) = (Loc::root(o.pointer.clone()), Loc::root(n.pointer.clone()));
+        let (ol, nl) = (op_loc(self.old, o), op_loc(self.new, n));
         if !o.deprecated && n.deprecated {
             self.push(
                 at,
@@ -836,6 +836,21 @@ impl Content<'_> {
             None => m.schema.clone(),
         }
     }
+}
+
+/// Where an operation really is: under its path item, which may be a `$ref` into another
+/// file of a multi-file spec.
+fn op_loc(spec: &Spec, op: &Operation) -> Loc {
+    let here = Loc::root(op.pointer.clone());
+    let Some((item, method)) = op.pointer.rsplit_once('/') else {
+        return here;
+    };
+    let at = match spec.deref(&Loc::root(item)) {
+        Some((_, at)) if spec.get(&at.child(method)).is_some() => at.child(method),
+        _ => here,
+    };
+    // The operation itself may be a `$ref` too.
+    spec.deref(&at).map_or(at, |(_, real)| real)
 }
 
 /// Where an operation's request body is declared (its `$ref` followed).

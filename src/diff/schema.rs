@@ -56,7 +56,13 @@ pub(super) struct Schemas<'a> {
     /// a pair whose comparison was cut short by a cycle to a pair still open above it is
     /// not complete, so it is not remembered.
     low: usize,
+    /// Pairs compared so far.
+    calls: usize,
 }
+
+/// Comparisons made exactly (cut results not remembered) before falling back to
+/// remembering them: exact on every spec with modest cycles.
+const EXACT_CALLS: usize = 200_000;
 
 /// A schema with references followed and the 3.0/3.1 spellings of "may be null" folded.
 struct Node<'a> {
@@ -99,8 +105,15 @@ fn node<'a>(spec: &'a Spec, loc: &Loc) -> Option<Node<'a>> {
         schema = s;
         at = a;
     }
-    // A `null` branch among several: may be null (the branches compared are the others).
-    nullable |= !branch_locs(spec, schema, &at).1.is_empty();
+    // A `null` branch among several, or a branch that takes null: may be null (the
+    // branches compared are the others).
+    let (real, null) = branch_locs(spec, schema, &at);
+    nullable |= !null.is_empty()
+        || real.iter().any(|l| {
+            spec.deref(l).is_some_and(|(b, _)| {
+                b.get("nullable") == Some(&Value::Bool(true)) || types_of(b).contains("null")
+            })
+        });
     Some(Node {
         schema,
         at,
@@ -226,6 +239,7 @@ impl<'a> Schemas<'a> {
             memo: HashMap::new(),
             open: HashMap::new(),
             low: usize::MAX,
+            calls: 0,
         }
     }
 
@@ -255,8 +269,17 @@ impl<'a> Schemas<'a> {
                 self.nested(&o, &n, dir, &mut out);
             }
             self.open.remove(&key);
+            // One change per rule and place: a schema reached by several property paths (a
+            // DAG of shared schemas) would otherwise list it once per path, exponentially.
+            let mut seen = std::collections::HashSet::new();
+            out.retain(|r| seen.insert((r.kind, r.old.clone(), r.new.clone())));
             let out = Rc::new(out);
-            if self.low >= depth {
+            // Past a budget of comparisons (specs whose schemas form large cycles, like
+            // Stripe's expandable fields), cut results are remembered too: a change reached
+            // only through a cycle entered from elsewhere may then be missed, but the diff
+            // stays linear instead of re-walking each cycle from every entry.
+            self.calls += 1;
+            if self.low >= depth || self.calls > EXACT_CALLS {
                 self.memo.insert(key, out.clone());
             }
             self.low = self.low.min(outer_low);
@@ -656,7 +679,7 @@ impl<'a> Schemas<'a> {
             match same.and_then(|i| left[i].take()) {
                 Some(b) => {
                     let inner = self.compare(a, &b, dir);
-                    nest(out, &inner, "");
+                    nest(out, &branch_only(&inner), "");
                 }
                 None => unpaired.push(a.clone()),
             }
@@ -667,7 +690,7 @@ impl<'a> Schemas<'a> {
             match rest.next() {
                 Some(b) => {
                     let inner = self.compare(&a, &b, dir);
-                    nest(out, &inner, "");
+                    nest(out, &branch_only(&inner), "");
                 }
                 None => out.push(Raw {
                     kind: "branch-removed",
@@ -780,6 +803,16 @@ fn property(
         detail: detail.to_string(),
         level,
     }
+}
+
+/// A paired union branch's changes without its own nullability: whether the union takes
+/// `null` is judged once, on the union.
+fn branch_only(inner: &[Raw]) -> Vec<Raw> {
+    inner
+        .iter()
+        .filter(|r| !(r.at_root && r.kind.starts_with("nullable-")))
+        .cloned()
+        .collect()
 }
 
 /// The level of a change making values stricter (or looser) in a direction.

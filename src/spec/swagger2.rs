@@ -448,7 +448,9 @@ fn form_body(params: &[&Value], consumes: &[String]) -> Value {
     let mut schema = Map::new();
     schema.insert("type".into(), json!("object"));
     schema.insert("properties".into(), Value::Object(props));
-    if !required.is_empty() {
+    // A required form field makes the body required (as a 3.0 document would say it).
+    let body_required = !required.is_empty();
+    if body_required {
         schema.insert("required".into(), Value::Array(required));
     }
     let schema = Value::Object(schema);
@@ -471,7 +473,11 @@ fn form_body(params: &[&Value], consumes: &[String]) -> Value {
             content.insert(mt.clone(), json!({ "schema": schema }));
         }
     }
-    json!({ "content": content })
+    if body_required {
+        json!({ "content": content, "required": true })
+    } else {
+        json!({ "content": content })
+    }
 }
 
 /// A 2.0 schema in 3.0 terms: `x-nullable` → `nullable`, `type: file` → binary string,
