@@ -47,17 +47,7 @@ pub(crate) fn is_negative(path: &Path) -> bool {
 
 /// Independent of the engine: serde_json for JSON, serde-saphyr for YAML.
 fn read(path: &Path) -> Option<Value> {
-    let text = std::fs::read_to_string(path).ok()?;
-    if path.extension().is_some_and(|e| e == "json") {
-        serde_json::from_str(&text).ok()
-    } else {
-        let mut budget = serde_saphyr::Budget::default();
-        budget.max_events = usize::MAX;
-        budget.max_nodes = usize::MAX;
-        budget.max_total_scalar_bytes = usize::MAX;
-        serde_saphyr::from_str_with_options(&text, serde_saphyr::options! { budget: Some(budget) })
-            .ok()
-    }
+    crate::util::read_independently(path)
 }
 
 /// Counts (path, method) pairs, following a path item `$ref` into its file by hand.

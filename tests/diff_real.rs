@@ -152,17 +152,8 @@ fn versions_file(name: &str) -> PathBuf {
 
 /// A file read independently of the engine: serde_json for JSON, serde-saphyr for YAML.
 fn read(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    if path.extension().is_some_and(|e| e == "json") {
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-    } else {
-        let mut budget = serde_saphyr::Budget::default();
-        budget.max_events = usize::MAX;
-        budget.max_nodes = usize::MAX;
-        budget.max_total_scalar_bytes = usize::MAX;
-        serde_saphyr::from_str_with_options(&text, serde_saphyr::options! { budget: Some(budget) })
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-    }
+    crate::util::read_independently(path)
+        .unwrap_or_else(|| panic!("{}: unreadable", path.display()))
 }
 
 fn side(path: PathBuf) -> Side {

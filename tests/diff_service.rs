@@ -37,6 +37,16 @@ fn change<'a>(d: &'a Value, id: &str, method: &str, path: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {id} on {method} {path} in {d:#}"))
 }
 
+/// The saved request of collection `id` that calls `operation`.
+fn saved(store: &vouch::store::Store, id: i64, operation: &str) -> vouch::store::SavedRequest {
+    store
+        .requests(id)
+        .expect("requests")
+        .into_iter()
+        .find(|r| r.operation_id.as_deref() == Some(operation))
+        .unwrap_or_else(|| panic!("no request for {operation}"))
+}
+
 /// Both versions, and v1's spec saved to a file (the collection is imported from it).
 fn services(dir: &Path) -> (Service, Service, String) {
     let (v1, v2) = (
@@ -148,12 +158,7 @@ fn impact_and_resync_keep_the_users_edits_and_make_the_collection_pass_against_v
     // The user's edits: a body value and two assertions of their own.
     let mut store = vouch::store::Store::open(&data).expect("store");
     let c = store.collection("catalog").expect("collection");
-    let mut create = store
-        .requests(c.id)
-        .expect("requests")
-        .into_iter()
-        .find(|r| r.operation_id.as_deref() == Some("create_product"))
-        .expect("create_product");
+    let mut create = saved(&store, c.id, "create_product");
     let Some(vouch::request::Body::Json(body)) = &mut create.draft.body else {
         panic!("a JSON body: {:?}", create.draft.body)
     };
@@ -161,12 +166,7 @@ fn impact_and_resync_keep_the_users_edits_and_make_the_collection_pass_against_v
     create.assertions =
         json!([{"on": "status", "equals": 201}, {"on": "json", "path": "$.price", "equals": 25.5}]);
     store.update_request(&create).expect("update");
-    let mut get = store
-        .requests(c.id)
-        .expect("requests")
-        .into_iter()
-        .find(|r| r.operation_id.as_deref() == Some("get_product"))
-        .expect("get_product");
+    let mut get = saved(&store, c.id, "get_product");
     get.assertions = json!([{"on": "json", "path": "$.name", "exists": true}]);
     store.update_request(&get).expect("update");
     drop(store);
@@ -270,12 +270,7 @@ fn impact_and_resync_keep_the_users_edits_and_make_the_collection_pass_against_v
     assert_eq!(json_of(&out)["changes"], json!([]), "{out}");
     // The get_product assertion reads `name`, which v2 does not have: the user's to fix.
     let mut store = vouch::store::Store::open(&data).expect("store");
-    let mut get = store
-        .requests(c.id)
-        .expect("requests")
-        .into_iter()
-        .find(|r| r.operation_id.as_deref() == Some("get_product"))
-        .expect("get");
+    let mut get = saved(&store, c.id, "get_product");
     get.assertions = json!([{"on": "json", "path": "$.title", "exists": true}]);
     store.update_request(&get).expect("update");
     drop(store);

@@ -206,3 +206,19 @@ pub fn serve(make: impl FnOnce(u16) -> axum::Router) -> (u16, tokio::runtime::Ru
     runtime.spawn(async move { axum::serve(listener, app).await });
     (port, runtime)
 }
+
+/// A JSON or YAML file read independently of the engine (serde_json, serde-saphyr with no
+/// size budget): what the engine's own reading is compared with.
+pub fn read_independently(path: &Path) -> Option<serde_json::Value> {
+    let text = std::fs::read_to_string(path).ok()?;
+    if path.extension().is_some_and(|e| e == "json") {
+        serde_json::from_str(&text).ok()
+    } else {
+        let mut budget = serde_saphyr::Budget::default();
+        budget.max_events = usize::MAX;
+        budget.max_nodes = usize::MAX;
+        budget.max_total_scalar_bytes = usize::MAX;
+        serde_saphyr::from_str_with_options(&text, serde_saphyr::options! { budget: Some(budget) })
+            .ok()
+    }
+}

@@ -73,11 +73,9 @@ pub fn run(args: Args) -> super::Result<ExitCode> {
     };
     // The store is opened only when a side names no file or URL, or for --collection.
     let needs_store = args.collection.is_some()
-        || [&old_name, &new_name].iter().any(|s| {
-            !s.starts_with("http://")
-                && !s.starts_with("https://")
-                && !std::path::Path::new(s).exists()
-        });
+        || [&old_name, &new_name]
+            .iter()
+            .any(|s| !diff::is_file_or_url(s));
     let store = if needs_store {
         Some(args.data.open()?)
     } else {

@@ -204,15 +204,13 @@ fn resync(a: &SyncArgs, new: &str) -> super::Result<ExitCode> {
         Some(TakeSide::Ours) => Take::Ours,
         Some(TakeSide::Theirs) => Take::Theirs,
     };
-    let r = diff::resync(
-        &mut store,
-        &a.collection,
-        &spec,
-        &source,
-        &bytes,
-        a.dry_run,
-        take,
-    )?;
+    let new = diff::NewSpec {
+        spec: &spec,
+        source: &source,
+        bytes: &bytes,
+    };
+    let base = diff::kept_spec(&store, &a.collection)?;
+    let r = diff::resync(&mut store, &a.collection, &base, new, a.dry_run, take)?;
     let mut out = std::io::stdout().lock();
     let verb = if r.applied {
         "re-synced"

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::{Change, Diff, Subject};
 use crate::request::{Body, Draft};
-use crate::spec::{Operation, ParamLocation, Spec};
+use crate::spec::{Operation, Spec};
 use crate::store::{SavedRequest, Suite};
 use crate::suite::{Assertion, Extraction, Source, Test};
 
@@ -192,15 +192,10 @@ fn matches(template: &str, path: &str) -> bool {
 
 /// Whether the draft sends parameter `name` at `location`.
 fn sends(d: &Draft, location: &str, name: &str) -> bool {
-    let by_param = d.params.iter().any(|p| {
-        p.name.eq_ignore_ascii_case(name)
-            && match p.location {
-                ParamLocation::Path => location == "path",
-                ParamLocation::Query => location == "query",
-                ParamLocation::Header => location == "header",
-                ParamLocation::Cookie => location == "cookie",
-            }
-    });
+    let by_param = d
+        .params
+        .iter()
+        .any(|p| p.name.eq_ignore_ascii_case(name) && p.location.name() == location);
     by_param
         || (location == "query" && d.query.iter().any(|(k, _)| k == name))
         || (location == "header" && d.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name)))

@@ -22,7 +22,7 @@ use crate::spec::{DocId, Loc, Spec};
 
 pub use impact::{impact, impact_markdown, impact_on, impact_text, Impact, Reach};
 pub use render::{markdown, text};
-pub use resync::{resync, Conflict, Resynced, Take, REMOVED_FOLDER};
+pub use resync::{kept_spec, resync, Conflict, NewSpec, Resynced, Take, REMOVED_FOLDER};
 
 /// How much a change matters to the API's clients.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -190,6 +190,14 @@ fn pointer(spec: &Spec, loc: &Loc) -> String {
     }
 }
 
+/// Whether `source` names a spec by itself (an existing file or an http(s) URL) rather
+/// than a stored collection.
+pub fn is_file_or_url(source: &str) -> bool {
+    source.starts_with("http://")
+        || source.starts_with("https://")
+        || std::path::Path::new(source).exists()
+}
+
 /// Loads one side of a diff: a file or an http(s) URL, else the spec a stored collection was
 /// last synced with (its kept copy, or where it points when it kept none).
 pub async fn load_side(
@@ -197,8 +205,7 @@ pub async fn load_side(
     store: Option<&crate::store::Store>,
     options: &crate::spec::LoadOptions,
 ) -> Result<Spec, crate::Error> {
-    let is_url = source.starts_with("http://") || source.starts_with("https://");
-    let store = store.filter(|_| !is_url && !std::path::Path::new(source).exists());
+    let store = store.filter(|_| !is_file_or_url(source));
     let Some(store) = store else {
         return Ok(Spec::load(source, options).await?);
     };

@@ -67,12 +67,7 @@ fn key(op: &Operation) -> (String, String) {
 }
 
 fn where_param(p: &Parameter) -> &'static str {
-    match p.location {
-        ParamLocation::Path => "path",
-        ParamLocation::Query => "query",
-        ParamLocation::Header => "header",
-        ParamLocation::Cookie => "cookie",
-    }
+    p.location.name()
 }
 
 fn param_key(p: &Parameter) -> (&'static str, String) {

@@ -80,10 +80,7 @@ fn fields(d: &Draft) -> BTreeMap<String, Value> {
     );
     out.insert("path".into(), Value::String(d.path.clone()));
     for p in &d.params {
-        out.insert(
-            format!("{}.{}", location(p.location), p.name),
-            p.value.clone(),
-        );
+        out.insert(format!("{}.{}", p.location.name(), p.name), p.value.clone());
     }
     match &d.body {
         Some(Body::Json(Value::Object(map))) => {
@@ -100,15 +97,6 @@ fn fields(d: &Draft) -> BTreeMap<String, Value> {
         None => {}
     }
     out
-}
-
-fn location(l: ParamLocation) -> &'static str {
-    match l {
-        ParamLocation::Path => "path",
-        ParamLocation::Query => "query",
-        ParamLocation::Header => "header",
-        ParamLocation::Cookie => "cookie",
-    }
 }
 
 /// Sets `field` of `d` to `v` (None: removes it).
@@ -137,14 +125,7 @@ fn set(d: &mut Draft, field: &str, v: Option<&Value>) {
             let Some((loc, name)) = field.split_once('.') else {
                 return;
             };
-            let place = [
-                ParamLocation::Path,
-                ParamLocation::Query,
-                ParamLocation::Header,
-                ParamLocation::Cookie,
-            ]
-            .into_iter()
-            .find(|l| location(*l) == loc);
+            let place = ParamLocation::ALL.into_iter().find(|l| l.name() == loc);
             let Some(place) = place else { return };
             let at = d
                 .params
@@ -163,6 +144,25 @@ fn set(d: &mut Draft, field: &str, v: Option<&Value>) {
                 (None, None) => {}
             }
         }
+    }
+}
+
+/// A field's value as a conflict shows it: a header's or cookie's, or anything that looks
+/// like a credential, masked (conflicts are printed and cross the IPC; a saved request may
+/// hold a literal token).
+fn shown(field: &str, v: Option<&Value>) -> Value {
+    let Some(v) = v else { return Value::Null };
+    let credential_place = field.starts_with("header.") || field.starts_with("cookie.");
+    let looks = |v: &Value| {
+        v.as_str().map_or_else(
+            || crate::exchange::secrets::looks_like_token(&v.to_string()),
+            crate::exchange::secrets::looks_like_token,
+        )
+    };
+    if credential_place || looks(v) {
+        Value::String(crate::mask::MASKED.into())
+    } else {
+        v.clone()
     }
 }
 
@@ -199,13 +199,8 @@ fn merge(base: &Draft, ours: &Draft, theirs: &Draft, take: Take) -> Merged {
             out.taken.push(k.clone());
             continue;
         }
-        let null = Value::Null;
-        out.conflicts.push((
-            k.clone(),
-            bv.unwrap_or(&null).clone(),
-            ov.unwrap_or(&null).clone(),
-            tv.unwrap_or(&null).clone(),
-        ));
+        out.conflicts
+            .push((k.clone(), shown(k, bv), shown(k, ov), shown(k, tv)));
         if take == Take::Theirs {
             set(&mut out.draft, k, tv);
         }
@@ -213,17 +208,21 @@ fn merge(base: &Draft, ours: &Draft, theirs: &Draft, take: Take) -> Merged {
     out
 }
 
-/// Re-syncs the stored collection `name` with `new` (read from `source`, `bytes` its entry
-/// document). Dry, or with conflicts and `Take::Neither`, nothing is written.
-pub fn resync(
-    store: &mut Store,
-    name: &str,
-    new: &Spec,
-    source: &str,
-    bytes: &[u8],
-    dry_run: bool,
-    take: Take,
-) -> Result<Resynced, crate::Error> {
+/// The new version of a collection's spec: the spec, where it was read, and its entry
+/// document's bytes (what the collection keeps as its base from then on).
+#[derive(Debug, Clone, Copy)]
+pub struct NewSpec<'a> {
+    /// The spec.
+    pub spec: &'a Spec,
+    /// Its path or URL.
+    pub source: &'a str,
+    /// Its entry document as read.
+    pub bytes: &'a [u8],
+}
+
+/// The spec collection `name` was last synced with (its kept copy): the base of a
+/// re-sync and the old side of its impact.
+pub fn kept_spec(store: &Store, name: &str) -> Result<Spec, crate::Error> {
     let c = store.collection(name)?;
     let Some(kept) = store.spec_copy(c.id)? else {
         return Err(crate::Problem {
@@ -233,7 +232,25 @@ pub fn resync(
         }
         .into());
     };
-    let base = Spec::from_bytes(&kept, c.spec_source.as_deref(), &LoadOptions::default())?;
+    Ok(Spec::from_bytes(
+        &kept,
+        c.spec_source.as_deref(),
+        &LoadOptions::default(),
+    )?)
+}
+
+/// Re-syncs the stored collection `name` from `base` (its [`kept_spec`]) to `new`. Dry, or
+/// with conflicts and `Take::Neither`, nothing is written.
+pub fn resync(
+    store: &mut Store,
+    name: &str,
+    base: &Spec,
+    new: NewSpec,
+    dry_run: bool,
+    take: Take,
+) -> Result<Resynced, crate::Error> {
+    let c = store.collection(name)?;
+    let (source, bytes, new) = (new.source, new.bytes, new.spec);
     let by_op = |spec: &Spec| -> HashMap<String, BundleRequest> {
         from_spec(spec, "", None)
             .requests
@@ -241,7 +258,7 @@ pub fn resync(
             .filter_map(|r| Some((r.operation_id.clone()?, r)))
             .collect()
     };
-    let (gen_base, gen_new) = (by_op(&base), by_op(new));
+    let (gen_base, gen_new) = (by_op(base), by_op(new));
     let saved = store.requests(c.id)?;
     let mut plan = Plan::default();
     let mut report = Resynced::default();
@@ -395,5 +412,55 @@ impl Plan {
         }
         s.set_spec(collection, source, bytes)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn draft(header: &str, token: &str, name: &str) -> Draft {
+        Draft {
+            method: "POST".into(),
+            path: "/things".into(),
+            params: vec![ParamValue {
+                name: "X-Tenant".into(),
+                location: ParamLocation::Header,
+                value: json!(header),
+            }],
+            body: Some(Body::Json(json!({"token": token, "name": name}))),
+            ..Draft::default()
+        }
+    }
+
+    #[test]
+    fn conflicts_show_no_credential() {
+        let token = "sk_live_4eC39HqLyjWDarjtT1zdp7dcQ7ab91Xz";
+        let base = draft("a", "a", "a");
+        let ours = draft("acme-internal", token, "mine");
+        let theirs = draft("b", "b", "theirs");
+        let m = merge(&base, &ours, &theirs, Take::Neither);
+        let by: BTreeMap<&str, &Value> = m
+            .conflicts
+            .iter()
+            .map(|(f, _, o, _)| (f.as_str(), o))
+            .collect();
+        assert_eq!(
+            by["header.X-Tenant"],
+            &json!(crate::mask::MASKED),
+            "a header is masked whatever it holds"
+        );
+        assert_eq!(
+            by["body.token"],
+            &json!(crate::mask::MASKED),
+            "a token-like value is masked"
+        );
+        assert_eq!(
+            by["body.name"],
+            &json!("mine"),
+            "the rest is shown as it is"
+        );
+        assert_eq!(m.draft, ours, "unresolved: ours stays");
     }
 }

@@ -62,7 +62,7 @@ pub(super) struct Schemas<'a> {
 
 /// Comparisons made exactly (cut results not remembered) before falling back to
 /// remembering them: exact on every spec with modest cycles.
-const EXACT_CALLS: usize = 200_000;
+const EXACT_CALLS: usize = 50_000;
 
 /// A schema with references followed and the 3.0/3.1 spellings of "may be null" folded.
 struct Node<'a> {
@@ -367,103 +367,76 @@ impl<'a> Schemas<'a> {
             );
         }
         self.enums(o, n, req, &mut push);
-        for (key, excl, what, kind_up, kind_down) in [
+        // (keyword, its exclusive form, an upper bound?, rule when it grows, when it shrinks)
+        for (key, excl, upper, grew, shrank) in [
             (
                 "maximum",
                 "exclusiveMaximum",
-                "maximum",
+                true,
                 "max-increased",
                 "max-decreased",
             ),
             (
                 "maxLength",
                 "",
-                "maxLength",
+                true,
                 "max-length-increased",
                 "max-length-decreased",
             ),
             (
                 "maxItems",
                 "",
-                "maxItems",
+                true,
                 "max-items-increased",
                 "max-items-decreased",
             ),
-        ] {
-            let (a, b) = (bound(o.schema, key, excl), bound(n.schema, key, excl));
-            // A lower maximum (or a new one) is stricter.
-            let stricter = match (a, b) {
-                (None, Some(_)) => Some(true),
-                (Some(_), None) => Some(false),
-                (Some((x, xe)), Some((y, ye))) if x != y || xe != ye => {
-                    Some(y < x || (y == x && ye))
-                }
-                _ => None,
-            };
-            if let Some(stricter) = stricter {
-                let fmt = |b: Option<(f64, bool)>| {
-                    b.map_or("none".into(), |(x, e)| {
-                        format!("{}{}", show(x), if e { " (exclusive)" } else { "" })
-                    })
-                };
-                push(
-                    if stricter { kind_down } else { kind_up },
-                    format!("{what} changed from {} to {}", fmt(a), fmt(b)),
-                    level_of(req, stricter),
-                );
-            }
-        }
-        for (key, excl, what, kind_up, kind_down) in [
             (
                 "minimum",
                 "exclusiveMinimum",
-                "minimum",
+                false,
                 "min-increased",
                 "min-decreased",
             ),
             (
                 "minLength",
                 "",
-                "minLength",
+                false,
                 "min-length-increased",
                 "min-length-decreased",
             ),
             (
                 "minItems",
                 "",
-                "minItems",
+                false,
                 "min-items-increased",
                 "min-items-decreased",
             ),
         ] {
-            let zero = |b: Option<(f64, bool)>| {
-                // minLength/minItems 0 is no bound.
-                b.filter(|(x, e)| !(excl.is_empty() && *x == 0.0 && !*e))
+            // minLength/minItems 0 is no bound.
+            let read = |s: &Value| {
+                bound(s, key, excl).filter(|(x, e)| upper || !(excl.is_empty() && *x == 0.0 && !*e))
             };
-            let (a, b) = (
-                zero(bound(o.schema, key, excl)),
-                zero(bound(n.schema, key, excl)),
-            );
+            let (a, b) = (read(o.schema), read(n.schema));
+            // A new bound, a lower maximum or a higher minimum (or one made exclusive) is
+            // stricter.
             let stricter = match (a, b) {
-                (None, Some(_)) => Some(true),
-                (Some(_), None) => Some(false),
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
                 (Some((x, xe)), Some((y, ye))) if x != y || xe != ye => {
-                    Some(y > x || (y == x && ye))
+                    (if upper { y < x } else { y > x }) || (y == x && ye)
                 }
-                _ => None,
+                _ => continue,
             };
-            if let Some(stricter) = stricter {
-                let fmt = |b: Option<(f64, bool)>| {
-                    b.map_or("none".into(), |(x, e)| {
-                        format!("{}{}", show(x), if e { " (exclusive)" } else { "" })
-                    })
-                };
-                push(
-                    if stricter { kind_up } else { kind_down },
-                    format!("{what} changed from {} to {}", fmt(a), fmt(b)),
-                    level_of(req, stricter),
-                );
-            }
+            let fmt = |b: Option<(f64, bool)>| {
+                b.map_or("none".into(), |(x, e)| {
+                    format!("{}{}", show(x), if e { " (exclusive)" } else { "" })
+                })
+            };
+            push(
+                if stricter == upper { shrank } else { grew },
+                format!("{key} changed from {} to {}", fmt(a), fmt(b)),
+                level_of(req, stricter),
+            );
         }
         let text = |s: &Value, k: &str| s.get(k).and_then(Value::as_str).map(str::to_string);
         match (text(o.schema, "pattern"), text(n.schema, "pattern")) {

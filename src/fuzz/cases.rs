@@ -296,7 +296,7 @@ impl Target {
     pub fn negatives(&self, spec: &Spec, base: &Input) -> Vec<Case> {
         let mut out = Vec::new();
         for (i, p) in self.detail.parameters.iter().enumerate() {
-            let at = format!("{}.{}", location_name(p.location), p.name);
+            let at = format!("{}.{}", p.location.name(), p.name);
             if p.required && p.location != ParamLocation::Path {
                 let mut input = base.clone();
                 input.params.retain(|(j, _)| *j != i);
@@ -377,16 +377,6 @@ fn negative(input: Input, location: &str, what: &str) -> Case {
             location: location.into(),
             what: what.into(),
         },
-    }
-}
-
-/// How a parameter location is written in a finding (`query.limit`).
-fn location_name(l: ParamLocation) -> &'static str {
-    match l {
-        ParamLocation::Path => "path",
-        ParamLocation::Query => "query",
-        ParamLocation::Header => "header",
-        ParamLocation::Cookie => "cookie",
     }
 }
 

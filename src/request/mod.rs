@@ -480,7 +480,7 @@ fn param_values(
     for p in &draft.params {
         let v = env.interpolate_json(
             &p.value,
-            &format!("{} parameter `{}`", label(p.location), p.name),
+            &format!("{} parameter `{}`", p.location.name(), p.name),
         )?;
         let decl = op
             .and_then(|o| {
@@ -645,15 +645,6 @@ fn mask_credential(mask: &mut crate::mask::Mask, value: &str) {
     mask.add(value);
     if let Some((_, token)) = value.split_once(' ') {
         mask.add(token.trim());
-    }
-}
-
-fn label(l: ParamLocation) -> &'static str {
-    match l {
-        ParamLocation::Path => "path",
-        ParamLocation::Query => "query",
-        ParamLocation::Header => "header",
-        ParamLocation::Cookie => "cookie",
     }
 }
 

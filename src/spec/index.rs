@@ -227,6 +227,26 @@ pub enum ParamLocation {
     Cookie,
 }
 
+impl ParamLocation {
+    /// As OpenAPI writes it (`in: query`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        }
+    }
+
+    /// Every location.
+    pub const ALL: [ParamLocation; 4] = [
+        ParamLocation::Path,
+        ParamLocation::Query,
+        ParamLocation::Header,
+        ParamLocation::Cookie,
+    ];
+}
+
 /// A parameter, after `$ref`s and path-level merging.
 #[derive(Debug, Clone, Serialize)]
 pub struct Parameter {

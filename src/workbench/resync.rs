@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::{Result, Workbench};
-use crate::diff::{self, Change, Impact, Resynced, Summary, Take};
+use crate::diff::{self, Change, Impact, NewSpec, Resynced, Summary, Take};
 use crate::spec::{LoadOptions, Spec};
 
 /// Changes listed at most (the rest counted): nothing big crosses the IPC.
@@ -44,23 +44,15 @@ impl Workbench {
         let new = open.contract.spec();
         let mut store = self.store()?;
         let c = store.collection(name)?;
-        let kept = store.spec_copy(c.id)?.ok_or_else(|| crate::Problem {
-            kind: "no-base".into(),
-            message: format!("collection `{name}` keeps no copy of the spec it was made from"),
-            hint: "import the spec again to start keeping one".into(),
-        })?;
-        let old = Spec::from_bytes(&kept, c.spec_source.as_deref(), &LoadOptions::default())?;
+        let old = diff::kept_spec(&store, name)?;
         let d = diff::diff(&old, new);
         let impact = diff::impact_on(&store, name, &d, &old)?;
-        let plan = diff::resync(
-            &mut store,
-            name,
-            new,
-            &open.source,
-            &bytes,
-            true,
-            Take::Neither,
-        )?;
+        let to = NewSpec {
+            spec: new,
+            source: &open.source,
+            bytes: &bytes,
+        };
+        let plan = diff::resync(&mut store, name, &old, to, true, Take::Neither)?;
         let mut changes = d.changes.clone();
         changes.sort_by_key(|c| c.level);
         changes.truncate(SHOWN);
@@ -87,14 +79,12 @@ impl Workbench {
             _ => Take::Neither,
         };
         let mut store = self.store()?;
-        Ok(diff::resync(
-            &mut store,
-            name,
-            open.contract.spec(),
-            &open.source,
-            &bytes,
-            false,
-            take,
-        )?)
+        let base = diff::kept_spec(&store, name)?;
+        let new = NewSpec {
+            spec: open.contract.spec(),
+            source: &open.source,
+            bytes: &bytes,
+        };
+        Ok(diff::resync(&mut store, name, &base, new, false, take)?)
     }
 }

@@ -51,6 +51,9 @@ export function SpecChangesPanel({ collection, onResynced, onError }: Props) {
   };
   if (!view) return <section className="spec-changes muted" data-testid="spec-changes">comparing…</section>;
   const conflicts = view.plan.conflicts.length > 0;
+  // Nothing changed since the last sync: nothing to apply (a re-sync also takes the new
+  // spec as the base, so changes outside the requests still warrant one).
+  const nothing = view.total === 0;
   return (
     <section className="spec-changes" data-testid="spec-changes" aria-label={`Spec changes for ${collection}`}>
       <h3 data-testid="spec-changes-headline">
@@ -83,14 +86,14 @@ export function SpecChangesPanel({ collection, onResynced, onError }: Props) {
           </li>
         ))}
       </ul>
-      <h4>Re-sync</h4>
+      <h4>{done?.applied ? "Re-synced" : "Re-sync"}</h4>
       <ul data-testid="resync-plan">
         {planLines(done ?? view.plan).map((l, k) => (
           <li key={k}>{l}</li>
         ))}
       </ul>
       <div className="row">
-        <button data-testid="resync" disabled={busy || conflicts} onClick={() => resync(null)} title={conflicts ? "choose a side for the conflicts" : "apply the plan, keeping your edits"}>
+        <button data-testid="resync" disabled={busy || conflicts || nothing} onClick={() => resync(null)} title={conflicts ? "choose a side for the conflicts" : "apply the plan, keeping your edits"}>
           Re-sync
         </button>
         {conflicts && (
