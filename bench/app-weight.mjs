@@ -230,6 +230,15 @@ try {
   await app.waitUntil(async () => (await app.$$('[data-testid="tab"]')).length >= 10, { timeout: 30000, timeoutMsg: "10 tabs did not open" });
   await sleep(3000);
   const tabsPss = pssMb(tree(pidOf("vouch-app")));
+  if (process.env.VOUCH_BENCH_ONLY === "pss") {
+    // The memory figures alone (a quicker run while working on them).
+    console.log(`PSS at launch, nothing open: ${launchPss.toFixed(0)} MB (${launchPss.each})`);
+    console.log(`PSS with GitHub's spec open: ${appPss.toFixed(0)} MB (${appPss.each}); bare Tauri window: ${barePss.toFixed(0)} MB (${barePss.each}) → ${(appPss.total / barePss.total).toFixed(2)}x`);
+    console.log(`PSS with GitHub's spec and 10 tabs: ${tabsPss.toFixed(0)} MB (${tabsPss.each}) → ${(tabsPss.total / barePss.total).toFixed(2)}x the bare window`);
+    await app.deleteSession();
+    for (const c of children) c.kill();
+    process.exit(0);
+  }
 
   // 22,000 operations: opened, filtered, scrolled.
   const manySpec = join(tmpdir(), "vouch-bench-22k.json");
@@ -311,7 +320,7 @@ try {
   console.log(`GitHub spec (${count}): Open → operation list shown in ${githubMs} ms`);
   console.log(`PSS at launch, nothing open: ${launchPss.toFixed(0)} MB (${launchPss.each})`);
   console.log(`PSS with GitHub's spec open: ${appPss.toFixed(0)} MB (${appPss.each}); bare Tauri window: ${barePss.toFixed(0)} MB (${barePss.each}) → ${(appPss.total / barePss.total).toFixed(2)}x`);
-  console.log(`PSS with GitHub's spec and 10 tabs: ${tabsPss.toFixed(0)} MB → ${(tabsPss.total / barePss.total).toFixed(2)}x the bare window`);
+  console.log(`PSS with GitHub's spec and 10 tabs: ${tabsPss.toFixed(0)} MB (${tabsPss.each}) → ${(tabsPss.total / barePss.total).toFixed(2)}x the bare window`);
   console.log(`22,000 operations: longest gap while opening ${openGap} ms; while filtering and scrolling ${exploreGap} ms; the same rows redrawn by plain DOM code, scrolled the same way: ${floorGap} ms (the platform's floor) → ${(exploreGap / floorGap).toFixed(2)}x`);
   console.log(`10 MB response: first lines shown pretty in ${bigMs} ms; longest gap ${stall} ms`);
   console.log(`100 MB response: shown (${hugeLines}) in ${hugeMs} ms; longest gap ${hugeGap} ms; PSS then ${hugePss.toFixed(0)} MB`);

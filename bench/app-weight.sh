@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Speed and weight of the desktop app; see bench/app-weight.mjs for what is measured.
 #
-#     bench/app-weight.sh
+#     bench/app-weight.sh            (VOUCH_BENCH_ONLY=pss: the memory figures alone)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 (cd ui && npm run --silent build >/dev/null)

@@ -337,10 +337,146 @@ fn the_apps_spec_changes_view_and_resync_are_the_same_engine() {
         Some(vec!["query.category".to_string()])
     );
     assert!(!view.plan.applied, "the view only plans");
-    let done = rt.block_on(wb.resync("catalog", None)).expect("resync");
+    let done = rt
+        .block_on(wb.resync("catalog", None, None))
+        .expect("resync");
     assert!(done.applied && done.conflicts.is_empty(), "{done:?}");
     let again = rt
         .block_on(wb.spec_changes("catalog"))
         .expect("spec changes");
     assert_eq!(again.total, 0, "re-synced: nothing left");
+}
+
+#[test]
+fn a_spec_file_changed_on_disk_tells_the_collections_made_from_it() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("data");
+    let (_v1, v2, v1_file) = services(dir.path());
+    let (code, _, err) = run(
+        &data,
+        &["import", &v1_file, "--from", "openapi", "--name", "catalog"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let wb = vouch::workbench::Workbench::new(Some(data.clone()));
+    let rt = crate::util::runtime();
+    // Opened as it was imported: the kept copy is the file, nothing to tell.
+    rt.block_on(wb.open(&v1_file)).expect("open v1");
+    let linked = rt.block_on(wb.linked_changes()).expect("linked");
+    assert!(linked.is_empty(), "{linked:?}");
+    // The service moved on and its spec was saved over the file: the reload tells.
+    let v2_spec = rt
+        .block_on(async { reqwest::get(&v2.url("/openapi.json")).await?.text().await })
+        .expect("v2's spec");
+    std::fs::write(&v1_file, v2_spec).expect("write");
+    rt.block_on(wb.open(&v1_file)).expect("reload");
+    let linked = rt.block_on(wb.linked_changes()).expect("linked");
+    let view = rt
+        .block_on(wb.spec_changes("catalog"))
+        .expect("spec changes");
+    assert_eq!(linked.len(), 1, "{linked:?}");
+    let l = &linked[0];
+    assert_eq!(l.collection, "catalog");
+    assert_eq!(
+        serde_json::to_value(&l.summary).expect("json"),
+        serde_json::to_value(&view.summary).expect("json")
+    );
+    assert!(l.summary.breaking > 0, "{l:?}");
+    assert_eq!(l.reached as usize, view.impact.len());
+    assert!(l.breaks > 0 && l.breaks <= l.reached, "{l:?}");
+    // Re-synced: the kept copy is the file again, nothing left to tell.
+    let done = rt
+        .block_on(wb.resync("catalog", None, None))
+        .expect("resync");
+    assert!(done.applied, "{done:?}");
+    let linked = rt.block_on(wb.linked_changes()).expect("linked");
+    assert!(linked.is_empty(), "after the re-sync: {linked:?}");
+}
+
+/// A spec with one search operation whose query defaults are `limit` and `sort`.
+fn search_spec(limit: u32, sort: &str) -> String {
+    format!(
+        r#"openapi: 3.0.3
+info: {{title: Search, version: "1"}}
+paths:
+  /search:
+    get:
+      operationId: search
+      summary: Search
+      parameters:
+        - {{name: limit, in: query, required: true, schema: {{type: integer, default: {limit}}}}}
+        - {{name: sort, in: query, required: true, schema: {{type: string, default: {sort}}}}}
+      responses: {{"200": {{description: ok}}}}
+"#
+    )
+}
+
+#[test]
+fn conflicts_are_picked_one_by_one() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("data");
+    let file = dir.path().join("search.yaml");
+    std::fs::write(&file, search_spec(10, "asc")).expect("write");
+    let file = file.display().to_string();
+    let (code, _, err) = run(
+        &data,
+        &["import", &file, "--from", "openapi", "--name", "search"],
+    );
+    assert_eq!(code, 0, "{err}");
+    // The user set both values; the spec then changed both defaults.
+    let mut store = vouch::store::Store::open(&data).expect("store");
+    let c = store.collection("search").expect("collection");
+    let mut search = saved(&store, c.id, "search");
+    for p in &mut search.draft.params {
+        p.value = if p.name == "limit" {
+            json!(50)
+        } else {
+            json!("name")
+        };
+    }
+    store.update_request(&search).expect("update");
+    drop(store);
+    std::fs::write(&file, search_spec(20, "desc")).expect("write");
+    let wb = vouch::workbench::Workbench::new(Some(data.clone()));
+    let rt = crate::util::runtime();
+    rt.block_on(wb.open(&file)).expect("open");
+    let view = rt.block_on(wb.spec_changes("search")).expect("changes");
+    let fields: Vec<&str> = view
+        .plan
+        .conflicts
+        .iter()
+        .map(|c| c.field.as_str())
+        .collect();
+    assert_eq!(fields, ["query.limit", "query.sort"], "{:?}", view.plan);
+    let c = &view.plan.conflicts[0];
+    assert_eq!(
+        (&c.base, &c.ours, &c.theirs),
+        (&json!(10), &json!(50), &json!(20))
+    );
+    // Unpicked, a re-sync with conflicts writes nothing.
+    let none = rt
+        .block_on(wb.resync("search", None, None))
+        .expect("resync");
+    assert!(!none.applied, "{none:?}");
+    // The spec's sort, the user's limit.
+    let picked = vec![("Search".to_string(), "query.sort".to_string())];
+    let done = rt
+        .block_on(wb.resync("search", None, Some(picked)))
+        .expect("resync");
+    assert!(done.applied, "{done:?}");
+    let store = vouch::store::Store::open(&data).expect("store");
+    let search = saved(&store, c_id(&store, "search"), "search");
+    let value = |name: &str| {
+        search
+            .draft
+            .params
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.value.clone())
+    };
+    assert_eq!(value("limit"), Some(json!(50)), "kept mine");
+    assert_eq!(value("sort"), Some(json!("desc")), "took the spec's");
+}
+
+fn c_id(store: &vouch::store::Store, name: &str) -> i64 {
+    store.collection(name).expect("collection").id
 }

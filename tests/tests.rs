@@ -5,6 +5,7 @@ mod check_cli;
 mod code_shape;
 mod contract_services;
 mod corpus;
+mod diff_directory;
 mod diff_pairs;
 mod diff_real;
 mod diff_service;

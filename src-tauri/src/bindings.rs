@@ -200,6 +200,7 @@ fn generate(dir: &Path) {
     vouch::workbench::FuzzView::export_all(&cfg).expect("FuzzView");
     vouch::fuzz::Event::export_all(&cfg).expect("FuzzEvent");
     vouch::workbench::SpecChangesView::export_all(&cfg).expect("SpecChangesView");
+    vouch::workbench::LinkedChanges::export_all(&cfg).expect("LinkedChanges");
     vouch::diff::Resynced::export_all(&cfg).expect("Resynced");
 }
 

@@ -22,9 +22,9 @@ use vouch::request::{Auth, Draft};
 use vouch::store::Trashed;
 use vouch::workbench::{
     BodyHits, BodyLayout, BodyLine, CallView, CheckMark, CheckRow, CollectionRow, EnvView,
-    FreeRequest, FuzzSettings, FuzzView, HistoryRow, ImportView, InheritedView, LoadSettings,
-    LoadView, MockSettings, MockView, OperationForm, OperationRow, RunPoint, RunView, SavedRef,
-    SavedView, SpecChangesView, SpecSummary, StepDetail, Workbench, WorkbenchError,
+    FreeRequest, FuzzSettings, FuzzView, HistoryRow, ImportView, InheritedView, LinkedChanges,
+    LoadSettings, LoadView, MockSettings, MockView, OperationForm, OperationRow, RunPoint, RunView,
+    SavedRef, SavedView, SpecChangesView, SpecSummary, StepDetail, Workbench, WorkbenchError,
 };
 
 /// An error as the UI receives it.
@@ -312,10 +312,17 @@ commands! {
     fn spec_changes(collection: String) -> SpecChangesView
         = async |wb| wb.spec_changes(&collection).await;
 
+    /// The collections made from the open spec's source whose kept copy it no longer is: told
+    /// when a spec is opened or reloaded.
+    fn linked_changes() -> Vec<LinkedChanges>
+        = async |wb| wb.linked_changes().await;
+
     /// Re-syncs a collection with the open spec, keeping its edits (`take`: `ours` or
-    /// `theirs` for conflicts; without it a re-sync with conflicts changes nothing).
-    fn resync_collection(collection: String, take: Option<String>) -> Resynced
-        = async |wb| wb.resync(&collection, take).await;
+    /// `theirs` for conflicts, or `theirs_for`: the `(request, field)` conflicts taking the
+    /// spec's value, the others keeping the saved one; without either a re-sync with conflicts
+    /// changes nothing).
+    fn resync_collection(collection: String, take: Option<String>, theirs_for: Option<Vec<(String, String)>>) -> Resynced
+        = async |wb| wb.resync(&collection, take, theirs_for).await;
 
     /// Exports a collection as a Vouch folder (`postman`: a Postman v2.1 file at `to`); returns
     /// the number of files written.

@@ -84,6 +84,16 @@ fn media(m: &str) -> String {
     m.split(';').next().unwrap_or(m).trim().to_ascii_lowercase()
 }
 
+/// Whether media range `range` (`*/*`, `application/*`, or a type) covers media type `m`
+/// (both as [`media`] gives them), `m` being narrower.
+fn covers(range: &str, m: &str) -> bool {
+    range != m
+        && (range == "*/*"
+            || range
+                .strip_suffix("/*")
+                .is_some_and(|t| m.split('/').next() == Some(t)))
+}
+
 impl<'a> Ops<'a> {
     pub(super) fn new(old: &'a Spec, new: &'a Spec) -> Ops<'a> {
         Ops {
@@ -98,14 +108,46 @@ impl<'a> Ops<'a> {
     /// Every change: the new spec's operations in order (added ones, changed ones), then the
     /// removed ones in the old spec's order.
     pub(super) fn all(mut self) -> Vec<Change> {
-        let olds: HashMap<(String, String), &Operation> =
-            self.old.operations().iter().map(|o| (key(o), o)).collect();
+        // Operations are the same when their full paths are (the server's base path moved
+        // into the paths, or out of them, changes no URL), else when their paths are (a
+        // base path bumped from `/v1` to `/v2` is not every operation replaced).
+        let env = crate::request::Environment::default();
+        let (ob, nb) = (
+            crate::request::base_path(self.old, &env),
+            crate::request::base_path(self.new, &env),
+        );
+        let full = |base: &str, op: &Operation| {
+            (
+                op.method.to_ascii_lowercase(),
+                shape(&format!("{base}{}", op.path)),
+            )
+        };
+        let olds_full: HashMap<(String, String), &Operation> = self
+            .old
+            .operations()
+            .iter()
+            .map(|o| (full(&ob, o), o))
+            .collect();
+        let news_full: BTreeSet<(String, String)> =
+            self.new.operations().iter().map(|n| full(&nb, n)).collect();
+        // The plain-path fallback only among operations the full paths leave unpaired.
+        let olds: HashMap<(String, String), &Operation> = self
+            .old
+            .operations()
+            .iter()
+            .filter(|o| !news_full.contains(&full(&ob, o)))
+            .map(|o| (key(o), o))
+            .collect();
         let mut matched = BTreeSet::new();
         for n in self.new.operations() {
             let at = At::of(n);
-            match olds.get(&key(n)) {
+            let found = olds_full
+                .get(&full(&nb, n))
+                .or_else(|| olds.get(&key(n)))
+                .copied();
+            match found {
                 Some(o) => {
-                    matched.insert(key(o));
+                    matched.insert(full(&ob, o));
                     self.operation(&at, o, n);
                 }
                 None => {
@@ -123,7 +165,7 @@ impl<'a> Ops<'a> {
             }
         }
         for o in self.old.operations() {
-            if matched.contains(&key(o)) {
+            if matched.contains(&full(&ob, o)) {
                 continue;
             }
             let at = At::of(o);
@@ -581,8 +623,44 @@ impl<'a> Ops<'a> {
         let new_media: HashMap<String, &MediaType> =
             b.list.iter().map(|m| (media(&m.media_type), m)).collect();
         let old_media: BTreeSet<String> = a.list.iter().map(|m| media(&m.media_type)).collect();
+        // A type gone and one come that the other's range covers (`*/*` → `application/json`):
+        // the same body, narrowed or widened; paired, not removed and added.
+        let mut ranged: BTreeSet<String> = BTreeSet::new();
         for m in a.list {
-            let Some(q) = new_media.get(&media(&m.media_type)) else {
+            let key = media(&m.media_type);
+            let q = new_media.get(&key).copied().or_else(|| {
+                let q = b.list.iter().find(|q| {
+                    let k = media(&q.media_type);
+                    !old_media.contains(&k)
+                        && !ranged.contains(&k)
+                        && (covers(&key, &k) || covers(&k, &key))
+                })?;
+                let k = media(&q.media_type);
+                let narrowed = covers(&key, &k);
+                let (kind, level) = match (dir == Dir::Request, narrowed) {
+                    // A client sending another type is refused; a reader meets one it knows.
+                    (true, true) => ("narrowed", Level::Breaking),
+                    (false, true) => ("narrowed", Level::Info),
+                    (true, false) => ("widened", Level::Info),
+                    // A reader may meet a type it never met.
+                    (false, false) => ("widened", Level::Warning),
+                };
+                let message = format!(
+                    "{what} media type {} {kind} to {}",
+                    m.media_type, q.media_type
+                );
+                self.push(
+                    at,
+                    &id(kind),
+                    level,
+                    a.loc(m).as_ref(),
+                    b.loc(q).as_ref(),
+                    message,
+                );
+                ranged.insert(k);
+                Some(q)
+            });
+            let Some(q) = q else {
                 let message = format!("{what} media type {} removed", m.media_type);
                 self.push(
                     at,
@@ -604,11 +682,10 @@ impl<'a> Ops<'a> {
                 self.schema_changes(at, &raws, side, "body", &label);
             }
         }
-        for m in b
-            .list
-            .iter()
-            .filter(|m| !old_media.contains(&media(&m.media_type)))
-        {
+        for m in b.list.iter().filter(|m| {
+            let k = media(&m.media_type);
+            !old_media.contains(&k) && !ranged.contains(&k)
+        }) {
             let message = format!("{what} media type {} added", m.media_type);
             self.push(
                 at,
@@ -713,45 +790,45 @@ impl<'a> Ops<'a> {
         }
         // No requirement, or an empty one among the alternatives: callable without credentials.
         let open = |s: &BTreeSet<Req>| s.is_empty() || s.iter().any(BTreeMap::is_empty);
-        // The operation's own `security`, else the document's.
+        // The operation's own `security`, else the document's (none: neither is written).
         let place = |spec: &Spec, op: &Loc| {
             let own = op.child("security");
+            let top = Loc::root("/security");
             if spec.get(&own).is_some() {
-                own
+                Some(own)
             } else {
-                Loc::root("/security")
+                spec.get(&top).is_some().then_some(top)
             }
         };
         let (os, ns) = (place(self.old, ol), place(self.new, nl));
+        let (os, ns) = (os.as_ref(), ns.as_ref());
         if open(&a) && !open(&b) {
             let list = b.iter().map(show).collect::<Vec<_>>().join(" or ");
             let message = format!("now requires credentials: {list}");
-            self.push(
-                at,
-                "security-added",
-                Level::Breaking,
-                None,
-                Some(&ns),
-                message,
-            );
+            self.push(at, "security-added", Level::Breaking, None, ns, message);
         } else if !open(&a) && open(&b) {
             let message = "no longer requires credentials".to_string();
-            self.push(
-                at,
-                "security-removed",
-                Level::Info,
-                Some(&os),
-                None,
-                message,
-            );
+            self.push(at, "security-removed", Level::Info, os, None, message);
         } else {
-            self.alternatives(at, &a, &b, &os, &ns);
+            // Callable without credentials on both sides or on neither: the credential
+            // alternatives compared (an empty one is not an alternative to name).
+            let named = |s: BTreeSet<Req>| -> BTreeSet<Req> {
+                s.into_iter().filter(|r| !r.is_empty()).collect()
+            };
+            self.alternatives(at, &named(a), &named(b), os, ns);
         }
     }
 
     /// Credential alternatives of an operation secured before and after: ones no longer
     /// accepted, ones needing more (or fewer) scopes, new ones.
-    fn alternatives(&mut self, at: &At, a: &BTreeSet<Req>, b: &BTreeSet<Req>, os: &Loc, ns: &Loc) {
+    fn alternatives(
+        &mut self,
+        at: &At,
+        a: &BTreeSet<Req>,
+        b: &BTreeSet<Req>,
+        os: Option<&Loc>,
+        ns: Option<&Loc>,
+    ) {
         for r in a.difference(b) {
             // The same schemes with more scopes: a narrower token no longer works.
             let (id, level, message) = match b.iter().find(|x| x.keys().eq(r.keys())) {
@@ -765,16 +842,26 @@ impl<'a> Ops<'a> {
                     Level::Info,
                     format!("{} now needs only {}", show(r), show(x)),
                 ),
+                // Fewer schemes together (`api_key + basic` → `basic`): what a client sends
+                // still satisfies it.
+                _ if b.iter().any(|x| relaxes(x, r)) => {
+                    let x = b.iter().find(|x| relaxes(x, r)).unwrap_or(r);
+                    (
+                        "security-requirement-relaxed",
+                        Level::Info,
+                        format!("{} now needs only {}", show(r), show(x)),
+                    )
+                }
                 _ => (
                     "security-requirement-removed",
                     Level::Breaking,
                     format!("credentials {} no longer accepted", show(r)),
                 ),
             };
-            self.push(at, id, level, Some(os), Some(ns), message);
+            self.push(at, id, level, os, ns, message);
         }
         for r in b.difference(a) {
-            if a.iter().any(|x| x.keys().eq(r.keys())) {
+            if a.iter().any(|x| x.keys().eq(r.keys()) || relaxes(r, x)) {
                 continue;
             }
             let message = format!("credentials {} now accepted too", show(r));
@@ -782,8 +869,8 @@ impl<'a> Ops<'a> {
                 at,
                 "security-requirement-added",
                 Level::Info,
-                Some(os),
-                Some(ns),
+                os,
+                ns,
                 message,
             );
         }
@@ -802,6 +889,15 @@ fn param_subject(p: &Parameter, q: Option<&Parameter>) -> Subject {
 
 /// One security requirement: scheme name → scopes.
 type Req = BTreeMap<String, BTreeSet<String>>;
+
+/// Whether requirement `x` asks for less than `r`: some of its schemes, each with some of
+/// its scopes (and is not empty: an empty requirement is "no credentials").
+fn relaxes(x: &Req, r: &Req) -> bool {
+    !x.is_empty()
+        && x.len() < r.len()
+        && x.iter()
+            .all(|(k, v)| r.get(k).is_some_and(|s| v.is_subset(s)))
+}
 
 /// A requirement as a sentence names it: `oauth [read, write] + apiKey`.
 fn show(r: &Req) -> String {

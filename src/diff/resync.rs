@@ -24,7 +24,7 @@ use crate::store::{SavedRequest, Store};
 pub const REMOVED_FOLDER: &str = "Removed from spec";
 
 /// How conflicts are resolved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Take {
     /// Not at all: a re-sync with conflicts changes nothing and lists them.
     Neither,
@@ -32,6 +32,20 @@ pub enum Take {
     Ours,
     /// The new spec's value.
     Theirs,
+    /// Picked one by one (the app's side-by-side view): the new spec's value for these
+    /// `(request, field)` conflicts, the saved request's for the others.
+    Each(BTreeSet<(String, String)>),
+}
+
+impl Take {
+    /// Whether the new spec's value wins conflict `field` of `request`.
+    fn theirs(&self, request: &str, field: &str) -> bool {
+        match self {
+            Take::Theirs => true,
+            Take::Each(picked) => picked.contains(&(request.to_string(), field.to_string())),
+            Take::Neither | Take::Ours => false,
+        }
+    }
 }
 
 /// One field both the user and the spec changed, differently.
@@ -175,7 +189,7 @@ struct Merged {
 }
 
 /// Three-way merge of one request's fields.
-fn merge(base: &Draft, ours: &Draft, theirs: &Draft, take: Take) -> Merged {
+fn merge(base: &Draft, ours: &Draft, theirs: &Draft, theirs_wins: impl Fn(&str) -> bool) -> Merged {
     let (b, o, t) = (fields(base), fields(ours), fields(theirs));
     let keys: BTreeSet<&String> = b.keys().chain(o.keys()).chain(t.keys()).collect();
     let mut out = Merged {
@@ -201,7 +215,7 @@ fn merge(base: &Draft, ours: &Draft, theirs: &Draft, take: Take) -> Merged {
         }
         out.conflicts
             .push((k.clone(), shown(k, bv), shown(k, ov), shown(k, tv)));
-        if take == Take::Theirs {
+        if theirs_wins(k) {
             set(&mut out.draft, k, tv);
         }
     }
@@ -263,7 +277,7 @@ pub fn resync(
     let mut plan = Plan::default();
     let mut report = Resynced::default();
     for r in &saved {
-        plan.merge(r, &gen_base, &gen_new, take, &mut report);
+        plan.merge(r, &gen_base, &gen_new, &take, &mut report);
     }
     let known: BTreeSet<&str> = saved
         .iter()
@@ -308,7 +322,7 @@ impl Plan {
         r: &SavedRequest,
         gen_base: &HashMap<String, BundleRequest>,
         gen_new: &HashMap<String, BundleRequest>,
-        take: Take,
+        take: &Take,
         report: &mut Resynced,
     ) {
         let Some(id) = r.operation_id.as_deref() else {
@@ -322,7 +336,9 @@ impl Plan {
             return;
         };
         let base_draft = gen_base.get(id).map_or(&r.draft, |b| &b.draft);
-        let m = merge(base_draft, &r.draft, &theirs.draft, take);
+        let m = merge(base_draft, &r.draft, &theirs.draft, |field| {
+            take.theirs(&r.name, field)
+        });
         if !m.taken.is_empty() {
             report.updated.push((r.name.clone(), m.taken.clone()));
         }
@@ -440,7 +456,7 @@ mod tests {
         let base = draft("a", "a", "a");
         let ours = draft("acme-internal", token, "mine");
         let theirs = draft("b", "b", "theirs");
-        let m = merge(&base, &ours, &theirs, Take::Neither);
+        let m = merge(&base, &ours, &theirs, |_| false);
         let by: BTreeMap<&str, &Value> = m
             .conflicts
             .iter()

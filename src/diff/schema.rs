@@ -85,18 +85,28 @@ fn node<'a>(spec: &'a Spec, loc: &Loc) -> Option<Node<'a>> {
         }
         let next = ["anyOf", "oneOf", "allOf"].iter().find_map(|key| {
             let list = schema.get(*key)?.as_array()?;
+            let part = |i: usize| at.child(key).child(&i.to_string());
+            let nulls = (0..list.len())
+                .filter(|&i| is_null_schema(spec, &part(i)))
+                .count();
+            // allOf parts that only annotate (`allOf: [{$ref: X}, {description: …}]`, the
+            // way generators attach a description to a reference) constrain nothing.
             let real: Vec<usize> = (0..list.len())
-                .filter(|&i| !is_null_schema(spec, &at.child(key).child(&i.to_string())))
+                .filter(|&i| !is_null_schema(spec, &part(i)))
+                .filter(|&i| *key != "allOf" || !annotation_only(&list[i]))
                 .collect();
             let only_wrapper = schema
                 .as_object()
                 .is_some_and(|o| !o.contains_key("properties") && !o.contains_key("type"));
-            (real.len() == 1 && only_wrapper && (list.len() == 2 || *key == "allOf")).then(|| {
-                if list.len() == 2 {
-                    nullable = true;
-                }
-                at.child(key).child(&real[0].to_string())
-            })
+            let one = real.len() == 1 && only_wrapper;
+            (one && (*key == "allOf" || real.len() + nulls == list.len() && nulls == 1)).then(
+                || {
+                    if nulls > 0 {
+                        nullable = true;
+                    }
+                    part(real[0])
+                },
+            )
         });
         let Some(next) = next else { break };
         let Some((s, a)) = spec.deref(&next) else {
@@ -118,6 +128,29 @@ fn node<'a>(spec: &'a Spec, loc: &Loc) -> Option<Node<'a>> {
         schema,
         at,
         nullable,
+    })
+}
+
+/// Whether an `allOf` part only annotates: every keyword a description, a title, an
+/// example, a read/write-only or deprecated mark, or an extension.
+fn annotation_only(part: &Value) -> bool {
+    part.as_object().is_some_and(|o| {
+        o.keys().all(|k| {
+            k.starts_with("x-")
+                || matches!(
+                    k.as_str(),
+                    "description"
+                        | "title"
+                        | "example"
+                        | "examples"
+                        | "deprecated"
+                        | "readOnly"
+                        | "writeOnly"
+                        | "externalDocs"
+                        | "xml"
+                        | "$comment"
+                )
+        })
     })
 }
 
@@ -191,6 +224,49 @@ fn folded_types<'v>(spec: &'v Spec, schema: &'v Value, at: &Loc) -> BTreeSet<&'v
         .filter_map(|i| spec.deref(&at.child("allOf").child(&i.to_string())))
         .flat_map(|(part, _)| real_types(part))
         .collect()
+}
+
+/// A string schema's format, 3.0's binary and byte spelled as 3.1 spells them (the upgrade
+/// guide's `contentMediaType: application/octet-stream` and `contentEncoding: base64`), so a
+/// faithful upgrade is no change.
+fn format_of(schema: &Value) -> Option<String> {
+    let get = |k: &str| schema.get(k).and_then(Value::as_str);
+    // `format: ""` names no format.
+    match get("format").filter(|f| !f.is_empty()) {
+        Some(f) => Some(f.to_string()),
+        None if get("contentEncoding") == Some("base64") => Some("byte".into()),
+        None if get("contentMediaType").is_some() => Some("binary".into()),
+        None => None,
+    }
+}
+
+/// Two different, non-empty type sets: the phrase and the level of the change.
+fn type_change(old: &BTreeSet<&str>, new: &BTreeSet<&str>, req: bool) -> (String, u8) {
+    let widened = old.iter().all(|t| accepts(new, t));
+    let narrowed = new.iter().all(|t| accepts(old, t));
+    let level = match (req, widened, narrowed) {
+        (true, true, _) => 0,
+        (false, false, true) => 0,
+        _ => 2,
+    };
+    let how = if widened {
+        "widened"
+    } else if narrowed {
+        "narrowed"
+    } else {
+        "changed"
+    };
+    (
+        format!("type {how} from {} to {}", list(old), list(new)),
+        level,
+    )
+}
+
+/// The non-null types of a plain schema's `type` list when it names several: the union it
+/// spells in one schema (`type: [object, array, null]`, 3.1 and Swagger 2.0 extensions).
+fn type_list(schema: &Value) -> Option<BTreeSet<&str>> {
+    let t = real_types(schema);
+    (!is_composite(schema) && t.len() >= 2).then_some(t)
 }
 
 /// Whether `types` accepts `t`, `integer` counted inside `number`.
@@ -334,25 +410,8 @@ impl<'a> Schemas<'a> {
             folded_types(self.new, n.schema, &n.at),
         );
         if ot_real != nt_real && !ot_real.is_empty() && !nt_real.is_empty() {
-            let widened = ot_real.iter().all(|t| accepts(&nt_real, t));
-            let narrowed = nt_real.iter().all(|t| accepts(&ot_real, t));
-            let level = match (req, widened, narrowed) {
-                (true, true, _) => 0,
-                (false, false, true) => 0,
-                _ => 2,
-            };
-            let how = if widened {
-                "widened"
-            } else if narrowed {
-                "narrowed"
-            } else {
-                "changed"
-            };
-            push(
-                "type-changed",
-                format!("type {how} from {} to {}", list(&ot_real), list(&nt_real)),
-                level,
-            );
+            let (detail, level) = type_change(&ot_real, &nt_real, req);
+            push("type-changed", detail, level);
         } else if ot_real.is_empty() && !nt_real.is_empty() {
             push(
                 "type-changed",
@@ -459,7 +518,7 @@ impl<'a> Schemas<'a> {
             }
             _ => {}
         }
-        match (text(o.schema, "format"), text(n.schema, "format")) {
+        match (format_of(o.schema), format_of(n.schema)) {
             (a, b) if a != b => push(
                 "format-changed",
                 format!(
@@ -628,6 +687,9 @@ impl<'a> Schemas<'a> {
     /// to the same schema paired, then the rest by position; the left-over ones removed or
     /// added (a reader meets a new shape, a writer loses one).
     fn branches(&mut self, o: &Node, n: &Node, dir: Dir, out: &mut Vec<Raw>) {
+        if self.type_list_branches(o, n, dir, out) {
+            return;
+        }
         let side = |spec: &Spec, node: &Node| {
             if is_composite(node.schema) {
                 branch_locs(spec, node.schema, &node.at).0
@@ -690,6 +752,95 @@ impl<'a> Schemas<'a> {
                 level: if req { 0 } else { 2 },
             });
         }
+    }
+}
+
+impl Schemas<'_> {
+    /// A type list on one side (`type: [object, array]`) and a union on the other (`oneOf:
+    /// [{type: object}, {type: array}]`): the same union spelled two ways. Each branch whose
+    /// types the list names is compared with the listed schema (its own narrower type is no
+    /// change); the types together are compared once; the other branches are added or
+    /// removed. False (nothing done) unless it is that case.
+    fn type_list_branches(&mut self, o: &Node, n: &Node, dir: Dir, out: &mut Vec<Raw>) -> bool {
+        let (listed, union, list_is_old) = match (type_list(o.schema), type_list(n.schema)) {
+            (Some(t), None) if is_composite(n.schema) => (t, n, true),
+            (None, Some(t)) if is_composite(o.schema) => (t, o, false),
+            _ => return false,
+        };
+        let (list_at, union_spec) = if list_is_old {
+            (&o.at, self.new)
+        } else {
+            (&n.at, self.old)
+        };
+        let req = dir == Dir::Request;
+        let mut covered: BTreeSet<&str> = BTreeSet::new();
+        for b in branch_locs(union_spec, union.schema, &union.at).0 {
+            let types = union_spec
+                .deref(&b)
+                .map(|(s, at)| folded_types(union_spec, s, &at))
+                .unwrap_or_default();
+            if !types.is_empty() && types.iter().all(|t| accepts(&listed, t)) {
+                covered.extend(types);
+                let inner = if list_is_old {
+                    self.compare(list_at, &b, dir)
+                } else {
+                    self.compare(&b, list_at, dir)
+                };
+                let inner: Vec<Raw> = branch_only(&inner)
+                    .into_iter()
+                    .filter(|r| !(r.at_root && r.kind == "type-changed"))
+                    .collect();
+                nest(out, &inner, "");
+                continue;
+            }
+            let (kind, detail, level) = if list_is_old {
+                (
+                    "branch-added",
+                    "a union branch was added",
+                    if req { 0 } else { 2 },
+                )
+            } else {
+                (
+                    "branch-removed",
+                    "a union branch was removed",
+                    level_of(req, true),
+                )
+            };
+            let (old, new) = if list_is_old {
+                (None, Some(b))
+            } else {
+                (Some(b), None)
+            };
+            out.push(Raw {
+                kind,
+                on_property: false,
+                at_root: true,
+                name: String::new(),
+                old,
+                new,
+                detail: detail.into(),
+                level,
+            });
+        }
+        let (ot, nt) = if list_is_old {
+            (&listed, &covered)
+        } else {
+            (&covered, &listed)
+        };
+        if ot != nt && !covered.is_empty() {
+            let (detail, level) = type_change(ot, nt, req);
+            out.push(Raw {
+                kind: "type-changed",
+                on_property: false,
+                at_root: true,
+                name: String::new(),
+                old: Some(o.at.clone()),
+                new: Some(n.at.clone()),
+                detail,
+                level,
+            });
+        }
+        true
     }
 }
 

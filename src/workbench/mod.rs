@@ -31,7 +31,7 @@ pub use form::{form_schema, operation_form, BodyField, OperationForm, ParamField
 pub use fuzz::{FuzzFailureView, FuzzSettings, FuzzView};
 pub use load::{LoadFigures, LoadSettings, LoadStep, LoadTick, LoadView};
 pub use mock::{MockSettings, MockView};
-pub use resync::SpecChangesView;
+pub use resync::{LinkedChanges, SpecChangesView};
 pub use saved::{CheckMark, CheckRow, ExtractRow, FreeRequest, SavedView, StepDetail};
 
 use crate::call::{self, Call, Context};

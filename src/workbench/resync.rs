@@ -12,6 +12,21 @@ use crate::spec::{LoadOptions, Spec};
 /// Changes listed at most (the rest counted): nothing big crosses the IPC.
 const SHOWN: usize = 200;
 
+/// A collection made from the open spec's source whose kept copy differs from it: what the
+/// window tells when a spec is opened or reloaded, before anyone asks.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LinkedChanges {
+    /// The collection.
+    pub collection: String,
+    /// Changes per level.
+    pub summary: Summary,
+    /// Saved requests, assertions and extractions the changes reach.
+    pub reached: u32,
+    /// Of those, the ones the changes break.
+    pub breaks: u32,
+}
+
 /// What the open spec changes for a collection.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -68,14 +83,72 @@ impl Workbench {
         })
     }
 
+    /// The collections made from the open spec's source (same path or URL) whose kept copy
+    /// is not the open spec: each one's changes and the saved work they reach. Collections
+    /// keeping the same bytes are skipped by their hash, without a diff; pasted specs have
+    /// no source to match.
+    pub async fn linked_changes(&self) -> Result<Vec<LinkedChanges>> {
+        let open = self.current()?;
+        if open.modified.is_none() && !open.source.contains("://") {
+            return Ok(Vec::new());
+        }
+        let bytes = Spec::fetch_bytes(&open.source, &LoadOptions::default()).await?;
+        let hash: String = {
+            use sha2::{Digest, Sha256};
+            Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        };
+        let store = self.store()?;
+        let mut out = Vec::new();
+        for c in store.collections()? {
+            let linked = c
+                .spec_source
+                .as_deref()
+                .is_some_and(|s| same_source(s, &open.source));
+            if !linked || c.spec_sha256.as_deref() == Some(hash.as_str()) {
+                continue;
+            }
+            // A collection keeping no copy has no base to compare with: nothing to tell.
+            let Ok(old) = diff::kept_spec(&store, &c.name) else {
+                continue;
+            };
+            let d = diff::diff(&old, open.contract.spec());
+            if d.changes.is_empty() {
+                continue;
+            }
+            let impact = diff::impact_on(&store, &c.name, &d, &old)?;
+            let breaks = impact
+                .iter()
+                .filter(|i| i.reach == diff::Reach::Breaks)
+                .count();
+            out.push(LinkedChanges {
+                collection: c.name,
+                summary: d.summary,
+                reached: impact.len() as u32,
+                breaks: breaks as u32,
+            });
+        }
+        Ok(out)
+    }
+
     /// Re-syncs collection `name` with the open spec; `take` (`ours`/`theirs`) resolves
-    /// conflicts, without it a re-sync with conflicts changes nothing.
-    pub async fn resync(&self, name: &str, take: Option<String>) -> Result<Resynced> {
+    /// conflicts, or `theirs_for` picks them one by one (the spec's value for the listed
+    /// `(request, field)` pairs, the saved one for the rest); without either a re-sync with
+    /// conflicts changes nothing.
+    pub async fn resync(
+        &self,
+        name: &str,
+        take: Option<String>,
+        theirs_for: Option<Vec<(String, String)>>,
+    ) -> Result<Resynced> {
         let open = self.current()?;
         let bytes = Spec::fetch_bytes(&open.source, &LoadOptions::default()).await?;
-        let take = match take.as_deref() {
-            Some("ours") => Take::Ours,
-            Some("theirs") => Take::Theirs,
+        let take = match (take.as_deref(), theirs_for) {
+            (_, Some(picked)) => Take::Each(picked.into_iter().collect()),
+            (Some("ours"), None) => Take::Ours,
+            (Some("theirs"), None) => Take::Theirs,
             _ => Take::Neither,
         };
         let mut store = self.store()?;
@@ -87,4 +160,14 @@ impl Workbench {
         };
         Ok(diff::resync(&mut store, name, &base, new, false, take)?)
     }
+}
+
+/// Whether a collection's spec source names the open spec: the same text, or the same file
+/// by another path.
+fn same_source(kept: &str, open: &str) -> bool {
+    kept == open
+        || match (std::fs::canonicalize(kept), std::fs::canonicalize(open)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        }
 }

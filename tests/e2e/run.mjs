@@ -927,6 +927,23 @@ async function main() {
       await (await $t("resync-done")).waitForDisplayed({ timeout: 10000, timeoutMsg: "the re-sync did not finish" });
       await browser.waitUntil(async () => (await said()) === "catalog: no changes", { timeout: 10000, timeoutMsg: `after the re-sync: ${await headline.getText()}` });
     });
+    await step(browser, "20b", "the open spec saved over on disk: reloaded, the window tells which collection it changes", async () => {
+      // Catalog now keeps v2 (the re-sync took the open spec's source); v2's file goes back to v1.
+      writeFileSync(join(work, "catalog-v2.yaml"), catalog(1));
+      const banner = await $t("spec-linked");
+      await banner.waitForDisplayed({ timeout: 15000, timeoutMsg: "the reload told nothing" });
+      const text = await banner.getText();
+      if (!text.includes("“Catalog”") || !/\d+ breaking, \d+ warning, \d+ info/.test(text)) throw new Error(`banner: ${text}`);
+      await browser.saveScreenshot(join(shots, "20b-spec-changed-on-disk.png"));
+      await press("spec-linked-review-Catalog");
+      const headline = await $t("spec-changes-headline");
+      await browser.waitUntil(async () => {
+        const h = (await headline.getText()).toLowerCase();
+        return h.startsWith("catalog: ") && !h.endsWith("no changes");
+      }, { timeout: 10000, timeoutMsg: `review: ${await headline.getText()}` });
+      const changes = await browser.$$('[data-testid="spec-change"]');
+      if (changes.length === 0) throw new Error("no change listed");
+    });
   } finally {
     await browser.deleteSession().catch(() => {});
   }

@@ -28,6 +28,7 @@ import { useCallView, useSend } from "./hooks/useSend";
 import { useSpec } from "./hooks/useSpec";
 import { useTabs } from "./hooks/useTabs";
 import { useTheme } from "./hooks/useTheme";
+import { linkedLine } from "./lib/diff";
 
 type View = "request" | "runner" | "environments" | "changes";
 
@@ -247,6 +248,24 @@ export function App() {
           </button>
         </div>
       )}
+      {spec.linked.map((l) => (
+        <div key={l.collection} className="banner warning" data-testid="spec-linked" role="status">
+          the spec changed since “{l.collection}” was synced: {linkedLine(l)}{" "}
+          <button
+            data-testid={`spec-linked-review-${l.collection}`}
+            onClick={() => {
+              setChangesFor(l.collection);
+              setView("changes");
+              spec.dismissLinked(l.collection);
+            }}
+          >
+            Review changes
+          </button>{" "}
+          <button className="link" onClick={() => spec.dismissLinked(l.collection)}>
+            dismiss
+          </button>
+        </div>
+      ))}
       {notice && (
         <div className="banner notice" data-testid="notice" role="status">
           {notice}
@@ -330,7 +349,15 @@ export function App() {
             runs={runs.runs}
           />
         )}
-        {view === "changes" && changesFor && <SpecChangesPanel key={changesFor} collection={changesFor} onResynced={refresh} onError={fail} />}
+        {view === "changes" && changesFor && <SpecChangesPanel
+            key={changesFor}
+            collection={changesFor}
+            onResynced={() => {
+              refresh();
+              spec.checkLinked();
+            }}
+            onError={fail}
+          />}
         {view === "environments" && (
           <EnvironmentsView
             envs={environments.envs}

@@ -22,6 +22,7 @@ import type { FuzzView } from "./bindings/FuzzView";
 import type { HistoryRow } from "./bindings/HistoryRow";
 import type { ImportView } from "./bindings/ImportView";
 import type { InheritedView } from "./bindings/InheritedView";
+import type { LinkedChanges } from "./bindings/LinkedChanges";
 import type { LoadSettings } from "./bindings/LoadSettings";
 import type { LoadTick } from "./bindings/LoadTick";
 import type { LoadView } from "./bindings/LoadView";
@@ -316,11 +317,21 @@ export function specChanges(collection: string): Promise<SpecChangesView> {
 }
 
 /**
- * Re-syncs a collection with the open spec, keeping its edits (`take`: `ours` or
- * `theirs` for conflicts; without it a re-sync with conflicts changes nothing).
+ * The collections made from the open spec's source whose kept copy it no longer is: told
+ * when a spec is opened or reloaded.
  */
-export function resyncCollection(collection: string, take: string | null): Promise<Resynced> {
-  return invoke<Resynced>("resync_collection", { collection, take });
+export function linkedChanges(): Promise<Array<LinkedChanges>> {
+  return invoke<Array<LinkedChanges>>("linked_changes");
+}
+
+/**
+ * Re-syncs a collection with the open spec, keeping its edits (`take`: `ours` or
+ * `theirs` for conflicts, or `theirs_for`: the `(request, field)` conflicts taking the
+ * spec's value, the others keeping the saved one; without either a re-sync with conflicts
+ * changes nothing).
+ */
+export function resyncCollection(collection: string, take: string | null, theirsFor: Array<[string, string]> | null): Promise<Resynced> {
+  return invoke<Resynced>("resync_collection", { collection, take, theirsFor });
 }
 
 /**

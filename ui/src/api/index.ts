@@ -76,7 +76,9 @@ export type {
 import type { Finding } from "./bindings/Finding";
 export type { Finding };
 export type { SpecChangesView } from "./bindings/SpecChangesView";
+export type { LinkedChanges } from "./bindings/LinkedChanges";
 export type { Resynced } from "./bindings/Resynced";
+export type { ResyncConflict } from "./bindings/ResyncConflict";
 export type { Change } from "./bindings/Change";
 export type { Impact } from "./bindings/Impact";
 export type { ParamField } from "./bindings/ParamField";
@@ -145,6 +147,7 @@ export const api = {
   specChanged: commands.specChanged,
   specChanges: commands.specChanges,
   resyncCollection: commands.resyncCollection,
+  linkedChanges: commands.linkedChanges,
   createSuite: commands.createSuite,
   runs: commands.runs,
   environments: commands.environments,

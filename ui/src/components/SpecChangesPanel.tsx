@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 
 import { api, type Resynced, type SpecChangesView } from "../api";
-import { headline, planLines, where } from "../lib/diff";
+import { conflictKey, headline, planLines, shownValue, theirsFor, where } from "../lib/diff";
 
 interface Props {
   /** The collection compared with the open spec. */
@@ -21,6 +21,8 @@ export function SpecChangesPanel({ collection, onResynced, onError }: Props) {
   const [view, setView] = useState<SpecChangesView | null>(null);
   const [done, setDone] = useState<Resynced | null>(null);
   const [busy, setBusy] = useState(false);
+  // Each conflict's side, picked in the side-by-side table (unpicked: keep mine).
+  const [picks, setPicks] = useState<Record<string, "ours" | "theirs">>({});
   // Bumped after a re-sync: the comparison is made again (nothing left, or the conflicts).
   const [round, setRound] = useState(0);
   useEffect(() => {
@@ -35,10 +37,10 @@ export function SpecChangesPanel({ collection, onResynced, onError }: Props) {
       live = false;
     };
   }, [collection, onError, round]);
-  const resync = (take: string | null) => {
+  const resync = (take: string | null, picked: Array<[string, string]> | null = null) => {
     setBusy(true);
     api
-      .resyncCollection(collection, take)
+      .resyncCollection(collection, take, picked)
       .then((r) => {
         setDone(r);
         if (r.applied) {
@@ -88,16 +90,60 @@ export function SpecChangesPanel({ collection, onResynced, onError }: Props) {
       </ul>
       <h4>{done?.applied ? "Re-synced" : "Re-sync"}</h4>
       <ul data-testid="resync-plan">
-        {planLines(done ?? view.plan).map((l, k) => (
+        {planLines(done ?? view.plan, !conflicts).map((l, k) => (
           <li key={k}>{l}</li>
         ))}
       </ul>
+      {conflicts && (
+        <table className="changes conflicts" data-testid="resync-conflicts" aria-label="Conflicts: your edit and the spec's change, side by side">
+          <thead>
+            <tr>
+              <th>Request</th>
+              <th>Field</th>
+              <th>Was</th>
+              <th>Yours</th>
+              <th>The spec's</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.plan.conflicts.map((c) => {
+              const key = conflictKey(c);
+              const side = picks[key] ?? "ours";
+              const pick = (s: "ours" | "theirs") => setPicks((p) => ({ ...p, [key]: s }));
+              return (
+                <tr key={key} data-testid="resync-conflict">
+                  <td>{c.request}</td>
+                  <td>
+                    <code>{c.field}</code>
+                  </td>
+                  <td className="muted">
+                    <code>{shownValue(c.base)}</code>
+                  </td>
+                  <td>
+                    <label>
+                      <input type="radio" name={key} checked={side === "ours"} onChange={() => pick("ours")} data-testid="conflict-ours" /> <code>{shownValue(c.ours)}</code>
+                    </label>
+                  </td>
+                  <td>
+                    <label>
+                      <input type="radio" name={key} checked={side === "theirs"} onChange={() => pick("theirs")} data-testid="conflict-theirs" /> <code>{shownValue(c.theirs)}</code>
+                    </label>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
       <div className="row">
         <button data-testid="resync" disabled={busy || conflicts || nothing} onClick={() => resync(null)} title={conflicts ? "choose a side for the conflicts" : "apply the plan, keeping your edits"}>
           Re-sync
         </button>
         {conflicts && (
           <>
+            <button data-testid="resync-picked" disabled={busy} onClick={() => resync(null, theirsFor(view.plan.conflicts, picks))}>
+              Re-sync with these picks
+            </button>
             <button data-testid="resync-ours" disabled={busy} onClick={() => resync("ours")}>
               Re-sync, keep mine
             </button>

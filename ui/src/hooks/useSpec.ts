@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 
-import { api, dialogs, type OperationRow, type SpecSummary } from "../api";
+import { api, dialogs, type LinkedChanges, type OperationRow, type SpecSummary } from "../api";
 import { loadRecent, remember, saveRecent } from "../lib/recent";
 import type { Attempt, Fail } from "./useNotices";
 
@@ -25,6 +25,15 @@ export function useSpec({ fail, attempt, clearError, notify, setBaseUrl, clearCa
   const [recent, setRecent] = useState<string[]>(loadRecent);
   const [pasting, setPasting] = useState(false);
   const [pasted, setPasted] = useState("");
+  // Collections made from this spec's source that it changes: told on open and reload.
+  const [linked, setLinked] = useState<LinkedChanges[]>([]);
+  const checkLinked = useCallback(() => {
+    api
+      .linkedChanges()
+      .then(setLinked)
+      .catch(() => setLinked([]));
+  }, []);
+  const dismissLinked = (collection: string) => setLinked((l) => l.filter((c) => c.collection !== collection));
 
   const loaded = useCallback(
     async (s: SpecSummary) => {
@@ -32,8 +41,10 @@ export function useSpec({ fail, attempt, clearError, notify, setBaseUrl, clearCa
       setBaseUrl(s.base_url ?? "");
       setRows(await api.operations());
       clearCall();
+      setLinked([]);
+      checkLinked();
     },
-    [setBaseUrl, clearCall],
+    [setBaseUrl, clearCall, checkLinked],
   );
 
   const open = useCallback(
@@ -101,5 +112,5 @@ export function useSpec({ fail, attempt, clearError, notify, setBaseUrl, clearCa
     refreshCollections();
   }, [open, fail, refreshCollections]);
 
-  return { source, setSource, spec, rows, filter, setFilter, busy, recent, pasting, togglePaste, pasted, setPasted, open, openPasted, browse };
+  return { source, setSource, spec, rows, filter, setFilter, busy, recent, pasting, togglePaste, pasted, setPasted, open, openPasted, browse, linked, checkLinked, dismissLinked };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { SpecChangesView } from "../api";
-import { headline, planLines, where } from "./diff";
+import { conflictKey, headline, linkedLine, planLines, shownValue, theirsFor, where } from "./diff";
 
 const view: SpecChangesView = {
   collection: "catalog",
@@ -42,5 +42,21 @@ describe("spec changes", () => {
       'conflict: Create body.name: was "a", yours "mine", the spec\'s null',
     ]);
     expect(planLines({ ...view.plan, added: [], removed: [], updated: [], kept: [], conflicts: [] })).toEqual(["nothing to re-sync"]);
+  });
+  it("tells in one line what a reloaded spec changes for a collection made from it", () => {
+    const l = { collection: "catalog", summary: { breaking: 2, warning: 0, info: 1 }, reached: 3, breaks: 2 };
+    expect(linkedLine(l)).toBe("2 breaking, 0 warning, 1 info; breaks 2, touches 1 of its saved requests, assertions and extractions");
+    expect(linkedLine({ ...l, reached: 0, breaks: 0 })).toBe("2 breaking, 0 warning, 1 info; no saved request reached");
+    expect(linkedLine({ ...l, reached: 1, breaks: 0 })).toBe("2 breaking, 0 warning, 1 info; touches 1 of its saved requests, assertions and extractions");
+  });
+  it("leaves the conflicts to their table when asked, and picks them one by one", () => {
+    expect(planLines(view.plan, false)).not.toContain('conflict: Create body.name: was "a", yours "mine", the spec\'s null');
+    expect(planLines({ ...view.plan, added: [], removed: [], updated: [], kept: [] }, false)).toEqual(["only the conflicts below"]);
+    const second = { request: "Search", field: "query.q", base: "a", ours: "b", theirs: "c" };
+    const conflicts = [...view.plan.conflicts, second];
+    expect(theirsFor(conflicts, { [conflictKey(second)]: "theirs", [conflictKey(conflicts[0])]: "ours" })).toEqual([["Search", "query.q"]]);
+    expect(theirsFor(conflicts, {})).toEqual([]);
+    expect(shownValue(null)).toBe("(absent)");
+    expect(shownValue({ a: 1 })).toBe('{"a":1}');
   });
 });
