@@ -16,7 +16,6 @@ use std::sync::Arc;
 use vouch::workbench::Workbench;
 
 fn main() {
-    software_painting();
     // `VOUCH_LOG=debug` logs each exchange, secrets masked, as the CLI does.
     vouch::mask::init_log();
     let first_arg = std::env::args().nth(1);
@@ -30,19 +29,5 @@ fn main() {
     if let Err(e) = result {
         eprintln!("error: the Vouch window could not start: {e}\n  hint: on Linux, a display (or Xvfb) and WebKitGTK 4.1 are needed");
         std::process::exit(1);
-    }
-}
-
-/// WebKitGTK paints the page itself instead of compositing GPU layers: the window is forms,
-/// lists and text, which it paints as fast (bench/app-weight.sh: the same longest gaps),
-/// while each composited layer keeps a window-sized buffer (the page's process weighs about
-/// half as much). Set before WebKit starts; a user's own `WEBKIT_DISABLE_COMPOSITING_MODE`,
-/// or `VOUCH_GPU_COMPOSITING=1`, keeps WebKit's choice.
-fn software_painting() {
-    #[cfg(target_os = "linux")]
-    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none()
-        && std::env::var_os("VOUCH_GPU_COMPOSITING").is_none()
-    {
-        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
     }
 }

@@ -84,6 +84,30 @@ fn media(m: &str) -> String {
     m.split(';').next().unwrap_or(m).trim().to_ascii_lowercase()
 }
 
+/// A media type replaced by one its range covers (`narrowed`) or by a range covering it:
+/// the rule's last word, its level in direction `dir`, and the sentence.
+fn ranged_change(
+    dir: Dir,
+    what: &str,
+    old: &MediaType,
+    new: &MediaType,
+    narrowed: bool,
+) -> (&'static str, Level, String) {
+    let (kind, level) = match (dir == Dir::Request, narrowed) {
+        // A client sending another type is refused; a reader meets one it knows.
+        (true, true) => ("narrowed", Level::Breaking),
+        (false, true) => ("narrowed", Level::Info),
+        (true, false) => ("widened", Level::Info),
+        // A reader may meet a type it never met.
+        (false, false) => ("widened", Level::Warning),
+    };
+    let message = format!(
+        "{what} media type {} {kind} to {}",
+        old.media_type, new.media_type
+    );
+    (kind, level, message)
+}
+
 /// Whether media range `range` (`*/*`, `application/*`, or a type) covers media type `m`
 /// (both as [`media`] gives them), `m` being narrower.
 fn covers(range: &str, m: &str) -> bool {
@@ -636,19 +660,7 @@ impl<'a> Ops<'a> {
                         && (covers(&key, &k) || covers(&k, &key))
                 })?;
                 let k = media(&q.media_type);
-                let narrowed = covers(&key, &k);
-                let (kind, level) = match (dir == Dir::Request, narrowed) {
-                    // A client sending another type is refused; a reader meets one it knows.
-                    (true, true) => ("narrowed", Level::Breaking),
-                    (false, true) => ("narrowed", Level::Info),
-                    (true, false) => ("widened", Level::Info),
-                    // A reader may meet a type it never met.
-                    (false, false) => ("widened", Level::Warning),
-                };
-                let message = format!(
-                    "{what} media type {} {kind} to {}",
-                    m.media_type, q.media_type
-                );
+                let (kind, level, message) = ranged_change(dir, what, m, q, covers(&key, &k));
                 self.push(
                     at,
                     &id(kind),

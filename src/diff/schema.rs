@@ -727,30 +727,11 @@ impl<'a> Schemas<'a> {
                     let inner = self.compare(&a, &b, dir);
                     nest(out, &branch_only(&inner), "");
                 }
-                None => out.push(Raw {
-                    kind: "branch-removed",
-                    on_property: false,
-                    at_root: true,
-                    name: String::new(),
-                    old: Some(a),
-                    new: None,
-                    detail: "a union branch was removed".into(),
-                    level: level_of(req, true),
-                }),
+                None => out.push(unpaired_branch(a, false, req)),
             }
         }
         for b in rest {
-            out.push(Raw {
-                kind: "branch-added",
-                on_property: false,
-                at_root: true,
-                name: String::new(),
-                old: None,
-                new: Some(b),
-                detail: "a union branch was added".into(),
-                // A reader meets a shape it does not know.
-                level: if req { 0 } else { 2 },
-            });
+            out.push(unpaired_branch(b, true, req));
         }
     }
 }
@@ -793,34 +774,7 @@ impl Schemas<'_> {
                 nest(out, &inner, "");
                 continue;
             }
-            let (kind, detail, level) = if list_is_old {
-                (
-                    "branch-added",
-                    "a union branch was added",
-                    if req { 0 } else { 2 },
-                )
-            } else {
-                (
-                    "branch-removed",
-                    "a union branch was removed",
-                    level_of(req, true),
-                )
-            };
-            let (old, new) = if list_is_old {
-                (None, Some(b))
-            } else {
-                (Some(b), None)
-            };
-            out.push(Raw {
-                kind,
-                on_property: false,
-                at_root: true,
-                name: String::new(),
-                old,
-                new,
-                detail: detail.into(),
-                level,
-            });
+            out.push(unpaired_branch(b, list_is_old, req));
         }
         let (ot, nt) = if list_is_old {
             (&listed, &covered)
@@ -841,6 +795,39 @@ impl Schemas<'_> {
             });
         }
         true
+    }
+}
+
+/// A union branch no branch of the other side pairs with: added to the new side
+/// (`added`), or removed from the old one.
+fn unpaired_branch(b: Loc, added: bool, req: bool) -> Raw {
+    let (kind, detail, level, old, new) = if added {
+        // A reader meets a shape it does not know.
+        (
+            "branch-added",
+            "a union branch was added",
+            if req { 0 } else { 2 },
+            None,
+            Some(b),
+        )
+    } else {
+        (
+            "branch-removed",
+            "a union branch was removed",
+            level_of(req, true),
+            Some(b),
+            None,
+        )
+    };
+    Raw {
+        kind,
+        on_property: false,
+        at_root: true,
+        name: String::new(),
+        old,
+        new,
+        detail: detail.into(),
+        level,
     }
 }
 

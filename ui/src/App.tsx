@@ -69,7 +69,13 @@ export function App() {
   const view: View = viewAt.at === tabs.opened ? viewAt.view : "request";
   const setView = (v: View) => setViewAt({ view: v, at: tabs.opened });
   // The collection the "changes" view compares with the open spec.
-  const [changesFor, setChangesFor] = useState<string | null>(null);
+  const [changesFor, setChangesForName] = useState<string | null>(null);
+  // Each request to see the changes compares again (the spec may have been reloaded since).
+  const [changesRound, setChangesRound] = useState(0);
+  const setChangesFor = (c: string) => {
+    setChangesForName(c);
+    setChangesRound((n) => n + 1);
+  };
   // A collection folder just opened: what its sync found, and its environment picked.
   const { setEnv } = environments;
   useEffect(() => {
@@ -350,7 +356,7 @@ export function App() {
           />
         )}
         {view === "changes" && changesFor && <SpecChangesPanel
-            key={changesFor}
+            key={`${changesFor}:${changesRound}:${spec.loads}`}
             collection={changesFor}
             onResynced={() => {
               refresh();

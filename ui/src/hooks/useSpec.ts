@@ -27,6 +27,8 @@ export function useSpec({ fail, attempt, clearError, notify, setBaseUrl, clearCa
   const [pasted, setPasted] = useState("");
   // Collections made from this spec's source that it changes: told on open and reload.
   const [linked, setLinked] = useState<LinkedChanges[]>([]);
+  // Specs opened so far (a reload counts): what was computed from the last one is redone.
+  const [loads, setLoads] = useState(0);
   const checkLinked = useCallback(() => {
     api
       .linkedChanges()
@@ -42,6 +44,7 @@ export function useSpec({ fail, attempt, clearError, notify, setBaseUrl, clearCa
       setRows(await api.operations());
       clearCall();
       setLinked([]);
+      setLoads((n) => n + 1);
       checkLinked();
     },
     [setBaseUrl, clearCall, checkLinked],
@@ -112,5 +115,5 @@ export function useSpec({ fail, attempt, clearError, notify, setBaseUrl, clearCa
     refreshCollections();
   }, [open, fail, refreshCollections]);
 
-  return { source, setSource, spec, rows, filter, setFilter, busy, recent, pasting, togglePaste, pasted, setPasted, open, openPasted, browse, linked, checkLinked, dismissLinked };
+  return { source, setSource, spec, rows, filter, setFilter, busy, recent, pasting, togglePaste, pasted, setPasted, open, openPasted, browse, linked, checkLinked, dismissLinked, loads };
 }
