@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Speed and weight of the desktop app; see bench/app-weight.mjs for what is measured.
 #
-#     bench/app-weight.sh            (VOUCH_BENCH_ONLY=pss: the memory figures alone)
+#     bench/app-weight.sh            (VOUCH_BENCH_ONLY=pss: the memory figures alone;
+#                                     BENCH_ENV=K=V,K2=V2: environment of both windows)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 (cd ui && npm run --silent build >/dev/null)

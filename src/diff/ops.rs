@@ -484,7 +484,13 @@ impl<'a> Ops<'a> {
                 .or_else(|| p.content.first().and_then(|m| m.schema.clone()))
         };
         if let (Some(a), Some(b)) = (schema(p), schema(q)) {
-            let raws = self.schemas.compare(&a, &b, Dir::Request);
+            // Sent as text unless the parameter's value is a serialised body (`content`).
+            let dir = if p.schema.is_some() && q.schema.is_some() {
+                Dir::Param
+            } else {
+                Dir::Request
+            };
+            let raws = self.schemas.compare(&a, &b, dir);
             self.schema_changes(at, &raws, "request", "parameter", &what);
         }
     }

@@ -21,6 +21,17 @@ pub(super) enum Dir {
     Request,
     /// The server writes, the client reads: looser is breaking.
     Response,
+    /// A request parameter sent as text (path, query, header, cookie): the client writes, and
+    /// what counts is the text, so `1` and `"1"` are the same value and a `string` takes any
+    /// number or boolean.
+    Param,
+}
+
+impl Dir {
+    /// Whether the client writes the values (stricter is breaking).
+    fn writes(self) -> bool {
+        self != Dir::Response
+    }
 }
 
 /// One schema change, relative to the schema it was found under.
@@ -240,10 +251,15 @@ fn format_of(schema: &Value) -> Option<String> {
     }
 }
 
-/// Two different, non-empty type sets: the phrase and the level of the change.
-fn type_change(old: &BTreeSet<&str>, new: &BTreeSet<&str>, req: bool) -> (String, u8) {
-    let widened = old.iter().all(|t| accepts(new, t));
-    let narrowed = new.iter().all(|t| accepts(old, t));
+/// Two different, non-empty type sets: the phrase and the level of the change. `text`: the
+/// values travel as text (a parameter), where a `string` takes numbers and booleans too.
+fn type_change(old: &BTreeSet<&str>, new: &BTreeSet<&str>, req: bool, text: bool) -> (String, u8) {
+    let takes = |types: &BTreeSet<&str>, t: &str| {
+        accepts(types, t)
+            || (text && types.contains("string") && matches!(t, "integer" | "number" | "boolean"))
+    };
+    let widened = old.iter().all(|t| takes(new, t));
+    let narrowed = new.iter().all(|t| takes(old, t));
     let level = match (req, widened, narrowed) {
         (true, true, _) => 0,
         (false, false, true) => 0,
@@ -363,7 +379,7 @@ impl<'a> Schemas<'a> {
         };
         // Nullability belongs to the place that refers to a schema (`X | None`), not to the
         // shared schema: judged here, outside the memo.
-        let req = dir == Dir::Request;
+        let req = dir.writes();
         let (kind, detail, level) = match (o.nullable, n.nullable) {
             (false, true) => ("nullable-added", "now may be null", if req { 0 } else { 2 }),
             (true, false) => (
@@ -392,7 +408,7 @@ impl<'a> Schemas<'a> {
     /// additional properties, default and example.
     // Kept whole: one list of keyword comparisons, each a few lines, read top to bottom.
     fn here(&self, o: &Node, n: &Node, dir: Dir, out: &mut Vec<Raw>) {
-        let req = dir == Dir::Request;
+        let req = dir.writes();
         let mut push = |kind: &'static str, detail: String, level: u8| {
             out.push(Raw {
                 kind,
@@ -410,7 +426,7 @@ impl<'a> Schemas<'a> {
             folded_types(self.new, n.schema, &n.at),
         );
         if ot_real != nt_real && !ot_real.is_empty() && !nt_real.is_empty() {
-            let (detail, level) = type_change(&ot_real, &nt_real, req);
+            let (detail, level) = type_change(&ot_real, &nt_real, req, dir == Dir::Param);
             push("type-changed", detail, level);
         } else if ot_real.is_empty() && !nt_real.is_empty() {
             push(
@@ -425,7 +441,7 @@ impl<'a> Schemas<'a> {
                 if req { 0 } else { 2 },
             );
         }
-        self.enums(o, n, req, &mut push);
+        self.enums(o, n, dir, &mut push);
         // (keyword, its exclusive form, an upper bound?, rule when it grows, when it shrinks)
         for (key, excl, upper, grew, shrank) in [
             (
@@ -563,19 +579,19 @@ impl<'a> Schemas<'a> {
         }
     }
 
-    fn enums(
-        &self,
-        o: &Node,
-        n: &Node,
-        req: bool,
-        push: &mut impl FnMut(&'static str, String, u8),
-    ) {
+    fn enums(&self, o: &Node, n: &Node, dir: Dir, push: &mut impl FnMut(&'static str, String, u8)) {
+        let req = dir.writes();
+        // Member → as shown. A parameter's members compare as the text sent (`1` and `"1"`
+        // alike).
         let members = |s: &Value| {
             s.get("enum").and_then(Value::as_array).map(|l| {
                 l.iter()
                     .filter(|v| !v.is_null())
-                    .map(|v| v.to_string())
-                    .collect::<BTreeSet<String>>()
+                    .map(|v| match v.as_str() {
+                        Some(t) if dir == Dir::Param => (t.to_string(), v.to_string()),
+                        _ => (v.to_string(), v.to_string()),
+                    })
+                    .collect::<BTreeMap<String, String>>()
             })
         };
         match (members(o.schema), members(n.schema)) {
@@ -583,7 +599,7 @@ impl<'a> Schemas<'a> {
                 "enum-added",
                 format!(
                     "now limited to {}",
-                    b.into_iter().collect::<Vec<_>>().join(", ")
+                    b.into_values().collect::<Vec<_>>().join(", ")
                 ),
                 level_of(req, true),
             ),
@@ -593,8 +609,13 @@ impl<'a> Schemas<'a> {
                 level_of(req, false),
             ),
             (Some(a), Some(b)) => {
-                let gone: Vec<&String> = a.difference(&b).collect();
-                let came: Vec<&String> = b.difference(&a).collect();
+                let only = |x: &BTreeMap<String, String>, y: &BTreeMap<String, String>| {
+                    x.iter()
+                        .filter(|(k, _)| !y.contains_key(*k))
+                        .map(|(_, shown)| shown.clone())
+                        .collect::<Vec<String>>()
+                };
+                let (gone, came) = (only(&a, &b), only(&b, &a));
                 if !gone.is_empty() {
                     let list = gone
                         .iter()
@@ -627,7 +648,7 @@ impl<'a> Schemas<'a> {
 
     /// Properties removed, added, made required or optional, and each kept one compared.
     fn properties(&mut self, o: &Node, n: &Node, dir: Dir, out: &mut Vec<Raw>) {
-        let req = dir == Dir::Request;
+        let req = dir.writes();
         let (op, or) = object(self.old, o.schema, &o.at, dir);
         let (np, nr) = object(self.new, n.schema, &n.at, dir);
         // Where unlisted properties are refused, a writer still sending a removed one fails.
@@ -720,7 +741,7 @@ impl<'a> Schemas<'a> {
             }
         }
         let mut rest = left.into_iter().flatten();
-        let req = dir == Dir::Request;
+        let req = dir.writes();
         for a in unpaired {
             match rest.next() {
                 Some(b) => {
@@ -753,7 +774,7 @@ impl Schemas<'_> {
         } else {
             (&n.at, self.old)
         };
-        let req = dir == Dir::Request;
+        let req = dir.writes();
         let mut covered: BTreeSet<&str> = BTreeSet::new();
         for b in branch_locs(union_spec, union.schema, &union.at).0 {
             let types = union_spec
@@ -782,7 +803,7 @@ impl Schemas<'_> {
             (&covered, &listed)
         };
         if ot != nt && !covered.is_empty() {
-            let (detail, level) = type_change(ot, nt, req);
+            let (detail, level) = type_change(ot, nt, req, dir == Dir::Param);
             out.push(Raw {
                 kind: "type-changed",
                 on_property: false,
@@ -867,7 +888,7 @@ fn object(
             }
         }
     }
-    let skip = if dir == Dir::Request {
+    let skip = if dir.writes() {
         "readOnly"
     } else {
         "writeOnly"
