@@ -197,8 +197,7 @@ fn resync(a: &SyncArgs, new: &str) -> super::Result<ExitCode> {
     };
     let rt = super::runtime(false)?;
     let options = LoadOptions::default();
-    let spec = rt.block_on(Spec::load(&source, &options))?;
-    let bytes = rt.block_on(Spec::fetch_bytes(&source, &options))?;
+    let (spec, bytes) = rt.block_on(Spec::load_with_bytes(&source, &options))?;
     let take = match a.take {
         None => Take::Neither,
         Some(TakeSide::Ours) => Take::Ours,

@@ -6,7 +6,9 @@ use std::fmt::Write;
 
 use super::{Change, Diff, Level};
 
-/// Changes with the same rule at the same places, and the operations they reach.
+/// Changes with the same rule at the same places and the same sentence, and the operations
+/// they reach (a shared schema reached as `[].name` in one operation and as `name` in another
+/// gives two groups, each saying where it is).
 struct Group<'a> {
     first: &'a Change,
     operations: Vec<String>,
@@ -14,8 +16,8 @@ struct Group<'a> {
 
 fn groups(diff: &Diff, level: Level) -> Vec<Group<'_>> {
     let mut out: Vec<Group> = Vec::new();
-    let mut index: std::collections::HashMap<(&str, Option<&str>, Option<&str>), usize> =
-        std::collections::HashMap::new();
+    type Key<'k> = (&'k str, Option<&'k str>, Option<&'k str>, &'k str);
+    let mut index: std::collections::HashMap<Key, usize> = std::collections::HashMap::new();
     for c in diff.changes.iter().filter(|c| c.level == level) {
         let op = match (&c.method, &c.path) {
             (Some(m), Some(p)) => format!("{m} {p}"),
@@ -25,7 +27,12 @@ fn groups(diff: &Diff, level: Level) -> Vec<Group<'_>> {
         let shared = c.old.as_deref().or(c.new.as_deref()).is_some_and(|p| {
             p.contains("/components/") || p.contains("/definitions/") || p.contains('#')
         });
-        let key = (c.id.as_str(), c.old.as_deref(), c.new.as_deref());
+        let key = (
+            c.id.as_str(),
+            c.old.as_deref(),
+            c.new.as_deref(),
+            c.message.as_str(),
+        );
         match index.get(&key) {
             Some(&i) if shared => {
                 if !out[i].operations.contains(&op) {

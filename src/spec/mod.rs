@@ -74,6 +74,21 @@ impl Spec {
     /// Loads a spec from a file path or an http(s) URL, following `$ref`s into other files
     /// and URLs.
     pub async fn load(source: &str, options: &LoadOptions) -> Result<Spec> {
+        Ok(Self::load_inner(source, options, false).await?.0)
+    }
+
+    /// [`Spec::load`], also returning the entry document's bytes as read: what a collection
+    /// keeps as the spec it was synced with, from the same read as the spec itself.
+    pub async fn load_with_bytes(source: &str, options: &LoadOptions) -> Result<(Spec, Vec<u8>)> {
+        let (spec, bytes) = Self::load_inner(source, options, true).await?;
+        Ok((spec, bytes.unwrap_or_default()))
+    }
+
+    async fn load_inner(
+        source: &str,
+        options: &LoadOptions,
+        keep: bool,
+    ) -> Result<(Spec, Option<Vec<u8>>)> {
         let url = source::locate(source)?;
         let name = if url.scheme() == "file" {
             source.to_string()
@@ -85,14 +100,15 @@ impl Spec {
         let value = parse::parse(&bytes, &name, options.max_depth)?;
         let may_have_external =
             !looks_like_json(&bytes) || refs::json_may_have_external_refs(&bytes);
-        drop(bytes);
+        // Not kept unless asked: the parsed tree is what stays.
+        let kept = keep.then_some(bytes);
         let version = detect_version(&value, &name)?;
         let mut docs = Documents::with_root(url, value);
         let mut problems = Vec::new();
         if may_have_external {
             crawl(&mut docs, &mut fetcher, &mut problems).await;
         }
-        Ok(Spec::index(name, version, docs, problems))
+        Ok((Spec::index(name, version, docs, problems), kept))
     }
 
     /// The entry document's bytes as they are at `source` (a file or an http(s) URL), with
