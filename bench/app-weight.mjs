@@ -195,7 +195,7 @@ try {
   // A fresh store each run: a launch restores the last run's tabs, which would be measured too.
   const dataDir = join(tmpdir(), "vouch-app-weight");
   rmSync(dataDir, { recursive: true, force: true });
-  start("tauri-driver", ["--port", String(port), "--native-port", String(port + 1000)], { VOUCH_DATA_DIR: dataDir, ...(process.env.BENCH_ENV ? Object.fromEntries(process.env.BENCH_ENV.split(",").map((kv) => kv.split("="))) : {}) });
+  start("tauri-driver", ["--port", String(port), "--native-port", String(port + 1000)], { VOUCH_DATA_DIR: dataDir, ...(process.env.BENCH_ENV ? Object.fromEntries(process.env.BENCH_ENV.split(",").map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)])) : {}) });
   await sleep(1500);
 
   // The bare window, measured as the app will be: settled, then PSS of its process tree.

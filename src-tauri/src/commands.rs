@@ -16,7 +16,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 use vouch::contract::Finding;
-use vouch::diff::Resynced;
+use vouch::diff::{Pick, Resynced};
 use vouch::exchange::link::SyncReport;
 use vouch::request::{Auth, Draft};
 use vouch::store::Trashed;
@@ -318,10 +318,10 @@ commands! {
         = async |wb| wb.linked_changes().await;
 
     /// Re-syncs a collection with the open spec, keeping its edits (`take`: `ours` or
-    /// `theirs` for conflicts, or `theirs_for`: the `(request, field)` conflicts taking the
+    /// `theirs` for conflicts, or `theirs_for`: the conflicts taking the
     /// spec's value, the others keeping the saved one; without either a re-sync with conflicts
     /// changes nothing).
-    fn resync_collection(collection: String, take: Option<String>, theirs_for: Option<Vec<(String, String)>>) -> Resynced
+    fn resync_collection(collection: String, take: Option<String>, theirs_for: Option<Vec<Pick>>) -> Resynced
         = async |wb| wb.resync(&collection, take, theirs_for).await;
 
     /// Exports a collection as a Vouch folder (`postman`: a Postman v2.1 file at `to`); returns

@@ -75,7 +75,12 @@ pub fn impact(diff: &Diff, old: &Spec, requests: &[SavedRequest], suites: &[Suit
         };
         for c in diff.changes.iter().filter(|c| {
             c.method.as_deref() == Some(method.as_str())
-                && c.path.as_deref().map(super::ops::shape).as_deref() == Some(shape.as_str())
+                && c.old_path
+                    .as_deref()
+                    .or(c.path.as_deref())
+                    .map(super::ops::shape)
+                    .as_deref()
+                    == Some(shape.as_str())
         }) {
             if let Some((reach, why)) = on_request(c, &r.draft) {
                 add(reach, "request", c, why);

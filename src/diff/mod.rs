@@ -22,7 +22,7 @@ use crate::spec::{DocId, Loc, Spec};
 
 pub use impact::{impact, impact_markdown, impact_on, impact_text, Impact, Reach};
 pub use render::{markdown, text};
-pub use resync::{kept_spec, resync, Conflict, NewSpec, Resynced, Take, REMOVED_FOLDER};
+pub use resync::{kept_spec, resync, Conflict, NewSpec, Pick, Resynced, Take, REMOVED_FOLDER};
 
 /// How much a change matters to the API's clients.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -81,6 +81,12 @@ pub struct Change {
     #[serde(skip)]
     #[cfg_attr(feature = "ts", ts(skip))]
     pub subject: Subject,
+    /// The operation's path template in the old spec, when it was there: what saved
+    /// requests (made from the old spec) are matched on, whatever path the new spec gives
+    /// it (not printed).
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub old_path: Option<String>,
 }
 
 /// What a change is about: the part of an operation that saved requests, assertions and

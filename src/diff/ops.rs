@@ -39,6 +39,8 @@ pub(super) struct Ops<'a> {
     out: Vec<Change>,
     /// What the changes pushed now are about.
     subject: Subject,
+    /// The old spec's path of the operation the changes pushed now are in.
+    old_path: Option<String>,
 }
 
 /// A path template with its parameters' names left out: `/pets/{}`.
@@ -126,6 +128,7 @@ impl<'a> Ops<'a> {
             schemas: Schemas::new(old, new),
             out: Vec::new(),
             subject: Subject::Operation,
+            old_path: None,
         }
     }
 
@@ -172,10 +175,12 @@ impl<'a> Ops<'a> {
             match found {
                 Some(o) => {
                     matched.insert(full(&ob, o));
+                    self.old_path = Some(o.path.clone());
                     self.operation(&at, o, n);
                 }
                 None => {
                     self.subject = Subject::Operation;
+                    self.old_path = None;
                     let loc = op_loc(self.new, n);
                     self.push(
                         &at,
@@ -193,6 +198,7 @@ impl<'a> Ops<'a> {
                 continue;
             }
             let at = At::of(o);
+            self.old_path = Some(o.path.clone());
             let (level, how) = if o.deprecated {
                 (Level::Warning, "deprecated operation removed")
             } else {
@@ -224,6 +230,7 @@ impl<'a> Ops<'a> {
             new: new.map(|l| pointer(self.new, l)),
             message,
             subject: self.subject.clone(),
+            old_path: self.old_path.clone(),
         });
     }
 
@@ -661,9 +668,8 @@ impl<'a> Ops<'a> {
             let q = new_media.get(&key).copied().or_else(|| {
                 let q = b.list.iter().find(|q| {
                     let k = media(&q.media_type);
-                    !old_media.contains(&k)
-                        && !ranged.contains(&k)
-                        && (covers(&key, &k) || covers(&k, &key))
+                    // A new range may stand for several old types (json and xml → `*/*`).
+                    !old_media.contains(&k) && (covers(&key, &k) || covers(&k, &key))
                 })?;
                 let k = media(&q.media_type);
                 let (kind, level, message) = ranged_change(dir, what, m, q, covers(&key, &k));
@@ -833,7 +839,9 @@ impl<'a> Ops<'a> {
             let named = |s: BTreeSet<Req>| -> BTreeSet<Req> {
                 s.into_iter().filter(|r| !r.is_empty()).collect()
             };
-            self.alternatives(at, &named(a), &named(b), os, ns);
+            // Callable without credentials before and after: no alternative breaks a client.
+            let open_both = open(&a) && open(&b);
+            self.alternatives(at, &named(a), &named(b), (os, ns), open_both);
         }
     }
 
@@ -844,8 +852,8 @@ impl<'a> Ops<'a> {
         at: &At,
         a: &BTreeSet<Req>,
         b: &BTreeSet<Req>,
-        os: Option<&Loc>,
-        ns: Option<&Loc>,
+        (os, ns): (Option<&Loc>, Option<&Loc>),
+        open_both: bool,
     ) {
         for r in a.difference(b) {
             // The same schemes with more scopes: a narrower token no longer works.
@@ -876,6 +884,7 @@ impl<'a> Ops<'a> {
                     format!("credentials {} no longer accepted", show(r)),
                 ),
             };
+            let level = if open_both { Level::Info } else { level };
             self.push(at, id, level, os, ns, message);
         }
         for r in b.difference(a) {

@@ -33,19 +33,31 @@ pub enum Take {
     /// The new spec's value.
     Theirs,
     /// Picked one by one (the app's side-by-side view): the new spec's value for these
-    /// `(request, field)` conflicts, the saved request's for the others.
-    Each(BTreeSet<(String, String)>),
+    /// `(request id, field)` conflicts, the saved request's for the others (names repeat
+    /// across folders; ids do not).
+    Each(BTreeSet<(i64, String)>),
 }
 
 impl Take {
     /// Whether the new spec's value wins conflict `field` of `request`.
-    fn theirs(&self, request: &str, field: &str) -> bool {
+    fn theirs(&self, request: i64, field: &str) -> bool {
         match self {
             Take::Theirs => true,
-            Take::Each(picked) => picked.contains(&(request.to_string(), field.to_string())),
+            Take::Each(picked) => picked.contains(&(request, field.to_string())),
             Take::Neither | Take::Ours => false,
         }
     }
+}
+
+/// A conflict picked to take the new spec's value (the app's side-by-side view).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Pick {
+    /// The saved request's id ([`Conflict::request_id`]).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub request_id: i64,
+    /// The field ([`Conflict::field`]).
+    pub field: String,
 }
 
 /// One field both the user and the spec changed, differently.
@@ -54,6 +66,9 @@ impl Take {
 pub struct Conflict {
     /// The saved request.
     pub request: String,
+    /// Its id in the store: what a pick names.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub request_id: i64,
     /// The field: `method`, `path`, `query.limit`, `body.name`…
     pub field: String,
     /// Its value in the request the old spec generated (null: absent).
@@ -337,7 +352,7 @@ impl Plan {
         };
         let base_draft = gen_base.get(id).map_or(&r.draft, |b| &b.draft);
         let m = merge(base_draft, &r.draft, &theirs.draft, |field| {
-            take.theirs(&r.name, field)
+            take.theirs(r.id, field)
         });
         if !m.taken.is_empty() {
             report.updated.push((r.name.clone(), m.taken.clone()));
@@ -348,6 +363,7 @@ impl Plan {
         for (field, base, ours, theirs) in m.conflicts {
             report.conflicts.push(Conflict {
                 request: r.name.clone(),
+                request_id: r.id,
                 field,
                 base,
                 ours,

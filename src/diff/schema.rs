@@ -776,33 +776,40 @@ impl Schemas<'_> {
         };
         let req = dir.writes();
         let mut covered: BTreeSet<&str> = BTreeSet::new();
+        let mut all: BTreeSet<&str> = BTreeSet::new();
         for b in branch_locs(union_spec, union.schema, &union.at).0 {
             let types = union_spec
                 .deref(&b)
                 .map(|(s, at)| folded_types(union_spec, s, &at))
                 .unwrap_or_default();
+            all.extend(types.iter().copied());
             if !types.is_empty() && types.iter().all(|t| accepts(&listed, t)) {
-                covered.extend(types);
                 let inner = if list_is_old {
                     self.compare(list_at, &b, dir)
                 } else {
                     self.compare(&b, list_at, dir)
                 };
+                // The listed schema's keywords for its other types (a string's maxLength
+                // against the integer branch) are not this branch's.
                 let inner: Vec<Raw> = branch_only(&inner)
                     .into_iter()
                     .filter(|r| !(r.at_root && r.kind == "type-changed"))
+                    .filter(|r| applies(r, &types))
                     .collect();
+                covered.extend(types);
                 nest(out, &inner, "");
                 continue;
             }
             out.push(unpaired_branch(b, list_is_old, req));
         }
+        // No branch of a listed type: the types compared are the union's own.
+        let union_types = if covered.is_empty() { all } else { covered };
         let (ot, nt) = if list_is_old {
-            (&listed, &covered)
+            (&listed, &union_types)
         } else {
-            (&covered, &listed)
+            (&union_types, &listed)
         };
-        if ot != nt && !covered.is_empty() {
+        if ot != nt && !union_types.is_empty() {
             let (detail, level) = type_change(ot, nt, req, dir == Dir::Param);
             out.push(Raw {
                 kind: "type-changed",
@@ -817,6 +824,36 @@ impl Schemas<'_> {
         }
         true
     }
+}
+
+/// Whether a change found comparing a type-list schema with a union branch of `types` is
+/// the branch's: keywords of a type the branch does not take (a string's `maxLength`, an
+/// object's properties, an array's items, against an integer branch) are not.
+fn applies(r: &Raw, types: &BTreeSet<&str>) -> bool {
+    let takes = |t: &str| accepts(types, t);
+    let kind = r.kind.trim_start_matches("property-");
+    if r.name.starts_with('[') {
+        return takes("array");
+    }
+    if r.on_property || !r.name.is_empty() {
+        return takes("object");
+    }
+    if kind.starts_with("max-length")
+        || kind.starts_with("min-length")
+        || kind.starts_with("pattern")
+    {
+        return takes("string");
+    }
+    if kind.starts_with("max-items") || kind.starts_with("min-items") {
+        return takes("array");
+    }
+    if kind.starts_with("max-") || kind.starts_with("min-") {
+        return takes("number") || takes("integer");
+    }
+    if kind.starts_with("additional-properties") {
+        return takes("object");
+    }
+    true
 }
 
 /// A union branch no branch of the other side pairs with: added to the new side

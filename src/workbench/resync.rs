@@ -21,7 +21,8 @@ pub struct LinkedChanges {
     pub collection: String,
     /// Changes per level.
     pub summary: Summary,
-    /// Saved requests, assertions and extractions the changes reach.
+    /// Saved requests whose request, assertions or extractions the changes reach (each
+    /// request's part counted once, however many changes reach it).
     pub reached: u32,
     /// Of those, the ones the changes break.
     pub breaks: u32,
@@ -110,7 +111,8 @@ impl Workbench {
             if !linked || c.spec_sha256.as_deref() == Some(hash.as_str()) {
                 continue;
             }
-            // A collection keeping no copy has no base to compare with: nothing to tell.
+            // A collection keeping no copy (or an unreadable one) has no base to compare
+            // with: nothing to tell here; its Spec changes view says why.
             let Ok(old) = diff::kept_spec(&store, &c.name) else {
                 continue;
             };
@@ -118,16 +120,28 @@ impl Workbench {
             if d.changes.is_empty() {
                 continue;
             }
-            let impact = diff::impact_on(&store, &c.name, &d, &old)?;
-            let breaks = impact
-                .iter()
-                .filter(|i| i.reach == diff::Reach::Breaks)
-                .count();
+            // One collection's unreadable requests do not hide the others' news.
+            let impact = match diff::impact_on(&store, &c.name, &d, &old) {
+                Ok(i) => i,
+                Err(e) => {
+                    tracing::warn!(collection = %c.name, "impact not computed: {e}");
+                    Vec::new()
+                }
+            };
+            // Each saved request's part once (a request two changes break is one).
+            let distinct = |reach: Option<diff::Reach>| {
+                impact
+                    .iter()
+                    .filter(|i| reach.is_none_or(|r| i.reach == r))
+                    .map(|i| (i.request.as_str(), i.part.as_str()))
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len() as u32
+            };
             out.push(LinkedChanges {
                 collection: c.name,
                 summary: d.summary,
-                reached: impact.len() as u32,
-                breaks: breaks as u32,
+                reached: distinct(None),
+                breaks: distinct(Some(diff::Reach::Breaks)),
             });
         }
         Ok(out)
@@ -135,18 +149,23 @@ impl Workbench {
 
     /// Re-syncs collection `name` with the open spec; `take` (`ours`/`theirs`) resolves
     /// conflicts, or `theirs_for` picks them one by one (the spec's value for the listed
-    /// `(request, field)` pairs, the saved one for the rest); without either a re-sync with
+    /// `(request id, field)` pairs, the saved one for the rest); without either a re-sync with
     /// conflicts changes nothing.
     pub async fn resync(
         &self,
         name: &str,
         take: Option<String>,
-        theirs_for: Option<Vec<(String, String)>>,
+        theirs_for: Option<Vec<diff::Pick>>,
     ) -> Result<Resynced> {
         let open = self.current()?;
         let bytes = Spec::fetch_bytes(&open.source, &LoadOptions::default()).await?;
         let take = match (take.as_deref(), theirs_for) {
-            (_, Some(picked)) => Take::Each(picked.into_iter().collect()),
+            (_, Some(picked)) => Take::Each(
+                picked
+                    .into_iter()
+                    .map(|p| (p.request_id, p.field))
+                    .collect(),
+            ),
             (Some("ours"), None) => Take::Ours,
             (Some("theirs"), None) => Take::Theirs,
             _ => Take::Neither,

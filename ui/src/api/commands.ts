@@ -30,6 +30,7 @@ import type { MockSettings } from "./bindings/MockSettings";
 import type { MockView } from "./bindings/MockView";
 import type { OperationForm } from "./bindings/OperationForm";
 import type { OperationRow } from "./bindings/OperationRow";
+import type { Pick } from "./bindings/Pick";
 import type { Resynced } from "./bindings/Resynced";
 import type { RunPoint } from "./bindings/RunPoint";
 import type { RunView } from "./bindings/RunView";
@@ -326,11 +327,11 @@ export function linkedChanges(): Promise<Array<LinkedChanges>> {
 
 /**
  * Re-syncs a collection with the open spec, keeping its edits (`take`: `ours` or
- * `theirs` for conflicts, or `theirs_for`: the `(request, field)` conflicts taking the
+ * `theirs` for conflicts, or `theirs_for`: the conflicts taking the
  * spec's value, the others keeping the saved one; without either a re-sync with conflicts
  * changes nothing).
  */
-export function resyncCollection(collection: string, take: string | null, theirsFor: Array<[string, string]> | null): Promise<Resynced> {
+export function resyncCollection(collection: string, take: string | null, theirsFor: Array<Pick> | null): Promise<Resynced> {
   return invoke<Resynced>("resync_collection", { collection, take, theirsFor });
 }
 

@@ -79,6 +79,7 @@ export type { SpecChangesView } from "./bindings/SpecChangesView";
 export type { LinkedChanges } from "./bindings/LinkedChanges";
 export type { Resynced } from "./bindings/Resynced";
 export type { ResyncConflict } from "./bindings/ResyncConflict";
+export type { Pick } from "./bindings/Pick";
 export type { Change } from "./bindings/Change";
 export type { Impact } from "./bindings/Impact";
 export type { ParamField } from "./bindings/ParamField";

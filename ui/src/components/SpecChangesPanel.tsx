@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 
-import { api, type Resynced, type SpecChangesView } from "../api";
+import { api, type Pick, type Resynced, type SpecChangesView } from "../api";
 import { conflictKey, headline, planLines, shownValue, theirsFor, where } from "../lib/diff";
 
 interface Props {
@@ -37,7 +37,7 @@ export function SpecChangesPanel({ collection, onResynced, onError }: Props) {
       live = false;
     };
   }, [collection, onError, round]);
-  const resync = (take: string | null, picked: Array<[string, string]> | null = null) => {
+  const resync = (take: string | null, picked: Pick[] | null = null) => {
     setBusy(true);
     api
       .resyncCollection(collection, take, picked)

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 
 import { api, dialogs, type LinkedChanges, type OperationRow, type SpecSummary } from "../api";
 import { loadRecent, remember, saveRecent } from "../lib/recent";
@@ -29,11 +29,14 @@ export function useSpec({ fail, attempt, clearError, notify, setBaseUrl, clearCa
   const [linked, setLinked] = useState<LinkedChanges[]>([]);
   // Specs opened so far (a reload counts): what was computed from the last one is redone.
   const [loads, setLoads] = useState(0);
+  // Only the answer for the spec opened last is shown (a quick reload may overtake one).
+  const asked = useRef(0);
   const checkLinked = useCallback(() => {
+    const n = ++asked.current;
     api
       .linkedChanges()
-      .then(setLinked)
-      .catch(() => setLinked([]));
+      .then((l) => n === asked.current && setLinked(l))
+      .catch(() => n === asked.current && setLinked([]));
   }, []);
   const dismissLinked = (collection: string) => setLinked((l) => l.filter((c) => c.collection !== collection));
 

@@ -18,7 +18,7 @@ const view: SpecChangesView = {
     removed: ["List Reviews"],
     updated: [["Search", ["query.category"]]],
     kept: [["Create", ["body.price"]]],
-    conflicts: [{ request: "Create", field: "body.name", base: "a", ours: "mine", theirs: null }],
+    conflicts: [{ request: "Create", request_id: 7, field: "body.name", base: "a", ours: "mine", theirs: null }],
     applied: false,
     folder: null,
   },
@@ -52,9 +52,11 @@ describe("spec changes", () => {
   it("leaves the conflicts to their table when asked, and picks them one by one", () => {
     expect(planLines(view.plan, false)).not.toContain('conflict: Create body.name: was "a", yours "mine", the spec\'s null');
     expect(planLines({ ...view.plan, added: [], removed: [], updated: [], kept: [] }, false)).toEqual(["only the conflicts below"]);
-    const second = { request: "Search", field: "query.q", base: "a", ours: "b", theirs: "c" };
+    // The same name in another folder is another request: picked apart by id.
+    const second = { request: "Create", request_id: 9, field: "body.name", base: "a", ours: "b", theirs: "c" };
     const conflicts = [...view.plan.conflicts, second];
-    expect(theirsFor(conflicts, { [conflictKey(second)]: "theirs", [conflictKey(conflicts[0])]: "ours" })).toEqual([["Search", "query.q"]]);
+    expect(conflictKey(second)).not.toBe(conflictKey(conflicts[0]));
+    expect(theirsFor(conflicts, { [conflictKey(second)]: "theirs", [conflictKey(conflicts[0])]: "ours" })).toEqual([{ request_id: 9, field: "body.name" }]);
     expect(theirsFor(conflicts, {})).toEqual([]);
     expect(shownValue(null)).toBe("(absent)");
     expect(shownValue({ a: 1 })).toBe('{"a":1}');

@@ -1,4 +1,4 @@
-import type { Change, LinkedChanges, ResyncConflict, Resynced, SpecChangesView } from "../api";
+import type { Change, LinkedChanges, Pick, ResyncConflict, Resynced, SpecChangesView } from "../api";
 
 /** The headline of a spec comparison: `2 breaking, 1 warning, 5 info` (or `no changes`). */
 export function headline(v: SpecChangesView): string {
@@ -38,7 +38,7 @@ export function linkedLine(l: LinkedChanges): string {
 
 /** A conflict's key among the picks. */
 export function conflictKey(c: ResyncConflict): string {
-  return `${c.request}\u0000${c.field}`;
+  return `${c.request_id}\u0000${c.field}`;
 }
 
 /** A conflict's value as a side shows it: JSON, or `(absent)`. */
@@ -46,8 +46,8 @@ export function shownValue(v: unknown): string {
   return v === null || v === undefined ? "(absent)" : JSON.stringify(v);
 }
 
-/** The conflicts picked to take the spec's value, as the engine takes them: `[request, field]`
- * (the others keep the saved value). */
-export function theirsFor(conflicts: ResyncConflict[], picks: Record<string, "ours" | "theirs">): Array<[string, string]> {
-  return conflicts.filter((c) => picks[conflictKey(c)] === "theirs").map((c) => [c.request, c.field]);
+/** The conflicts picked to take the spec's value, as the engine takes them (the others keep
+ * the saved value). */
+export function theirsFor(conflicts: ResyncConflict[], picks: Record<string, "ours" | "theirs">): Pick[] {
+  return conflicts.filter((c) => picks[conflictKey(c)] === "theirs").map((c) => ({ request_id: c.request_id, field: c.field }));
 }

@@ -15,7 +15,8 @@ collection: string,
  */
 summary: DiffSummary, 
 /**
- * Saved requests, assertions and extractions the changes reach.
+ * Saved requests whose request, assertions or extractions the changes reach (each
+ * request's part counted once, however many changes reach it).
  */
 reached: number, 
 /**

@@ -10,6 +10,10 @@ export type ResyncConflict = {
  */
 request: string, 
 /**
+ * Its id in the store: what a pick names.
+ */
+request_id: number, 
+/**
  * The field: `method`, `path`, `query.limit`, `body.name`…
  */
 field: string, 
