@@ -388,7 +388,10 @@ fn a_spec_file_changed_on_disk_tells_the_collections_made_from_it() {
         .map(|i| (i.request.as_str(), i.part.as_str()))
         .collect();
     assert_eq!(l.reached as usize, distinct.len());
-    assert!(distinct.len() < view.impact.len(), "a part two changes reach counts once");
+    assert!(
+        distinct.len() < view.impact.len(),
+        "a part two changes reach counts once"
+    );
     assert!(l.breaks > 0 && l.breaks <= l.reached, "{l:?}");
     // Re-synced: the kept copy is the file again, nothing left to tell.
     let done = rt

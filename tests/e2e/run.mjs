@@ -944,6 +944,32 @@ async function main() {
       const changes = await browser.$$('[data-testid="spec-change"]');
       if (changes.length === 0) throw new Error("no change listed");
     });
+    await step(browser, "20c", "a field both the user and the spec changed: shown side by side, picked, re-synced", async () => {
+      // Synced with the file as it is now, then the user's value for `q`, saved.
+      await press("resync");
+      await (await $t("resync-done")).waitForDisplayed({ timeout: 10000, timeoutMsg: "the re-sync did not finish" });
+      await pane("collections");
+      await press("req-Catalog/Search");
+      await browser.waitUntil(async () => (await (await $t("saved-at")).getText().catch(() => "")).includes("Catalog/Search"), { timeout: 5000, timeoutMsg: "Search did not open" });
+      await paste("param-q", "lamp");
+      await (await $t("dirty")).waitForDisplayed({ timeout: 2000 });
+      await press("save-tab");
+      await (await $t("dirty")).waitForExist({ reverse: true, timeout: 5000, timeoutMsg: "Search was not saved" });
+      // The spec now gives `q` a default: the spec and the user changed the same field.
+      writeFileSync(join(work, "catalog-v2.yaml"), catalog(1).replace("{name: q, in: query, required: true, schema: {type: string}}", "{name: q, in: query, required: true, schema: {type: string, default: shoes}}"));
+      await (await $t("spec-linked")).waitForDisplayed({ timeout: 15000, timeoutMsg: "the reload told nothing" });
+      await press("spec-linked-review-Catalog");
+      const table = await $t("resync-conflicts");
+      await table.waitForDisplayed({ timeout: 10000, timeoutMsg: "no conflict shown" });
+      const row = await table.getText();
+      if (!row.includes("query.q") || !row.includes('"lamp"') || !row.includes('"shoes"')) throw new Error(`conflict: ${row}`);
+      await browser.saveScreenshot(join(shots, "20c-conflict-side-by-side.png"));
+      await press("conflict-theirs");
+      await press("resync-picked");
+      await (await $t("resync-done")).waitForDisplayed({ timeout: 10000, timeoutMsg: "the picked re-sync did not finish" });
+      const headline = await $t("spec-changes-headline");
+      await browser.waitUntil(async () => (await headline.getText()).toLowerCase() === "catalog: no changes", { timeout: 10000, timeoutMsg: `after the picked re-sync: ${await headline.getText()}` });
+    });
   } finally {
     await browser.deleteSession().catch(() => {});
   }
