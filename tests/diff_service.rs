@@ -554,3 +554,37 @@ paths:
         "the saved request made from the old path is reached: {out}"
     );
 }
+
+#[test]
+fn a_request_whose_operation_returns_leaves_removed_from_spec() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("data");
+    let (_v1, v2, v1_file) = services(dir.path());
+    let (code, _, err) = run(
+        &data,
+        &["import", &v1_file, "--from", "openapi", "--name", "catalog"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let store = vouch::store::Store::open(&data).expect("store");
+    let c = store.collection("catalog").expect("collection");
+    let before = saved(&store, c.id, "list_reviews").folder_id;
+    drop(store);
+    // v2 drops the reviews: the request is moved aside; v1 brings them back.
+    let (code, out, err) = run(
+        &data,
+        &["sync", "catalog", "--spec", &v2.url("/openapi.json")],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = run(&data, &["sync", "catalog", "--spec", &v1_file]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("back from \"Removed from spec\": List Reviews"),
+        "{out}"
+    );
+    let store = vouch::store::Store::open(&data).expect("store");
+    assert_eq!(
+        saved(&store, c.id, "list_reviews").folder_id,
+        before,
+        "back in the folder its operation goes in"
+    );
+}

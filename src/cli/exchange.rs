@@ -223,6 +223,9 @@ fn resync(a: &SyncArgs, new: &str) -> super::Result<ExitCode> {
     for n in &r.removed {
         writeln!(out, "  moved to \"{}\": {n}", diff::REMOVED_FOLDER)?;
     }
+    for n in &r.restored {
+        writeln!(out, "  back from \"{}\": {n}", diff::REMOVED_FOLDER)?;
+    }
     for (n, fields) in &r.updated {
         writeln!(out, "  updated from the spec: {n}: {}", fields.join(", "))?;
     }

@@ -87,6 +87,8 @@ pub struct Resynced {
     pub added: Vec<String>,
     /// Requests moved to the "Removed from spec" folder.
     pub removed: Vec<String>,
+    /// Requests moved back out of "Removed from spec": their operation is in the spec again.
+    pub restored: Vec<String>,
     /// Requests that took fields from the new spec: (request, fields).
     pub updated: Vec<(String, Vec<String>)>,
     /// Requests whose edited fields were kept over the spec's change: (request, fields).
@@ -289,10 +291,15 @@ pub fn resync(
     };
     let (gen_base, gen_new) = (by_op(base), by_op(new));
     let saved = store.requests(c.id)?;
+    let removed_folder = store
+        .folders(c.id)?
+        .iter()
+        .find(|f| f.parent_id.is_none() && f.name == REMOVED_FOLDER)
+        .map(|f| f.id);
     let mut plan = Plan::default();
     let mut report = Resynced::default();
     for r in &saved {
-        plan.merge(r, &gen_base, &gen_new, &take, &mut report);
+        plan.merge(r, (&gen_base, &gen_new), removed_folder, &take, &mut report);
     }
     let known: BTreeSet<&str> = saved
         .iter()
@@ -327,16 +334,22 @@ pub fn resync(
 struct Plan {
     updated: Vec<SavedRequest>,
     moved: Vec<i64>,
+    /// Requests back from "Removed from spec", with the folder their operation goes in.
+    restored: Vec<(i64, Option<String>)>,
     added: Vec<BundleRequest>,
 }
 
 impl Plan {
-    /// Plans saved request `r`: moved when its operation left the spec, else merged.
+    /// Plans saved request `r`: moved when its operation left the spec, else merged (and
+    /// moved back out of `removed_folder` when its operation returned).
     fn merge(
         &mut self,
         r: &SavedRequest,
-        gen_base: &HashMap<String, BundleRequest>,
-        gen_new: &HashMap<String, BundleRequest>,
+        (gen_base, gen_new): (
+            &HashMap<String, BundleRequest>,
+            &HashMap<String, BundleRequest>,
+        ),
+        removed_folder: Option<i64>,
         take: &Take,
         report: &mut Resynced,
     ) {
@@ -350,6 +363,10 @@ impl Plan {
             }
             return;
         };
+        if removed_folder.is_some() && r.folder_id == removed_folder {
+            self.restored.push((r.id, theirs.folder.first().cloned()));
+            report.restored.push(r.name.clone());
+        }
         let base_draft = gen_base.get(id).map_or(&r.draft, |b| &b.draft);
         let m = merge(base_draft, &r.draft, &theirs.draft, |field| {
             take.theirs(r.id, field)
@@ -408,6 +425,18 @@ impl Plan {
                 r.folder_id = Some(gone);
                 s.update_request(&r)?;
             }
+        }
+        for (id, name) in &self.restored {
+            // The merged request when it was updated above, else as saved.
+            let Some(r) = self.updated.iter().chain(saved).find(|r| r.id == *id) else {
+                continue;
+            };
+            let mut r = r.clone();
+            r.folder_id = match name {
+                Some(n) => Some(folder(s, n)?),
+                None => None,
+            };
+            s.update_request(&r)?;
         }
         let last = saved.iter().map(|r| r.seq).max().unwrap_or(0);
         for (seq, b) in (last + 1..).zip(&self.added) {

@@ -16,6 +16,7 @@ const view: SpecChangesView = {
   plan: {
     added: ["New"],
     removed: ["List Reviews"],
+    restored: ["Get Review"],
     updated: [["Search", ["query.category"]]],
     kept: [["Create", ["body.price"]]],
     conflicts: [{ request: "Create", request_id: 7, field: "body.name", base: "a", ours: "mine", theirs: null }],
@@ -37,11 +38,12 @@ describe("spec changes", () => {
     expect(planLines(view.plan)).toEqual([
       "added: New",
       'moved to "Removed from spec": List Reviews',
+      'back from "Removed from spec": Get Review',
       "updated from the spec: Search: query.category",
       "your edits kept: Create: body.price",
       'conflict: Create body.name: was "a", yours "mine", the spec\'s null',
     ]);
-    expect(planLines({ ...view.plan, added: [], removed: [], updated: [], kept: [], conflicts: [] })).toEqual(["nothing to re-sync"]);
+    expect(planLines({ ...view.plan, added: [], removed: [], restored: [], updated: [], kept: [], conflicts: [] })).toEqual(["nothing to re-sync"]);
   });
   it("tells in one line what a reloaded spec changes for a collection made from it", () => {
     const l = { collection: "catalog", summary: { breaking: 2, warning: 0, info: 1 }, reached: 3, breaks: 2 };
@@ -51,7 +53,7 @@ describe("spec changes", () => {
   });
   it("leaves the conflicts to their table when asked, and picks them one by one", () => {
     expect(planLines(view.plan, false)).not.toContain('conflict: Create body.name: was "a", yours "mine", the spec\'s null');
-    expect(planLines({ ...view.plan, added: [], removed: [], updated: [], kept: [] }, false)).toEqual(["only the conflicts below"]);
+    expect(planLines({ ...view.plan, added: [], removed: [], restored: [], updated: [], kept: [] }, false)).toEqual(["only the conflicts below"]);
     // The same name in another folder is another request: picked apart by id.
     const second = { request: "Create", request_id: 9, field: "body.name", base: "a", ours: "b", theirs: "c" };
     const conflicts = [...view.plan.conflicts, second];

@@ -18,6 +18,7 @@ export function planLines(r: Resynced, conflicts = true): string[] {
   const out: string[] = [];
   for (const n of r.added) out.push(`added: ${n}`);
   for (const n of r.removed) out.push(`moved to "Removed from spec": ${n}`);
+  for (const n of r.restored) out.push(`back from "Removed from spec": ${n}`);
   for (const [n, f] of r.updated) out.push(`updated from the spec: ${n}: ${f.join(", ")}`);
   for (const [n, f] of r.kept) out.push(`your edits kept: ${n}: ${f.join(", ")}`);
   for (const c of conflicts ? r.conflicts : [])

@@ -14,6 +14,10 @@ added: Array<string>,
  */
 removed: Array<string>, 
 /**
+ * Requests moved back out of "Removed from spec": their operation is in the spec again.
+ */
+restored: Array<string>, 
+/**
  * Requests that took fields from the new spec: (request, fields).
  */
 updated: Array<[string, Array<string>]>, 
