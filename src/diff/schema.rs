@@ -561,7 +561,12 @@ impl<'a> Schemas<'a> {
             ),
             _ => {}
         }
-        if o.schema.get("default") != n.schema.get("default") {
+        // A parameter's default is the text it stands for: `1` and `"1"` are one default.
+        let as_text = |v: Option<&Value>| match v {
+            Some(Value::String(s)) if dir == Dir::Param => Some(s.clone()),
+            other => other.map(Value::to_string),
+        };
+        if as_text(o.schema.get("default")) != as_text(n.schema.get("default")) {
             let fmt = |v: Option<&Value>| v.map_or("none".into(), |v| v.to_string());
             push(
                 "default-changed",
