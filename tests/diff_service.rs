@@ -48,6 +48,12 @@ fn saved(store: &vouch::store::Store, id: i64, operation: &str) -> vouch::store:
 }
 
 /// Both versions, and v1's spec saved to a file (the collection is imported from it).
+/// Imports the OpenAPI document at `spec` into the store at `data` as collection `name`.
+fn import(data: &Path, spec: &str, name: &str) {
+    let (code, _, err) = run(data, &["import", spec, "--from", "openapi", "--name", name]);
+    assert_eq!(code, 0, "{err}");
+}
+
 fn services(dir: &Path) -> (Service, Service, String) {
     let (v1, v2) = (
         Service::own("catalog:app_v1"),
@@ -150,11 +156,7 @@ fn impact_and_resync_keep_the_users_edits_and_make_the_collection_pass_against_v
     let dir = tempfile::tempdir().expect("dir");
     let data = dir.path().join("data");
     let (_v1, v2, v1_file) = services(dir.path());
-    let (code, _, err) = run(
-        &data,
-        &["import", &v1_file, "--from", "openapi", "--name", "catalog"],
-    );
-    assert_eq!(code, 0, "{err}");
+    import(&data, &v1_file, "catalog");
     // The user's edits: a body value and two assertions of their own.
     let mut store = vouch::store::Store::open(&data).expect("store");
     let c = store.collection("catalog").expect("collection");
@@ -286,11 +288,7 @@ fn the_apps_spec_changes_view_and_resync_are_the_same_engine() {
     let dir = tempfile::tempdir().expect("dir");
     let data = dir.path().join("data");
     let (_v1, v2, v1_file) = services(dir.path());
-    let (code, _, err) = run(
-        &data,
-        &["import", &v1_file, "--from", "openapi", "--name", "catalog"],
-    );
-    assert_eq!(code, 0, "{err}");
+    import(&data, &v1_file, "catalog");
     let wb = vouch::workbench::Workbench::new(Some(data.clone()));
     let rt = crate::util::runtime();
     rt.block_on(wb.open(&v2.url("/openapi.json")))
@@ -352,11 +350,7 @@ fn a_spec_file_changed_on_disk_tells_the_collections_made_from_it() {
     let dir = tempfile::tempdir().expect("dir");
     let data = dir.path().join("data");
     let (_v1, v2, v1_file) = services(dir.path());
-    let (code, _, err) = run(
-        &data,
-        &["import", &v1_file, "--from", "openapi", "--name", "catalog"],
-    );
-    assert_eq!(code, 0, "{err}");
+    import(&data, &v1_file, "catalog");
     let wb = vouch::workbench::Workbench::new(Some(data.clone()));
     let rt = crate::util::runtime();
     // Opened as it was imported: the kept copy is the file, nothing to tell.
@@ -427,11 +421,7 @@ fn conflicts_are_picked_one_by_one() {
     let file = dir.path().join("search.yaml");
     std::fs::write(&file, search_spec(10, "asc")).expect("write");
     let file = file.display().to_string();
-    let (code, _, err) = run(
-        &data,
-        &["import", &file, "--from", "openapi", "--name", "search"],
-    );
-    assert_eq!(code, 0, "{err}");
+    import(&data, &file, "search");
     // The user set both values; the spec then changed both defaults.
     let mut store = vouch::store::Store::open(&data).expect("store");
     let c = store.collection("search").expect("collection");
@@ -483,7 +473,8 @@ fn conflicts_are_picked_one_by_one() {
         .expect("resync");
     assert!(done.applied, "{done:?}");
     let store = vouch::store::Store::open(&data).expect("store");
-    let search = saved(&store, c_id(&store, "search"), "search");
+    let c = store.collection("search").expect("collection");
+    let search = saved(&store, c.id, "search");
     let value = |name: &str| {
         search
             .draft
@@ -494,10 +485,6 @@ fn conflicts_are_picked_one_by_one() {
     };
     assert_eq!(value("limit"), Some(json!(50)), "kept mine");
     assert_eq!(value("sort"), Some(json!("desc")), "took the spec's");
-}
-
-fn c_id(store: &vouch::store::Store, name: &str) -> i64 {
-    store.collection(name).expect("collection").id
 }
 
 #[test]
@@ -525,11 +512,7 @@ paths:
     std::fs::write(&new, spec("", "/v2/public/channels/{id}", true)).expect("write");
     let old = old.display().to_string();
     let new = new.display().to_string();
-    let (code, _, err) = run(
-        &data,
-        &["import", &old, "--from", "openapi", "--name", "channels"],
-    );
-    assert_eq!(code, 0, "{err}");
+    import(&data, &old, "channels");
     let (code, out, err) = run(
         &data,
         &["diff", "--collection", "channels", &new, "--format", "json"],
@@ -560,11 +543,7 @@ fn a_request_whose_operation_returns_leaves_removed_from_spec() {
     let dir = tempfile::tempdir().expect("dir");
     let data = dir.path().join("data");
     let (_v1, v2, v1_file) = services(dir.path());
-    let (code, _, err) = run(
-        &data,
-        &["import", &v1_file, "--from", "openapi", "--name", "catalog"],
-    );
-    assert_eq!(code, 0, "{err}");
+    import(&data, &v1_file, "catalog");
     let store = vouch::store::Store::open(&data).expect("store");
     let c = store.collection("catalog").expect("collection");
     let before = saved(&store, c.id, "list_reviews").folder_id;

@@ -177,7 +177,7 @@ impl Store {
 
     /// Links a spec to a collection: where it came from and a copy of its bytes (hashed).
     pub fn set_spec(&mut self, collection_id: i64, source: &str, bytes: &[u8]) -> Result<String> {
-        let hash = hex(&Sha256::digest(bytes));
+        let hash = spec_sha256(bytes);
         self.conn.execute(
             "UPDATE collections SET spec_source = ?2, spec_copy = ?3, spec_sha256 = ?4,
                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
@@ -527,6 +527,12 @@ impl Store {
             steps,
         })
     }
+}
+
+/// The hash a collection keeps of its spec copy ([`Collection::spec_sha256`]): what tells
+/// whether a spec read now is the one it was synced with.
+pub fn spec_sha256(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 fn hex(bytes: &[u8]) -> String {

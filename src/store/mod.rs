@@ -21,7 +21,7 @@ use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 use thiserror::Error;
 
-pub use collections::{Collection, Folder, SavedRequest, Suite, SuiteStep};
+pub use collections::{spec_sha256, Collection, Folder, SavedRequest, Suite, SuiteStep};
 pub use key::KeyOptions;
 pub use links::{Link, Trashed};
 pub use recorder::{Batching, Recorder};

@@ -94,13 +94,7 @@ impl Workbench {
             return Ok(Vec::new());
         }
         let bytes = Spec::fetch_bytes(&open.source, &LoadOptions::default()).await?;
-        let hash: String = {
-            use sha2::{Digest, Sha256};
-            Sha256::digest(&bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect()
-        };
+        let hash = crate::store::spec_sha256(&bytes);
         let store = self.store()?;
         let mut out = Vec::new();
         for c in store.collections()? {

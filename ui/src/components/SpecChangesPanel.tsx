@@ -119,16 +119,13 @@ export function SpecChangesPanel({ collection, onResynced, onError }: Props) {
                   <td className="muted">
                     <code>{shownValue(c.base)}</code>
                   </td>
-                  <td>
-                    <label>
-                      <input type="radio" name={key} checked={side === "ours"} onChange={() => pick("ours")} data-testid="conflict-ours" /> <code>{shownValue(c.ours)}</code>
-                    </label>
-                  </td>
-                  <td>
-                    <label>
-                      <input type="radio" name={key} checked={side === "theirs"} onChange={() => pick("theirs")} data-testid="conflict-theirs" /> <code>{shownValue(c.theirs)}</code>
-                    </label>
-                  </td>
+                  {(["ours", "theirs"] as const).map((s) => (
+                    <td key={s}>
+                      <label>
+                        <input type="radio" name={key} checked={side === s} onChange={() => pick(s)} data-testid={`conflict-${s}`} /> <code>{shownValue(c[s])}</code>
+                      </label>
+                    </td>
+                  ))}
                 </tr>
               );
             })}
