@@ -349,3 +349,51 @@ fn multipart_upload_with_a_file() {
         json!({"title": "Q3", "filename": "report.csv", "size": 8})
     );
 }
+
+/// One spec, its path spelled two ways (`…/api/openapi.json` and `…/other/../api/./openapi.json`):
+/// the same precise findings, down to the branch a discriminator in another file selects.
+#[test]
+fn a_spec_gives_the_same_findings_however_its_path_is_spelled() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("api/schemas")).expect("mkdir");
+    std::fs::create_dir_all(dir.path().join("other")).expect("mkdir");
+    let root = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "paths": {"/events": {"get": {"operationId": "events", "responses": {"200": {"description": "ok",
+            "content": {"application/json": {"schema": {"$ref": "schemas/event.json"}}}}}}}}});
+    let event = json!({"oneOf": [{"$ref": "#/$defs/Message"}, {"$ref": "#/$defs/Call"}],
+        "discriminator": {"propertyName": "type"},
+        "$defs": {
+            "Message": {"type": "object", "required": ["type", "text"], "properties": {"type": {"enum": ["message"]}, "text": {"type": "string"}}},
+            "Call": {"type": "object", "required": ["type", "name"], "properties": {"type": {"enum": ["call"]}, "name": {"type": "string"}}}}});
+    std::fs::write(dir.path().join("api/openapi.json"), root.to_string()).expect("write");
+    std::fs::write(dir.path().join("api/schemas/event.json"), event.to_string()).expect("write");
+    let findings = |path: std::path::PathBuf| {
+        let spec = crate::util::load(path.to_str().expect("utf-8")).expect("spec loads");
+        let c = Contract::new(Arc::new(spec));
+        let op = c.spec().operation("events").expect("op");
+        let headers = vec![("content-type".to_string(), "application/json".to_string())];
+        let v = c.check_response(
+            &c.spec().resolve(op),
+            &vouch::contract::ResponseParts {
+                method: "GET",
+                status: 200,
+                headers: &headers,
+                body: br#"{"type": "message", "text": 7}"#,
+                truncated: false,
+            },
+        );
+        v.findings
+            .iter()
+            .map(|f| format!("{} | {} | {}", f.location, f.schema_path, f.message))
+            .collect::<Vec<_>>()
+    };
+    let plain = findings(dir.path().join("api/openapi.json"));
+    assert_eq!(
+        plain,
+        ["/text | event.json#/$defs/Message/properties/text/type | `/text`: expected string, got integer 7"]
+    );
+    assert_eq!(
+        findings(dir.path().join("other/../api/./openapi.json")),
+        plain
+    );
+}

@@ -229,8 +229,15 @@ fn a_send_says_where_its_time_went() {
     assert_eq!((first.dns_ms, first.tls_ms), (None, None));
     let connect = first.connect_ms.expect("a connection was made");
     assert!(connect > 0.0 && connect <= first.ttfb_ms, "{first:?}");
-    let again = send(&s, &session, "/gzip", &[], &o).expect("send");
-    assert_eq!((again.dns_ms, again.connect_ms), (None, None), "{again:?}");
+    // hyper hands the connection back to its pool a moment after the body ends, so on a busy
+    // machine the next call may open a second one (timed, rightly); one of a few reuses it.
+    let reused = (0..10).any(|_| {
+        std::thread::sleep(Duration::from_millis(20));
+        let again = send(&s, &session, "/gzip", &[], &o).expect("send");
+        assert_eq!(again.dns_ms, None, "{again:?}");
+        again.connect_ms.is_none()
+    });
+    assert!(reused, "no call reused the connection");
     // A redirect to `localhost`: the hop is listed, and the name lookup timed.
     let moved = send(&s, &Session::new(), "/to-other-host", &[], &o).expect("send");
     assert_eq!(moved.redirects.len(), 1, "{moved:?}");

@@ -649,6 +649,36 @@ mod tests {
         assert_eq!(c.compiled_validators(), 1);
     }
 
+    /// OpenAI's way: a discriminator with no `mapping`, each branch declaring its value as an
+    /// `enum`/`const` of the property (directly or through `allOf`). The value picks the branch;
+    /// a base schema's `enum` of every value, inherited by all branches, picks none.
+    #[test]
+    fn unmapped_discriminator_picks_the_branch_that_declares_the_value() {
+        let c = contract(spec31(
+            json!({"type": "array", "items": {"$ref": "#/components/schemas/Item"}}),
+            json!({
+                "Item": {"oneOf": [{"$ref": "#/components/schemas/Message"}, {"$ref": "#/components/schemas/Call"},
+                                   {"$ref": "#/components/schemas/Dog"}, {"$ref": "#/components/schemas/Cat"}],
+                    "discriminator": {"propertyName": "type"}},
+                "Message": {"type": "object", "required": ["type", "text"], "properties": {"type": {"type": "string", "enum": ["message"]}, "text": {"type": "string"}}},
+                "Call": {"allOf": [{"type": "object", "required": ["type", "name"], "properties": {"type": {"const": "function_call"}, "name": {"type": "string"}}}]},
+                "Pet": {"type": "object", "required": ["type"], "properties": {"type": {"type": "string", "enum": ["Dog", "Cat"]}}},
+                "Dog": {"allOf": [{"$ref": "#/components/schemas/Pet"}, {"required": ["bark"], "properties": {"bark": {"type": "boolean"}}}]},
+                "Cat": {"allOf": [{"$ref": "#/components/schemas/Pet"}, {"required": ["meow"], "properties": {"meow": {"type": "boolean"}}}]}
+            }),
+        ));
+        assert_eq!(
+            body_findings(&c, json!([{"type": "message", "text": 1}, {"type": "function_call"}, {"type": "Cat", "meow": "x"}, {"type": "fax"}])),
+            vec![
+                "body /0/text | #/components/schemas/Message/properties/text/type | `/0/text`: expected string, got integer 1",
+                "body /1/name | #/components/schemas/Call/allOf/0/required | `/1/name`: required property is missing",
+                // Both pets inherit `enum: [Dog, Cat]`: the implicit schema name decides.
+                "body /2/meow | #/components/schemas/Cat/allOf/1/properties/meow/type | `/2/meow`: expected boolean, got string \"x\"",
+                "body /3/type | #/components/schemas/Item/oneOf | `/3/type`: expected the discriminator to be one of message, function_call, Dog, Cat, got \"fax\"",
+            ]
+        );
+    }
+
     fn respond(
         c: &Contract,
         status: u16,

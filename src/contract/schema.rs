@@ -553,7 +553,11 @@ impl Reporter<'_> {
     /// The branch a `discriminator` next to the failing `oneOf`/`anyOf` selects; `Err` with a
     /// finding when the discriminating property is missing or names no branch. None when there
     /// is no discriminator.
-    // Kept whole: mapping and implicit discriminator names resolved in the order OpenAPI gives them.
+    ///
+    /// The value is looked up in `mapping`, then among the values a branch declares for the
+    /// property (`const`/`enum`, as OpenAI's and many generated specs write it instead of a
+    /// mapping), then as the implicit schema name OpenAPI gives an unmapped branch.
+    // Kept whole: mapping, declared values and implicit names resolved in that order.
     #[allow(clippy::type_complexity)]
     fn by_discriminator(
         &self,
@@ -563,27 +567,40 @@ impl Reporter<'_> {
         let uri = err.absolute_keyword_location()?.as_str();
         let (parent_uri, keyword) = uri.rsplit_once('/')?;
         let parent = self.schema_at(parent_uri)?;
-        let prop = parent
-            .get("discriminator")?
-            .get("propertyName")?
-            .as_str()?
-            .to_string();
+        let base = parent_uri.split_once('#').map_or(parent_uri, |(b, _)| b);
+        let discriminator = parent.get("discriminator")?;
+        let prop = discriminator.get("propertyName")?.as_str()?.to_string();
         let alternatives = parent.get(keyword)?.as_array()?;
         let refs: Vec<Option<&str>> = alternatives
             .iter()
             .map(|a| a.get("$ref").and_then(Value::as_str))
             .collect();
-        let names: Vec<String> = match parent
-            .get("discriminator")?
+        let declared: Vec<Vec<String>> = alternatives
+            .iter()
+            .map(|a| self.declared_tags(base, a, &prop))
+            .collect();
+        let mapping = discriminator
             .get("mapping")
             .and_then(Value::as_object)
-        {
-            Some(m) if !m.is_empty() => m.keys().cloned().collect(),
-            _ => refs
+            .filter(|m| !m.is_empty());
+        let names: Vec<String> = match mapping {
+            Some(m) => m.keys().cloned().collect(),
+            None => refs
                 .iter()
-                .flatten()
-                .map(|r| r.rsplit('/').next().unwrap_or(r).to_string())
+                .zip(&declared)
+                .flat_map(|(r, tags)| match (r, tags.is_empty()) {
+                    (_, false) => tags.clone(),
+                    (Some(r), true) => vec![r.rsplit('/').next().unwrap_or(r).to_string()],
+                    (None, true) => Vec::new(),
+                })
                 .collect(),
+        };
+        let names = {
+            let mut seen = std::collections::HashSet::new();
+            names
+                .into_iter()
+                .filter(|n| seen.insert(n.clone()))
+                .collect::<Vec<_>>()
         };
         let instance = err.instance();
         if !instance.is_object() {
@@ -597,21 +614,18 @@ impl Reporter<'_> {
                 "the discriminator property is missing".into(),
             )));
         };
-        let Some(tag) = value.as_str() else {
-            return Some(Err((
-                prop,
-                json!(names),
-                actual_value(value),
-                format!(
-                    "expected the discriminator to be one of {}, got {}",
-                    names.join(", "),
-                    preview(value)
-                ),
-            )));
+        let unknown = |names: &[String]| {
+            format!(
+                "expected the discriminator to be one of {}, got {}",
+                names.join(", "),
+                preview(value)
+            )
         };
-        let target = parent
-            .get("discriminator")
-            .and_then(|d| d.get("mapping"))
+        let Some(tag) = value.as_str() else {
+            let what = unknown(&names);
+            return Some(Err((prop, json!(names), actual_value(value), what)));
+        };
+        let target = mapping
             .and_then(|m| m.get(tag))
             .and_then(Value::as_str)
             .map(|t| {
@@ -621,29 +635,95 @@ impl Reporter<'_> {
                     format!("#/components/schemas/{t}")
                 }
             });
-        let found = refs.iter().position(|r| match (r, &target) {
-            (Some(r), Some(t)) => {
-                r == t
-                    || r.ends_with(t.trim_start_matches('.'))
-                    || t.ends_with(r.trim_start_matches('.'))
-            }
-            (Some(r), None) => r.rsplit('/').next() == Some(tag),
-            _ => false,
-        });
+        let found = match &target {
+            Some(t) => refs.iter().position(|r| {
+                r.is_some_and(|r| {
+                    r == t
+                        || r.ends_with(t.trim_start_matches('.'))
+                        || t.ends_with(r.trim_start_matches('.'))
+                })
+            }),
+            // A value declared by one branch only: a base schema's `enum` of every value,
+            // inherited through `allOf`, names no branch.
+            None => declared
+                .iter()
+                .position(|tags| tags.iter().any(|t| t == tag))
+                .filter(|_| {
+                    declared
+                        .iter()
+                        .filter(|t| t.iter().any(|t| t == tag))
+                        .count()
+                        == 1
+                })
+                .or_else(|| {
+                    refs.iter()
+                        .position(|r| r.is_some_and(|r| r.rsplit('/').next() == Some(tag)))
+                }),
+        };
         match found {
             Some(i) if i < branches => Some(Ok(i)),
-            _ => Some(Err((
-                prop,
-                json!(names),
-                json!(tag),
-                format!(
-                    "expected the discriminator to be one of {}, got {}",
-                    names.join(", "),
-                    preview(value)
-                ),
-            ))),
+            _ => Some(Err((prop, json!(names), json!(tag), unknown(&names)))),
         }
     }
+
+    /// The values a union branch allows for the discriminating property: its `const` or its
+    /// `enum` of strings, read through the branch's `$ref` and its `allOf` parts.
+    fn declared_tags(&self, base: &str, branch: &Value, prop: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut todo = vec![(base.to_string(), branch)];
+        let mut seen = 0;
+        while let Some((base, schema)) = todo.pop() {
+            seen += 1;
+            if seen > 32 {
+                break;
+            }
+            if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+                let Some(uri) = join_ref(&base, r) else {
+                    continue;
+                };
+                let doc = uri.split_once('#').map_or(uri.as_str(), |(b, _)| b);
+                if let Some(target) = self.schema_at(&uri) {
+                    todo.push((doc.to_string(), target));
+                }
+            }
+            if let Some(p) = schema.get("properties").and_then(|p| p.get(prop)) {
+                if let Some(c) = p.get("const").and_then(Value::as_str) {
+                    out.push(c.to_string());
+                }
+                let values = p.get("enum").and_then(Value::as_array);
+                out.extend(
+                    values
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string),
+                );
+            }
+            for part in schema
+                .get("allOf")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                todo.push((base.clone(), part));
+            }
+        }
+        out.dedup();
+        out
+    }
+}
+
+/// A `$ref` read from the document at `base`, as the absolute URI `schema_at` looks up.
+fn join_ref(base: &str, reference: &str) -> Option<String> {
+    if reference.starts_with('#') {
+        return Some(format!("{base}{reference}"));
+    }
+    let joined = url::Url::parse(base).ok()?.join(reference).ok()?;
+    let mut uri = joined.to_string();
+    if !uri.contains('#') {
+        uri.push('#');
+    }
+    Some(uri)
 }
 
 fn bound(rel: &str, limit: &Value, shown: &str) -> (Value, String) {

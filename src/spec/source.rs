@@ -62,7 +62,19 @@ pub(crate) fn locate(source: &str) -> Result<Url> {
             })?
             .join(path)
     };
-    Url::from_file_path(&abs).map_err(|_| SpecError::BadSource {
+    // `a/../b` and `./b` are spelled out of the path, so one document has one URL however
+    // the user typed it: the validator names documents by their resolved URLs.
+    let mut clean = PathBuf::new();
+    for part in abs.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                clean.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => clean.push(other),
+        }
+    }
+    Url::from_file_path(&clean).map_err(|_| SpecError::BadSource {
         source_name: source.to_string(),
     })
 }
