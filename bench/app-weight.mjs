@@ -13,7 +13,8 @@
 //   - a 10 MB response (shown pretty) and a 100 MB one (shown raw): time to the first lines,
 //     the same gap
 // Launch and PSS are compared with a bare Tauri window measured the same way, in the same
-// run. Run by bench/app-weight.sh, which builds what it needs.
+// run. Without a GPU (Xvfb) the app paints in software (src-tauri/src/painting.rs);
+// BENCH_ENV=VOUCH_GPU=1 measures it composited, as with a GPU. Run by bench/app-weight.sh, which builds what it needs.
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,6 +29,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const github = process.env.GITHUB_SPEC ?? join(root, "../shared/corpus/specs/github/octokit-openapi-23.0.2.api.github.com.json");
 const profile = process.env.VOUCH_PROFILE ?? "release";
 const children = [];
+
+/** How the app paints its window here (the rule of src-tauri/src/painting.rs). */
+function painting() {
+  const forced = (process.env.BENCH_ENV ?? "").match(/VOUCH_GPU=([01])/)?.[1] ?? process.env.VOUCH_GPU;
+  const gpu = forced ? forced === "1" : (() => { try { return readdirSync("/dev/dri").some((f) => f.startsWith("renderD")); } catch { return false; } })();
+  return gpu ? "composited with OpenGL (as with a GPU)" : "painted in software (no GPU render node)";
+}
 
 function start(cmd, args, env = {}) {
   const c = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "inherit"] });
@@ -232,6 +240,7 @@ try {
   const tabsPss = pssMb(tree(pidOf("vouch-app")));
   if (process.env.VOUCH_BENCH_ONLY === "pss") {
     // The memory figures alone (a quicker run while working on them).
+    console.log(`the app ${painting()}`);
     console.log(`PSS at launch, nothing open: ${launchPss.toFixed(0)} MB (${launchPss.each})`);
     console.log(`PSS with GitHub's spec open: ${appPss.toFixed(0)} MB (${appPss.each}); bare Tauri window: ${barePss.toFixed(0)} MB (${barePss.each}) → ${(appPss.total / barePss.total).toFixed(2)}x`);
     console.log(`PSS with GitHub's spec and 10 tabs: ${tabsPss.toFixed(0)} MB (${tabsPss.each}) → ${(tabsPss.total / barePss.total).toFixed(2)}x the bare window`);
@@ -315,7 +324,7 @@ try {
   const treeGap = Math.max(...treePhases.map((p) => Number(p.split(" ").pop())));
   await treeApp.deleteSession();
 
-  console.log(`${profile} builds`);
+  console.log(`${profile} builds; the app ${painting()}`);
   console.log(`launch to interactive window: ${launchMs} ms; bare Tauri window: ${bareLaunchMs} ms → ${(launchMs / bareLaunchMs).toFixed(2)}x`);
   console.log(`GitHub spec (${count}): Open → operation list shown in ${githubMs} ms`);
   console.log(`PSS at launch, nothing open: ${launchPss.toFixed(0)} MB (${launchPss.each})`);

@@ -10,6 +10,7 @@
 #[cfg(test)]
 mod bindings;
 mod commands;
+mod painting;
 
 use std::sync::Arc;
 
@@ -25,6 +26,13 @@ fn main() {
         .manage(Arc::new(Workbench::new(None)))
         .manage(commands::Startup(first_arg))
         .invoke_handler(commands::handler())
+        .setup(|app| {
+            use tauri::Manager;
+            if let Some(window) = app.get_webview_window("main") {
+                painting::choose(&window);
+            }
+            Ok(())
+        })
         .run(context);
     if let Err(e) = result {
         eprintln!("error: the Vouch window could not start: {e}\n  hint: on Linux, a display (or Xvfb) and WebKitGTK 4.1 are needed");
