@@ -3,7 +3,8 @@
 //! software rasteriser, which keeps a full-size texture per layer in the web process and buys
 //! nothing over painting directly: there the window is painted in software, which measured
 //! ~95 MB less for the same page (bench/app-weight.sh). With a GPU, WebKit's default stays.
-//! `VOUCH_GPU=0` forces software painting, `VOUCH_GPU=1` compositing.
+//! `VOUCH_GPU=0` forces software painting, `VOUCH_GPU=1` compositing (any other value: the
+//! rule above).
 
 /// Applies the choice to the window's web view (Linux only; elsewhere the default stays).
 pub fn choose(window: &tauri::WebviewWindow) {
@@ -26,7 +27,7 @@ pub fn choose(window: &tauri::WebviewWindow) {
             }
         });
         if let Err(e) = result {
-            tracing::warn!("the window keeps WebKit's default painting: {e}");
+            eprintln!("warning: the window keeps WebKit's default painting: {e}");
         }
     }
     #[cfg(not(target_os = "linux"))]

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use vouch::contract::Contract;
+use vouch::contract::{Contract, Direction};
 use vouch::mock::{Listening, Mock, MockOptions, Served, Values};
 use vouch::spec::Spec;
 
@@ -77,6 +77,9 @@ pub fn run(a: Args) -> super::Result<ExitCode> {
             env,
         },
     ));
+    let prepare = mock.clone();
+    // Every answer is checked before it goes: its schemas are made ready while the port opens.
+    std::thread::spawn(move || prepare.contract().prepare(Direction::Response));
     let listening = runtime
         .block_on(Listening::bind(&a.host, a.port))
         .map_err(|e| vouch::Error::Listen {

@@ -123,6 +123,14 @@ impl Contract {
         self.schemas.spec()
     }
 
+    /// Translates and registers the spec's schemas for `direction` now; otherwise the first
+    /// check in that direction does it (on GitHub's spec, tens of milliseconds). A server
+    /// that checks what it answers calls it for responses on a thread of its own as it
+    /// starts, so its first answer does not wait for all of it.
+    pub fn prepare(&self, direction: Direction) {
+        self.schemas.prepare(direction);
+    }
+
     /// How many schema validators have been compiled so far.
     pub fn compiled_validators(&self) -> usize {
         self.schemas.compiled_count()
@@ -675,6 +683,25 @@ mod tests {
                 // Both pets inherit `enum: [Dog, Cat]`: the implicit schema name decides.
                 "body /2/meow | #/components/schemas/Cat/allOf/1/properties/meow/type | `/2/meow`: expected boolean, got string \"x\"",
                 "body /3/type | #/components/schemas/Item/oneOf | `/3/type`: expected the discriminator to be one of message, function_call, Dog, Cat, got \"fax\"",
+            ]
+        );
+        // One branch inherits the base's list of every tag, the other declares none: the
+        // list pins nothing, the schema name decides. A lower-case list no name matches:
+        // the closest branch, not "expected one of dog, cat, got dog".
+        let c = contract(spec31(
+            json!({"type": "array", "items": {"oneOf": [{"$ref": "#/components/schemas/Dog"}, {"$ref": "#/components/schemas/Cat"}],
+                "discriminator": {"propertyName": "type"}}}),
+            json!({
+                "Pet": {"type": "object", "required": ["type"], "properties": {"type": {"type": "string", "enum": ["Dog", "Cat", "dog", "cat"]}}},
+                "Dog": {"allOf": [{"$ref": "#/components/schemas/Pet"}, {"required": ["bark", "woof"], "properties": {"bark": {"type": "boolean"}}}]},
+                "Cat": {"type": "object", "required": ["type", "meow"], "properties": {"type": {"type": "string"}, "meow": {"type": "boolean"}}}
+            }),
+        ));
+        assert_eq!(
+            body_findings(&c, json!([{"type": "Cat", "meow": "x"}, {"type": "cat", "meow": "y"}])),
+            vec![
+                "body /0/meow | #/components/schemas/Cat/properties/meow/type | `/0/meow`: expected boolean, got string \"x\"",
+                "body /1/meow | #/components/schemas/Cat/properties/meow/type | `/1/meow`: expected boolean, got string \"y\"",
             ]
         );
     }

@@ -102,6 +102,11 @@ impl Schemas {
             .map_err(Clone::clone)
     }
 
+    /// One direction registered now (see `Contract::prepare`).
+    pub(crate) fn prepare(&self, direction: Direction) {
+        let _ = self.registered(direction);
+    }
+
     /// The compiled validator for the schema at `loc`, compiling it on first use.
     pub(crate) fn validator(&self, direction: Direction, loc: &Loc) -> Compiled {
         self.cached(&self.cache, direction, loc)
@@ -137,14 +142,8 @@ impl Schemas {
             .ok_or_else(|| "the schema's document is not loaded".to_string())?
             .0;
         let target = format!("{url}#{}", utf8_percent_encode(&loc.pointer, FRAGMENT));
-        jsonschema::options_for::<F>()
-            .with_draft(Draft::Draft202012)
+        options::<F>()
             .with_registry(&reg.registry)
-            .should_validate_formats(true)
-            .with_format("byte", is_base64)
-            .with_format("binary", |_: &str| true)
-            .with_format("password", |_: &str| true)
-            .with_keyword(NUMERIC_FORMAT_KEYWORD, numeric_format::<F>)
             .build(&json!({ "$ref": target }))
             .map_err(|e| format!("the schema at {} could not be compiled: {e}", loc.pointer))
     }
@@ -208,6 +207,17 @@ fn register(spec: &Spec, direction: Direction) -> Result<Registered, String> {
         .and_then(|b| b.prepare())
         .map_err(|e| format!("the spec's schemas could not be prepared for validation: {e}"))?;
     Ok(Registered { registry, docs })
+}
+
+/// The validator options every schema of a spec is compiled with.
+fn options<'a, F: Json>() -> jsonschema::ValidationOptions<'a, Arc<dyn jsonschema::Retrieve>, F> {
+    jsonschema::options_for::<F>()
+        .with_draft(Draft::Draft202012)
+        .should_validate_formats(true)
+        .with_format("byte", is_base64)
+        .with_format("binary", |_: &str| true)
+        .with_format("password", |_: &str| true)
+        .with_keyword(NUMERIC_FORMAT_KEYWORD, numeric_format::<F>)
 }
 
 fn is_base64(s: &str) -> bool {
@@ -575,7 +585,7 @@ impl Reporter<'_> {
             .iter()
             .map(|a| a.get("$ref").and_then(Value::as_str))
             .collect();
-        let declared: Vec<Vec<String>> = alternatives
+        let declared: Vec<Tags> = alternatives
             .iter()
             .map(|a| self.declared_tags(base, a, &prop))
             .collect();
@@ -588,8 +598,8 @@ impl Reporter<'_> {
             None => refs
                 .iter()
                 .zip(&declared)
-                .flat_map(|(r, tags)| match (r, tags.is_empty()) {
-                    (_, false) => tags.clone(),
+                .flat_map(|(r, tags)| match (r, tags.pinned.is_empty()) {
+                    (_, false) => tags.pinned.clone(),
                     (Some(r), true) => vec![r.rsplit('/').next().unwrap_or(r).to_string()],
                     (None, true) => Vec::new(),
                 })
@@ -643,33 +653,36 @@ impl Reporter<'_> {
                         || t.ends_with(r.trim_start_matches('.'))
                 })
             }),
-            // A value declared by one branch only: a base schema's `enum` of every value,
-            // inherited through `allOf`, names no branch.
-            None => declared
+            // The implicit name OpenAPI gives an unmapped branch, then the branch that alone
+            // pins the value.
+            None => refs
                 .iter()
-                .position(|tags| tags.iter().any(|t| t == tag))
-                .filter(|_| {
-                    declared
-                        .iter()
-                        .filter(|t| t.iter().any(|t| t == tag))
-                        .count()
-                        == 1
-                })
+                .position(|r| r.is_some_and(|r| r.rsplit('/').next() == Some(tag)))
                 .or_else(|| {
-                    refs.iter()
-                        .position(|r| r.is_some_and(|r| r.rsplit('/').next() == Some(tag)))
+                    let pins = |t: &Tags| t.pinned.iter().any(|p| p == tag);
+                    let mut pinning = declared.iter().enumerate().filter(|(_, t)| pins(t));
+                    match (pinning.next(), pinning.next()) {
+                        (Some((i, _)), None) => Some(i),
+                        _ => None,
+                    }
                 }),
         };
+        // A value some branch allows (a base schema's list of every tag), yet none names
+        // alone: the closest branch says more than "expected one of" listing that value.
+        if found.is_none() && declared.iter().any(|t| t.allowed.iter().any(|a| a == tag)) {
+            return None;
+        }
         match found {
             Some(i) if i < branches => Some(Ok(i)),
             _ => Some(Err((prop, json!(names), json!(tag), unknown(&names)))),
         }
     }
 
-    /// The values a union branch allows for the discriminating property: its `const` or its
-    /// `enum` of strings, read through the branch's `$ref` and its `allOf` parts.
-    fn declared_tags(&self, base: &str, branch: &Value, prop: &str) -> Vec<String> {
-        let mut out = Vec::new();
+    /// The values a union branch gives the discriminating property, read through the branch's
+    /// `$ref` and its `allOf` parts: pinned (a `const`, or an `enum` of one value: the
+    /// branch's own tag) and allowed (any `enum`, such as a base schema's list of every tag).
+    fn declared_tags(&self, base: &str, branch: &Value, prop: &str) -> Tags {
+        let mut tags = Tags::default();
         let mut todo = vec![(base.to_string(), branch)];
         let mut seen = 0;
         while let Some((base, schema)) = todo.pop() {
@@ -687,17 +700,15 @@ impl Reporter<'_> {
                 }
             }
             if let Some(p) = schema.get("properties").and_then(|p| p.get(prop)) {
-                if let Some(c) = p.get("const").and_then(Value::as_str) {
-                    out.push(c.to_string());
+                let values: Vec<&str> = match (p.get("const"), p.get("enum")) {
+                    (Some(c), _) => c.as_str().into_iter().collect(),
+                    (None, Some(Value::Array(e))) => e.iter().filter_map(Value::as_str).collect(),
+                    _ => Vec::new(),
+                };
+                if let [one] = values[..] {
+                    tags.pinned.push(one.to_string());
                 }
-                let values = p.get("enum").and_then(Value::as_array);
-                out.extend(
-                    values
-                        .into_iter()
-                        .flatten()
-                        .filter_map(Value::as_str)
-                        .map(str::to_string),
-                );
+                tags.allowed.extend(values.iter().map(|v| v.to_string()));
             }
             for part in schema
                 .get("allOf")
@@ -708,9 +719,15 @@ impl Reporter<'_> {
                 todo.push((base.clone(), part));
             }
         }
-        out.dedup();
-        out
+        tags
     }
+}
+
+/// What a union branch declares for the discriminating property (see `declared_tags`).
+#[derive(Default)]
+struct Tags {
+    pinned: Vec<String>,
+    allowed: Vec<String>,
 }
 
 /// A `$ref` read from the document at `base`, as the absolute URI `schema_at` looks up.

@@ -197,7 +197,9 @@ fn without_examples(value: &Value, key: Option<&str>) -> Value {
 fn strip_examples(value: &mut Value, key: Option<&str>) {
     match value {
         Value::Object(m) => {
-            if !names_map(key) {
+            // A scan of the few keys first: most maps have no example, and a removal would
+            // hash both names in every map of the document.
+            if !names_map(key) && m.keys().any(|k| k == "example" || k == "examples") {
                 m.shift_remove("example");
                 m.shift_remove("examples");
             }
@@ -255,6 +257,17 @@ fn rewrite(
     legacy: bool,
     direction: Direction,
 ) {
+    // One scan of the keys says whether any rewrite below can apply: most schemas need
+    // none, and each lookup below hashes its name.
+    let relevant = map.iter().any(|(k, v)| match k.as_str() {
+        "format" | "required" | "nullable" | "x-nullable" | "$ref" | "exclusiveMinimum"
+        | "exclusiveMaximum" => true,
+        "type" => legacy && v.as_str() == Some("file"),
+        _ => false,
+    });
+    if !relevant {
+        return;
+    }
     if let Some(Value::String(format)) = map.get("format") {
         if matches!(format.as_str(), "int32" | "int64" | "float") {
             let f = format.clone();

@@ -62,18 +62,22 @@ pub(crate) fn locate(source: &str) -> Result<Url> {
             })?
             .join(path)
     };
-    // `a/../b` and `./b` are spelled out of the path, so one document has one URL however
-    // the user typed it: the validator names documents by their resolved URLs.
-    let mut clean = PathBuf::new();
-    for part in abs.components() {
-        match part {
-            std::path::Component::ParentDir => {
-                clean.pop();
+    // One document, one URL however the user typed its path (`a/../b`, `./b`, a link): the
+    // validator names documents by URL. The file's real path where it exists (as the shell
+    // reads `link/../b`); else the path with `.` and `..` spelled out.
+    let clean = std::fs::canonicalize(&abs).unwrap_or_else(|_| {
+        let mut clean = PathBuf::new();
+        for part in abs.components() {
+            match part {
+                std::path::Component::ParentDir => {
+                    clean.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => clean.push(other),
             }
-            std::path::Component::CurDir => {}
-            other => clean.push(other),
         }
-    }
+        clean
+    });
     Url::from_file_path(&clean).map_err(|_| SpecError::BadSource {
         source_name: source.to_string(),
     })

@@ -9,7 +9,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
@@ -19,7 +19,8 @@ import { heartbeat, setInput } from "./page.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const app = join(root, "target/debug/vouch-app");
-const shots = join(root, "target/e2e");
+// VOUCH_E2E_SHOTS: another folder (./dev test runs the journeys twice, painted two ways).
+const shots = resolve(root, process.env.VOUCH_E2E_SHOTS ?? "target/e2e");
 mkdirSync(shots, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), "vouch-e2e-"));
 const children = [];
