@@ -9,7 +9,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
@@ -1032,5 +1032,5 @@ try {
   for (const c of children) c.kill();
   rmSync(work, { recursive: true, force: true });
 }
-console.log(`e2e: ${passed} passed, ${failed} failed (screenshots in target/e2e)`);
+console.log(`e2e: ${passed} passed, ${failed} failed (screenshots in ${relative(root, shots)})`);
 process.exit(failed === 0 ? 0 : 1);
