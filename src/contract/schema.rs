@@ -16,7 +16,7 @@ use serde_json::{json, Map, Value};
 
 use super::body::{Body, BodyJson};
 use super::finding::{actual_value, preview, type_name, Finding, FindingKind};
-use super::translate::{translate, Direction, NUMERIC_FORMAT_KEYWORD};
+use super::translate::{reachable, translate, Direction, Entries, NUMERIC_FORMAT_KEYWORD};
 use crate::spec::{DocId, Loc, Spec};
 
 /// Most findings one value produces; a body that is wrong everywhere says so once it is clear.
@@ -57,6 +57,10 @@ pub(crate) struct Schemas {
     cache: Mutex<HashMap<(Direction, Loc), Compiled>>,
     /// Validators of lean bodies (see `body`), for the check of a valid body.
     lean: Mutex<HashMap<(Direction, Loc), Compiled<BodyJson>>>,
+    /// Set when `prepare` began registering a direction on another thread: until it is done,
+    /// a schema compiles against a translation of only what it reaches (its pointers are the
+    /// same, so are its findings), rather than wait for the whole document.
+    preparing: [std::sync::atomic::AtomicBool; 2],
 }
 
 impl std::fmt::Debug for Schemas {
@@ -85,6 +89,7 @@ impl Schemas {
             response: OnceLock::new(),
             cache: Mutex::new(HashMap::new()),
             lean: Mutex::new(HashMap::new()),
+            preparing: Default::default(),
         }
     }
 
@@ -93,18 +98,44 @@ impl Schemas {
     }
 
     fn registered(&self, direction: Direction) -> Result<&Registered, String> {
+        self.registered_on(direction, false)
+    }
+
+    /// As `registered`, translated on one core when `one_core` (in the background).
+    fn registered_on(&self, direction: Direction, one_core: bool) -> Result<&Registered, String> {
         let cell = match direction {
             Direction::Request => &self.request,
             Direction::Response => &self.response,
         };
-        cell.get_or_init(|| register(&self.spec, direction))
+        cell.get_or_init(|| register(&self.spec, direction, None, one_core))
             .as_ref()
             .map_err(Clone::clone)
     }
 
     /// One direction registered now (see `Contract::prepare`).
     pub(crate) fn prepare(&self, direction: Direction) {
-        let _ = self.registered(direction);
+        self.preparing[direction as usize].store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = self.registered_on(direction, true);
+    }
+
+    /// While `prepare` registers `direction` elsewhere: the documents translated only as far
+    /// as the schema at `loc` reaches (a single-document spec; None otherwise).
+    fn partial(&self, direction: Direction, loc: &Loc) -> Option<Registered> {
+        let cell = match direction {
+            Direction::Request => &self.request,
+            Direction::Response => &self.response,
+        };
+        let preparing =
+            self.preparing[direction as usize].load(std::sync::atomic::Ordering::SeqCst);
+        if cell.get().is_some() || !preparing || self.spec.documents().len() != 1 {
+            return None;
+        }
+        let root = self.spec.documents().get(&Loc {
+            doc: loc.doc,
+            pointer: String::new(),
+        })?;
+        let only = reachable(root, &loc.pointer)?;
+        register(&self.spec, direction, Some(&only), false).ok()
     }
 
     /// The compiled validator for the schema at `loc`, compiling it on first use.
@@ -135,17 +166,10 @@ impl Schemas {
     }
 
     fn compile<F: Json>(&self, direction: Direction, loc: &Loc) -> Result<Validator<F>, String> {
-        let reg = self.registered(direction)?;
-        let url = &reg
-            .docs
-            .get(loc.doc.index())
-            .ok_or_else(|| "the schema's document is not loaded".to_string())?
-            .0;
-        let target = format!("{url}#{}", utf8_percent_encode(&loc.pointer, FRAGMENT));
-        options::<F>()
-            .with_registry(&reg.registry)
-            .build(&json!({ "$ref": target }))
-            .map_err(|e| format!("the schema at {} could not be compiled: {e}", loc.pointer))
+        if let Some(partial) = self.partial(direction, loc) {
+            return compile_in(&partial, loc);
+        }
+        compile_in(self.registered(direction)?, loc)
     }
 
     /// Whether a lean body is valid against the schema at `loc`: the fast path of a body check,
@@ -191,13 +215,41 @@ impl Schemas {
     }
 }
 
-fn register(spec: &Spec, direction: Direction) -> Result<Registered, String> {
+/// The schema at `loc` compiled against `reg`'s documents.
+fn compile_in<F: Json>(reg: &Registered, loc: &Loc) -> Result<Validator<F>, String> {
+    let url = &reg
+        .docs
+        .get(loc.doc.index())
+        .ok_or_else(|| "the schema's document is not loaded".to_string())?
+        .0;
+    let target = format!("{url}#{}", utf8_percent_encode(&loc.pointer, FRAGMENT));
+    options::<F>()
+        .with_registry(&reg.registry)
+        .build(&json!({ "$ref": target }))
+        .map_err(|e| format!("the schema at {} could not be compiled: {e}", loc.pointer))
+}
+
+/// The documents translated for `direction` (only the `only` entries when given; on one core
+/// when `one_core`) and registered for the validator.
+fn register(
+    spec: &Spec,
+    direction: Direction,
+    only: Option<&Entries>,
+    one_core: bool,
+) -> Result<Registered, String> {
     let documents = spec.documents();
     let mut docs = Vec::with_capacity(documents.len());
     for i in 0..documents.len() {
         let id = DocId::from_index(i);
         let url = documents.url(id).as_str().trim_end_matches('#').to_string();
-        let value = translate(documents, id, spec.version().dialect, direction);
+        let value = translate(
+            documents,
+            id,
+            spec.version().dialect,
+            direction,
+            only,
+            one_core,
+        );
         docs.push((url, Arc::new(value)));
     }
     let registry = jsonschema::Registry::new()
@@ -774,4 +826,93 @@ fn type_list(kind: &TypeKind) -> Vec<String> {
     };
     names.sort_by_key(|n| n == "null");
     names
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::Ordering;
+    use std::sync::Arc;
+
+    use serde_json::{json, Value};
+
+    use super::{Place, Schemas};
+    use crate::contract::{Direction, FindingKind};
+    use crate::spec::{DocId, LoadOptions, Loc, Spec};
+
+    fn schemas() -> Schemas {
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/o": {"get": {"operationId": "get", "responses": {"200": {"description": "ok",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Order"}}}}}}},
+                "/p": {"get": {"operationId": "other", "responses": {"200": {"description": "ok",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Unrelated"}}}}}}}},
+            "components": {"schemas": {
+                "Order": {"type": "object", "required": ["id", "method", "secret"],
+                    "properties": {"id": {"type": "integer", "format": "int32"}, "secret": {"type": "string", "writeOnly": true},
+                        "note": {"type": "string", "nullable": true},
+                        "method": {"oneOf": [{"$ref": "#/components/schemas/Card"}, {"$ref": "#/components/schemas/Bank"}],
+                            "discriminator": {"propertyName": "kind"}}}},
+                "Card": {"type": "object", "required": ["kind", "last4"], "properties": {"kind": {"enum": ["card"]}, "last4": {"type": "string"}}},
+                "Bank": {"type": "object", "required": ["kind"], "properties": {"kind": {"enum": ["bank"]}}},
+                "Unrelated": {"type": "string"}}}});
+        let bytes = serde_json::to_vec(&doc).expect("json");
+        let spec = Spec::from_bytes(&bytes, Some("t.json"), &LoadOptions::default()).expect("spec");
+        Schemas::new(Arc::new(spec))
+    }
+
+    fn findings(s: &Schemas, body: &Value) -> Vec<String> {
+        let loc = Loc {
+            doc: DocId::ROOT,
+            pointer: "/components/schemas/Order".into(),
+        };
+        let place = Place {
+            kind: FindingKind::Body,
+            name: None,
+        };
+        let found = s
+            .check(Direction::Response, &loc, body, place)
+            .expect("compiles");
+        found
+            .iter()
+            .map(|f| format!("{} | {} | {}", f.location, f.schema_path, f.message))
+            .collect()
+    }
+
+    /// While `prepare` registers a direction elsewhere, a schema compiles against only what
+    /// it reaches: the same verdicts and the same findings, schema paths included, as against
+    /// the whole document; and a valid value never waits for the whole document.
+    #[test]
+    fn a_partial_translation_judges_as_the_whole_one() {
+        let bodies = [
+            json!({"id": 1, "note": null, "method": {"kind": "card", "last4": "1234"}}),
+            json!({"id": 4294967296_u64, "note": 3, "method": {"kind": "card", "last4": 1}}),
+            json!({"id": "x", "method": {"kind": "cash"}}),
+        ];
+        let whole = schemas();
+        let partial = schemas();
+        partial.preparing[Direction::Response as usize].store(true, Ordering::SeqCst);
+        assert!(findings(&partial, &bodies[0]).is_empty());
+        assert!(
+            partial.response.get().is_none(),
+            "a valid body waited for the whole document"
+        );
+        for body in &bodies {
+            assert_eq!(findings(&partial, body), findings(&whole, body), "{body}");
+        }
+        assert!(!findings(&whole, &bodies[2]).is_empty());
+        let only = super::reachable(
+            partial
+                .spec()
+                .documents()
+                .get(&Loc {
+                    doc: DocId::ROOT,
+                    pointer: String::new(),
+                })
+                .expect("root"),
+            "/components/schemas/Order",
+        )
+        .expect("entries");
+        let mut names: Vec<&str> = only.iter().map(|(_, n)| n.as_str()).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["Bank", "Card", "Order"]);
+    }
 }

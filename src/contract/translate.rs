@@ -40,6 +40,8 @@ pub(crate) fn translate(
     doc: crate::spec::DocId,
     dialect: Dialect,
     direction: Direction,
+    only: Option<&Entries>,
+    one_core: bool,
 ) -> Value {
     let Some(root) = docs.get(&Loc {
         doc,
@@ -58,12 +60,18 @@ pub(crate) fn translate(
     };
     // The entries of the big maps: (the map's pointer, entry name, entry).
     let mut jobs: Vec<(String, &str, &Value)> = Vec::new();
+    let kept =
+        |at: &str, name: &str| only.is_none_or(|o| o.contains(&(at.to_string(), name.to_string())));
     for (key, value) in top {
         for (at, map) in entry_maps(key, value) {
-            jobs.extend(map.iter().map(|(k, v)| (at.clone(), k.as_str(), v)));
+            jobs.extend(
+                map.iter()
+                    .filter(|(k, _)| kept(&at, k))
+                    .map(|(k, v)| (at.clone(), k.as_str(), v)),
+            );
         }
     }
-    let done = ctx.translate_all(&jobs);
+    let done = ctx.translate_all(&jobs, one_core);
     let mut by_entry = done.into_iter();
     let mut out = Map::new();
     for (key, value) in top {
@@ -81,6 +89,7 @@ pub(crate) fn translate(
         for (at, map) in maps {
             let entries: Map<String, Value> = map
                 .keys()
+                .filter(|k| kept(&at, k))
                 .map(|k| (k.clone(), by_entry.next().unwrap_or(Value::Null)))
                 .collect();
             if nested {
@@ -104,6 +113,67 @@ pub(crate) fn translate(
         out.insert(key.clone(), Value::Object(rebuilt));
     }
     Value::Object(out)
+}
+
+/// Entries of a document's maps (`paths`, `webhooks`, each map of `components`), as (the
+/// map's pointer, the entry's name): what a partial translation keeps.
+pub(crate) type Entries = std::collections::HashSet<(String, String)>;
+
+/// The entries the schema at `pointer` reaches through local `$ref`s, its own included; None
+/// when it is not inside an entry or refers to another document (then all is translated).
+pub(crate) fn reachable(root: &Value, pointer: &str) -> Option<Entries> {
+    let mut found = Entries::new();
+    let mut todo = vec![entry_of(pointer)?];
+    while let Some(entry) = todo.pop() {
+        if !found.insert(entry.clone()) {
+            continue;
+        }
+        let at = format!("{}/{}", entry.0, crate::spec::escape(&entry.1));
+        let Some(value) = crate::spec::refs::pointer(root, &at) else {
+            continue;
+        };
+        let mut refs = Vec::new();
+        refs_in(value, &mut refs);
+        for r in refs {
+            let fragment = r.strip_prefix('#')?;
+            let decoded = percent_encoding::percent_decode_str(fragment)
+                .decode_utf8()
+                .ok()?;
+            if let Some(e) = entry_of(&decoded) {
+                todo.push(e);
+            }
+        }
+    }
+    Some(found)
+}
+
+/// The entry a pointer lies in: `/components/schemas/Pet/properties/id` → (`/components/schemas`, `Pet`).
+fn entry_of(pointer: &str) -> Option<(String, String)> {
+    let mut parts = pointer.strip_prefix('/')?.split('/');
+    let unescape = |s: &str| s.replace("~1", "/").replace("~0", "~");
+    match parts.next()? {
+        top @ ("paths" | "webhooks") => Some((format!("/{top}"), unescape(parts.next()?))),
+        "components" => {
+            let kind = parts.next()?;
+            Some((format!("/components/{kind}"), unescape(parts.next()?)))
+        }
+        _ => None,
+    }
+}
+
+fn refs_in<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+    match value {
+        Value::Object(m) => {
+            for (k, v) in m {
+                match (k.as_str(), v) {
+                    ("$ref", Value::String(r)) => out.push(r),
+                    _ => refs_in(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs_in(v, out)),
+        _ => {}
+    }
 }
 
 /// The maps of named entries under a top-level member: `paths` and `webhooks` themselves,
@@ -148,12 +218,16 @@ impl Ctx<'_> {
     }
 
     /// Each job's entry translated, in order; shared over the cores when there are many.
-    fn translate_all(&self, jobs: &[(String, &str, &Value)]) -> Vec<Value> {
+    /// On one core when `one_core` (a translation in the background leaves the others free).
+    fn translate_all(&self, jobs: &[(String, &str, &Value)], one_core: bool) -> Vec<Value> {
         let one = |(at, name, value): &(String, &str, &Value)| {
             let mut pointer = format!("{at}/{}", crate::spec::escape(name));
             self.translated(value, Some(name), &mut pointer)
         };
-        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let threads = match one_core {
+            true => 1,
+            false => std::thread::available_parallelism().map_or(1, usize::from),
+        };
         if jobs.len() < 256 || threads < 2 {
             return jobs.iter().map(one).collect();
         }
@@ -405,7 +479,14 @@ mod tests {
     fn run(dialect: Dialect, direction: Direction, doc: Value) -> Value {
         let url = Url::parse("file:///t.json").expect("url");
         let docs = Documents::with_root(url, doc);
-        translate(&docs, crate::spec::DocId::ROOT, dialect, direction)
+        translate(
+            &docs,
+            crate::spec::DocId::ROOT,
+            dialect,
+            direction,
+            None,
+            false,
+        )
     }
 
     #[test]
