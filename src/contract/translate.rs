@@ -133,7 +133,7 @@ pub(crate) fn reachable(root: &Value, pointer: &str) -> Option<Entries> {
             continue;
         };
         let mut refs = Vec::new();
-        refs_in(value, &mut refs);
+        crate::spec::refs::walk_refs(value, &mut |_, r| refs.push(r));
         for r in refs {
             let fragment = r.strip_prefix('#')?;
             let decoded = percent_encoding::percent_decode_str(fragment)
@@ -150,7 +150,7 @@ pub(crate) fn reachable(root: &Value, pointer: &str) -> Option<Entries> {
 /// The entry a pointer lies in: `/components/schemas/Pet/properties/id` → (`/components/schemas`, `Pet`).
 fn entry_of(pointer: &str) -> Option<(String, String)> {
     let mut parts = pointer.strip_prefix('/')?.split('/');
-    let unescape = |s: &str| s.replace("~1", "/").replace("~0", "~");
+    let unescape = crate::spec::refs::unescape;
     match parts.next()? {
         top @ ("paths" | "webhooks") => Some((format!("/{top}"), unescape(parts.next()?))),
         "components" => {
@@ -158,21 +158,6 @@ fn entry_of(pointer: &str) -> Option<(String, String)> {
             Some((format!("/components/{kind}"), unescape(parts.next()?)))
         }
         _ => None,
-    }
-}
-
-fn refs_in<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
-    match value {
-        Value::Object(m) => {
-            for (k, v) in m {
-                match (k.as_str(), v) {
-                    ("$ref", Value::String(r)) => out.push(r),
-                    _ => refs_in(v, out),
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|v| refs_in(v, out)),
-        _ => {}
     }
 }
 

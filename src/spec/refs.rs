@@ -259,7 +259,7 @@ pub(crate) fn pointer<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
 }
 
 /// One reference token unescaped in one pass (`~1` → `/`, `~0` → `~`; any other `~` kept).
-fn unescape(raw: &str) -> String {
+pub(crate) fn unescape(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
     while let Some(at) = rest.find('~') {
