@@ -1,5 +1,6 @@
 import type { SpecSummary } from "../api";
 import type { Theme } from "../hooks/useTheme";
+import { counted } from "../lib/words";
 
 interface Props {
   source: string;
@@ -61,7 +62,7 @@ export function Header({ source, onSource, onOpen, busy, onBrowse, onTogglePaste
       </form>
       {spec && (
         <span className="spec muted" data-testid="spec-title">
-          {spec.title} {spec.version} · {spec.operations} operations
+          {spec.title} {spec.version} · {counted(spec.operations, "operation")}
           {spec.collection && ` · collection ${spec.collection}`}
         </span>
       )}

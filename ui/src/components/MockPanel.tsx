@@ -1,6 +1,7 @@
 import type { SpecSummary } from "../api";
 import { useMock } from "../hooks/useMock";
 import { mockSettings, type MockEntry, type MockValues } from "../lib/mock";
+import { counted } from "../lib/words";
 
 interface Props {
   spec: SpecSummary | null;
@@ -82,7 +83,7 @@ export function MockPanel({ spec, baseUrl, onBaseUrl }: Props) {
       {view && (
         <div className="mock-serving" data-testid="mock-serving">
           <div className="small">
-            <span className="live-dot" /> serving {view.operations} operations at
+            <span className="live-dot" /> serving {counted(view.operations, "operation")} at
           </div>
           <code className="mock-url" data-testid="mock-url">
             {view.url}

@@ -3,6 +3,7 @@ import { startTransition, useDeferredValue, useEffect, useMemo, useState } from 
 import type { CoverageRow, OperationRow } from "../api";
 import { filterOperations, groupByTag, indexOperations } from "../lib/operations";
 import { fixedRowsInView, useScrollView } from "../lib/window";
+import { counted } from "../lib/words";
 
 /** Every line (a tag's header or an operation) is this tall: the lines in view follow from
  *  the scroll offset alone. */
@@ -54,7 +55,7 @@ export function OperationList({ rows, filter, onFilter, selected, onSelect, cove
         }}
       />
       <div className="count">
-        {shown.length} of {rows.length} operations
+        {shown.length} of {counted(rows.length, "operation")}
       </div>
       <div ref={ref} className="scroll" data-testid="op-list" onScroll={onScroll}>
         <div style={{ height: items.length * ROW, position: "relative" }}>

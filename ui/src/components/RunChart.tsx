@@ -1,6 +1,7 @@
 import type { RunPoint } from "../api";
 import { ChartAxis } from "./ChartAxis";
 import { series, stepSeries, ticks } from "../lib/chart";
+import { counted } from "../lib/words";
 
 const COLORS = ["#2f6fe4", "#18794e", "#b26a00", "#c4321a", "#7a4fd6", "#0f8b8d", "#b0407a", "#5b6b00"];
 
@@ -44,7 +45,7 @@ export function RunChart({ runs, names }: { runs: RunPoint[]; names?: string[] }
         </g>
       </svg>
       <figcaption className="small muted">
-        {runs.length} runs · max {Math.round(max)} ms
+        {counted(runs.length, "run")} · max {Math.round(max)} ms
         {names && names.length > 0 && (
           <span className="legend">
             {names.map((n, i) => (

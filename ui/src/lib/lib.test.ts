@@ -8,6 +8,7 @@ import { filterOperations, groupByTag, indexOperations } from "./operations";
 import { LARGE, filterItems, neighbour, rowKey, treeOf, treeRows, type TreeRow } from "./tree";
 import { check } from "./validator";
 import { fixedRowsInView, offsetsOf, rowsInView } from "./window";
+import { counted } from "./words";
 
 const row = (method: string, path: string, tag: string | null, summary: string | null = null): OperationRow => ({
   id: `${method}${path}`,
@@ -341,5 +342,13 @@ describe("a request's own body", () => {
     const parts = partsOf(rows);
     expect(parts[1]).toEqual({ name: "upload", value: { file: { path: "data/report.csv", filename: null, content_type: null } } });
     expect(partRows(parts)).toEqual(rows);
+  });
+});
+
+describe("counted", () => {
+  it("says one thing in the singular and any other count in the plural", () => {
+    expect(counted(1, "operation")).toBe("1 operation");
+    expect(counted(0, "run")).toBe("0 runs");
+    expect(counted(34, "operation")).toBe("34 operations");
   });
 });
