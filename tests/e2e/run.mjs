@@ -361,7 +361,7 @@ async function main() {
       await run.waitForClickable({ timeout: 5000 });
       for (let i = 0; i < 2; i++) {
         await run.click();
-        await browser.waitUntil(async () => (await (await $t("run-chart")).isExisting()) && (await (await $t("run-chart")).getText()).includes(`${i + 1} runs`), {
+        await browser.waitUntil(async () => (await (await $t("run-chart")).isExisting()) && (await (await $t("run-chart")).getText()).includes(i === 0 ? "1 run ·" : "2 runs ·"), {
           timeout: 20000,
           timeoutMsg: `chart after run ${i + 1}`,
         });
